@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prepares this checkout to run: Debian packages Qt and Chinese text need (when missing),
+# a virtual environment in .venv, and the project installed into it (editable).
+# Safe to run again: each step is skipped when it is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_debs=()
+want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+if [ "${KIOSK_WITH_X11:-0}" = 1 ]; then
+  want_debs+=(xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0
+              libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1)
+fi
+if command -v dpkg-query >/dev/null 2>&1; then
+  for deb in "${want_debs[@]}"; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || need_debs+=("$deb")
+  done
+fi
+if [ "${#need_debs[@]}" -gt 0 ]; then
+  echo "kiosk: installing Debian packages: ${need_debs[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_debs[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "kiosk: creating virtual environment in .venv" >&2
+  "$python" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+  echo "kiosk: installing Python packages into .venv" >&2
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
