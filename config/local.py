@@ -1,0 +1,135 @@
+"""The kiosk's local configuration file (TOML): who this kiosk is and where its things are.
+
+Every setting is declared once here, with its type, default and meaning. Unknown keys are
+errors that name the key, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from config.errors import ConfigError, from_validation_error
+
+DEFAULTS_DIR = Path(__file__).parent / "defaults"
+DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"
+
+DEVICE_SCHEMES = ("sim", "serial", "usb", "tcp", "file", "keyboard")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskIdentity(_Section):
+    id: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="Fleet-wide kiosk id")]
+    hall_name_zh: str = Field("厦门市行政服务中心", min_length=1)
+    hall_name_en: str = Field("Xiamen Administrative Service Center", min_length=1)
+    zone: Literal["hall", "24h"] = Field("hall", description="hall kiosk or unattended 24-hour zone")
+    group: str = Field("default", pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="roll-out group")
+    hotline: str = Field("12345", pattern=r"^[0-9-]{3,20}$")
+    center_domain: str = Field("zwfw.xm.gov.cn", description="domain whose scanned URLs are trusted")
+    nearest_alternative_zh: str = "请前往一楼24小时自助服务区或人工服务台"
+    nearest_alternative_en: str = "Please use the 24-hour self-service zone on the ground floor or the staff desk"
+
+
+class DeviceSettings(_Section):
+    idcard: str = Field("sim://idcard", description="ID card reader URL")
+    printer: str = Field("sim://printer", description="receipt printer URL")
+    scanner: str = Field("sim://scanner", description="QR/barcode scanner URL")
+    printer_profile: Literal["58mm", "80mm"] = "80mm"
+
+    @field_validator("idcard", "printer", "scanner")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        if scheme not in DEVICE_SCHEMES:
+            expected = ", ".join(f"{s}://…" for s in DEVICE_SCHEMES)
+            raise ValueError(f"expected a device URL starting with one of {expected}")
+        return url
+
+
+class GatewaySettings(_Section):
+    url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://", description="hall gateway base URL")
+    token: str | None = Field(None, description="this kiosk's secret (or use token_file)")
+    token_file: Path | None = None
+    connect_timeout_s: float = Field(2.0, gt=0, le=30)
+    read_timeout_s: float = Field(8.0, gt=0, le=120)
+    ca_file: Path | None = Field(None, description="CA bundle for a TLS gateway")
+    embedded: bool = Field(False, description="start the reference gateway beside the kiosk (demo)")
+
+    def secret(self) -> str:
+        """The kiosk's token, read from token_file when one is configured."""
+        if self.token_file is not None:
+            return self.token_file.read_text(encoding="utf-8").strip()
+        return self.token or ""
+
+
+class SessionSettings(_Section):
+    idle_timeout_s: int = Field(60, ge=10, le=600, description="idle seconds before the countdown")
+    countdown_s: int = Field(15, ge=5, le=60, description="seconds the 'need more time?' overlay shows")
+    priority_age: int = Field(65, ge=50, le=100, description="age from which the green channel is offered")
+    payment_timeout_s: int = Field(300, ge=60, le=1800)
+
+
+class SecuritySettings(_Section):
+    trusted_keys: list[str] = Field(default_factory=list, description="base64 Ed25519 public keys")
+    technician_pin_hash: str | None = Field(None, description="scrypt hash made by `kiosk config pin-hash`")
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: int = Field(5_000_000, ge=10_000)
+    backups: int = Field(5, ge=1, le=50)
+
+
+class KioskSettings(_Section):
+    """The whole local file. ``state_dir`` holds the database, statistics, logs and bundles."""
+
+    kiosk: KioskIdentity
+    state_dir: Path = Path("/var/lib/kiosk")
+    language: Literal["zh", "en"] = "zh"
+    devices: DeviceSettings = DeviceSettings()
+    gateway: GatewaySettings = GatewaySettings()
+    session: SessionSettings = SessionSettings()
+    security: SecuritySettings = SecuritySettings()
+    logging: LoggingSettings = LoggingSettings()
+
+
+def parse_settings(text: str, source: str | Path = "<text>", base_dir: Path | None = None) -> KioskSettings:
+    """Validate TOML text. Relative paths are taken relative to ``base_dir`` (the file's folder)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
+    try:
+        settings = KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(source, exc) from None
+    if base_dir is not None and not settings.state_dir.is_absolute():
+        settings = settings.model_copy(update={"state_dir": (base_dir / settings.state_dir).resolve()})
+    if settings.gateway.token_file is not None and not settings.gateway.token_file.is_absolute() and base_dir:
+        gateway = settings.gateway.model_copy(update={"token_file": base_dir / settings.gateway.token_file})
+        settings = settings.model_copy(update={"gateway": gateway})
+    return settings
+
+
+def load_settings(path: str | Path) -> KioskSettings:
+    """Read and validate the local file; raises :class:`ConfigError`, never a bare traceback."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"cannot read: {exc}"]) from None
+    return parse_settings(text, source=path, base_dir=path.parent)
+
+
+def demo_settings(state_dir: Path) -> KioskSettings:
+    """The demo configuration with its state in ``state_dir``."""
+    settings = load_settings(DEMO_CONFIG)
+    return settings.model_copy(update={"state_dir": state_dir})
