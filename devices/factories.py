@@ -1,0 +1,149 @@
+"""Build a driver from a parsed device URL; the registry imports this module only when asked.
+
+Each function takes the ``DeviceURL`` and keyword settings from the kiosk (state_dir, printer
+profile, center domain, poll interval for tests) and returns an unopened ``Device``. Driver modules
+are imported inside the functions, so choosing a scanner never loads the printer stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devices.errors import DeviceOffline, DriverUnavailable
+from devices.model import Device
+from devices.registry import DeviceURL
+
+
+def _serial_name(url: DeviceURL) -> str:
+    return f"spy://{url.path}" if url.option("spy") in ("1", "true", "yes") else url.path
+
+
+def _usb_serial_name(url: DeviceURL) -> str:
+    # pyserial finds a USB-serial adapter by id: the first port whose hardware id matches
+    return f"hwgrep://{url.host.replace('0x', '').replace('0X', '')}"
+
+
+def _sim_port(name: str) -> Any:
+    from devices import simulators
+
+    simulator = simulators.start(name)
+
+    def port() -> str:
+        if not simulator.plugged:
+            raise DeviceOffline(f"{name} simulator is unplugged", device=name)
+        return simulator.slave_path
+
+    return port
+
+
+def _idcard(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int) -> Device:
+    from devices.idcard.reader import IdCardReader
+
+    return IdCardReader(
+        port,
+        baudrate=url.number("baudrate", baudrate, int),
+        state_dir=settings.get("state_dir"),
+        poll_interval=url.number("poll", settings.get("poll_interval", 0.3)),
+        response_timeout=url.number("timeout", settings.get("response_timeout", 1.0)),
+        with_fingerprint=url.option("fingerprint") in ("1", "true", "yes"),
+        removal_probe=url.option("removal", "select") or "select",
+    )
+
+
+def idcard_sim(url: DeviceURL, **settings: Any) -> Device:
+    return _idcard(url, _sim_port("idcard"), settings, 115200)
+
+
+def idcard_serial(url: DeviceURL, **settings: Any) -> Device:
+    return _idcard(url, _serial_name(url), settings, 115200)
+
+
+def idcard_usb(url: DeviceURL, **settings: Any) -> Device:
+    return _idcard(url, _usb_serial_name(url), settings, 115200)
+
+
+def _printer(url: DeviceURL, transport: Any, settings: dict[str, Any]) -> Device:
+    from devices.printer.driver import ReceiptPrinter
+    from devices.printer.profile import profile_named
+
+    profile = settings.get("profile") or profile_named("80mm")
+    if isinstance(profile, str):
+        profile = profile_named(profile)
+    return ReceiptPrinter(transport, profile=profile, state_dir=settings.get("state_dir"))
+
+
+def printer_sim(url: DeviceURL, **settings: Any) -> Device:
+    from devices.printer.transport import SerialTransport
+
+    return _printer(url, SerialTransport(_sim_port("printer"), baudrate=115200), settings)
+
+
+def printer_serial(url: DeviceURL, **settings: Any) -> Device:
+    from devices.printer.transport import SerialTransport
+
+    return _printer(
+        url, SerialTransport(_serial_name(url), baudrate=url.number("baudrate", 115200, int)), settings
+    )
+
+
+def printer_tcp(url: DeviceURL, **settings: Any) -> Device:
+    from devices.printer.transport import TcpTransport
+
+    return _printer(
+        url, TcpTransport(url.host, url.port or 9100, timeout=url.number("timeout", 3.0)), settings
+    )
+
+
+def printer_file(url: DeviceURL, **settings: Any) -> Device:
+    from devices.printer.transport import FileTransport
+
+    return _printer(url, FileTransport(url.path), settings)
+
+
+def printer_usb(url: DeviceURL, **settings: Any) -> Device:
+    try:
+        import usb.core  # noqa: F401  (pyusb, needed by python-escpos' Usb printer)
+    except ImportError:
+        raise DriverUnavailable(
+            "USB printers need the pyusb package (pip install 'python-escpos[usb]')", device="printer"
+        ) from None
+    from devices.printer.transport import UsbTransport
+
+    vid, pid = (int(x, 16) for x in url.host.split(":"))
+    return _printer(url, UsbTransport(vid, pid), settings)
+
+
+def _scanner(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int) -> Device:
+    from devices.scanner.reader import SerialScanner, terminator_named
+
+    return SerialScanner(
+        port,
+        baudrate=url.number("baudrate", baudrate, int),
+        terminator=terminator_named(url.option("terminator", "CR") or "CR"),
+        max_length=url.number("max_length", 512, int),
+        state_dir=settings.get("state_dir"),
+    )
+
+
+def scanner_sim(url: DeviceURL, **settings: Any) -> Device:
+    return _scanner(url, _sim_port("scanner"), settings, 9600)
+
+
+def scanner_serial(url: DeviceURL, **settings: Any) -> Device:
+    return _scanner(url, _serial_name(url), settings, 9600)
+
+
+def scanner_usb(url: DeviceURL, **settings: Any) -> Device:
+    return _scanner(url, _usb_serial_name(url), settings, 9600)
+
+
+def scanner_keyboard(url: DeviceURL, **settings: Any) -> Device:
+    from devices.scanner.reader import terminator_named
+    from devices.scanner.wedge import KeyboardWedgeScanner
+
+    return KeyboardWedgeScanner(
+        terminator=terminator_named(url.option("terminator", "CR") or "CR").decode("ascii"),
+        max_gap=url.number("max_gap_ms", 35.0) / 1000,
+        min_length=url.number("min_length", 4, int),
+        state_dir=settings.get("state_dir"),
+    )

@@ -1,0 +1,332 @@
+"""The ID card reader driver: SAM commands over a serial port, and a polling thread that waits for cards.
+
+While armed, the thread sends *find* every ``poll_interval`` (about 300 ms); a found card is
+selected and read, and reported as a ``CARD_PRESENT`` event carrying the ``IdCard`` (or an
+``ERROR`` event carrying what went wrong). The same card is never read twice: it must be lifted
+and placed again, and its lifting is reported as ``CARD_REMOVED``. How removal is noticed after a
+read differs between readers, so the probe is configurable (``select``: select fails once the card
+is gone — the default; ``find``: find fails once the card is gone).
+
+A reader that stops answering or disappears is reported ``OFFLINE`` and reopened with back-off;
+the thread never dies of a device problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from devices.errors import DeviceError, DeviceOffline, DeviceOperationError, DeviceTimeout, FrameError
+from devices.idcard.card import CardDecodeError, IdCard, decode_text
+from devices.idcard.frames import Command, Response, Status, command_frame, read_response
+from devices.model import Backoff, Device, DeviceState, StatusKind
+from devices.serial_link import PortName, SerialLink
+
+log = logging.getLogger("devices.idcard")
+
+
+class CardReadError(DeviceOperationError):
+    """The reader answered a command with a failure status (SW3)."""
+
+    default_zh = "读卡失败，请将身份证平放在感应区，不要移动。"
+    default_en = "The card could not be read. Please lay it flat on the reader and keep it still."
+
+    def __init__(self, command: Command, response: Response) -> None:
+        super().__init__(
+            f"{command.name} answered SW3=0x{response.sw3:02X}: {response.meaning}", device="idcard"
+        )
+        self.command = command
+        self.sw3 = response.sw3
+
+
+@dataclass(frozen=True)
+class SamId:
+    """The SAM module's identity: the raw 16 bytes and the common dotted form of its numbers."""
+
+    raw: bytes
+
+    @property
+    def text(self) -> str:
+        # unsigned little-endian numbers; vendors format them differently, this is the common one
+        r = self.raw
+        parts = (
+            int.from_bytes(r[0:2], "little"),
+            int.from_bytes(r[2:4], "little"),
+            int.from_bytes(r[4:8], "little"),
+            int.from_bytes(r[8:12], "little"),
+            int.from_bytes(r[12:16], "little"),
+        )
+        return f"{parts[0]:02d}.{parts[1]:02d}-{parts[2]:08d}-{parts[3]:010d}-{parts[4]:010d}"
+
+
+def decode_read_response(command: Command, data: bytes) -> IdCard:
+    """Split a read answer into text, photo (and fingerprint) by its length fields and decode it."""
+    count = 3 if command is Command.READ_WITH_FINGERPRINT else 2
+    if len(data) < 2 * count:
+        raise CardDecodeError(f"read answer has {len(data)} data bytes, too short for its length fields")
+    lengths = [int.from_bytes(data[2 * i : 2 * i + 2], "big") for i in range(count)]
+    body = data[2 * count :]
+    if sum(lengths) != len(body):
+        raise CardDecodeError(f"read answer declares parts of {lengths} bytes but carries {len(body)}")
+    text = body[: lengths[0]]
+    photo = body[lengths[0] : lengths[0] + lengths[1]]
+    fingerprint = body[lengths[0] + lengths[1] :] if count == 3 else b""
+    return decode_text(text, photo, fingerprint)
+
+
+class IdCardReader(Device):
+    """A SAM ID card reader on a serial port (or a simulator's pty)."""
+
+    kind = "idcard"
+
+    def __init__(
+        self,
+        port: PortName,
+        *,
+        name: str = "idcard",
+        baudrate: int = 115200,
+        state_dir: str | None = None,
+        poll_interval: float = 0.3,
+        response_timeout: float = 1.0,
+        with_fingerprint: bool = False,
+        removal_probe: str = "select",
+        backoff: Backoff | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__(name, state_dir=state_dir)
+        if removal_probe not in ("select", "find"):
+            raise ValueError("removal_probe must be 'select' or 'find'")
+        self.link = SerialLink(port, baudrate=baudrate, device=name, logger=log)
+        self.poll_interval = poll_interval
+        self.response_timeout = response_timeout
+        self.with_fingerprint = with_fingerprint
+        self.removal_probe = removal_probe
+        self.today = today
+        self._backoff = backoff or Backoff()
+        self._io_lock = threading.Lock()
+        self._armed = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._card_on_reader = False
+        self._online = True
+
+    # --- transport -------------------------------------------------------------------------
+    def _open(self) -> None:
+        self.link.open()
+        self._online = True
+
+    def _close(self) -> None:
+        self.link.close()
+
+    def _garbage(self, count: int) -> None:
+        log.info("%s: skipped %d bytes of line noise before a frame", self.name, count)
+        self.statistics.add("resyncs")
+
+    def transact(self, command: Command, timeout: float | None = None) -> Response:
+        """Send one command and return the reader's answer (any SW3); raises on transport problems."""
+        self._require_open()
+        with self._io_lock:
+            try:
+                stale = self.link.discard_input()
+                if stale:
+                    log.info("%s: dropped %d stale bytes before %s", self.name, stale, command.name)
+                self.link.write(command_frame(command))
+                response = read_response(
+                    self.link, timeout or self.response_timeout, on_garbage=self._garbage
+                )
+            except (DeviceTimeout, DeviceOffline, FrameError):
+                self.statistics.add("communication_failures")
+                raise
+        if response.sw3 in (Status.BAD_COMMAND_CHECKSUM, Status.BAD_COMMAND_LENGTH):
+            # the reader says OUR frame arrived damaged: a line problem, not a card problem
+            self.statistics.add("communication_failures")
+        return response
+
+    def _expect(self, command: Command, *ok: int) -> Response:
+        response = self.transact(command)
+        if response.sw3 not in ok:
+            raise CardReadError(command, response)
+        return response
+
+    # --- commands ----------------------------------------------------------------------------
+    def find_card(self) -> bool:
+        """True when a card that has not been read lies on the reader."""
+        response = self.transact(Command.FIND)
+        if response.sw3 == Status.FIND_OK:
+            return True
+        if response.sw3 == Status.NO_CARD:
+            return False
+        raise CardReadError(Command.FIND, response)
+
+    def select_card(self) -> bool:
+        response = self.transact(Command.SELECT)
+        if response.sw3 == Status.SUCCESS:
+            return True
+        if response.sw3 == Status.SELECT_FAILED:
+            return False
+        raise CardReadError(Command.SELECT, response)
+
+    def read_card(self, with_fingerprint: bool | None = None) -> IdCard:
+        """Read the selected card: text and photo (and fingerprint if asked). Needs find + select first."""
+        fingerprint = self.with_fingerprint if with_fingerprint is None else with_fingerprint
+        command = Command.READ_WITH_FINGERPRINT if fingerprint else Command.READ_TEXT_PHOTO
+        response = self._expect(command, Status.SUCCESS)
+        card = decode_read_response(command, response.data)
+        self.statistics.add("cards_read")
+        return card
+
+    def read_appended_address(self) -> str | None:
+        """The newest address appended on the card's chip, or None when there is none."""
+        response = self._expect(Command.READ_APPENDED_ADDRESS, Status.SUCCESS, Status.NO_CONTENT)
+        if response.sw3 == Status.NO_CONTENT:
+            return None
+        return response.data.decode("utf-16-le", errors="replace").rstrip(" \x00") or None
+
+    def sam_id(self) -> SamId:
+        response = self._expect(Command.SAM_ID, Status.SUCCESS)
+        if len(response.data) != 16:
+            raise DeviceOperationError(
+                f"SAM id has {len(response.data)} bytes, expected 16", device=self.name
+            )
+        return SamId(response.data)
+
+    def sam_status(self) -> str:
+        """The SAM's self-test result as its meaning (``success`` when healthy)."""
+        return self.transact(Command.SAM_STATUS).meaning
+
+    def reset_sam(self) -> None:
+        self._expect(Command.RESET_SAM, Status.SUCCESS)
+
+    def read_once(self, timeout: float = 10.0) -> IdCard:
+        """Wait up to ``timeout`` for a card and read it (for the command line; the kiosk uses events)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.find_card() and self.select_card():
+                return self.read_card()
+            if time.monotonic() + self.poll_interval > deadline:
+                raise DeviceTimeout(
+                    f"no card within {timeout:g} s",
+                    device=self.name,
+                    citizen_zh="未检测到身份证，请将身份证放在感应区。",
+                    citizen_en="No card found. Please place your ID card on the reader.",
+                )
+            time.sleep(self.poll_interval)
+
+    # --- waiting for cards ---------------------------------------------------------------------
+    def arm(self) -> None:
+        """Start reading cards that are placed (the journey is waiting for one)."""
+        self._armed.set()
+
+    def disarm(self) -> None:
+        """Stop reading new cards; removal of a card already read is still reported."""
+        self._armed.clear()
+
+    @property
+    def armed(self) -> bool:
+        return self._armed.is_set()
+
+    @property
+    def online(self) -> bool:
+        return self._online
+
+    def _enable(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name=f"{self.name}-poll", daemon=True)
+        self._thread.start()
+
+    def _disable(self) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=self.response_timeout * 3 + self.poll_interval + 1)
+
+    def _poll(self) -> None:
+        stop = self._stop
+        while not stop.is_set():
+            delay = self.poll_interval
+            try:
+                if not self.link.is_open:
+                    self.link.open()
+                    self._went_online()
+                self._poll_once()
+                if self._state == DeviceState.ERROR and self._online:
+                    self._set_state(DeviceState.IDLE)
+            except (DeviceOffline, DeviceTimeout, FrameError) as exc:
+                delay = self._went_offline(exc)
+            except DeviceError as exc:
+                if not self._online:
+                    delay = self._backoff.next_delay()
+                else:
+                    self._fail(exc)
+            except Exception as exc:  # our bug: report it, keep the thread alive
+                log.exception("%s: unexpected failure while polling", self.name)
+                self._fail(DeviceOperationError(f"internal error: {type(exc).__name__}", device=self.name))
+            stop.wait(delay)
+
+    def _poll_once(self) -> None:
+        if self._card_on_reader:
+            if self.find_card():
+                # lifted and placed again between two polls: that is a removal and a new card
+                self._removed()
+                self._read_found_card()
+            elif not (self.select_card() if self.removal_probe == "select" else False):
+                self._removed()
+            return
+        if self._armed.is_set() and self.find_card():
+            self._read_found_card()
+
+    def _read_found_card(self) -> None:
+        # from here on the card counts as "on the reader": even a failed read waits for a lift
+        self._card_on_reader = True
+        self._set_state(DeviceState.BUSY)
+        try:
+            if not self.select_card():
+                raise CardReadError(Command.SELECT, Response(0, 0, Status.SELECT_FAILED, b""))
+            card = self.read_card()
+        except (DeviceOffline, DeviceTimeout, FrameError):
+            raise
+        except DeviceError as exc:
+            self.statistics.add("read_failures")
+            log.warning("%s: card read failed: %s", self.name, exc.technician)
+            self._emit(StatusKind.ERROR, exc.technician, exc)
+            return
+        finally:
+            if self._state == DeviceState.BUSY:
+                self._set_state(DeviceState.IDLE)
+        log.info("%s: %s card read", self.name, card.card_type)
+        self._emit(StatusKind.CARD_PRESENT, str(card.card_type), card)
+
+    def _removed(self) -> None:
+        self._card_on_reader = False
+        log.info("%s: card removed", self.name)
+        self._emit(StatusKind.CARD_REMOVED)
+
+    def _went_online(self) -> None:
+        self._backoff.reset()
+        if not self._online:
+            self._online = True
+            log.info("%s: back online", self.name)
+            self._set_state(DeviceState.IDLE)
+            self._emit(StatusKind.ONLINE)
+
+    def _went_offline(self, exc: DeviceError) -> float:
+        self.link.close()
+        if self._online:
+            self._online = False
+            self._card_on_reader = False
+            self._fail(exc)
+            self._emit(StatusKind.OFFLINE, exc.technician, exc)
+        return self._backoff.next_delay()
+
+    # --- health ----------------------------------------------------------------------------------
+    def _health_external(self) -> tuple[bool, str]:
+        sam = self.sam_id()
+        status = self.sam_status()
+        return status == "success", f"SAM {sam.text} ({sam.raw.hex()}); self-test: {status}"
+
+    def _health_interactive(self) -> tuple[bool, str]:
+        return True, "place a test card on the reader and run `kiosk idcard read`"

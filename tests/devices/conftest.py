@@ -1,0 +1,37 @@
+"""Fixtures for device tests: simulators on real ptys and drivers opened on their slave ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from devices.model import Backoff
+from devices.simulators.idcard_reader import IdCardReaderSimulator
+
+
+@pytest.fixture
+def card_sim() -> Iterator[IdCardReaderSimulator]:
+    sim = IdCardReaderSimulator().start()
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def reader(card_sim: IdCardReaderSimulator, tmp_path) -> Iterator:
+    from devices.idcard.reader import IdCardReader
+
+    def port() -> str:
+        from devices.errors import DeviceOffline
+
+        if not card_sim.plugged:
+            raise DeviceOffline("unplugged")
+        return card_sim.slave_path
+
+    device = IdCardReader(
+        port, state_dir=str(tmp_path), poll_interval=0.02, response_timeout=0.3, backoff=Backoff(0.02, 0.05)
+    )
+    device.open()
+    device.claim()
+    yield device
+    device.close()
