@@ -1,0 +1,148 @@
+"""Start-up: configuration → window on screen → everything slow, after the first frame.
+
+This module is the application's composition root, the one place in kiosk/ that imports
+screens/ (to build the window); the rest of kiosk/ never does. The home screen is painted
+before devices, the gateway client or the database are touched; those start from
+``after_first_frame`` hooks, each of which may fail without taking the kiosk down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from config.catalogue import Catalogue, load_default_catalogue
+from config.local import KioskSettings
+from kiosk.context import KioskContext
+from kiosk.idle import IdleWatch
+from kiosk.lockdown import Lockdown
+from kiosk.startup_clock import process_age_s
+
+if TYPE_CHECKING:
+    from screens.main_window import KioskWindow
+
+log = logging.getLogger("kiosk")
+qt_log = logging.getLogger("qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def route_qt_messages() -> None:
+    """Qt's own messages go to the ``qt`` logger (and so through redaction into the log file)."""
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+    qInstallMessageHandler(handler)
+
+
+StartHook = Callable[["KioskRuntime"], None]
+
+
+@dataclass
+class KioskRuntime:
+    """The running kiosk: its context, window and the watchers wired between them."""
+
+    context: KioskContext
+    window: KioskWindow
+    idle: IdleWatch
+    lockdown: Lockdown | None
+    start_hooks: list[StartHook] = field(default_factory=list)
+    stop_hooks: list[Callable[[], None]] = field(default_factory=list)
+    first_frame_s: float | None = None
+
+    def after_first_frame(self) -> None:
+        self.first_frame_s = process_age_s()
+        log.info("home screen painted %.0f ms after process start", self.first_frame_s * 1000,
+                 extra={"event": "first_frame", "duration_ms": round(self.first_frame_s * 1000)})
+        for hook in self.start_hooks:
+            try:
+                hook(self)
+            except Exception:
+                log.exception("start-up step %s failed; the kiosk carries on without it",
+                              getattr(hook, "__name__", hook))
+
+    def stop(self) -> None:
+        for hook in reversed(self.stop_hooks):
+            try:
+                hook()
+            except Exception:
+                log.exception("shutdown step failed")
+        self.stop_hooks.clear()
+
+
+def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catalogue | None = None,
+                  start_hooks: list[StartHook] | None = None) -> KioskRuntime:
+    """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication."""
+    from screens.main_window import KioskWindow
+
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("build_runtime needs a QApplication")
+    context = KioskContext(settings, catalogue or load_default_catalogue(), parent=app)
+    window = KioskWindow(context, kiosk_mode=kiosk_mode)
+    idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
+    app.installEventFilter(idle)
+    lockdown = None
+    if kiosk_mode:
+        lockdown = Lockdown(window, parent=window)
+        app.installEventFilter(lockdown)
+    runtime = KioskRuntime(context, window, idle, lockdown, list(start_hooks or []))
+    _wire_session(runtime)
+    window.first_frame.connect(runtime.after_first_frame)
+    return runtime
+
+
+def _wire_session(runtime: KioskRuntime) -> None:
+    context, window, idle = runtime.context, runtime.window, runtime.idle
+
+    def touched() -> None:
+        # The first touch starts a session; the idle watch then guards it.
+        if not context.sessions.active and window.current_name != "out_of_service":
+            context.sessions.current  # noqa: B018 (starts the session)
+            idle.arm()
+
+    idle.activity.connect(touched)
+    idle.countdown_started.connect(window.show_countdown)
+    idle.countdown_tick.connect(window.update_countdown)
+    idle.countdown_cancelled.connect(window.hide_countdown)
+    idle.expired.connect(lambda: context.sessions.end("idle"))
+    context.sessions.on_ended(lambda reason: idle.disarm())
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or ["kiosk"])
+    app.setApplicationName("kiosk")
+    app.setQuitOnLastWindowClosed(True)
+    return app  # type: ignore[return-value]
+
+
+def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None) -> int:
+    """Show the kiosk and run the event loop until the application is told to quit."""
+    route_qt_messages()
+    app = make_application()
+    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks)
+    if kiosk_mode:
+        runtime.window.showFullScreen()
+    else:
+        runtime.window.show()
+    app.aboutToQuit.connect(runtime.stop)
+    return app.exec()
+
+
+def state_path(settings: KioskSettings, *parts: str) -> Path:
+    path = settings.state_dir.joinpath(*parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,33 @@
+"""`kiosk config check FILE`: validate a local configuration file and say exactly what is wrong."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from config.errors import ConfigError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    config = subparsers.add_parser("config", help="check or change configuration",
+                                   description="Check the local configuration file, or verify/apply a signed bundle.")
+    actions = config.add_subparsers(dest="config_command", metavar="ACTION")
+    check = actions.add_parser("check", help="validate a local configuration file",
+                               description="Validate a local configuration file (TOML). Exit 0 when valid, 2 when not.")
+    check.add_argument("file", type=Path)
+    check.set_defaults(run=_check)
+    config.set_defaults(run=lambda args: (config.print_help(), 2)[1])
+
+
+def _check(args: argparse.Namespace) -> int:
+    from config.local import load_settings
+
+    try:
+        settings = load_settings(args.file)
+    except ConfigError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return 2
+    print(f"{args.file}: valid configuration for kiosk {settings.kiosk.id} "
+          f"({settings.kiosk.zone}, group {settings.kiosk.group})")
+    return 0

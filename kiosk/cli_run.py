@@ -1,0 +1,88 @@
+"""`kiosk run` (the terminal) and `kiosk tour` (every screen rendered to PNG)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from config.errors import ConfigError
+
+DEFAULT_CONFIG = Path("/etc/kiosk/kiosk.toml")
+DEMO_STATE_DIR = Path("var/demo")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser("run", help="start the kiosk", description=(
+        "Start the kiosk. Without --windowed it runs in kiosk mode: frameless, full screen, no way out."))
+    run.add_argument("--config", type=Path, help=f"local configuration file (default {DEFAULT_CONFIG})")
+    run.add_argument("--demo", action="store_true",
+                     help="demo configuration: simulated devices, embedded reference gateway, demo control panel")
+    run.add_argument("--windowed", action="store_true", help="a 1080×1920 window instead of kiosk mode (development)")
+    run.add_argument("--state-dir", type=Path, help="override the state directory (database, logs, statistics)")
+    run.set_defaults(run=_run)
+
+    tour = subparsers.add_parser("tour", help="render every screen and state to PNG files", description=(
+        "Render every screen in every state it can reach at 1080×1920, in Chinese, English and elderly "
+        "mode, to PNG files named <screen>--<state>--<variant>.png."))
+    tour.add_argument("--out", type=Path, default=Path("tour"), help="output folder (default ./tour)")
+    tour.add_argument("--only", action="append", metavar="SCREEN", help="only this screen (repeatable)")
+    tour.add_argument("--variant", action="append", choices=["zh", "en", "elderly"], help="only this variant")
+    tour.add_argument("--config", type=Path, help="configuration to render with (default: the demo one)")
+    tour.set_defaults(run=_tour)
+
+
+def load(args: argparse.Namespace):
+    from config.local import demo_settings, load_settings
+
+    if getattr(args, "demo", False) or args.config is None and not DEFAULT_CONFIG.exists():
+        settings = demo_settings(getattr(args, "state_dir", None) or DEMO_STATE_DIR.resolve())
+    else:
+        settings = load_settings(args.config or DEFAULT_CONFIG)
+    if getattr(args, "state_dir", None):
+        settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
+    return settings
+
+
+def _has_display() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    return bool(platform) or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        settings = load(args)
+    except ConfigError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return 2
+    if not _has_display():
+        print("kiosk: there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+              "To see the kiosk anyway:\n"
+              "  - render every screen to PNG:   .venv/bin/kiosk tour --out tour/\n"
+              "  - or run it on a virtual screen: xvfb-run -s '-screen 0 1920x1920x24' "
+              ".venv/bin/kiosk run --demo --windowed", file=sys.stderr)
+        return 3
+    from kiosk.logs import setup_logging
+
+    setup_logging(settings.state_dir / "logs", settings.logging.level, settings.logging.max_bytes,
+                  settings.logging.backups)
+    from kiosk import app, startup
+
+    return app.run(settings, kiosk_mode=not args.windowed, start_hooks=startup.hooks(settings, demo=args.demo))
+
+
+def _tour(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        settings = load(args)
+    except ConfigError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return 2
+    from kiosk.app import make_application
+    from kiosk.tour import render_tour
+
+    make_application()
+    written = render_tour(settings, args.out, only=args.only, variants=args.variant)
+    print(f"kiosk tour: {len(written)} images in {args.out}")
+    return 0

@@ -1,0 +1,122 @@
+"""The kiosk's running state as the screens see it, and the signals that tell them it changed.
+
+This is where Qt meets the rest of the application: the settings and catalogue, the citizen
+session, language and elderly mode, whether the gateway is reachable, which devices are out of
+order, and whether a service can be offered right now. Screens read it and connect to its
+signals; they never reach past it to devices, the cache or the network.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from config.catalogue import Catalogue, Service
+from config.local import KioskSettings
+from kiosk import i18n
+from kiosk.session import SessionKeeper
+
+log = logging.getLogger("kiosk")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Whether a service can be offered now, and if not why and what to do instead (zh/en)."""
+
+    available: bool
+    reason_zh: str = ""
+    reason_en: str = ""
+    alternative_zh: str = ""
+    alternative_en: str = ""
+
+    def reason(self) -> str:
+        return i18n.pick(self.reason_zh, self.reason_en)
+
+    def alternative(self) -> str:
+        return i18n.pick(self.alternative_zh, self.alternative_en)
+
+
+OFFERED = Offer(True)
+
+
+class KioskContext(QObject):
+    language_changed = Signal(str)
+    elderly_changed = Signal(bool)
+    online_changed = Signal(bool)
+    alerts_changed = Signal()
+    availability_changed = Signal()
+    maintenance_changed = Signal(bool)
+    catalogue_changed = Signal()
+
+    def __init__(self, settings: KioskSettings, catalogue: Catalogue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.catalogue = catalogue
+        self.sessions = SessionKeeper()
+        self.elderly = False
+        self.online = True
+        self.maintenance = False
+        self._alerts: dict[str, tuple[str, str]] = {}
+        self._offer_rule: Callable[[Service], Offer] = lambda service: OFFERED
+        # journey name -> factory(context, service) returning a journey object (kiosk/journeys)
+        self.journeys: dict[str, Callable[[KioskContext, Service | None], Any]] = {}
+        # services the application attaches after the first frame (device hub, gateway client …)
+        self.services: dict[str, Any] = {}
+        self._forget_language = i18n.on_language_changed(self.language_changed.emit)
+        i18n.set_language(settings.language)
+
+    # -- language and mode -------------------------------------------------------------
+    def set_language(self, language: i18n.Language) -> None:
+        i18n.set_language(language)
+
+    def set_elderly(self, elderly: bool) -> None:
+        if elderly != self.elderly:
+            self.elderly = elderly
+            self.elderly_changed.emit(elderly)
+
+    # -- health -----------------------------------------------------------------------
+    def set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            log.info("gateway %s", "reachable" if online else "unreachable", extra={"event": "online_changed"})
+            self.online_changed.emit(online)
+            self.availability_changed.emit()
+
+    def set_alert(self, key: str, text_zh: str | None, text_en: str = "") -> None:
+        """Raise (or with ``None`` clear) a banner message, e.g. a printer out of paper."""
+        if text_zh is None:
+            if self._alerts.pop(key, None) is None:
+                return
+        else:
+            if self._alerts.get(key) == (text_zh, text_en):
+                return
+            self._alerts[key] = (text_zh, text_en)
+        self.alerts_changed.emit()
+        self.availability_changed.emit()
+
+    def alerts(self) -> list[str]:
+        return [i18n.pick(zh, en) for zh, en in self._alerts.values()]
+
+    def set_maintenance(self, on: bool) -> None:
+        if on != self.maintenance:
+            self.maintenance = on
+            self.maintenance_changed.emit(on)
+
+    # -- what can be offered ------------------------------------------------------------
+    def set_offer_rule(self, rule: Callable[[Service], Offer]) -> None:
+        self._offer_rule = rule
+        self.availability_changed.emit()
+
+    def offer(self, service: Service) -> Offer:
+        return self._offer_rule(service)
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.catalogue_changed.emit()
+
+    def close(self) -> None:
+        self._forget_language()

@@ -1,0 +1,86 @@
+"""Idle watch: a citizen who walks away gets a countdown, then the kiosk wipes and goes home.
+
+Any touch, click or key press counts as activity. After ``idle_timeout_s`` without activity
+during a session the countdown starts; a touch dismisses it; when it reaches zero ``expired``
+is emitted and the application ends the session.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+_ACTIVITY = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleWatch(QObject):
+    activity = Signal()
+    countdown_started = Signal(int)
+    countdown_tick = Signal(int)
+    countdown_cancelled = Signal()
+    expired = Signal()
+
+    def __init__(self, idle_timeout_s: int, countdown_s: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.idle_timeout_s = idle_timeout_s
+        self.countdown_s = countdown_s
+        self._armed = False
+        self._remaining = 0
+        self._idle_timer = QTimer(self, objectName="idle-timeout", singleShot=True)
+        self._idle_timer.timeout.connect(self._start_countdown)
+        self._tick_timer = QTimer(self, objectName="idle-countdown", interval=1000)
+        self._tick_timer.timeout.connect(self._tick)
+
+    @property
+    def counting_down(self) -> bool:
+        return self._tick_timer.isActive()
+
+    def arm(self) -> None:
+        """Watch for idleness (a session is running)."""
+        self._armed = True
+        self._restart_idle_timer()
+
+    def disarm(self) -> None:
+        """Stop watching (no session, or a journey that must not be interrupted has paused it)."""
+        self._armed = False
+        self._idle_timer.stop()
+        if self._tick_timer.isActive():
+            self._tick_timer.stop()
+            self.countdown_cancelled.emit()
+
+    def poke(self) -> None:
+        """Count as activity (also used by journeys that are busy on the citizen's behalf)."""
+        self.activity.emit()
+        if self._tick_timer.isActive():
+            self._tick_timer.stop()
+            self.countdown_cancelled.emit()
+        if self._armed:
+            self._restart_idle_timer()
+
+    def _restart_idle_timer(self) -> None:
+        self._idle_timer.start(self.idle_timeout_s * 1000)
+
+    def _start_countdown(self) -> None:
+        if not self._armed:
+            return
+        self._remaining = self.countdown_s
+        self._tick_timer.start()
+        self.countdown_started.emit(self._remaining)
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining > 0:
+            self.countdown_tick.emit(self._remaining)
+            return
+        self._tick_timer.stop()
+        self._armed = False
+        self.expired.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() in _ACTIVITY:
+            self.poke()
+        return False

@@ -1,0 +1,105 @@
+"""Logging: JSON lines, one logger per area, rotation, and redaction of personal data.
+
+Areas: kiosk, session, screens, qt, devices.*, cache, outbox, sync, gateway.client, config, fleet.
+Every record passes through :class:`RedactionFilter` before any handler formats it, so an ID
+number, phone number or the current citizen's name never reaches a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import sys
+import threading
+from pathlib import Path
+
+from kiosk.privacy import redact
+
+_citizen_names: tuple[str, ...] = ()
+_names_lock = threading.Lock()
+
+
+def set_citizen_names(*names: str) -> None:
+    """The names of the citizen at the kiosk now; redacted from every record until cleared."""
+    global _citizen_names
+    with _names_lock:
+        _citizen_names = tuple(n for n in names if n)
+
+
+def clear_citizen_names() -> None:
+    set_citizen_names()
+
+
+class RedactionFilter(logging.Filter):
+    """Rewrites the message and arguments of each record with personal data masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = redact(message, _citizen_names)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, _citizen_names)
+        return True
+
+
+class JsonLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "level": record.levelname,
+            "area": record.name,
+            "msg": record.getMessage(),
+        }
+        for key in ("event", "device", "duration_ms", "journey", "state"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_000_000,
+                  backups: int = 5, console: bool = True) -> Path | None:
+    """Configure the root logger once. Returns the log file path (None when only the console)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    redaction = RedactionFilter()
+    formatter = JsonLineFormatter()
+    log_file = None
+    handlers: list[logging.Handler] = []
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_file = log_dir / "kiosk.jsonl"
+        handlers.append(logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"))
+    if console:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler._kiosk = True  # type: ignore[attr-defined]
+        handler.addFilter(redaction)
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    return log_file
+
+
+def recent_lines(log_file: Path, count: int = 50) -> list[str]:
+    """The last ``count`` lines of the log (already redacted when written), for technicians."""
+    try:
+        with log_file.open("rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 256 * count))
+            tail = f.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return tail[-count:]

@@ -1,0 +1,101 @@
+"""Browsing the catalogue: departments, then the services of one department."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from config.catalogue import Service
+from kiosk.context import KioskContext
+from kiosk.i18n import N_, _, pick
+from screens.base import KioskScreen, Navigator
+from screens.home import service_badges
+from screens.widgets import KineticScrollArea, Tile, label
+
+JOURNEY_ACTION = {
+    "queue_ticket": N_("取号"),
+    "social_security": N_("自助查询"),
+    "property": N_("自助查询"),
+    "population": N_("自助查询"),
+    "payment": N_("自助缴费"),
+    "guide": N_("办事指南"),
+}
+
+
+def service_tile_badges(context: KioskContext, service: Service) -> list[tuple[str, str]]:
+    badges = [(_(JOURNEY_ACTION[service.journey]), "badge")]
+    for text, role in service_badges(context, [service]):
+        if text != _("需身份证") or service.id_card_required:
+            badges.append((text, role))
+    if service.hours == "hall" and context.offer(service).available:
+        badges.append((_("工作时间办理"), "badge"))
+    return badges
+
+
+class DepartmentsScreen(KioskScreen):
+    name = "departments"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.hint = label(role="hint")
+        self.list = KineticScrollArea()
+        self.layout_.addWidget(self.heading)
+        self.layout_.addWidget(self.hint)
+        self.layout_.addWidget(self.list, 1)
+        self._built_for: object = None
+        context.catalogue_changed.connect(lambda: setattr(self, "_built_for", None))
+
+    def render(self) -> None:
+        self.heading.setText(_("全部服务"))
+        self.hint.setText(_("请选择部门，上下滑动查看更多"))
+        self.list.clear()
+        for department in self.context.catalogue.departments:
+            tile = Tile(min_height=150)
+            tile.set_texts(
+                pick(department.name_zh, department.name_en),
+                _("{count} 项服务").format(count=len(department.services)),
+            )
+            tile.clicked.connect(lambda _=False, d=department.id: self.nav.go("services", department=d))
+            self.list.add(tile)
+
+
+class ServicesScreen(KioskScreen):
+    name = "services"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.hint = label(role="hint")
+        self.list = KineticScrollArea()
+        self.layout_.addWidget(self.heading)
+        self.layout_.addWidget(self.hint)
+        self.layout_.addWidget(self.list, 1)
+
+    def activate(self, **params: Any) -> None:
+        if "department" not in params:
+            params["department"] = self.context.catalogue.departments[0].id
+        super().activate(**params)
+
+    def render(self) -> None:
+        department = next(
+            (d for d in self.context.catalogue.departments if d.id == self.params.get("department")),
+            self.context.catalogue.departments[0],
+        )
+        self.heading.setText(pick(department.name_zh, department.name_en))
+        self.hint.setText(_("请选择要办理的业务"))
+        self.list.clear()
+        for service in department.services:
+            service = service.model_copy(update={"department": department.id})
+            tile = Tile(min_height=170)
+            tile.set_texts(pick(service.name_zh, service.name_en),
+                           pick(service.window_zh, service.window_en), service_tile_badges(self.context, service))
+            tile.clicked.connect(lambda _=False, s=service: self.nav.start_service(s))
+            self.list.add(tile)
+
+    def tour(self) -> Iterator[str]:
+        for department in self.context.catalogue.departments[:2]:
+            self.activate(department=department.id)
+            yield department.id

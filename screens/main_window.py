@@ -1,0 +1,292 @@
+"""The kiosk's one window: header, banner, the current screen, footer with Back and Home, overlays.
+
+The window is the navigator screens talk to. Screens are created the first time they are shown
+(start-up builds only the home screen) and kept; the session's end clears every one of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+
+from config.catalogue import Service
+from kiosk.context import KioskContext
+from kiosk.i18n import _, current_language, pick
+from screens import registry
+from screens.base import KioskScreen
+from screens.overlay import CountdownOverlay
+from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, style_sheet
+from screens.widgets import TouchButton, label
+
+log = logging.getLogger("screens")
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+class Header(QFrame):
+    def __init__(self, context: KioskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("Header")
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(36, 16, 36, 16)
+        rows.setSpacing(8)
+        self.hall = label(role="hall", wrap=True)
+        self.clock = label(role="clock", wrap=False)
+        rows.addWidget(self.hall)
+        row = QHBoxLayout()
+        row.setSpacing(18)
+        row.addWidget(self.clock, 1)
+        rows.addLayout(row)
+        self.zh = TouchButton("中文")
+        self.en = TouchButton("English")
+        self.elderly = TouchButton()
+        for button in (self.zh, self.en, self.elderly):
+            button.setCheckable(True)
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            row.addWidget(button)
+        self.zh.clicked.connect(lambda: context.set_language("zh"))
+        self.en.clicked.connect(lambda: context.set_language("en"))
+        self.elderly.clicked.connect(lambda: context.set_elderly(not context.elderly))
+        self._timer = QTimer(self, objectName="header-clock", interval=1000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    def render(self) -> None:
+        settings = self.context.settings.kiosk
+        self.hall.setText(pick(settings.hall_name_zh, settings.hall_name_en))
+        self.zh.setChecked(current_language() == "zh")
+        self.en.setChecked(current_language() == "en")
+        self.elderly.setText(_("长辈模式"))
+        self.elderly.setChecked(self.context.elderly)
+        self.tick()
+
+    def tick(self) -> None:
+        now = datetime.now()
+        if current_language() == "zh":
+            text = f"{now:%Y年%m月%d日} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
+        else:
+            text = f"{now:%a %d %b %Y}  {now:%H:%M}"
+        self.clock.setText(text)
+
+
+class Footer(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Footer")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(36, 18, 36, 18)
+        row.setSpacing(24)
+        self.back = TouchButton(role="nav")
+        self.home = TouchButton(role="nav")
+        self.hotline = label(wrap=True)
+        self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for button in (self.back, self.home):
+            button.setFixedWidth(260)
+        row.addWidget(self.back)
+        row.addWidget(self.home)
+        row.addWidget(self.hotline, 1)
+
+
+class Banner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Banner")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(36, 14, 36, 14)
+        self.text = label()
+        row.addWidget(self.text)
+
+    def show_messages(self, messages: list[str]) -> None:
+        self.text.setText("  ·  ".join(messages))
+        self.setVisible(bool(messages))
+
+
+class KioskWindow(QWidget):
+    """The only top-level window. In kiosk mode it is frameless, full screen and cannot be closed."""
+
+    screen_shown = Signal(str)
+    first_frame = Signal()
+
+    def __init__(self, context: KioskContext, kiosk_mode: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.kiosk_mode = kiosk_mode
+        self.closing_allowed = not kiosk_mode
+        self._first_frame_sent = False
+        self.setObjectName("KioskWindow")
+        self.setWindowTitle("Kiosk")
+        if kiosk_mode:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        else:
+            self.setFixedSize(SCREEN_WIDTH, SCREEN_HEIGHT)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.header = Header(context)
+        self.banner = Banner()
+        self.stack = QStackedWidget()
+        self.footer = Footer()
+        outer.addWidget(self.header)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.stack, 1)
+        outer.addWidget(self.footer)
+        self.overlay = CountdownOverlay(self)
+        self.overlay.hide()
+
+        self.screens: dict[str, KioskScreen] = {}
+        self.history: list[tuple[str, dict[str, Any]]] = []
+        self.current_name = ""
+        self.footer.back.clicked.connect(self.back)
+        self.footer.home.clicked.connect(self.home)
+        self.overlay.more_time.connect(self._more_time)
+        self.overlay.finish.connect(self.finish)
+
+        context.language_changed.connect(self.render)
+        context.elderly_changed.connect(self._restyle)
+        context.alerts_changed.connect(self._update_banner)
+        context.online_changed.connect(self._update_banner)
+        context.maintenance_changed.connect(self._maintenance)
+        context.sessions.on_ended(self._session_ended)
+        self._restyle()
+        self.show_screen("home")
+
+    # -- navigation (the Navigator protocol) ------------------------------------------------
+    def screen(self, name: str) -> KioskScreen:
+        if name not in self.screens:
+            screen = registry.create(name, self.context, self)
+            self.screens[name] = screen
+            self.stack.addWidget(screen)
+        return self.screens[name]
+
+    def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
+        if self.context.maintenance and name != "out_of_service":
+            name, params = "out_of_service", {}
+        current = self.screens.get(self.current_name)
+        if current is not None and current.name != name:
+            current.deactivate()
+            if remember and self.current_name != "home":
+                self.history.append((self.current_name, current.params))
+        if name == "home":
+            self.history.clear()
+        screen = self.screen(name)
+        self.current_name = name
+        screen.activate(**params)
+        self.stack.setCurrentWidget(screen)
+        self._update_chrome()
+        log.info("screen %s", name, extra={"event": "screen_shown", "state": name})
+        self.screen_shown.emit(name)
+
+    go = show_screen
+
+    def back(self) -> None:
+        if not self.history:
+            self.home()
+            return
+        name, params = self.history.pop()
+        self.show_screen(name, remember=False, **params)
+
+    def home(self) -> None:
+        """Home ends the citizen's business here: everything personal is wiped."""
+        self.finish()
+
+    def finish(self) -> None:
+        self.overlay.hide()
+        if self.context.sessions.active:
+            self.context.sessions.end("finish")
+        else:
+            self.show_screen("home")
+
+    def start_service(self, service: Service) -> None:
+        offer = self.context.offer(service)
+        if not offer.available:
+            self.show_screen("unavailable", service_id=service.id)
+            return
+        if service.journey in self.context.journeys and registry.has(service.journey):
+            self.show_screen(service.journey, service_id=service.id)
+        else:
+            self.show_screen("service", service_id=service.id)
+
+    # -- session end, idle countdown ------------------------------------------------------------
+    def _session_ended(self, reason: str) -> None:
+        self.overlay.hide()
+        for screen in self.screens.values():
+            screen.clear_personal()
+        self.history.clear()
+        self.show_screen("out_of_service" if self.context.maintenance else "home")
+
+    def show_countdown(self, seconds: int) -> None:
+        self.overlay.start(seconds)
+
+    def update_countdown(self, seconds: int) -> None:
+        self.overlay.set_remaining(seconds)
+
+    def hide_countdown(self) -> None:
+        self.overlay.hide()
+
+    def _more_time(self) -> None:
+        self.overlay.hide()
+
+    # -- look --------------------------------------------------------------------------------
+    def _restyle(self, *_args: object) -> None:
+        self.setStyleSheet(style_sheet(self.context.elderly))
+        self.render()
+
+    def render(self, *_args: object) -> None:
+        self.header.render()
+        self.footer.back.setText("‹ " + _("返回"))
+        self.footer.home.setText("⌂ " + _("首页"))
+        self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
+        self.overlay.render()
+        screen = self.screens.get(self.current_name)
+        if screen is not None:
+            screen.render()
+        self._update_banner()
+
+    def _update_chrome(self) -> None:
+        screen = self.screens.get(self.current_name)
+        is_home = self.current_name == "home"
+        self.footer.back.setVisible(not is_home and bool(screen and screen.has_back))
+        self.footer.home.setVisible(not is_home and self.current_name != "out_of_service")
+
+    def _update_banner(self, *_args: object) -> None:
+        messages = []
+        if not self.context.online:
+            messages.append(_("网络中断：部分服务暂停，可离线浏览办事指南"))
+        messages += self.context.alerts()
+        self.banner.show_messages(messages)
+
+    def _maintenance(self, on: bool) -> None:
+        if on:
+            self.overlay.hide()
+            if self.context.sessions.active:
+                self.context.sessions.end("maintenance")
+            else:
+                self.show_screen("out_of_service")
+        else:
+            self.show_screen("home")
+
+    # -- window events -------------------------------------------------------------------------
+    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.overlay.setGeometry(self.rect())
+
+    def event(self, event: QEvent) -> bool:
+        result = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._first_frame_sent:
+            self._first_frame_sent = True
+            QTimer.singleShot(0, self.first_frame.emit)
+        return result
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if self.closing_allowed:
+            event.accept()
+        else:
+            event.ignore()
+

@@ -1,0 +1,39 @@
+"""Shown to citizens while a technician has the kiosk in maintenance, or it cannot serve at all."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from kiosk.context import KioskContext
+from kiosk.i18n import _, pick
+from screens.base import KioskScreen, Navigator
+from screens.widgets import Card, label
+
+
+class OutOfServiceScreen(KioskScreen):
+    name = "out_of_service"
+    has_back = False
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.layout_.addStretch(1)
+        self.heading = label(role="title")
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.card = Card()
+        self.explain = label(role="value")
+        self.alternative = label(role="value")
+        self.hotline = label(role="hint")
+        for widget in (self.explain, self.alternative, self.hotline):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.card.body.addWidget(widget)
+        self.layout_.addWidget(self.heading)
+        self.layout_.addWidget(self.card)
+        self.layout_.addStretch(2)
+
+    def render(self) -> None:
+        kiosk = self.context.settings.kiosk
+        self.heading.setText(_("本机暂停服务"))
+        self.explain.setText(_("设备正在维护，给您带来不便，敬请谅解。"))
+        self.alternative.setText(pick(kiosk.nearest_alternative_zh, kiosk.nearest_alternative_en))
+        self.hotline.setText(_("服务热线 {hotline}").format(hotline=kiosk.hotline))

@@ -1,0 +1,57 @@
+"""The "need more time?" overlay shown when a citizen has stopped touching the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from kiosk.i18n import _
+from screens.widgets import TouchButton, label
+
+
+class CountdownOverlay(QWidget):
+    more_time = Signal()
+    finish = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("Overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(90, 0, 90, 0)
+        outer.addStretch(1)
+        card = QFrame()
+        card.setObjectName("OverlayCard")
+        body = QVBoxLayout(card)
+        body.setContentsMargins(48, 48, 48, 48)
+        body.setSpacing(28)
+        self.question = label(role="title")
+        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.remaining = label(role="big-number")
+        self.remaining.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.explain = label(role="subtitle")
+        self.explain.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.continue_button = TouchButton(role="primary", on_tap=self.more_time.emit)
+        self.finish_button = TouchButton(on_tap=self.finish.emit)
+        for widget in (self.question, self.remaining, self.explain, self.continue_button, self.finish_button):
+            body.addWidget(widget)
+        outer.addWidget(card)
+        outer.addStretch(1)
+        self._seconds = 0
+
+    def start(self, seconds: int) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.set_remaining(seconds)
+        self.show()
+        self.raise_()
+
+    def set_remaining(self, seconds: int) -> None:
+        self._seconds = seconds
+        self.render()
+
+    def render(self) -> None:
+        self.question.setText(_("需要更多时间吗？"))
+        self.remaining.setText(str(self._seconds))
+        self.explain.setText(_("{seconds} 秒后将结束办理并清除您的信息").format(seconds=self._seconds))
+        self.continue_button.setText(_("继续办理"))
+        self.finish_button.setText(_("结束办理"))

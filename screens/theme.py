@@ -1,0 +1,156 @@
+"""Look of the kiosk: colours, type sizes and the style sheet, for normal and elderly mode.
+
+Sizes are for a 1080×1920 portrait touch screen. Touch targets are at least 96 px high with
+24 px between them. Elderly mode enlarges text 1.4× and switches to a palette whose text/background
+pairs all reach a contrast ratio of at least 7:1 (WCAG AAA).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+SCREEN_WIDTH = 1080
+SCREEN_HEIGHT = 1920
+MIN_TOUCH = 96
+GAP = 24
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str
+    surface: str
+    text: str
+    muted: str
+    primary: str
+    on_primary: str
+    accent: str
+    on_accent: str
+    danger: str
+    on_danger: str
+    ok: str
+    on_ok: str
+    border: str
+    pressed: str
+
+
+NORMAL = Palette(
+    background="#EEF2F7", surface="#FFFFFF", text="#1A1F29", muted="#4A5568",
+    primary="#0B4F9C", on_primary="#FFFFFF", accent="#C8161D", on_accent="#FFFFFF",
+    danger="#A4161A", on_danger="#FFFFFF", ok="#1E6B3A", on_ok="#FFFFFF",
+    border="#C9D3E0", pressed="#D7E4F5",
+)
+ELDERLY = Palette(
+    background="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#222222",
+    primary="#002E6D", on_primary="#FFFFFF", accent="#7A0000", on_accent="#FFFFFF",
+    danger="#7A0000", on_danger="#FFFFFF", ok="#0B4A22", on_ok="#FFFFFF",
+    border="#000000", pressed="#C9D9F0",
+)
+
+
+def palette(elderly: bool) -> Palette:
+    return ELDERLY if elderly else NORMAL
+
+
+def font_scale(elderly: bool) -> float:
+    return 1.4 if elderly else 1.0
+
+
+def px(base: int, elderly: bool) -> int:
+    """A text size in pixels for the current mode."""
+    return round(base * font_scale(elderly))
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio between two ``#RRGGBB`` colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_pairs(p: Palette) -> list[tuple[str, str, str]]:
+    """Every (name, foreground, background) pair the style sheet uses for text."""
+    return [
+        ("text on background", p.text, p.background),
+        ("text on surface", p.text, p.surface),
+        ("muted on surface", p.muted, p.surface),
+        ("on primary", p.on_primary, p.primary),
+        ("on accent", p.on_accent, p.accent),
+        ("on danger", p.on_danger, p.danger),
+        ("on ok", p.on_ok, p.ok),
+        ("text on pressed", p.text, p.pressed),
+    ]
+
+
+def style_sheet(elderly: bool) -> str:
+    p = palette(elderly)
+    border = 3 if elderly else 2
+    return f"""
+* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}
+QWidget#KioskWindow, QWidget#ScreenBody {{ background: {p.background}; }}
+QLabel {{ font-size: {px(30, elderly)}px; background: transparent; }}
+QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
+QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
+QLabel[role="hint"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
+QLabel[role="big-number"] {{ font-size: {px(150, elderly)}px; font-weight: 800; color: {p.primary}; }}
+QLabel[role="value"] {{ font-size: {px(34, elderly)}px; font-weight: 600; }}
+QLabel[role="error"] {{ font-size: {px(34, elderly)}px; color: {p.danger}; font-weight: 600; }}
+QFrame#Header {{ background: {p.primary}; }}
+QFrame#Header QLabel {{ color: {p.on_primary}; }}
+QFrame#Header QLabel[role="hall"] {{ font-size: {px(38, elderly)}px; font-weight: 700; }}
+QFrame#Header QLabel[role="clock"] {{ font-size: {px(30, elderly)}px; }}
+QFrame#Header QPushButton {{
+    background: transparent; color: {p.on_primary}; border: {border}px solid {p.on_primary};
+    border-radius: 14px; font-size: {px(28, elderly)}px; padding: 0 22px; min-height: {MIN_TOUCH}px;
+}}
+QFrame#Header QPushButton:checked {{ background: {p.on_primary}; color: {p.primary}; }}
+QFrame#Header QPushButton:pressed {{ background: {p.pressed}; color: {p.text}; }}
+QFrame#Footer {{ background: {p.surface}; border-top: {border}px solid {p.border}; }}
+QFrame#Footer QLabel {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
+QFrame#Banner {{ background: {p.danger}; }}
+QFrame#Banner QLabel {{ color: {p.on_danger}; font-size: {px(30, elderly)}px; font-weight: 600; }}
+QFrame#Card {{ background: {p.surface}; border: {border}px solid {p.border}; border-radius: 20px; }}
+QPushButton {{
+    font-size: {px(34, elderly)}px; min-height: {MIN_TOUCH}px; padding: 0 28px;
+    border-radius: 18px; border: {border}px solid {p.border}; background: {p.surface}; color: {p.text};
+}}
+QPushButton:pressed, QPushButton[pressedLook="true"] {{ background: {p.pressed}; }}
+QPushButton:disabled {{ color: {p.muted}; background: {p.background}; border-style: dashed; }}
+QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: 700; }}
+QPushButton[role="primary"]:pressed {{ background: {p.pressed}; color: {p.text}; }}
+QPushButton[role="danger"] {{ background: {p.danger}; color: {p.on_danger}; border-color: {p.danger}; }}
+QPushButton[role="nav"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
+QPushButton[role="key"] {{ font-size: {px(48, elderly)}px; font-weight: 700; min-height: 120px; }}
+QPushButton[role="letter"] {{ font-size: {px(36, elderly)}px; font-weight: 700; min-height: {MIN_TOUCH}px; padding: 0; }}
+QPushButton[role="tile"] {{
+    background: {p.surface}; border: {border}px solid {p.border}; border-radius: 24px; text-align: left;
+}}
+QPushButton[role="tile"]:pressed {{ background: {p.pressed}; }}
+QPushButton[role="tile"] QLabel[role="tile-title"] {{ font-size: {px(42, elderly)}px; font-weight: 700; color: {p.primary}; }}
+QPushButton[role="tile"] QLabel[role="tile-sub"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
+QPushButton[role="tile"] QLabel[role="badge"] {{
+    font-size: {px(24, elderly)}px; color: {p.on_primary}; background: {p.primary};
+    border-radius: 10px; padding: 4px 12px;
+}}
+QPushButton[role="tile"] QLabel[role="badge-alt"] {{
+    font-size: {px(24, elderly)}px; color: {p.on_ok}; background: {p.ok}; border-radius: 10px; padding: 4px 12px;
+}}
+QPushButton[role="tile"] QLabel[role="badge-warn"] {{
+    font-size: {px(24, elderly)}px; color: {p.on_accent}; background: {p.accent}; border-radius: 10px; padding: 4px 12px;
+}}
+QLineEdit, QLabel[role="entry"] {{
+    font-size: {px(52, elderly)}px; font-weight: 700; min-height: 110px; padding: 0 20px;
+    background: {p.surface}; border: {border + 1}px solid {p.primary}; border-radius: 16px; color: {p.text};
+}}
+QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
+QScrollBar:vertical {{ width: 14px; background: transparent; }}
+QScrollBar::handle:vertical {{ background: {p.border}; border-radius: 7px; min-height: 60px; }}
+QWidget#Overlay {{ background: rgba(0, 0, 0, 170); }}
+QFrame#OverlayCard {{ background: {p.surface}; border-radius: 28px; border: {border}px solid {p.border}; }}
+QWidget#DemoPanel, QWidget#DemoPanel * {{ font-size: 14px; min-height: 0; }}
+"""

@@ -1,0 +1,61 @@
+"""A service that cannot be offered right now: why, and what the citizen can do instead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from kiosk.context import KioskContext, Offer
+from kiosk.i18n import _, pick
+from screens.base import KioskScreen, Navigator
+from screens.widgets import Card, TouchButton, label
+
+
+class UnavailableScreen(KioskScreen):
+    name = "unavailable"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.card = Card()
+        self.reason = label(role="error")
+        self.alternative = label(role="value")
+        self.hotline = label(role="hint")
+        for widget in (self.reason, self.alternative, self.hotline):
+            self.card.body.addWidget(widget)
+        self.layout_.addWidget(self.heading)
+        self.layout_.addWidget(self.card)
+        self.layout_.addStretch(1)
+        self.home_button = TouchButton(role="primary", on_tap=nav.home)
+        self.layout_.addWidget(self.home_button)
+        self.offer = Offer(False)
+        self.service_name = ("", "")
+
+    def activate(self, **params: Any) -> None:
+        service_id = params.get("service_id")
+        if service_id:
+            service = self.context.catalogue.service(service_id)
+            self.service_name = (service.name_zh, service.name_en)
+            self.offer = self.context.offer(service)
+        else:
+            self.offer = params.get("offer", Offer(False))
+        super().activate(**params)
+
+    def render(self) -> None:
+        name = pick(*self.service_name)
+        self.heading.setText(_("{service}暂时无法办理").format(service=name) if name else _("暂时无法办理"))
+        self.reason.setText(self.offer.reason() or _("该服务暂停"))
+        self.alternative.setText(self.offer.alternative() or pick(
+            self.context.settings.kiosk.nearest_alternative_zh, self.context.settings.kiosk.nearest_alternative_en))
+        self.hotline.setText(_("如需帮助，请拨打服务热线 {hotline} 或咨询大厅工作人员").format(
+            hotline=self.context.settings.kiosk.hotline))
+        self.home_button.setText(_("返回首页"))
+
+    def tour(self) -> Iterator[str]:
+        self.service_name = ("非税收入缴费", "Non-tax fee payment")
+        self.offer = Offer(False, "网络中断，暂时无法缴费", "Payment is unavailable while the kiosk is offline",
+                           "可使用手机“闽政通”App缴费，或前往财政窗口", "Pay with the Minzhengtong app, or at the finance window")
+        self.render()
+        yield "offline"

@@ -1,0 +1,255 @@
+"""Touch widgets shared by every screen: buttons, tiles, keypads, kinetic lists, cards.
+
+Each widget takes its texts already translated; screens set them again on a language change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QEasingCurve, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screens.theme import GAP, MIN_TOUCH
+
+
+def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(text, parent)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setOpenExternalLinks(False)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return widget
+
+
+def discard(widget: QWidget | None) -> None:
+    """Remove a widget now (hidden at once, deleted when the event loop gets to it)."""
+    if widget is not None:
+        widget.hide()
+        widget.setParent(None)
+        widget.deleteLater()
+
+
+class TouchButton(QPushButton):
+    """A finger-sized button (≥96 px high) with a role for its look: primary, danger, nav, key."""
+
+    def __init__(self, text: str = "", role: str | None = None, parent: QWidget | None = None,
+                 on_tap: Callable[[], None] | None = None) -> None:
+        super().__init__(text, parent)
+        if role:
+            self.setProperty("role", role)
+        self.setMinimumHeight(MIN_TOUCH)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if on_tap is not None:
+            self.clicked.connect(on_tap)
+
+
+class Tile(QPushButton):
+    """A big tile: title, a line under it, and badges (e.g. 24 h, ID card needed)."""
+
+    def __init__(self, parent: QWidget | None = None, min_height: int = 200) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "tile")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(min_height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 22, 32, 22)
+        layout.setSpacing(8)
+        self.title = label(role="tile-title")
+        self.subtitle = label(role="tile-sub")
+        self.badges = QHBoxLayout()
+        self.badges.setSpacing(12)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addStretch(1)
+        layout.addLayout(self.badges)
+        for child in (self.title, self.subtitle):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_texts(self, title: str, subtitle: str = "", badges: Iterable[tuple[str, str]] = ()) -> None:
+        """``badges`` are (text, role) with role badge, badge-alt or badge-warn."""
+        self.title.setText(title)
+        self.subtitle.setText(subtitle)
+        self.subtitle.setVisible(bool(subtitle))
+        while self.badges.count():
+            item = self.badges.takeAt(0)
+            discard(item.widget())
+        for text, role in badges:
+            badge = label(text, role, wrap=False)
+            badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            self.badges.addWidget(badge)
+        self.badges.addStretch(1)
+
+
+class Card(QFrame):
+    """A white rounded panel holding a vertical layout."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(36, 30, 36, 30)
+        self.body.setSpacing(16)
+
+
+class KineticScrollArea(QScrollArea):
+    """A vertical list that scrolls by dragging a finger, with momentum, and no hover affordances."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.content = QWidget()
+        self.content.setObjectName("ScreenBody")
+        self.rows = QVBoxLayout(self.content)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setSpacing(GAP)
+        self.rows.addStretch(1)
+        self.setWidget(self.content)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        scroller = QScroller.scroller(self.viewport())
+        props = scroller.scrollerProperties()
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.DragStartDistance, 0.004)
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.OvershootDragResistanceFactor, 0.3)
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.ScrollingCurve, QEasingCurve(QEasingCurve.Type.OutCubic))
+        scroller.setScrollerProperties(props)
+
+    def clear(self) -> None:
+        while self.rows.count() > 1:
+            discard(self.rows.takeAt(0).widget())
+
+    def add(self, widget: QWidget) -> None:
+        self.rows.insertWidget(self.rows.count() - 1, widget)
+
+
+class Keypad(QWidget):
+    """On-screen numeric keypad (there is no physical keyboard). Emits the whole entry on change."""
+
+    changed = Signal(str)
+
+    def __init__(self, max_length: int = 20, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_length = max_length
+        self._value = ""
+        grid = QGridLayout(self)
+        grid.setSpacing(18)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+        self.buttons: dict[str, TouchButton] = {}
+        for index, key in enumerate(keys):
+            button = TouchButton(key, role="key")
+            button.setMinimumHeight(120)
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
+            grid.addWidget(button, index // 3, index % 3)
+            self.buttons[key] = button
+        self.set_labels("清除", "退格")
+
+    def set_labels(self, clear: str, back: str) -> None:
+        self.buttons["clear"].setText(clear)
+        self.buttons["back"].setText("⌫ " + back)
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+    def set_value(self, value: str) -> None:
+        self._value = "".join(c for c in value if c.isdigit())[: self.max_length]
+        self.changed.emit(self._value)
+
+    def press(self, key: str) -> None:
+        if key == "clear":
+            self.set_value("")
+        elif key == "back":
+            self.set_value(self._value[:-1])
+        elif len(self._value) < self.max_length:
+            self.set_value(self._value + key)
+
+
+class LetterPad(QWidget):
+    """A–Z pad for searching services by pinyin initials."""
+
+    changed = Signal(str)
+    LETTERS = "ABCDEFGHJKLMNPQRSTWXYZ"  # pinyin initials never start with I, O, U, V
+
+    def __init__(self, max_length: int = 8, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_length = max_length
+        self._value = ""
+        grid = QGridLayout(self)
+        grid.setSpacing(14)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, letter in enumerate(self.LETTERS):
+            button = TouchButton(letter, role="letter")
+            button.clicked.connect(lambda _=False, k=letter: self.press(k))
+            grid.addWidget(button, index // 6, index % 6)
+        self.back = TouchButton("⌫", role="letter")
+        self.back.clicked.connect(lambda: self.press("back"))
+        grid.addWidget(self.back, len(self.LETTERS) // 6, len(self.LETTERS) % 6, 1, 6 - len(self.LETTERS) % 6)
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+    def press(self, key: str) -> None:
+        if key == "back":
+            self._value = self._value[:-1]
+        elif len(self._value) < self.max_length:
+            self._value += key
+        self.changed.emit(self._value)
+
+    def reset(self) -> None:
+        self._value = ""
+        self.changed.emit("")
+
+
+def qr_pixmap(payload: str, size: int = 360) -> QPixmap:
+    """A QR code as a pixmap, drawn from the ``qrcode`` matrix (no image library round trip)."""
+    import qrcode  # imported here: only screens that show a QR pay for it
+
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    n = len(matrix)
+    image = QImage(n, n, QImage.Format.Format_Mono)
+    image.setColor(0, 0xFFFFFFFF)
+    image.setColor(1, 0xFF000000)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            image.setPixel(x, y, 1 if dark else 0)
+    return QPixmap.fromImage(image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))
+
+
+def qr_label(payload: str, size: int = 360) -> QLabel:
+    widget = QLabel()
+    widget.setPixmap(qr_pixmap(payload, size))
+    widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    widget.setProperty("qr_payload", payload)
+    return widget
+
+
+def hbox(*widgets: QWidget, spacing: int = GAP) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(spacing)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
