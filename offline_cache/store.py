@@ -1,0 +1,200 @@
+"""The kiosk's one SQLite database: opened in WAL mode, schema versioned and migrated on start.
+
+Every part of the offline store (content cache, response cache, outbox) shares one :class:`Store`
+and therefore one connection, guarded by a lock so the sync worker's thread and the kiosk's other
+threads take turns. Commits use ``synchronous=FULL``: once a write returns, it survives a crash
+or a power cut.
+
+The schema version lives in ``PRAGMA user_version``. Each migration runs in its own transaction
+together with the version bump, so a kiosk switched off mid-migration starts over cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from offline_cache.alerts import AlertSink, TechnicianAlert, raise_alert
+from offline_cache.errors import StoreCorrupt, StoreTooNew, translated
+
+log = logging.getLogger("cache")
+
+DEFAULT_FILENAME = "kiosk.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db["content"].create(
+        {"kind": str, "key": str, "body": str, "etag": str, "version": str, "fetched_at": float,
+         "checked_at": float},
+        pk=("kind", "key"),
+        not_null={"body", "fetched_at", "checked_at"},
+    )
+    db["responses"].create(
+        {"lookup": str, "endpoint": str, "body": bytes, "sealed": int, "personal": int, "stored_at": float,
+         "fresh_until": float, "usable_until": float},
+        pk="lookup",
+        not_null={"body", "sealed", "personal", "stored_at", "fresh_until", "usable_until"},
+    )
+    db["outbox"].create(
+        {"seq": int, "idempotency_key": str, "kind": str, "payload": bytes, "sealed": int, "state": str,
+         "attempts": int, "created_at": float, "next_attempt_at": float, "updated_at": float,
+         "last_error": str},
+        pk="seq",
+        not_null={"idempotency_key", "kind", "payload", "sealed", "state", "attempts", "created_at",
+                  "next_attempt_at", "updated_at"},
+        defaults={"attempts": 0, "sealed": 0},
+    )
+    db["outbox"].create_index(["idempotency_key"], unique=True)
+    db["outbox"].create_index(["state", "next_attempt_at", "seq"])
+
+
+# Migration N takes the schema from version N-1 to N. Append only; never edit a shipped one.
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class StoreHealth:
+    """What a technician's diagnostic shows about the database."""
+
+    path: str
+    schema_version: int
+    size_bytes: int
+    integrity: str
+
+
+class Store:
+    """An open kiosk database. Use :func:`open_store`; share one instance across threads."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = connection
+        self._lock = threading.RLock()
+        self.db = sqlite_utils.Database(connection)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection, for diagnostics, benchmarks and tests; hold :meth:`reading` while using it."""
+        return self._conn
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction: committed (and synced to disk) when the block ends, rolled back on any error.
+
+        Environment failures surface as :class:`~offline_cache.errors.StoreFull` or
+        :class:`~offline_cache.errors.StoreUnavailable`, with the database unchanged.
+        """
+        with self._lock, translated(self.path), self.db.atomic():
+            yield self._conn
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection for reads, held exclusively by this thread for the block."""
+        with self._lock, translated(self.path):
+            yield self._conn
+
+    def schema_version(self) -> int:
+        with self.reading() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def health(self) -> StoreHealth:
+        """Integrity check and size, for ``kiosk diag``; reads the whole file, so not for the GUI thread."""
+        with self.reading() as conn:
+            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+        size = sum(p.stat().st_size for p in _database_files(self.path) if p.exists())
+        return StoreHealth(str(self.path), self.schema_version(), size, integrity)
+
+    def close(self) -> None:
+        """Checkpoint the write-ahead log and close. Idempotent."""
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # closing anyway; the WAL is replayed on the next open
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _database_files(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        with translated(path):
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreCorrupt(f"{path}: expected WAL journal mode, SQLite gave {mode!r}")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _migrate(store: Store) -> None:
+    current = store.schema_version()
+    if current > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"{store.path}: database schema version {current} is newer than this kiosk understands "
+            f"({SCHEMA_VERSION}); install the newer kiosk version or move the file aside"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with store.writing() as conn:
+            MIGRATIONS[version - 1](store.db)
+            conn.execute(f"PRAGMA user_version = {version}")
+        log.info("database %s migrated to schema version %d", store.path, version)
+
+
+def open_store(
+    state_dir: Path | str,
+    *,
+    filename: str = DEFAULT_FILENAME,
+    quarantine_corrupt: bool = False,
+    on_alert: AlertSink | None = None,
+) -> Store:
+    """Open (creating and migrating as needed) the kiosk database in ``state_dir``.
+
+    With ``quarantine_corrupt`` a damaged file is renamed ``<name>.corrupt-<unix time>`` and a
+    fresh database is started, with a technician alert; otherwise :class:`StoreCorrupt` is raised.
+    """
+    state_dir = Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / filename
+    try:
+        store = Store(path, _connect(path))
+        try:
+            _migrate(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
+    except StoreCorrupt as exc:
+        if not quarantine_corrupt:
+            raise
+        stamp = int(time.time())
+        for part in _database_files(path):
+            if part.exists():
+                os.replace(part, part.with_name(f"{part.name}.corrupt-{stamp}"))
+        raise_alert(on_alert, TechnicianAlert(
+            "store_quarantined", "the kiosk database was damaged and has been set aside; starting empty",
+            {"path": str(path), "error": str(exc)},
+        ), log)
+        return open_store(state_dir, filename=filename, quarantine_corrupt=False, on_alert=on_alert)

@@ -1,0 +1,139 @@
+"""The sync worker against a recording gateway on 127.0.0.1: drains, survives the gateway stopping, stops cleanly."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from offline_cache.outbox import Backoff, Outbox
+from offline_cache.sync import SyncWorker
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+def test_drain_delivers_each_entry_once_with_its_key(store, gateway) -> None:
+    outbox = Outbox(store)
+    keys = [outbox.append("feedback", {"n": n}).idempotency_key for n in range(12)]
+    report = SyncWorker(outbox, gateway.send).drain_once()
+    assert report.acknowledged == 12 and not report.interrupted
+    assert gateway.keys == keys and gateway.duplicates == []
+    assert gateway.received[3] == ("feedback", keys[3], {"n": 3})
+    assert outbox.counts()["acknowledged"] == 12
+    assert SyncWorker(outbox, gateway.send).drain_once().acknowledged == 0
+
+
+def test_gateway_stopping_mid_drain_loses_nothing_and_sends_nothing_twice(store, gateway) -> None:
+    clock = {"t": 1_770_000_000.0}
+    outbox = Outbox(store, backoff=Backoff(base_s=10, cap_s=60), now=lambda: clock["t"])
+    keys = [outbox.append("ems_mailing", {"n": n}).idempotency_key for n in range(30)]
+    gateway.stop_after = 10  # the gateway goes away after its tenth entry
+    worker = SyncWorker(outbox, gateway.send)
+    report = worker.drain_once()
+    assert report.interrupted and report.failed == 1
+    wait_until(gateway.stopped.is_set)
+    delivered = gateway.keys
+    assert 10 <= len(delivered) < 30
+    counts = outbox.counts()
+    assert counts["acknowledged"] == len(delivered) and counts["pending"] == 30 - len(delivered)
+    failed = [e for e in outbox.entries("pending") if e.attempts]
+    assert len(failed) == 1 and "ConnectionError" in failed[0].last_error
+    # Still down: the next attempt fails too, nothing is lost.
+    clock["t"] += 61  # past the back-off of the failed entry
+    assert worker.drain_once().failed == 1
+    assert outbox.counts()["unfinished"] == 30 - len(delivered)
+    gateway.start()  # the gateway comes back on the same port
+    clock["t"] += 3600
+
+    def drained() -> bool:
+        worker.drain_once()
+        return outbox.counts()["unfinished"] == 0
+
+    wait_until(drained, 5)
+    assert sorted(gateway.keys) == sorted(keys)
+    assert gateway.duplicates == []
+
+
+def test_worker_thread_drains_on_wake_and_stop_joins(store, gateway) -> None:
+    outbox = Outbox(store)
+    worker = SyncWorker(outbox, gateway.send, poll_s=60)
+    worker.start()
+    try:
+        wait_until(lambda: worker.rounds >= 1)
+        key = outbox.append("event", {"code": "paper_low"}).idempotency_key
+        worker.wake()
+        wait_until(lambda: key in gateway.keys)
+    finally:
+        assert worker.stop(timeout=5)
+    assert not worker.running
+    assert worker.stop() is True  # idempotent
+
+
+def test_unreachable_gateway_is_not_tried(store) -> None:
+    outbox = Outbox(store)
+    outbox.append("telemetry", {"uptime": 1})
+    calls: list[str] = []
+    online = threading.Event()
+    probes: list[bool] = []
+
+    def reachable() -> bool:
+        probes.append(online.is_set())
+        return probes[-1]
+
+    worker = SyncWorker(outbox, lambda kind, key, payload: calls.append(key), reachable=reachable, poll_s=0.02)
+    worker.start()
+    try:
+        wait_until(lambda: len(probes) >= 3)  # several rounds pass while offline
+        assert calls == [] and outbox.counts()["pending"] == 1
+        online.set()
+        worker.wake()
+        wait_until(lambda: outbox.counts()["acknowledged"] == 1)
+    finally:
+        worker.stop()
+    assert len(calls) == 1
+
+
+class Refused(Exception):
+    permanent = True
+
+
+def test_a_refused_entry_is_parked_and_the_rest_still_go(store, alerts) -> None:
+    outbox = Outbox(store, on_alert=alerts.append)
+    bad = outbox.append("feedback", {"bad": True}).idempotency_key
+    good = outbox.append("feedback", {"bad": False}).idempotency_key
+    sent: list[str] = []
+
+    def send(kind: str, key: str, payload: dict) -> None:
+        if payload["bad"]:
+            raise Refused("HTTP 422: payload rejected")
+        sent.append(key)
+
+    report = SyncWorker(outbox, send).drain_once()
+    assert (report.acknowledged, report.parked) == (1, 1)
+    assert sent == [good] and outbox.get(bad).state == "parked"
+    assert alerts[0].code == "outbox_entry_parked"
+
+
+def test_a_crashing_round_does_not_kill_the_worker(store, gateway) -> None:
+    outbox = Outbox(store)
+    outbox.append("feedback", {"n": 1})
+    flaky = {"calls": 0}
+
+    def reachable() -> bool:
+        flaky["calls"] += 1
+        if flaky["calls"] == 1:
+            raise RuntimeError("network probe broke")
+        return True
+
+    worker = SyncWorker(outbox, gateway.send, reachable=reachable, poll_s=0.05)
+    worker.start()
+    try:
+        wait_until(lambda: outbox.counts()["acknowledged"] == 1)
+    finally:
+        worker.stop()
+    assert flaky["calls"] >= 2
