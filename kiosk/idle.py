@@ -24,7 +24,8 @@ class IdleWatch(QObject):
     countdown_cancelled = Signal()
     expired = Signal()
 
-    def __init__(self, idle_timeout_s: int, countdown_s: int, parent: QObject | None = None) -> None:
+    def __init__(self, idle_timeout_s: float, countdown_s: int, parent: QObject | None = None,
+                 tick_ms: int = 1000) -> None:
         super().__init__(parent)
         self.idle_timeout_s = idle_timeout_s
         self.countdown_s = countdown_s
@@ -32,7 +33,7 @@ class IdleWatch(QObject):
         self._remaining = 0
         self._idle_timer = QTimer(self, objectName="idle-timeout", singleShot=True)
         self._idle_timer.timeout.connect(self._start_countdown)
-        self._tick_timer = QTimer(self, objectName="idle-countdown", interval=1000)
+        self._tick_timer = QTimer(self, objectName="idle-countdown", interval=tick_ms)
         self._tick_timer.timeout.connect(self._tick)
 
     @property
@@ -62,7 +63,7 @@ class IdleWatch(QObject):
             self._restart_idle_timer()
 
     def _restart_idle_timer(self) -> None:
-        self._idle_timer.start(self.idle_timeout_s * 1000)
+        self._idle_timer.start(int(self.idle_timeout_s * 1000))
 
     def _start_countdown(self) -> None:
         if not self._armed:

@@ -98,8 +98,11 @@ def recent_lines(log_file: Path, count: int = 50) -> list[str]:
         with log_file.open("rb") as f:
             f.seek(0, 2)
             size = f.tell()
-            f.seek(max(0, size - 256 * count))
+            start = max(0, size - 4096 * count)
+            f.seek(start)
             tail = f.read().decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
+    if start > 0:
+        tail = tail[1:]  # the first line read is cut at the front
     return tail[-count:]

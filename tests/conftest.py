@@ -1,0 +1,33 @@
+"""Shared fixtures: a running kiosk (window, context, session wiring) with demo configuration."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def demo_settings(tmp_path: Path):
+    from config.local import demo_settings as make
+
+    return make(tmp_path / "state")
+
+
+@pytest.fixture
+def kiosk(qtbot, demo_settings):
+    """A kiosk runtime in a 1080×1920 window, no devices or gateway attached."""
+    from kiosk import i18n
+    from kiosk.app import build_runtime
+
+    runtime = build_runtime(demo_settings, kiosk_mode=False, start_hooks=[])
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    qtbot.waitExposed(runtime.window)
+    yield runtime
+    runtime.stop()
+    runtime.context.close()
+    i18n.set_language("zh")
