@@ -21,8 +21,11 @@ from config.catalogue import Catalogue, load_default_catalogue
 from config.local import KioskSettings
 from kiosk.context import KioskContext
 from kiosk.idle import IdleWatch
+from kiosk.journeys import install_journeys
+from kiosk.journeys.host import JourneyHost
 from kiosk.lockdown import Lockdown
 from kiosk.startup_clock import process_age_s
+from kiosk.worker import BackgroundCalls
 
 if TYPE_CHECKING:
     from screens.main_window import KioskWindow
@@ -92,6 +95,10 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     if app is None:
         raise RuntimeError("build_runtime needs a QApplication")
     context = KioskContext(settings, catalogue or load_default_catalogue(), parent=app)
+    calls = BackgroundCalls(parent=app)
+    context.services["calls"] = calls
+    context.services["journeys"] = JourneyHost(context, parent=app)
+    install_journeys(context)
     window = KioskWindow(context, kiosk_mode=kiosk_mode)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
     app.installEventFilter(idle)
@@ -100,6 +107,7 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
         lockdown = Lockdown(window, parent=window)
         app.installEventFilter(lockdown)
     runtime = KioskRuntime(context, window, idle, lockdown, list(start_hooks or []))
+    runtime.stop_hooks.append(calls.close)
     _wire_session(runtime)
     window.first_frame.connect(runtime.after_first_frame)
     return runtime

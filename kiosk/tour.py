@@ -39,7 +39,6 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
         raise RuntimeError("render_tour needs a QApplication")
     out_dir.mkdir(parents=True, exist_ok=True)
     runtime: KioskRuntime = build_runtime(settings, kiosk_mode=False, start_hooks=[])
-    install_tour_journeys(runtime)
     window = runtime.window
     window.show()
     written: list[Path] = []
@@ -70,11 +69,3 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
     window.close()
     return written
 
-
-def install_tour_journeys(runtime: KioskRuntime) -> None:
-    """Register the journeys the way the running kiosk does, so journey screens are reachable."""
-    try:
-        from kiosk.journeys import install_journeys
-    except ImportError:
-        return
-    install_journeys(runtime.context)

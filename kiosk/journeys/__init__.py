@@ -1,0 +1,48 @@
+"""The citizen journeys, each a plain state machine (see ``base``), registered by name.
+
+A journey whose module is not installed is simply not offered; the catalogue's services that
+name it fall back to their service page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.context import KioskContext
+
+log = logging.getLogger("kiosk.journeys")
+
+# journey name (as in the catalogue) -> (module, class)
+JOURNEYS: dict[str, tuple[str, str]] = {
+    "queue_ticket": ("kiosk.journeys.queue_ticket", "QueueTicketJourney"),
+    "social_security": ("kiosk.journeys.lookup", "SocialSecurityLookup"),
+    "property": ("kiosk.journeys.lookup", "PropertyLookup"),
+    "population": ("kiosk.journeys.lookup", "PopulationLookup"),
+    "payment": ("kiosk.journeys.payment", "FeePaymentJourney"),
+    "guide": ("kiosk.journeys.guide", "ServiceGuideJourney"),
+    "feedback": ("kiosk.journeys.feedback", "FeedbackJourney"),
+}
+
+
+def _lazy(module_name: str, class_name: str):
+    def make(env, service):
+        journey_class = getattr(importlib.import_module(module_name), class_name)
+        return journey_class(env, service)
+
+    make.__name__ = class_name
+    return make
+
+
+def install_journeys(context: KioskContext) -> list[str]:
+    """Register every journey whose module is present (found, not yet imported); returns their names."""
+    installed = []
+    for name, (module_name, class_name) in JOURNEYS.items():
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        context.journeys[name] = _lazy(module_name, class_name)
+        installed.append(name)
+    return installed

@@ -1,0 +1,98 @@
+"""Runs one journey at a time for the window: builds its environment, feeds it device events.
+
+The host is the Qt-side owner of the active journey. It connects the device hub's queued
+signals to the journey's ``on_*`` methods while the journey runs, arms the card reader only for
+journeys that need a card, and cancels the journey when the citizen leaves or the session ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from config.catalogue import Service
+from kiosk.clock import SystemClock
+from kiosk.context import KioskContext
+from kiosk.journeys.base import Journey, JourneyEnv
+from kiosk.worker import ImmediateCalls
+
+log = logging.getLogger("kiosk.journeys")
+
+_DEVICE_SIGNALS = (
+    ("card_placed", "on_card"),
+    ("card_removed", "on_card_removed"),
+    ("card_error", "on_card_error"),
+    ("code_scanned", "on_scan"),
+)
+
+
+class JourneyHost(QObject):
+    journey_started = Signal(object)
+    journey_ended = Signal(object)
+
+    def __init__(self, context: KioskContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.journey: Journey | None = None
+        self._connections: list[tuple[Any, Any]] = []
+        context.sessions.on_ended(lambda reason: self.end())
+
+    def environment(self) -> JourneyEnv:
+        services = self.context.services
+        return JourneyEnv(
+            settings=self.context.settings,
+            catalogue=self.context.catalogue,
+            session=self.context.sessions.current,
+            calls=services.get("calls") or ImmediateCalls(),
+            gateway=services.get("gateway"),
+            devices=services.get("devices"),
+            outbox=services.get("outbox"),
+            clock=services.get("clock") or SystemClock(),
+            online=lambda: self.context.online,
+            extras={k: v for k, v in services.items() if k not in ("calls", "gateway", "devices", "outbox", "clock")},
+        )
+
+    def begin(self, name: str, service: Service | None = None) -> Journey:
+        """End any running journey and start ``name`` for ``service``."""
+        self.end()
+        factory = self.context.journeys[name]
+        journey = factory(self.environment(), service)
+        self.journey = journey
+        self.context.sessions.current.journey = name
+        self._connect(journey)
+        self.journey_started.emit(journey)
+        return journey
+
+    def end(self) -> None:
+        journey, self.journey = self.journey, None
+        if journey is None:
+            return
+        self._disconnect(journey)
+        journey.cancel()
+        self.journey_ended.emit(journey)
+
+    def _connect(self, journey: Journey) -> None:
+        hub = self.context.services.get("devices")
+        if hub is None:
+            return
+        for signal_name, method_name in _DEVICE_SIGNALS:
+            signal = getattr(hub, signal_name, None)
+            if signal is not None:
+                slot = getattr(journey, method_name)
+                signal.connect(slot)
+                self._connections.append((signal, slot))
+        if journey.needs_card and hasattr(hub, "arm_card_reader"):
+            hub.arm_card_reader()
+
+    def _disconnect(self, journey: Journey) -> None:
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        self._connections.clear()
+        hub = self.context.services.get("devices")
+        if journey.needs_card and hub is not None and hasattr(hub, "disarm_card_reader"):
+            hub.disarm_card_reader()

@@ -1,0 +1,54 @@
+"""Base of the screens that show a journey: start it on activation, redraw on each state change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from config.catalogue import Service
+from kiosk.context import KioskContext
+from kiosk.journeys.base import Journey
+from screens.base import KioskScreen, Navigator
+
+
+class JourneyScreen(KioskScreen):
+    """Subclasses add one page per state group to ``self.pages`` and implement ``show_state``."""
+
+    journey_name = ""
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.pages = QStackedWidget()
+        self.layout_.addWidget(self.pages, 1)
+        self.journey: Journey | None = None
+        self._unsubscribe = None
+
+    @property
+    def host(self):
+        return self.context.services["journeys"]
+
+    def activate(self, **params: Any) -> None:
+        self.params = params
+        service: Service | None = None
+        if params.get("service_id"):
+            service = self.context.catalogue.service(params["service_id"])
+        self.journey = self.host.begin(self.journey_name or self.name, service)
+        self._unsubscribe = self.journey.subscribe(lambda journey: self.render())
+        self.render()
+        self.journey.start()
+
+    def deactivate(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.journey is not None and self.host.journey is self.journey:
+            self.host.end()
+        self.journey = None
+
+    def render(self) -> None:
+        if self.journey is not None:
+            self.show_state(self.journey)
+
+    def show_state(self, journey: Journey) -> None:
+        raise NotImplementedError
