@@ -1,0 +1,67 @@
+"""The gateway application: routers mounted under /api/v1, errors as JSON, bodies limited.
+
+``create_app(settings)`` builds a fresh app with its own database and limits, so tests run
+several side by side. The fleet work mounts its router in ``API_ROUTERS`` and reuses
+``gateway.auth.require_kiosk`` and ``gateway.kiosks`` for kiosk identity.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+import gateway
+from contract import API_PREFIX
+from gateway import error_handlers, pages
+from gateway.body_limit import BodyLimit
+from gateway.context import GatewayContext
+from gateway.ratelimit import RateLimiter
+from gateway.routers import citizen, content, health, lookups, outbox, payments, queue
+from gateway.settings import GatewaySettings
+from gateway.storage import Database
+
+log = logging.getLogger("gateway.server")
+
+# Order is the order of the OpenAPI document. Kiosk fleet (heartbeats, configuration bundles)
+# and the admin console add their routers here.
+API_ROUTERS: list[APIRouter] = [
+    health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
+]
+
+
+def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None = None) -> FastAPI:
+    """A gateway app over ``settings.db_path``; demo data is seeded when ``settings.demo``."""
+    app = FastAPI(
+        title="Hall gateway",
+        version=gateway.__version__,
+        description="The contract between the self-service kiosks of the Xiamen Administrative Service "
+        "Center and its hall gateway: content, queue, lookups, payments, feedback and mailing, outbox.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    ctx = GatewayContext(
+        settings=settings,
+        db=Database(settings.db_path),
+        limiter=RateLimiter(settings.rate_per_s, settings.rate_burst),
+    )
+    app.state.gateway = ctx
+    for router in [*API_ROUTERS, *(extra_routers or [])]:
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    error_handlers.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.demo:
+        from gateway import demo_seed
+
+        demo_seed.seed(ctx)
+    return app
+
+
+def openapi_document(app: FastAPI | None = None) -> dict[str, Any]:
+    """The OpenAPI document as served (built from a throw-away in-memory app when none is given)."""
+    if app is None:
+        app = create_app(GatewaySettings(db_path=":memory:"))  # type: ignore[arg-type]
+    return app.openapi()

@@ -1,0 +1,46 @@
+"""Kiosk authentication and per-kiosk rate limits, as one FastAPI dependency.
+
+A kiosk sends ``X-Kiosk-Id`` and ``Authorization: Bearer <token>``. Unknown kiosk, wrong token
+or a disabled kiosk: 401. Over its rate: 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from contract import KIOSK_ID_HEADER
+from gateway.context import GatewayContext, get_context
+from gateway.kiosks import KioskIdentity, verify_kiosk
+from gateway.problems import Problem
+
+log = logging.getLogger("gateway.server")
+
+_kiosk_id = APIKeyHeader(name=KIOSK_ID_HEADER, auto_error=False, scheme_name="KioskId",
+                         description="the kiosk's fleet id, e.g. XM-HALL-001")
+_bearer = HTTPBearer(auto_error=False, scheme_name="KioskToken", description="the kiosk's secret token")
+
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="hall-gateway"'}
+
+
+def require_kiosk(
+    kiosk_id: str | None = Depends(_kiosk_id),
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    ctx: GatewayContext = Depends(get_context),
+) -> KioskIdentity:
+    """The calling kiosk, authenticated and within its rate limit."""
+    if not kiosk_id or credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "unauthenticated", f"send {KIOSK_ID_HEADER} and Authorization: Bearer <token>",
+                      headers=_CHALLENGE)
+    identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
+    if identity is None:
+        log.warning("refused credentials for kiosk id %r", kiosk_id[:40])
+        raise Problem(401, "bad_credentials", "unknown kiosk, wrong token or kiosk disabled",
+                      headers=_CHALLENGE)
+    wait = ctx.limiter.take(identity.kiosk_id)
+    if wait:
+        raise Problem(429, "rate_limited", f"too many requests from this kiosk; retry in {wait} s",
+                      {"retry_after_s": wait}, headers={"Retry-After": str(wait)})
+    return identity

@@ -1,0 +1,34 @@
+"""Feedback (好差评) and EMS mailing requests; shared by the direct endpoints and the outbox replay."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from contract.citizen import FeedbackRequest, MailingRequest
+from gateway.context import GatewayContext
+from gateway.problems import Problem
+from gateway.storage import Transaction
+
+
+def record_feedback(ctx: GatewayContext, conn: Transaction, body: FeedbackRequest, kiosk_id: str) -> dict[str, Any]:
+    if body.service_id not in ctx.services:
+        raise Problem(404, "service_not_found", "no service with this id in the catalogue")
+    feedback_id = f"FB{secrets.token_hex(8).upper()}"
+    received = ctx.now_iso()
+    conn.execute("INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
+                 (feedback_id, body.service_id, body.rating, body.comment, kiosk_id, received))
+    return {"feedback_id": feedback_id, "received_at": received}
+
+
+def record_mailing(ctx: GatewayContext, conn: Transaction, body: MailingRequest, kiosk_id: str) -> dict[str, Any]:
+    mailing_id = f"EMS{secrets.token_hex(6).upper()}"
+    received = ctx.now_iso()
+    conn.execute("INSERT INTO mailings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (mailing_id, body.document_number, body.recipient_name, body.phone, body.address, body.postcode,
+                  kiosk_id, received))
+    return {
+        "mailing_id": mailing_id, "received_at": received,
+        "expected_dispatch_zh": "办结后1个工作日内由EMS寄出，寄递费用由政府承担。",
+        "expected_dispatch_en": "Sent by EMS within one working day of completion; postage is paid by the government.",
+    }

@@ -1,0 +1,108 @@
+"""``kiosk-gateway``: run the hall gateway reference server (or write its OpenAPI document)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+
+log = logging.getLogger("gateway.server")
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-gateway", description="Hall gateway reference server.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # socket handed over by a parent
+    parser.add_argument("--db", type=Path, default=Path("gateway.sqlite3"), help="SQLite database file")
+    parser.add_argument("--public-url", default=None,
+                        help="base URL phones reach this gateway at (QR codes); default from host and port")
+    parser.add_argument("--demo", action="store_true", help="seed the demo citizens, notices and appointments")
+    parser.add_argument("--ssl-certfile", default=None, help="TLS certificate (PEM); serve HTTPS")
+    parser.add_argument("--ssl-keyfile", default=None, help="TLS private key (PEM)")
+    parser.add_argument("--rate", type=float, default=20.0, help="requests per second each kiosk may make")
+    parser.add_argument("--burst", type=int, default=60, help="requests a kiosk may make at once")
+    parser.add_argument("--demo-caller", type=float, default=0.0, metavar="SECONDS",
+                        help="demo: call the next number at a random window every SECONDS")
+    parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
+                        metavar="PATH", help=f"write the OpenAPI document (default {OPENAPI_PATH.name}) and exit")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    return parser
+
+
+def write_openapi(path: Path) -> None:
+    from gateway.app import openapi_document
+
+    path.write_text(json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _demo_caller(app: object, every_s: float, stop: threading.Event) -> None:
+    import random
+
+    from gateway import queue_book
+
+    ctx = app.state.gateway  # type: ignore[attr-defined]
+    while not stop.wait(every_s):
+        services = queue_book.ticket_services(ctx)
+        if services:
+            with ctx.db.transaction() as conn:
+                queue_book.call_next(ctx, conn, random.choice(services)["id"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.write_openapi is not None:
+        write_openapi(args.write_openapi)
+        print(f"wrote {args.write_openapi}")
+        return 0
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("kiosk-gateway: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
+        return 2
+
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.settings import GatewaySettings
+
+    sock: socket.socket | None = None
+    if args.fd is not None:
+        sock = socket.socket(fileno=args.fd)
+    elif args.port == 0:
+        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        sock.bind((args.host, 0))
+    port = sock.getsockname()[1] if sock is not None else args.port
+    scheme = "https" if args.ssl_certfile else "http"
+    public_url = args.public_url or f"{scheme}://{args.host}:{port}"
+    settings = GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo, rate_per_s=args.rate,
+                               rate_burst=args.burst)
+    try:
+        app = create_app(settings)
+    except Exception as exc:  # a database from a newer gateway, an unwritable path: say so, don't trace
+        print(f"kiosk-gateway: cannot start: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    if args.demo_caller > 0:
+        threading.Thread(target=_demo_caller, args=(app, args.demo_caller, stop), daemon=True,
+                         name="demo-caller").start()
+    config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level,
+                            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+                            access_log=False, server_header=False)
+    server = uvicorn.Server(config)
+    log.info("hall gateway on %s://%s:%d (pid %d), public URL %s", scheme, args.host, port, os.getpid(), public_url)
+    try:
+        server.run(sockets=[sock] if sock is not None else None)
+    finally:
+        stop.set()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

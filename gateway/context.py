@@ -1,0 +1,39 @@
+"""Everything a request handler needs, built once per gateway process and kept on ``app.state``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from gateway.catalogue_source import departments_by_id, load_catalogue_document, services_by_id
+from gateway.ratelimit import RateLimiter
+from gateway.settings import GatewaySettings
+from gateway.storage import Database
+
+
+@dataclass
+class GatewayContext:
+    settings: GatewaySettings
+    db: Database
+    limiter: RateLimiter
+    catalogue: dict[str, Any] = field(default_factory=load_catalogue_document)
+
+    @property
+    def services(self) -> dict[str, dict[str, Any]]:
+        return services_by_id(self.catalogue)
+
+    @property
+    def departments(self) -> dict[str, dict[str, Any]]:
+        return departments_by_id(self.catalogue)
+
+    def now_iso(self) -> str:
+        return self.settings.now().isoformat(timespec="seconds")
+
+    def today(self) -> str:
+        return self.settings.now().date().isoformat()
+
+
+def get_context(request: Request) -> GatewayContext:
+    return request.app.state.gateway

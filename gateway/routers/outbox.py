@@ -1,0 +1,76 @@
+"""The kiosk's outbox, replayed: entries recorded while offline, deduplicated on their key.
+
+Feedback and mailing entries use the same idempotency scope as the direct endpoints, so an entry
+whose first direct attempt did reach the gateway is recognised and not recorded twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from contract.citizen import FeedbackRequest, MailingRequest
+from contract.outbox import OutboxAck, OutboxEntry, OutboxKind, ReconciliationPayload
+from gateway import citizen_book, payments_book
+from gateway.auth import require_kiosk
+from gateway.context import GatewayContext, get_context
+from gateway.error_handlers import clean_errors
+from gateway.idempotency import run_once
+from gateway.kiosks import KioskIdentity
+from gateway.problems import Problem
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
+from gateway.storage import Transaction, dumps
+
+router = APIRouter(prefix="/outbox", tags=["outbox"], responses=AUTH_ERRORS)
+
+_PAYLOADS = {"feedback": FeedbackRequest, "mailing": MailingRequest, "payment-reconciliation": ReconciliationPayload}
+
+
+def _validated(kind: str, payload: dict[str, Any]) -> Any:
+    model = _PAYLOADS.get(kind)
+    if model is None:
+        return None
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise Problem(422, "invalid_payload", f"the payload is not a valid {kind} entry",
+                      clean_errors(list(exc.errors()))) from None
+
+
+def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPayload) -> dict[str, Any]:
+    try:
+        order = payments_book.order_view(ctx, conn, payload.order_id)
+    except Problem:
+        return {"order_id": payload.order_id, "status": "unknown_order"}
+    return {"order_id": order["order_id"], "status": order["status"], "transaction_ref": order["transaction_ref"]}
+
+
+@router.post("/{kind}", response_model=OutboxAck, responses={**NOT_FOUND, **CONFLICT},
+             summary="Deliver one outbox entry; a key seen before returns the stored result")
+def deliver(
+    kind: OutboxKind,
+    body: OutboxEntry,
+    kiosk: KioskIdentity = Depends(require_kiosk),
+    key: str = Depends(required_key),
+    ctx: GatewayContext = Depends(get_context),
+) -> JSONResponse:
+    entry = _validated(kind, body.payload)
+    with ctx.db.transaction() as conn:
+        def work() -> tuple[int, dict[str, Any]]:
+            if kind == "feedback":
+                return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)
+            if kind == "mailing":
+                return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
+            conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?)",
+                         (kiosk.kiosk_id, kind, key, dumps(body.payload), body.created_at, ctx.now_iso()))
+            if kind == "payment-reconciliation":
+                return 200, _reconcile(ctx, conn, entry)
+            return 200, {"stored": True}
+
+        scope = kind if kind in ("feedback", "mailing") else f"outbox:{kind}"
+        request_body = entry.model_dump() if entry is not None else body.payload
+        _, result, replayed = run_once(conn, kiosk.kiosk_id, key, scope, request_body, work, ctx.now_iso())
+    return reply(200, {"kind": kind, "key": key, "duplicate": replayed, "result": result}, replayed)

@@ -1,0 +1,67 @@
+"""Queue: who waits where, take a number, follow a ticket, and (for the demo) call the next one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
+
+from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
+from gateway import queue_book
+from gateway.auth import require_kiosk
+from gateway.context import GatewayContext, get_context
+from gateway.idempotency import run_once
+from gateway.kiosks import KioskIdentity
+from gateway.problems import Problem
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, optional_key, reply
+
+router = APIRouter(prefix="/queue", tags=["queue"], responses=AUTH_ERRORS)
+
+
+@router.get("/services", response_model=QueueOverview, summary="Ticket-taking services with waits")
+def services(_: KioskIdentity = Depends(require_kiosk), ctx: GatewayContext = Depends(get_context)) -> QueueOverview:
+    with ctx.db.transaction() as conn:
+        return QueueOverview.model_validate(queue_book.overview(ctx, conn))
+
+
+@router.post("/tickets", response_model=Ticket, status_code=201, responses={**NOT_FOUND, **CONFLICT},
+             summary="Take a number (green channel, or check in today's booking)")
+def issue_ticket(
+    body: TicketRequest,
+    kiosk: KioskIdentity = Depends(require_kiosk),
+    key: str | None = Depends(optional_key),
+    ctx: GatewayContext = Depends(get_context),
+) -> JSONResponse:
+    with ctx.db.transaction() as conn:
+        def work() -> tuple[int, dict]:
+            return 201, queue_book.issue(ctx, conn, body.model_dump(), kiosk.kiosk_id)
+
+        status, result, replayed = run_once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work,
+                                            ctx.now_iso())
+        if replayed:  # the stored ticket, with today's progress rather than the progress back then
+            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (result["ticket_id"],))
+            result = queue_book.ticket_view(ctx, conn, row)
+    return reply(status, result, replayed)
+
+
+@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND, summary="A ticket's progress")
+def ticket(
+    ticket_id: str = Path(pattern=r"^[A-Za-z0-9_-]{8,40}$"),
+    _: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> Ticket:
+    with ctx.db.transaction() as conn:
+        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (ticket_id,))
+        if row is None:
+            raise Problem(404, "ticket_not_found", "no ticket with this id")
+        return Ticket.model_validate(queue_book.ticket_view(ctx, conn, row))
+
+
+@router.post("/services/{service_id}/call-next", response_model=CallNextResult, responses=NOT_FOUND,
+             summary="Call the next number at this service (a window's action; used by the demo)")
+def call_next(
+    service_id: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$"),
+    _: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> CallNextResult:
+    with ctx.db.transaction() as conn:
+        return CallNextResult.model_validate(queue_book.call_next(ctx, conn, service_id))

@@ -1,0 +1,35 @@
+"""What one gateway process is: its database, public address, limits and clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+HALL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def hall_now() -> datetime:
+    """The wall clock in the hall (Xiamen), whatever the server's own time zone."""
+    return datetime.now(HALL_ZONE)
+
+
+@dataclass
+class GatewaySettings:
+    """Settings of one gateway; tests build their own with small limits and a fixed clock."""
+
+    db_path: Path
+    public_url: str = "http://127.0.0.1:8765"
+    demo: bool = False
+    rate_per_s: float = 20.0
+    rate_burst: int = 60
+    max_body_bytes: int = 64 * 1024
+    order_ttl_s: int = 900
+    minutes_per_ticket: int = 6
+    now: Callable[[], datetime] = field(default=hall_now)
+
+    def public(self, path: str) -> str:
+        """Absolute URL of a page served by this gateway (what QR codes point at)."""
+        return self.public_url.rstrip("/") + path
