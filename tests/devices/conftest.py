@@ -35,3 +35,34 @@ def reader(card_sim: IdCardReaderSimulator, tmp_path) -> Iterator:
     device.claim()
     yield device
     device.close()
+
+
+@pytest.fixture
+def printer_sim() -> Iterator:
+    from devices.simulators.printer import PrinterSimulator
+
+    sim = PrinterSimulator().start()
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def printer(printer_sim, tmp_path) -> Iterator:
+    from devices.errors import DeviceOffline
+    from devices.printer.driver import ReceiptPrinter
+    from devices.printer.profile import PROFILES
+    from devices.printer.transport import SerialTransport
+
+    def port() -> str:
+        if not printer_sim.plugged:
+            raise DeviceOffline("unplugged")
+        return printer_sim.slave_path
+
+    device = ReceiptPrinter(
+        SerialTransport(port), profile=PROFILES["80mm"], state_dir=str(tmp_path), status_timeout=0.3,
+        job_timeout=1.0, status_interval=0.05, backoff=Backoff(0.02, 0.05),
+    )  # fmt: skip
+    device.open()
+    device.claim()
+    yield device
+    device.close()
