@@ -1,0 +1,324 @@
+"""The Debian package: it builds (fast mode, no dependency wheels) and holds exactly what it should.
+
+The listing is compared with the full expected set, so a stray file fails the test as surely as a
+missing one. Maintainer scripts pass `sh -n` and shellcheck; the units pass `systemd-analyze
+verify`; the settings that keep the kiosk up and locked down are checked one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from config.local import load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "packaging" / "build-deb.sh"
+PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+PACKAGE = PROJECT["name"]
+VERSION = PROJECT["version"]
+
+EXPECTED_FILES = {
+    "etc/kiosk/kiosk.toml",
+    "etc/pam.d/kiosk",
+    "lib/systemd/system/kiosk.service",
+    "lib/systemd/system/kiosk-gateway.service",
+    "lib/udev/rules.d/70-kiosk-devices.rules",
+    "usr/lib/systemd/logind.conf.d/90-kiosk.conf",
+    "usr/lib/systemd/system.conf.d/90-kiosk.conf",
+    "usr/lib/sysctl.d/90-kiosk-lockdown.conf",
+    "usr/lib/modules-load.d/kiosk.conf",
+    f"usr/share/doc/{PACKAGE}/README.md",
+    f"usr/share/doc/{PACKAGE}/examples/usbguard-rules.conf",
+    f"opt/kiosk/wheels/{PACKAGE.replace('-', '_')}-{VERSION}-py3-none-any.whl",
+}
+EXPECTED_LINKS = {
+    "usr/bin/kiosk": "/opt/kiosk/venv/bin/kiosk",
+    "usr/bin/kiosk-gateway": "/opt/kiosk/venv/bin/kiosk-gateway",
+    "usr/bin/kiosk-admin": "/opt/kiosk/venv/bin/kiosk-admin",
+}
+MAINTAINER_SCRIPTS = ("postinst", "prerm", "postrm")
+
+
+def run(*args: str | Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("deb")
+    result = run("bash", BUILD, "--fast", "--out", out, "--python", sys.executable, timeout=170)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.parent == out and path.is_file()
+    return path
+
+
+@pytest.fixture(scope="module")
+def listing(deb: Path) -> list[tuple[str, str, str, str]]:
+    """(mode, owner, path, link target) for every entry of the data archive."""
+    result = run("dpkg-deb", "--contents", deb)
+    assert result.returncode == 0, result.stderr
+    entries = []
+    for line in result.stdout.splitlines():
+        mode, owner, _size, _date, _time, rest = line.split(maxsplit=5)
+        path, _, target = rest.partition(" -> ")
+        entries.append((mode, owner, path.removeprefix("./").rstrip("/"), target))
+    return entries
+
+
+@pytest.fixture(scope="module")
+def control_dir(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("control") / "DEBIAN"
+    assert run("dpkg-deb", "--control", deb, where).returncode == 0
+    return where
+
+
+@pytest.fixture(scope="module")
+def root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("root")
+    assert run("dpkg-deb", "--extract", deb, where).returncode == 0
+    return where
+
+
+def unit_settings(path: Path) -> dict[str, dict[str, list[str]]]:
+    """Sections → key → every value (systemd allows a key more than once)."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current = ""
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            current = line.strip("[]")
+            sections.setdefault(current, {})
+            continue
+        key, _, value = line.partition("=")
+        sections[current].setdefault(key, []).append(value)
+    return sections
+
+
+# --- the package and its listing -------------------------------------------------------------
+
+def test_fast_build_is_named_so_it_never_replaces_a_real_one(deb: Path) -> None:
+    assert deb.name.startswith(f"{PACKAGE}_{VERSION}-1~fast_")
+    assert run("dpkg", "--compare-versions", f"{VERSION}-1~fast", "lt", f"{VERSION}-1").returncode == 0
+
+
+def test_listing_is_exactly_what_the_kiosk_needs(listing) -> None:
+    files = {path for mode, _o, path, _t in listing if mode.startswith("-")}
+    links = {path: target for mode, _o, path, target in listing if mode.startswith("l")}
+    dirs = {path for mode, _o, path, _t in listing if mode.startswith("d")}
+    assert files == EXPECTED_FILES
+    assert links == EXPECTED_LINKS
+    # No stray directories: each one leads to something that is shipped.
+    shipped = files | set(links)
+    assert {d for d in dirs if d and not any(p.startswith(d + "/") for p in shipped)} == set()
+
+
+def test_everything_belongs_to_root_and_nothing_is_writable_by_others(listing) -> None:
+    assert {owner for _m, owner, _p, _t in listing} == {"root/root"}
+    for mode, _owner, path, _target in listing:
+        if mode.startswith("-"):
+            assert mode == "-rw-r--r--", path
+        elif mode.startswith("d"):
+            assert mode == "drwxr-xr-x", path
+
+
+def test_control_fields(control_dir: Path) -> None:
+    control = dict(re.findall(r"^(\S+): (.*)$", (control_dir / "control").read_text(), re.M))
+    assert control["Package"] == PACKAGE
+    assert control["Version"] == f"{VERSION}-1~fast"
+    assert control["Architecture"] == run("dpkg", "--print-architecture").stdout.strip()
+    depends = {d.strip().split()[0] for d in control["Depends"].split(",")}
+    assert {"python3", "python3-venv", "cage", "adduser", "fonts-noto-cjk", "libwayland-egl1"} <= depends
+    assert "python3 (<< 3.12)" in control["Depends"]  # the wheels are built for CPython 3.11
+    assert int(control["Installed-Size"]) > 0
+
+
+def test_conffiles_are_the_local_configuration(control_dir: Path) -> None:
+    assert (control_dir / "conffiles").read_text().split() == ["/etc/kiosk/kiosk.toml", "/etc/pam.d/kiosk"]
+
+
+def test_md5sums_cover_every_file(control_dir: Path) -> None:
+    listed = {line.split(maxsplit=1)[1] for line in (control_dir / "md5sums").read_text().splitlines()}
+    assert listed == EXPECTED_FILES
+
+
+# --- maintainer scripts ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("script", MAINTAINER_SCRIPTS)
+def test_maintainer_script_parses_and_has_no_placeholders(control_dir: Path, script: str) -> None:
+    path = control_dir / script
+    assert path.stat().st_mode & 0o111
+    text = path.read_text()
+    assert text.startswith("#!/bin/sh\n")
+    assert "@" not in re.sub(r"\$@|'@'", "", text), "a build placeholder was not filled in"
+    result = run("sh", "-n", path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("script", [*MAINTAINER_SCRIPTS, "build-deb.sh"])
+def test_shellcheck(control_dir: Path, script: str) -> None:
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed (apt install shellcheck)")
+    path = BUILD if script == "build-deb.sh" else control_dir / script
+    result = run("shellcheck", "--severity=style", path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_postinst_creates_user_dirs_venv_and_masks_ctrl_alt_del(control_dir: Path) -> None:
+    postinst = (control_dir / "postinst").read_text()
+    assert "adduser --quiet --system --ingroup kiosk" in postinst
+    for directory in ("/etc/kiosk", "/var/lib/kiosk", "/var/log/kiosk"):
+        assert directory in postinst
+    assert "--no-index --find-links" in postinst
+    assert f'PACKAGE="{PACKAGE}"' in postinst and f'DIST_VERSION="{VERSION}"' in postinst
+    assert "ln -s /dev/null /etc/systemd/system/ctrl-alt-del.target" in postinst
+    assert "systemctl try-restart kiosk.service" in postinst
+
+
+# --- systemd -----------------------------------------------------------------------------------
+
+def test_units_pass_systemd_analyze_verify(root: Path) -> None:
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed (Debian package systemd)")
+    host_units = Path("/lib/systemd/system")
+    if not (host_units / "sysinit.target").exists():
+        pytest.skip("no systemd units on this machine to resolve kiosk.service's dependencies against")
+    # verify needs the targets the units refer to and executables where ExecStart points.
+    shutil.copytree(host_units, root / "usr/lib/systemd/system", symlinks=True, dirs_exist_ok=True)
+    for stub in ("usr/bin/cage", "opt/kiosk/venv/bin/kiosk", "opt/kiosk/venv/bin/kiosk-gateway"):
+        (root / stub).parent.mkdir(parents=True, exist_ok=True)
+        (root / stub).unlink(missing_ok=True)
+        (root / stub).write_text("#!/bin/sh\n")
+        (root / stub).chmod(0o755)
+    result = run("systemd-analyze", "verify", f"--root={root}", "kiosk.service", "kiosk-gateway.service")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr  # warnings (unknown keys, bad values) too
+
+
+def test_kiosk_service_is_a_watched_cage_session(root: Path) -> None:
+    unit = unit_settings(root / "lib/systemd/system/kiosk.service")
+    service = unit["Service"]
+    assert unit["Unit"]["StartLimitIntervalSec"] == ["0"]
+    assert "getty@tty1.service" in unit["Unit"]["Conflicts"]
+    assert service["Type"] == ["notify"]
+    assert service["NotifyAccess"] == ["all"]  # cage is the main process, the app its child
+    assert 10 <= int(service["WatchdogSec"][0]) <= 120
+    assert service["Restart"] == ["always"]
+    assert int(service["RestartSec"][0]) >= 1
+    exec_start = service["ExecStart"][0].split()
+    assert exec_start[:2] == ["/usr/bin/cage", "--"]
+    assert exec_start[2] == "/opt/kiosk/venv/bin/kiosk" and "run" in exec_start
+    assert service["User"] == ["kiosk"]
+    assert service["TTYPath"] == ["/dev/tty1"]
+    pam = (root / "etc/pam.d" / service["PAMName"][0]).read_text()
+    assert re.search(r"^session\s+required\s+pam_systemd\.so", pam, re.M)
+    assert re.search(r"^auth\s+required\s+pam_deny\.so", pam, re.M)
+
+
+def test_kiosk_service_hardening_still_reaches_its_devices(root: Path) -> None:
+    service = unit_settings(root / "lib/systemd/system/kiosk.service")["Service"]
+    for key, value in {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "PrivateTmp": "yes",
+                       "DevicePolicy": "closed", "LimitCORE": "0"}.items():
+        assert service[key] == [value], key
+    # ProtectHome=yes would hide /run/user and with it the Wayland socket.
+    assert service["ProtectHome"] == ["read-only"]
+    assert "-/run/user" in service["ReadWritePaths"]
+    assert service["StateDirectory"] == ["kiosk"]
+    allowed = {entry.split()[0] for entry in service["DeviceAllow"]}
+    assert {"/dev/tty1", "char-drm", "char-ttyUSB", "char-ttyACM", "char-usb_device", "char-usb"} <= allowed
+    assert "PrivateDevices" not in service
+    assert "MemoryDenyWriteExecute" not in service
+    modules = (root / "usr/lib/modules-load.d/kiosk.conf").read_text().split()
+    assert {"usbserial", "cdc_acm"} <= set(modules)  # so char-ttyUSB/char-ttyACM resolve at start
+
+
+def test_gateway_service(root: Path) -> None:
+    unit = unit_settings(root / "lib/systemd/system/kiosk-gateway.service")
+    assert unit["Service"]["ExecStart"][0].startswith("/opt/kiosk/venv/bin/kiosk-gateway")
+    assert unit["Service"]["Restart"] == ["always"]
+    assert unit["Service"]["DynamicUser"] == ["yes"]
+    assert unit["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+# --- lockdown and devices ----------------------------------------------------------------------
+
+def test_lockdown_settings(root: Path) -> None:
+    sysctl = (root / "usr/lib/sysctl.d/90-kiosk-lockdown.conf").read_text()
+    assert re.search(r"^kernel\.sysrq\s*=\s*0$", sysctl, re.M)
+    logind = unit_settings(root / "usr/lib/systemd/logind.conf.d/90-kiosk.conf")["Login"]
+    assert logind["NAutoVTs"] == ["0"] and logind["ReserveVT"] == ["0"]
+    assert logind["HandlePowerKey"] == ["ignore"]
+    manager = unit_settings(root / "usr/lib/systemd/system.conf.d/90-kiosk.conf")["Manager"]
+    assert manager["CtrlAltDelBurstAction"] == ["none"]
+    # cage allows console switching only with -s.
+    exec_start = unit_settings(root / "lib/systemd/system/kiosk.service")["Service"]["ExecStart"][0]
+    assert " -s" not in exec_start.split("--")[0]
+
+
+UDEV_PAIR = re.compile(r'^\s*([A-Z_]+(?:\{[^}]+\})?)\s*(==|!=|\+=|-=|:=|=)\s*"([^"]*)"\s*$')
+
+
+def udev_rules(path: Path) -> list[dict[str, tuple[str, str]]]:
+    rules = []
+    for line in path.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rule = {}
+        for pair in line.split(","):
+            match = UDEV_PAIR.match(pair)
+            assert match, f"not a udev key-operator-value pair: {pair!r} in {line!r}"
+            rule[match[1]] = (match[2], match[3])
+        rules.append(rule)
+    return rules
+
+
+def test_udev_rules_name_the_devices_for_the_kiosk_group_only(root: Path) -> None:
+    rules = udev_rules(root / "lib/udev/rules.d/70-kiosk-devices.rules")
+    named = [r for r in rules if "SYMLINK" in r]
+    assert {r["SYMLINK"][1] for r in named} == {"kiosk-idreader", "kiosk-printer", "kiosk-scanner"}
+    for rule in named + [r for r in rules if "GROUP" in r]:
+        assert rule["GROUP"] == ("=", "kiosk") and rule["MODE"] == ("=", "0660")
+        assert {"ATTRS{idVendor}", "ATTR{idVendor}"} & set(rule), rule  # matched by USB ids
+    serial = [r for r in named if r.get("SUBSYSTEM") == ("==", "tty")]
+    assert serial and all(r["ENV{ID_MM_DEVICE_IGNORE}"] == ("=", "1") for r in serial)
+
+
+def test_example_config_is_valid_and_uses_the_udev_names(root: Path) -> None:
+    settings = load_settings(root / "etc/kiosk/kiosk.toml")
+    assert settings.state_dir == Path("/var/lib/kiosk")
+    assert settings.devices.idcard == "serial:///dev/kiosk-idreader?baudrate=115200"
+    assert settings.devices.scanner == "serial:///dev/kiosk-scanner?baudrate=9600"
+    assert settings.devices.printer.startswith(("usb://", "serial:///dev/kiosk-printer"))
+    assert settings.gateway.token_file == Path("/etc/kiosk/gateway.token")
+    assert settings.gateway.token is None  # secrets live in the token file, never in the conffile
+
+
+def test_usbguard_example_allows_only_listed_devices(root: Path) -> None:
+    rules = (root / f"usr/share/doc/{PACKAGE}/examples/usbguard-rules.conf").read_text()
+    statements = [line for line in rules.splitlines() if line.strip() and not line.startswith("#")]
+    assert statements and all(line.startswith("allow ") for line in statements)
+    assert all(" id " in line or "09:00:*" in line for line in statements)  # no blanket allow
+    for vendor_product in ("1a86:7523", "0416:5011"):
+        assert f"allow id {vendor_product}" in rules
+
+
+# --- failure paths of the build command --------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--bogus"], "unknown option '--bogus'"),
+    (["--revision", "1;rm"], "--revision must look like"),
+])
+def test_build_refuses_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run("bash", BUILD, "--out", tmp_path, *args, timeout=30)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
