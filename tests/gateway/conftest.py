@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from gateway.app import create_app
+from gateway.kiosks import DEMO_KIOSKS, register_kiosk
 from gateway.serve_thread import GatewayThread
 from gateway.settings import HALL_ZONE, GatewaySettings
 
@@ -58,7 +59,11 @@ def start_gateway(tmp_path: Path) -> Iterator[Callable[..., tuple[GatewayThread,
         settings = GatewaySettings(db_path=tmp_path / f"gateway-{len(started)}.sqlite3", demo=True)
         for name, value in overrides.items():
             setattr(settings, name, value)
-        server = GatewayThread(create_app(settings))
+        app = create_app(settings)
+        if not settings.demo:  # an empty gateway still knows the two demo kiosks
+            for kiosk_id, token, zone in DEMO_KIOSKS:
+                register_kiosk(app.state.gateway.db, kiosk_id, token, zone)
+        server = GatewayThread(app)
         settings.public_url = server.url
         started.append(server.start())
         return server, settings
