@@ -322,3 +322,82 @@ def test_build_refuses_bad_options(tmp_path: Path, args: list[str], message: str
     assert result.returncode == 2
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# --- postinst: the application environment is switched over only when complete ------------------
+
+FAKE_PYTHON3 = """#!/bin/sh
+# Stands in for Debian's python3: `python3 -m venv DIR` makes DIR/bin/python, whose
+# `-m pip install …` records its arguments and exits with $FAKE_PIP_RC.
+[ "$1 $2" = "-m venv" ] || exit 64
+mkdir -p "$3/bin"
+cat > "$3/bin/python" <<'PY'
+#!/bin/sh
+echo "$@" >> "$PIP_LOG"
+exit "${FAKE_PIP_RC:-0}"
+PY
+chmod +x "$3/bin/python"
+"""
+
+
+@pytest.fixture
+def venv_step(control_dir: Path, tmp_path: Path):
+    """Runs postinst's build_venv with /opt/kiosk moved into tmp_path and a stand-in python3."""
+    functions = control_dir.joinpath("postinst").read_text().split('\ncase "$1" in')[0]
+    (tmp_path / "functions.sh").write_text(functions)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/python3").write_text(FAKE_PYTHON3)
+    (tmp_path / "bin/python3").chmod(0o755)
+    (tmp_path / "wheels").mkdir()
+
+    def step(build: str, pip_rc: int = 0) -> subprocess.CompletedProcess[str]:
+        script = (f'. "{tmp_path}/functions.sh"\nWHEELS="{tmp_path}/wheels"\nVENVS="{tmp_path}/venvs"\n'
+                  f'CURRENT="{tmp_path}/venv"\nVENV_ID="{build}"\nbuild_venv\n')
+        env = {"PATH": f"{tmp_path}/bin:/usr/bin:/bin", "PIP_LOG": str(tmp_path / "pip.log"),
+               "FAKE_PIP_RC": str(pip_rc)}
+        return run("sh", "-c", script, env=env, timeout=30)
+
+    return step
+
+
+def test_postinst_switches_environments_and_keeps_the_previous_one(venv_step, tmp_path: Path) -> None:
+    current = tmp_path / "venv"
+    assert venv_step("b1").returncode == 0
+    assert current.resolve() == tmp_path / "venvs/b1"
+    assert (tmp_path / "venvs/b1/.complete").exists()
+    pip_call = (tmp_path / "pip.log").read_text()
+    assert "-m pip install" in pip_call and "--no-index" in pip_call
+    assert f"--find-links {tmp_path}/wheels" in pip_call and f"{PACKAGE}=={VERSION}" in pip_call
+
+    assert venv_step("b1").returncode == 0  # reinstalling the same build reuses it
+    assert len((tmp_path / "pip.log").read_text().splitlines()) == 1
+
+    venv_step("b2")
+    venv_step("b3")
+    assert current.resolve() == tmp_path / "venvs/b3"
+    assert sorted(p.name for p in (tmp_path / "venvs").iterdir()) == ["b2", "b3"]  # b1 pruned
+
+
+def test_postinst_failed_install_leaves_the_running_environment_alone(venv_step, tmp_path: Path) -> None:
+    assert venv_step("good").returncode == 0
+    failed = venv_step("broken", pip_rc=1)
+    assert failed.returncode == 1
+    assert "cannot install the application" in failed.stderr
+    assert (tmp_path / "venv").resolve() == tmp_path / "venvs/good"
+    assert not (tmp_path / "venvs/broken").exists()
+
+
+# --- the units and the command-line interfaces they call agree ----------------------------------
+
+def test_unit_command_lines_are_accepted_by_the_commands(root: Path) -> None:
+    from gateway.cli import build_parser as gateway_parser
+    from kiosk.cli import build_parser as kiosk_parser
+
+    kiosk_cmd = unit_settings(root / "lib/systemd/system/kiosk.service")["Service"]["ExecStart"][0].split()
+    args = kiosk_parser("run").parse_args(kiosk_cmd[kiosk_cmd.index("run"):])
+    assert args.config == Path("/etc/kiosk/kiosk.toml") and not args.windowed and not args.demo
+
+    gateway_cmd = unit_settings(root / "lib/systemd/system/kiosk-gateway.service")["Service"]["ExecStart"][0]
+    words = [w for w in gateway_cmd.split()[1:] if not w.startswith("$")]  # $VAR: empty by default
+    args = gateway_parser().parse_args(words)
+    assert args.db == Path("/var/lib/kiosk-gateway/gateway.sqlite3") and not args.demo
