@@ -9,12 +9,13 @@ before devices, the gateway client or the database are touched; those start from
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from config.catalogue import Catalogue, load_default_catalogue
@@ -147,7 +148,18 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
     else:
         runtime.window.show()
     app.aboutToQuit.connect(runtime.stop)
+    _quit_on_signals(app)
     return app.exec()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (systemd stop) and SIGINT end the event loop cleanly, so stop hooks run."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: app.quit())
+    # Python runs signal handlers only when it gets control; a light timer gives it that.
+    timer = QTimer(app, objectName="signal-check", interval=250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
 
 
 def state_path(settings: KioskSettings, *parts: str) -> Path:

@@ -1,14 +1,222 @@
 """What starts after the first frame: each step is a hook given the running kiosk.
 
-Hooks run in order on the GUI thread and must hand anything slow to a worker thread.
+Hooks run in order on the GUI thread and hand anything slow to a worker thread. A step that
+fails is logged and the kiosk carries on without it (an absent printer or gateway is a banner,
+not a crash). This module is part of the composition root, like ``kiosk/app.py``.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
 from config.local import KioskSettings
-from kiosk.app import StartHook
+from kiosk.context import OFFERED, Offer
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskRuntime, StartHook
+
+log = logging.getLogger("kiosk")
+
+AVAILABILITY_TICK_MS = 60_000
 
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
-    steps: list[StartHook] = []
+    steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
+                              start_devices, start_watchdog]
+    if demo:
+        steps.append(start_demo_panel)
     return steps
+
+
+def start_gui_bridge(runtime: KioskRuntime) -> None:
+    from kiosk.gui_thread import GuiThread
+
+    runtime.context.services["gui"] = GuiThread(parent=runtime.window)
+
+
+def start_offline_store(runtime: KioskRuntime) -> None:
+    """The kiosk database: content cache and the durable outbox (opened here, drained by sync)."""
+    from offline_cache.content import ContentCache
+    from offline_cache.outbox import Outbox
+    from offline_cache.store import open_store
+
+    context = runtime.context
+
+    def alert(item) -> None:
+        context.services["gui"].post(lambda: context.set_alert(f"store:{item.code}", None))
+        log.warning("technician alert: %s", item.message, extra={"event": "technician_alert"})
+
+    store = open_store(context.settings.state_dir, quarantine_corrupt=True, on_alert=alert)
+    context.services["store"] = store
+    context.services["outbox"] = Outbox(store, on_alert=alert)
+    context.services["content"] = ContentCache(store)
+    runtime.stop_hooks.append(store.close)
+
+
+def start_availability(runtime: KioskRuntime) -> None:
+    """One engine decides what can be offered; re-evaluated on every relevant event and each minute."""
+    from config.calendar import load_calendar
+    from kiosk.availability import AvailabilityEngine, DeviceStates, KioskConditions, ServiceNeeds
+    from kiosk.clock import SystemClock
+
+    context = runtime.context
+    engine = AvailabilityEngine(load_calendar())
+    clock = context.services.setdefault("clock", SystemClock())
+    context.services["availability"] = engine
+
+    def conditions() -> KioskConditions:
+        hub = context.services.get("devices")
+        devices = DeviceStates()
+        if hub is not None and hasattr(hub, "usable"):
+            devices = DeviceStates(printer=hub.usable("printer"), idcard=hub.usable("idcard"),
+                                   scanner=hub.usable("scanner"))
+        content = context.services.get("content")
+        return KioskConditions(
+            zone=context.settings.kiosk.zone,
+            gateway_online=context.online,
+            devices=devices,
+            content_ages=content.ages() if content is not None else {},
+        )
+
+    def rule(service) -> Offer:
+        try:
+            verdict = engine.evaluate(ServiceNeeds.for_service(service), conditions(), clock.now())
+        except ValueError:
+            return OFFERED
+        if verdict.available:
+            notice = verdict.notices[0] if verdict.notices else None
+            return Offer(True, notice.zh if notice else "", notice.en if notice else "")
+        reason, alternative = verdict.reason, verdict.alternative
+        return Offer(False, reason.zh if reason else "", reason.en if reason else "",
+                     alternative.zh if alternative else "", alternative.en if alternative else "")
+
+    context.set_offer_rule(rule)
+    timer = QTimer(runtime.window, objectName="availability-minute", interval=AVAILABILITY_TICK_MS)
+    timer.timeout.connect(context.availability_changed.emit)
+    timer.start()
+
+
+def start_gateway(runtime: KioskRuntime) -> None:
+    """The gateway client (and, in the demo, the reference gateway beside the kiosk) on a worker thread."""
+    context = runtime.context
+    settings = context.settings
+
+    def bring_up() -> None:
+        url = settings.gateway.url
+        if settings.gateway.embedded:
+            from gateway.embedded import EmbeddedGateway
+
+            port = int(url.rsplit(":", 1)[1].split("/")[0]) if url.count(":") == 2 else 0
+            embedded = EmbeddedGateway(settings.state_dir / "gateway.db", port=port)
+            try:
+                embedded.start()
+            except Exception:
+                embedded = EmbeddedGateway(settings.state_dir / "gateway.db", port=0)
+                embedded.start()
+            url = embedded.url
+            runtime.stop_hooks.append(embedded.stop)
+            log.info("reference gateway started at %s", url, extra={"event": "gateway_embedded"})
+        context.services["gui"].post(lambda: attach_client(runtime, url))
+
+    threading.Thread(target=_logged(bring_up), name="gateway-start", daemon=True).start()
+
+
+def attach_client(runtime: KioskRuntime, url: str) -> None:
+    """Create the gateway client for ``url`` and start draining the outbox through it."""
+    try:
+        from kiosk.gateway_client import GatewayClient
+    except ModuleNotFoundError:
+        log.warning("no gateway client installed; the kiosk runs offline")
+        runtime.context.set_online(False)
+        return
+    from offline_cache.sync import SyncWorker
+
+    context = runtime.context
+    settings = context.settings
+    gui = context.services["gui"]
+    client = GatewayClient(
+        url, settings.kiosk.id, settings.gateway.secret(),
+        connect_timeout=settings.gateway.connect_timeout_s, read_timeout=settings.gateway.read_timeout_s,
+        on_online_changed=lambda online: gui.post(lambda: context.set_online(online)),
+    )
+    context.services["gateway"] = client
+    runtime.stop_hooks.append(client.close)
+    outbox = context.services.get("outbox")
+    if outbox is not None:
+        sync = SyncWorker(outbox, client.post_outbox_entry, reachable=lambda: context.online)
+        sync.start()
+        context.services["sync"] = sync
+        runtime.stop_hooks.append(sync.stop)
+
+
+def start_devices(runtime: KioskRuntime) -> None:
+    """Open the configured devices on worker threads and show their troubles in the banner."""
+    try:
+        from kiosk.device_hub import DeviceHub
+    except ModuleNotFoundError:
+        log.warning("no device layer installed; printing and card reading unavailable")
+        return
+    context = runtime.context
+    settings = context.settings
+    hub = DeviceHub(
+        idcard_url=settings.devices.idcard, printer_url=settings.devices.printer,
+        scanner_url=settings.devices.scanner, printer_profile=settings.devices.printer_profile,
+        center_domain=settings.kiosk.center_domain, state_dir=settings.state_dir, parent=runtime.window,
+    )
+    context.services["devices"] = hub
+    hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
+    hub.start()
+    runtime.stop_hooks.append(hub.close)
+
+
+_DEVICE_NAMES = {"printer": ("打印机", "printer"), "idcard": ("身份证阅读器", "ID card reader"),
+                 "scanner": ("扫码器", "scanner")}
+
+
+def _device_banner(runtime: KioskRuntime, device: str, state: str) -> None:
+    context = runtime.context
+    zh, en = _DEVICE_NAMES.get(device, (device, device))
+    if state in ("error", "offline", "closed"):
+        context.set_alert(f"device:{device}", f"{zh}暂时无法使用", f"The {en} is out of order")
+    else:
+        context.set_alert(f"device:{device}", None)
+
+
+def start_watchdog(runtime: KioskRuntime) -> None:
+    """Under systemd: READY=1 after the first frame, WATCHDOG=1 from the GUI loop while healthy."""
+    from kiosk.watchdog import EventLoopWatchdog
+
+    watchdog = EventLoopWatchdog(runtime.window)
+    watchdog.start()
+    runtime.context.services["watchdog"] = watchdog
+
+
+def start_demo_panel(runtime: KioskRuntime) -> None:
+    """Demo only: the control panel beside the kiosk window (place a card, scan a code, paper out …)."""
+    try:
+        from screens.demo_panel import DemoPanel
+
+        from kiosk.demo_devices import DemoDevices
+    except ModuleNotFoundError:
+        return
+    panel = DemoPanel(DemoDevices(runtime.context))
+    geometry = runtime.window.frameGeometry()
+    panel.move(geometry.right() + 12, geometry.top())
+    panel.show()
+    runtime.context.services["demo_panel"] = panel
+
+
+def _logged(fn):
+    def run() -> None:
+        try:
+            fn()
+        except Exception:
+            log.exception("start-up step %s failed", fn.__name__)
+
+    run.__name__ = fn.__name__
+    return run
+
