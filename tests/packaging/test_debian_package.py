@@ -309,6 +309,12 @@ def test_usbguard_example_allows_only_listed_devices(root: Path) -> None:
     assert all(" id " in line or "09:00:*" in line for line in statements)  # no blanket allow
     for vendor_product in ("1a86:7523", "0416:5011"):
         assert f"allow id {vendor_product}" in rules
+    # The shapes USBGuard's rule grammar accepts: id VID:PID (PID may be *), interface
+    # class:subclass:protocol (class always given), set operators it knows.
+    rule = re.compile(
+        r"^allow( id [0-9a-f]{4}:([0-9a-f]{4}|\*))?"
+        r" with-interface (equals|match-all|one-of|all-of|none-of) \{( [0-9a-f]{2}:([0-9a-f]{2}|\*):([0-9a-f]{2}|\*))+ \}$")
+    assert [line for line in statements if not rule.match(line)] == []
 
 
 # --- failure paths of the build command --------------------------------------------------------
