@@ -121,6 +121,7 @@ def _scanner(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int)
         baudrate=url.number("baudrate", baudrate, int),
         terminator=terminator_named(url.option("terminator", "CR") or "CR"),
         max_length=url.number("max_length", 512, int),
+        domain=settings.get("center_domain") or "zwfw.xm.gov.cn",
         state_dir=settings.get("state_dir"),
     )
 
@@ -145,5 +146,6 @@ def scanner_keyboard(url: DeviceURL, **settings: Any) -> Device:
         terminator=terminator_named(url.option("terminator", "CR") or "CR").decode("ascii"),
         max_gap=url.number("max_gap_ms", 35.0) / 1000,
         min_length=url.number("min_length", 4, int),
+        domain=settings.get("center_domain") or "zwfw.xm.gov.cn",
         state_dir=settings.get("state_dir"),
     )

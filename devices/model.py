@@ -52,6 +52,7 @@ class StatusKind(enum.StrEnum):
     OFFLINE = "offline"
     STATE = "state"
     ERROR = "error"  # payload: the DeviceError (e.g. a card that could not be read)
+    DATA = "data"  # payload: what the device delivered (e.g. a parsed scanned code)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
     forms = " or ".join(expected_forms(kind))
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
+        port = parts.port if parts.scheme.lower() == "tcp" else None  # usb's VID:PID is not a port
     except ValueError as exc:
         raise DeviceURLError(f"malformed {kind} URL {url!r} ({exc}); expected {forms}", device=kind) from None
     scheme = parts.scheme.lower()

@@ -66,3 +66,29 @@ def printer(printer_sim, tmp_path) -> Iterator:
     device.claim()
     yield device
     device.close()
+
+
+@pytest.fixture
+def scanner_sim() -> Iterator:
+    from devices.simulators.scanner import ScannerSimulator
+
+    sim = ScannerSimulator().start()
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def scanner(scanner_sim, tmp_path) -> Iterator:
+    from devices.errors import DeviceOffline
+    from devices.scanner.reader import SerialScanner
+
+    def port() -> str:
+        if not scanner_sim.plugged:
+            raise DeviceOffline("unplugged")
+        return scanner_sim.slave_path
+
+    device = SerialScanner(port, state_dir=str(tmp_path), backoff=Backoff(0.02, 0.05))
+    device.open()
+    device.claim()
+    yield device
+    device.close()
