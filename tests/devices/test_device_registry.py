@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
@@ -49,11 +50,14 @@ def test_bad_urls_show_the_expected_form(kind: str, url: str, message: str) -> N
 
 
 def test_choosing_a_scanner_does_not_load_the_printer_stack(tmp_path) -> None:
-    for name in [m for m in sys.modules if m.startswith("devices.printer")]:
-        del sys.modules[name]
-    device = create_device("scanner", "keyboard://", state_dir=str(tmp_path))
-    assert device.kind == "scanner"
-    assert not any(m.startswith("devices.printer") for m in sys.modules)
+    # a fresh interpreter: unloading modules in this one would break the other tests' classes
+    code = (
+        "import sys; from devices.registry import create_device; "
+        f"d = create_device('scanner', 'keyboard://', state_dir={str(tmp_path)!r}); "
+        "print(d.kind, any(m.startswith(('devices.printer', 'escpos')) for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
+    assert result.stdout.split() == ["scanner", "False"]
 
 
 def test_sim_urls_start_simulators_and_real_drivers_talk_to_them(tmp_path, fresh_simulators) -> None:
