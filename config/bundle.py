@@ -1,0 +1,449 @@
+"""Signed configuration bundles: their one-file format, signing, and the kiosk's checks.
+
+A bundle is one UTF-8 JSON file::
+
+    {
+     "format": "xm-kiosk-bundle",
+     "header": {"format_version": 1, "config_version": 7,
+                "issued_at": "2026-11-20T08:00:00Z", "expires_at": "2026-12-20T08:00:00Z",
+                "groups": ["canary"], "key_id": "3f9a0c…"},
+     "files": {"announcements.toml": "<TOML text>", "settings.toml": "<TOML text>"},
+     "signature": "<base64 Ed25519 signature>"
+    }
+
+The signature covers ``SIGNING_CONTEXT`` followed by the *canonical bytes* of ``format``,
+``header`` and ``files``: JSON with sorted keys, no whitespace, UTF-8 without escapes. Because the
+kiosk recomputes those bytes from what it parsed, the file's own layout (indentation, key order)
+does not matter, and nothing outside the signed part can change what the kiosk applies. The
+header's ``key_id`` (the first 16 hex digits of SHA-256 over the raw public key) is itself signed,
+so a signature cannot be passed off as another key's.
+
+``config_version`` is a monotonic integer chosen by the admins; a kiosk refuses any bundle whose
+version is not above the highest it has ever accepted. ``groups`` lists the roll-out groups the
+bundle is meant for, or ``["*"]`` for every kiosk.
+
+A kiosk pins several public keys (``security.trusted_keys``), so keys can be rotated: a bundle
+signed by any pinned key is accepted.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from config.errors import ConfigError
+from config.remote import BUNDLE_FILES, RemoteConfig, parse_bundle_files
+
+FORMAT = "xm-kiosk-bundle"
+FORMAT_VERSION = 1
+SIGNING_CONTEXT = b"xm-kiosk-bundle/1\n"
+"""Prefixed to the signed bytes so a bundle signature can never be mistaken for another kind."""
+
+DEFAULT_MAX_SIZE = 2 * 1024 * 1024
+MAX_CONFIG_VERSION = 2**53 - 1  # still exact in every JSON parser
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far in the future ``issued_at`` may lie before a kiosk says the bundle is not yet valid."""
+
+ALL_GROUPS = "*"
+GROUP_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")  # same rule as kiosk.group in the local file
+_KEY_ID_PATTERN = re.compile(r"^[0-9a-f]{16}$")
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class Reason(StrEnum):
+    """Why a kiosk refused a bundle; stable codes for logs, the heartbeat and the fleet console."""
+
+    BAD_SIGNATURE = "bad_signature"
+    UNKNOWN_KEY = "unknown_key"
+    NOT_NEWER = "not_newer"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    WRONG_GROUP = "wrong_group"
+    MALFORMED = "malformed"
+    OVERSIZED = "oversized"
+    SCHEMA_INVALID = "schema_invalid"
+
+
+class BundleRefused(Exception):
+    """A bundle was not accepted. ``reason`` is a :class:`Reason`, ``message`` says why in plain words.
+
+    ``version`` is the bundle's config version when it could be read (it is only trustworthy for
+    refusals that come after the signature check).
+    """
+
+    def __init__(self, reason: Reason, message: str, version: int | None = None) -> None:
+        self.reason = Reason(reason)
+        self.message = message
+        self.version = version
+        super().__init__(f"{self.reason}: {message}")
+
+
+# -- keys ------------------------------------------------------------------------------------
+
+def public_key_bytes(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    """The base64 form that goes into ``security.trusted_keys``."""
+    return base64.b64encode(public_key_bytes(key)).decode("ascii")
+
+
+def key_id(key: Ed25519PublicKey) -> str:
+    """A short fingerprint naming the key in bundle headers, logs and the console."""
+    return hashlib.sha256(public_key_bytes(key)).hexdigest()[:16]
+
+
+def parse_public_key(text: str) -> Ed25519PublicKey:
+    """A public key from its base64 text; raises ``ValueError`` saying what was expected."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("expected a base64 Ed25519 public key (as printed by `kiosk-admin keygen`)") from None
+    if len(raw) != 32:
+        raise ValueError(f"expected 32 bytes of Ed25519 public key in base64, got {len(raw)} bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+class KeyRing:
+    """The public keys a kiosk (or an admin) trusts, found by key id."""
+
+    def __init__(self, keys: Iterable[Ed25519PublicKey] = ()) -> None:
+        self._keys = {key_id(key): key for key in keys}
+
+    @classmethod
+    def from_text(cls, texts: Iterable[str], source: str = "security.trusted_keys") -> KeyRing:
+        """Parse base64 keys; a bad one raises :class:`ConfigError` naming its position."""
+        keys, problems = [], []
+        for index, text in enumerate(texts):
+            try:
+                keys.append(parse_public_key(text))
+            except ValueError as exc:
+                problems.append(f"{source}[{index}] = {text!r}: {exc}")
+        if problems:
+            raise ConfigError(source, problems)
+        return cls(keys)
+
+    def get(self, kid: str) -> Ed25519PublicKey | None:
+        return self._keys.get(kid)
+
+    def ids(self) -> list[str]:
+        return sorted(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def private_key_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Read a private key file written by ``kiosk-admin keygen``; raises :class:`ConfigError`."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot read the private key: {exc.strerror or exc}"]) from None
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(path, [f"not an unencrypted PEM private key ({exc})"]) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigError(path, ["expected an Ed25519 private key (made by `kiosk-admin keygen`)"])
+    return key
+
+
+# -- the format --------------------------------------------------------------------------------
+
+def format_time(moment: datetime) -> str:
+    """An aware datetime as the header writes it: UTC, whole seconds, ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("expected an aware datetime")
+    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def _parse_time(text: object, field: str) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError(f"header.{field}: expected a time like 2026-11-20T08:00:00Z, got {text!r}")
+    try:
+        return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"header.{field}: expected a time like 2026-11-20T08:00:00Z, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """The signed facts about a bundle other than its files."""
+
+    config_version: int
+    issued_at: datetime
+    expires_at: datetime
+    groups: tuple[str, ...]
+    key_id: str | None = None
+    format_version: int = FORMAT_VERSION
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format_version": self.format_version,
+            "config_version": self.config_version,
+            "issued_at": format_time(self.issued_at),
+            "expires_at": format_time(self.expires_at),
+            "groups": list(self.groups),
+            "key_id": self.key_id,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> BundleHeader:
+        """Read a header; raises ``ValueError`` naming the field that is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("header: expected an object")
+        expected = {"format_version", "config_version", "issued_at", "expires_at", "groups", "key_id"}
+        if set(data) != expected:
+            missing, extra = sorted(expected - set(data)), sorted(set(data) - expected)
+            raise ValueError(f"header: expected exactly the fields {sorted(expected)}"
+                             f"{f', missing {missing}' if missing else ''}{f', unknown {extra}' if extra else ''}")
+        if data["format_version"] != FORMAT_VERSION or isinstance(data["format_version"], bool):
+            raise ValueError(f"header.format_version: this kiosk reads format {FORMAT_VERSION}, "
+                             f"got {data['format_version']!r} (update the kiosk software first)")
+        version = data["config_version"]
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_CONFIG_VERSION:
+            raise ValueError(f"header.config_version: expected a whole number from 1, got {version!r}")
+        issued, expires = _parse_time(data["issued_at"], "issued_at"), _parse_time(data["expires_at"], "expires_at")
+        if expires <= issued:
+            raise ValueError("header.expires_at: expected a time after issued_at")
+        groups = data["groups"]
+        if not isinstance(groups, list) or not groups:
+            raise ValueError(f'header.groups: expected a non-empty list of groups or ["*"], got {groups!r}')
+        for group in groups:
+            if not isinstance(group, str) or not (group == ALL_GROUPS or GROUP_PATTERN.match(group)):
+                raise ValueError(f"header.groups: expected group names like 'canary' or '*', got {group!r}")
+        if len(set(groups)) != len(groups):
+            raise ValueError("header.groups: a group is listed twice")
+        kid = data["key_id"]
+        if kid is not None and not (isinstance(kid, str) and _KEY_ID_PATTERN.match(kid)):
+            raise ValueError(f"header.key_id: expected 16 hex digits or null, got {kid!r}")
+        return cls(version, issued, expires, tuple(groups), kid)
+
+    def targets(self, group: str) -> bool:
+        return ALL_GROUPS in self.groups or group in self.groups
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """Deterministic JSON: sorted keys, no whitespace, UTF-8 without escapes, no floats' surprises."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def signed_bytes(header: BundleHeader, files: Mapping[str, str]) -> bytes:
+    """Exactly the bytes an Ed25519 signature of this bundle covers."""
+    return SIGNING_CONTEXT + canonical_bytes({"format": FORMAT, "header": header.as_json(), "files": dict(files)})
+
+
+def read_folder(folder: Path) -> dict[str, str]:
+    """The bundle files in ``folder`` (its ``*.toml`` files; other files such as a README are ignored).
+
+    Raises :class:`ConfigError` for a missing folder, an unknown TOML file name or unreadable text.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(folder, ["not a folder of configuration files"])
+    files, problems = {}, []
+    for path in sorted(folder.glob("*.toml")):
+        if path.name not in BUNDLE_FILES:
+            problems.append(f"{path.name}: not a bundle file (expected one of {', '.join(BUNDLE_FILES)})")
+            continue
+        try:
+            files[path.name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path.name}: cannot read as UTF-8 text: {exc}")
+    if problems:
+        raise ConfigError(folder, problems)
+    if not files:
+        raise ConfigError(folder, [f"no bundle files found (expected some of {', '.join(BUNDLE_FILES)})"])
+    return files
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle document in memory, signed or not."""
+
+    header: BundleHeader
+    files: Mapping[str, str]
+    signature: bytes | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "header": self.header.as_json(),
+            "files": dict(self.files),
+            "signature": base64.b64encode(self.signature).decode("ascii") if self.signature else None,
+        }
+
+    def to_bytes(self) -> bytes:
+        """The file on disk: readable JSON (the signature does not depend on this layout)."""
+        return (json.dumps(self.as_json(), sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def signed_with(self, private_key: Ed25519PrivateKey) -> Bundle:
+        """This bundle signed by ``private_key`` (its key id goes into the header; an old signature is replaced)."""
+        header = BundleHeader(self.header.config_version, self.header.issued_at, self.header.expires_at,
+                              self.header.groups, key_id(private_key.public_key()))
+        return Bundle(header, dict(self.files), private_key.sign(signed_bytes(header, self.files)))
+
+
+def build(files: Mapping[str, str], *, version: int, issued_at: datetime, expires_at: datetime,
+          groups: Iterable[str]) -> tuple[Bundle, RemoteConfig]:
+    """An unsigned bundle of ``files``, after validating them against the schema.
+
+    Raises :class:`ConfigError` if a file fails validation or the header values are wrong.
+    """
+    config = parse_bundle_files(files, source="bundle files")
+    header_json = {"format_version": FORMAT_VERSION, "config_version": version,
+                   "issued_at": format_time(issued_at), "expires_at": format_time(expires_at),
+                   "groups": list(groups), "key_id": None}
+    try:
+        header = BundleHeader.from_json(header_json)
+    except ValueError as exc:
+        raise ConfigError("bundle header", [str(exc)]) from None
+    return Bundle(header, dict(files)), config
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            # two values for one key would let a reader and a signer see different bundles
+            raise ValueError(f"key {key!r} appears twice")
+        result[key] = value
+    return result
+
+
+def parse(data: bytes) -> Bundle:
+    """Read a bundle file without trusting it; raises :class:`BundleRefused` (malformed)."""
+    def malformed(message: str) -> BundleRefused:
+        return BundleRefused(Reason.MALFORMED, message)
+
+    try:
+        document = json.loads(data.decode("utf-8"), object_pairs_hook=_reject_duplicates)
+    except UnicodeDecodeError:
+        raise malformed("not UTF-8 text") from None
+    except ValueError as exc:
+        raise malformed(f"not a JSON bundle: {exc}") from None
+    if not isinstance(document, dict):
+        raise malformed("expected a JSON object")
+    if document.get("format") != FORMAT:
+        raise malformed(f"not a kiosk configuration bundle (format {document.get('format')!r})")
+    expected = {"format", "header", "files", "signature"}
+    if set(document) != expected:
+        raise malformed(f"expected exactly the fields {sorted(expected)}, got {sorted(document)}")
+    try:
+        header = BundleHeader.from_json(document["header"])
+    except ValueError as exc:
+        raise malformed(str(exc)) from None
+    files = document["files"]
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise malformed("files: expected an object of file name → text")
+    signature = document["signature"]
+    if signature is None:
+        return Bundle(header, files)
+    try:
+        raw = base64.b64decode(signature, validate=True) if isinstance(signature, str) else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 64:
+        raise malformed("signature: expected a base64 Ed25519 signature (64 bytes) or null")
+    return Bundle(header, files, raw)
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle whose signature, target and schema were checked; ``raw`` are the exact bytes received."""
+
+    header: BundleHeader
+    files: Mapping[str, str]
+    config: RemoteConfig
+    raw: bytes
+
+    @property
+    def version(self) -> int:
+        return self.header.config_version
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the file, to tell two copies apart in logs and the heartbeat."""
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+def check_signature(data: bytes, trusted: KeyRing | Iterable[str], max_size: int = DEFAULT_MAX_SIZE) -> Bundle:
+    """Size, format and signature by a trusted key; nothing about time, group or version."""
+    if len(data) > max_size:
+        raise BundleRefused(Reason.OVERSIZED, f"the bundle is {len(data)} bytes, more than the {max_size} allowed")
+    bundle = parse(data)
+    ring = trusted if isinstance(trusted, KeyRing) else KeyRing.from_text(trusted)
+    if bundle.signature is None or bundle.header.key_id is None:
+        raise BundleRefused(Reason.BAD_SIGNATURE, "the bundle is not signed (run `kiosk-admin bundle sign`)")
+    key = ring.get(bundle.header.key_id)
+    if key is None:
+        raise BundleRefused(Reason.UNKNOWN_KEY, f"signed with key {bundle.header.key_id}, which this kiosk does "
+                                                f"not trust (trusted: {', '.join(ring.ids()) or 'none'})")
+    try:
+        key.verify(bundle.signature, signed_bytes(bundle.header, bundle.files))
+    except InvalidSignature:
+        raise BundleRefused(Reason.BAD_SIGNATURE, f"the signature does not match the content for key "
+                                                  f"{bundle.header.key_id}: the bundle was changed after "
+                                                  f"signing or signed with another key") from None
+    return bundle
+
+
+def check_schema(bundle: Bundle, raw: bytes) -> VerifiedBundle:
+    """Validate the files of an authentic bundle; raises :class:`BundleRefused` (schema_invalid)."""
+    try:
+        config = parse_bundle_files(bundle.files, source=f"bundle version {bundle.header.config_version}")
+    except ConfigError as exc:
+        raise BundleRefused(Reason.SCHEMA_INVALID, "; ".join(exc.problems),
+                            bundle.header.config_version) from None
+    return VerifiedBundle(bundle.header, dict(bundle.files), config, raw)
+
+
+def verify(bundle_bytes: bytes, trusted_keys: KeyRing | Iterable[str], installed_version: int,
+           kiosk_group: str | None, now: datetime, max_size: int = DEFAULT_MAX_SIZE) -> VerifiedBundle:
+    """Everything a kiosk checks before it may install a bundle.
+
+    Checks, in this order: size, format, signature by a pinned key, target group (skipped when
+    ``kiosk_group`` is None, as an admin checking a bundle does), validity window at ``now``
+    (an aware datetime), version above ``installed_version``, and the schema of every file.
+    Returns the verified bundle or raises :class:`BundleRefused`; a bad entry in ``trusted_keys``
+    raises :class:`ConfigError` because it is the kiosk's own configuration that is wrong.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    bundle = check_signature(bundle_bytes, trusted_keys, max_size)
+    header = bundle.header
+    version = header.config_version
+    if kiosk_group is not None and not header.targets(kiosk_group):
+        raise BundleRefused(Reason.WRONG_GROUP, f"version {version} is for group(s) {', '.join(header.groups)}; "
+                                                f"this kiosk is in group {kiosk_group}", version)
+    if header.issued_at > now + CLOCK_SKEW:
+        raise BundleRefused(Reason.NOT_YET_VALID, f"version {version} is issued at {format_time(header.issued_at)}, "
+                                                  f"after this kiosk's clock ({format_time(now)}); check the clock",
+                            version)
+    if now >= header.expires_at:
+        raise BundleRefused(Reason.EXPIRED, f"version {version} expired at {format_time(header.expires_at)} "
+                                            f"(now {format_time(now)})", version)
+    if version <= installed_version:
+        raise BundleRefused(Reason.NOT_NEWER, f"version {version} is not newer than version {installed_version} "
+                                              f"already accepted here", version)
+    return check_schema(bundle, bundle_bytes)

@@ -1,0 +1,249 @@
+"""What a signed remote bundle can change on a kiosk, and how its files are validated.
+
+A bundle carries a folder of TOML files; each file fills some parts of :class:`RemoteConfig`:
+
+==================== ==========================================================================
+``catalogue.toml``   the service catalogue (same form as ``config/defaults/catalogue.toml``)
+``calendar.toml``    the opening-hours calendar (same form as ``config/defaults/calendar.toml``)
+``announcements.toml`` ``[[announcements]]``: banner texts in Chinese and English with a time window
+``settings.toml``    ``theme``, ``[timeouts]``, ``[receipts]``, ``[features]``
+==================== ==========================================================================
+
+Every part is optional. A part the bundle does not carry means *the kiosk's own default* (the
+shipped catalogue and calendar, the timeouts of the local file), never "whatever an earlier bundle
+said": a kiosk's configuration is a function of the one bundle it has installed, so a kiosk that
+missed a bundle while offline ends up exactly like its neighbours once it gets the newest one.
+Admins therefore keep the whole desired configuration in the folder they build from.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from config.calendar import CalendarError, HallCalendar, load_calendar, parse_calendar
+from config.catalogue import Catalogue, load_default_catalogue
+from config.errors import ConfigError, from_validation_error
+from config.local import SessionSettings
+
+Theme = Literal["standard", "high-contrast"]
+"""standard: the hall's blue look; high-contrast: the elderly-mode palette at normal type size."""
+
+RECEIPT_COLUMNS = 48
+"""Widest receipt line in printer columns (80 mm paper, font A); a CJK character takes two."""
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _local_bound(name: str) -> Any:
+    # The bounds are those of the local file's [session] section, so a bundle can never set a
+    # timeout that a technician could not have set by hand.
+    info = SessionSettings.model_fields[name]
+    return Annotated[int | None, Field(None, description=info.description), *info.metadata]
+
+
+IdleSeconds = _local_bound("idle_timeout_s")
+CountdownSeconds = _local_bound("countdown_s")
+PaymentSeconds = _local_bound("payment_timeout_s")
+
+
+class Timeouts(_Part):
+    """Session timeouts; a key left out keeps the value of the kiosk's local file."""
+
+    idle_timeout_s: IdleSeconds
+    countdown_s: CountdownSeconds
+    payment_timeout_s: PaymentSeconds
+
+    def over(self, local: SessionSettings) -> SessionSettings:
+        """The local session settings with this bundle's timeouts laid over them."""
+        return local.model_copy(update=self.model_dump(exclude_none=True))
+
+
+def print_width(line: str) -> int:
+    """Printer columns a line takes: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+ReceiptLines = Annotated[list[str], Field(default_factory=list, max_length=6)]
+
+
+class ReceiptTemplate(_Part):
+    """Fixed lines printed above and below every receipt, per language."""
+
+    header_zh: ReceiptLines
+    header_en: ReceiptLines
+    footer_zh: ReceiptLines
+    footer_en: ReceiptLines
+
+    @field_validator("header_zh", "header_en", "footer_zh", "footer_en")
+    @classmethod
+    def _fits_the_paper(cls, lines: list[str]) -> list[str]:
+        for line in lines:
+            if any(unicodedata.category(ch) == "Cc" for ch in line):
+                raise ValueError(f"expected printable text without control characters, got {line!r}")
+            if print_width(line) > RECEIPT_COLUMNS:
+                raise ValueError(
+                    f"expected at most {RECEIPT_COLUMNS} printer columns per line (a Chinese character "
+                    f"takes two), got {print_width(line)} in {line!r}"
+                )
+        return lines
+
+
+class Features(_Part):
+    """Switches for whole journeys; the defaults are what a kiosk does without a bundle."""
+
+    payment: bool = Field(True, description="fee payment journey offered")
+    ems_mailing: bool = Field(True, description="citizens may have documents mailed by EMS")
+
+
+class Settings(_Part):
+    """The form of ``settings.toml``."""
+
+    theme: Theme | None = None
+    timeouts: Timeouts | None = None
+    receipts: ReceiptTemplate | None = None
+    features: Features | None = None
+
+
+class Announcement(_Part):
+    """A banner text shown from ``from`` (inclusive) until ``until`` (exclusive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
+    text_zh: str = Field(min_length=1, max_length=200)
+    text_en: str = Field(min_length=1, max_length=400)
+    starts: AwareDatetime = Field(alias="from")
+    until: AwareDatetime
+    level: Literal["info", "warning"] = "info"
+
+    @model_validator(mode="after")
+    def _window(self) -> Announcement:
+        if self.until <= self.starts:
+            raise ValueError(f"expected 'until' after 'from' ({self.starts.isoformat()}), got {self.until.isoformat()}")
+        return self
+
+    def shown_at(self, moment: datetime) -> bool:
+        return self.starts <= moment < self.until
+
+
+class Announcements(_Part):
+    """The form of ``announcements.toml``."""
+
+    announcements: list[Announcement] = Field(max_length=20)
+
+    @field_validator("announcements")
+    @classmethod
+    def _unique_ids(cls, items: list[Announcement]) -> list[Announcement]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"expected each announcement id once, got {item.id!r} twice")
+            seen.add(item.id)
+        return items
+
+
+class RemoteConfig(_Part):
+    """Everything a bundle can set. ``None`` means the part is not in the bundle: use the default."""
+
+    catalogue: Catalogue | None = None
+    calendar: HallCalendar | None = None
+    announcements: tuple[Announcement, ...] | None = None
+    theme: Theme | None = None
+    timeouts: Timeouts | None = None
+    receipts: ReceiptTemplate | None = None
+    features: Features | None = None
+
+    def parts(self) -> list[str]:
+        """Names of the parts this configuration carries."""
+        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+    def effective_catalogue(self) -> Catalogue:
+        return self.catalogue or load_default_catalogue()
+
+    def effective_calendar(self) -> HallCalendar:
+        return self.calendar or _default_calendar()
+
+    def effective_features(self) -> Features:
+        return self.features or Features()
+
+    def effective_theme(self) -> Theme:
+        return self.theme or "standard"
+
+    def session_settings(self, local: SessionSettings) -> SessionSettings:
+        """The local ``[session]`` settings with the bundle's timeouts over them."""
+        return self.timeouts.over(local) if self.timeouts else local
+
+    def announcements_at(self, moment: datetime) -> list[Announcement]:
+        """The announcements to show at ``moment`` (an aware datetime), in bundle order."""
+        return [a for a in self.announcements or () if a.shown_at(moment)]
+
+
+@cache
+def _default_calendar() -> HallCalendar:
+    return load_calendar()
+
+
+NO_REMOTE_CONFIG = RemoteConfig()
+"""What a kiosk runs with before any bundle was installed: every part at its default."""
+
+BUNDLE_FILES: tuple[str, ...] = ("catalogue.toml", "calendar.toml", "announcements.toml", "settings.toml")
+
+
+def parse_bundle_files(files: Mapping[str, str], source: str = "bundle") -> RemoteConfig:
+    """Validate a bundle's files (name → TOML text) into a :class:`RemoteConfig`.
+
+    Raises :class:`ConfigError` listing every problem as ``file: key …`` so an admin can fix
+    the folder in one go.
+    """
+    problems: list[str] = []
+    parts: dict[str, Any] = {}
+    for name in sorted(files):
+        if name not in BUNDLE_FILES:
+            problems.append(f"{name}: not a bundle file (expected one of {', '.join(BUNDLE_FILES)})")
+            continue
+        try:
+            data = tomllib.loads(files[name])
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(f"{name}: not valid TOML: {exc}")
+            continue
+        try:
+            parts.update(_parse_file(name, data))
+        except ConfigError as exc:
+            problems += [f"{name}: {line}" for line in exc.problems]
+    if problems:
+        raise ConfigError(source, problems)
+    return RemoteConfig(**parts)
+
+
+def _parse_file(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        if name == "catalogue.toml":
+            return {"catalogue": Catalogue.model_validate(data)}
+        if name == "calendar.toml":
+            try:
+                return {"calendar": parse_calendar(data)}
+            except CalendarError as exc:
+                raise ConfigError(name, [str(exc)]) from None
+        if name == "announcements.toml":
+            return {"announcements": tuple(Announcements.model_validate(data).announcements)}
+        settings = Settings.model_validate(data)
+        return {key: value for key, value in settings if value is not None}
+    except ValidationError as exc:
+        raise from_validation_error(name, exc) from None
