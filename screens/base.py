@@ -58,6 +58,10 @@ class KioskScreen(QWidget):
     def render(self) -> None:
         """(Re)set every text from the current state and language."""
 
+    def step_back(self) -> bool:
+        """Go one step back inside this screen (e.g. a journey's previous page); False if at its start."""
+        return False
+
     def clear_personal(self) -> None:
         """Drop everything personal this screen shows (the session ended)."""
 

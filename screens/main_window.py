@@ -186,6 +186,9 @@ class KioskWindow(QWidget):
     go = show_screen
 
     def back(self) -> None:
+        screen = self.screens.get(self.current_name)
+        if screen is not None and screen.step_back():
+            return
         if not self.history:
             self.home()
             return

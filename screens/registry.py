@@ -20,6 +20,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "service": ("screens.service_detail", "ServiceDetailScreen"),
     "unavailable": ("screens.unavailable", "UnavailableScreen"),
     "out_of_service": ("screens.out_of_service", "OutOfServiceScreen"),
+    "guide": ("screens.guide", "GuideScreen"),
 }
 
 

@@ -1,0 +1,69 @@
+"""Service guides for the kiosk: from the gateway when it answers, from the content cache when not.
+
+Guides are public content. Every guide fetched is kept in the content cache with the gateway's
+version, so a kiosk started with no network can still show every guide it has ever seen, with
+the age of what it shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from contract.content import Guide, GuideCollection
+
+log = logging.getLogger("cache")
+
+KIND = "guides"
+
+
+@dataclass(frozen=True)
+class GuideView:
+    """A guide and how fresh it is. ``age_s`` is None when it came straight from the gateway."""
+
+    guide: Guide
+    age_s: float | None = None
+
+
+class GuideLibrary:
+    """Looks guides up by service id; ``refresh()`` copies the gateway's whole collection into the cache."""
+
+    def __init__(self, content_cache: Any = None, gateway: Any = None, now=time.time) -> None:
+        self.cache = content_cache
+        self.gateway = gateway
+        self._now = now
+
+    def refresh(self) -> int:
+        """Fetch every guide (skipped when the cached version is current). Returns how many were stored."""
+        if self.gateway is None or self.cache is None:
+            return 0
+        etag = self.cache.etag(KIND, "*")
+        collection: GuideCollection | None = self.gateway.guides(etag=etag)
+        if collection is None:  # 304: what we have is current
+            self.cache.confirm(KIND, "*")
+            return 0
+        for guide in collection.guides:
+            self.cache.put(KIND, guide.service_id, guide.model_dump(), etag=guide.version or collection.version)
+        self.cache.put(KIND, "*", {"count": len(collection.guides)}, etag=collection.version)
+        log.info("guides refreshed: %d (version %s)", len(collection.guides), collection.version)
+        return len(collection.guides)
+
+    def get(self, service_id: str) -> GuideView | None:
+        """The guide for ``service_id``: live if the gateway answers, else cached, else None."""
+        if self.gateway is not None:
+            try:
+                guide = self.gateway.guide(service_id)
+            except Exception as exc:  # offline, or the gateway failed: fall back to the cache
+                log.info("guide %s from cache (%s)", service_id, type(exc).__name__)
+            else:
+                if self.cache is not None:
+                    self.cache.put(KIND, service_id, guide.model_dump(), etag=guide.version or None)
+                return GuideView(guide)
+        if self.cache is None:
+            return None
+        cached = self.cache.get(KIND, service_id)
+        if cached is None:
+            return None
+        return GuideView(Guide.model_validate(cached.body), cached.age_s(self._now()))

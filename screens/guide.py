@@ -1,0 +1,211 @@
+"""Service guide screens: departments, services, pinyin search, the guide itself with its QR code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from contract.content import Guide, GuideMaterial, GuideStep
+from kiosk.availability import age_wording
+from kiosk.context import KioskContext
+from kiosk.guide_library import GuideView
+from kiosk.i18n import _, current_language, pick
+from kiosk.journeys.guide import ServiceGuideJourney
+from screens.base import Navigator
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TouchButton, label, qr_label
+
+PAGES = ("departments", "services", "search", "loading", "guide", "missing")
+
+
+class GuideScreen(JourneyScreen):
+    name = "guide"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.layout_.insertWidget(0, self.heading)
+        self.page: dict[str, QWidget] = {}
+
+        # departments: a search button and the departments
+        departments = QWidget()
+        column = QVBoxLayout(departments)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(24)
+        self.search_button = TouchButton(role="primary", on_tap=lambda: self.journey and self.journey.open_search())
+        self.department_list = KineticScrollArea()
+        column.addWidget(self.search_button)
+        column.addWidget(self.department_list, 1)
+        self.page["departments"] = departments
+
+        self.service_list = KineticScrollArea()
+        self.page["services"] = self.service_list
+
+        # search: what was typed, the letter pad, the matches
+        search = QWidget()
+        column = QVBoxLayout(search)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(20)
+        self.search_hint = label(role="hint")
+        self.entry = label(role="entry", wrap=False)
+        self.letters = LetterPad()
+        self.letters.changed.connect(lambda text: self.journey and self.journey.type_initials(text))
+        self.match_list = KineticScrollArea()
+        for widget in (self.search_hint, self.entry, self.letters):
+            column.addWidget(widget)
+        column.addWidget(self.match_list, 1)
+        self.page["search"] = search
+
+        self.loading = label(role="subtitle")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page["loading"] = self.loading
+
+        # the guide
+        self.guide_scroll = KineticScrollArea()
+        self.page["guide"] = self.guide_scroll
+
+        missing = Card()
+        self.missing_what = label(role="error")
+        self.missing_next = label(role="value")
+        missing.body.addWidget(self.missing_what)
+        missing.body.addWidget(self.missing_next)
+        missing.body.addStretch(1)
+        self.page["missing"] = missing
+
+        for name in PAGES:
+            self.pages.addWidget(self.page[name])
+
+    # -- the framework's hooks ------------------------------------------------------------------
+    def step_back(self) -> bool:
+        return bool(self.journey and self.journey.step_back())
+
+    def clear_personal(self) -> None:
+        """Guides are public; only the search letters are the citizen's own input."""
+        self.entry.clear()
+
+    def show_state(self, journey: ServiceGuideJourney) -> None:  # type: ignore[override]
+        state = journey.state if journey.state in self.page else "departments"
+        self.heading.setText(_("办事指南"))
+        getattr(self, f"_show_{state}")(journey)
+        self.pages.setCurrentWidget(self.page[state])
+
+    def _show_departments(self, journey: ServiceGuideJourney) -> None:
+        self.search_button.setText(_("按拼音首字母查找"))
+        self.department_list.clear()
+        for department in journey.departments:
+            tile = Tile(min_height=140)
+            tile.set_texts(pick(department.name_zh, department.name_en),
+                           _("{count} 项服务").format(count=len(department.services)))
+            tile.clicked.connect(lambda _=False, d=department.id: journey.choose_department(d))
+            self.department_list.add(tile)
+
+    def _service_tiles(self, target: KineticScrollArea, services, journey: ServiceGuideJourney) -> None:
+        target.clear()
+        for service in services:
+            department = journey.env.catalogue.department_of(service.id)
+            tile = Tile(min_height=130)
+            tile.set_texts(pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en))
+            tile.clicked.connect(lambda _=False, s=service.id: journey.open_guide(s))
+            target.add(tile)
+
+    def _show_services(self, journey: ServiceGuideJourney) -> None:
+        department = journey.department or journey.departments[0]
+        self.heading.setText(_("办事指南") + " · " + pick(department.name_zh, department.name_en))
+        services = [s.model_copy(update={"department": department.id}) for s in department.services]
+        self._service_tiles(self.service_list, services, journey)
+
+    def _show_search(self, journey: ServiceGuideJourney) -> None:
+        self.search_hint.setText(_("输入事项名称的拼音首字母，例如“社保卡”输入 SBK"))
+        self.entry.setText(journey.query or " ")
+        shown = journey.matches[: 4 if self.context.elderly else 8]
+        self._service_tiles(self.match_list, shown, journey)
+        if journey.query and not journey.matches:
+            self.match_list.add(label(_("没有找到匹配的事项，请检查字母或按部门查找"), role="hint"))
+
+    def _show_loading(self, journey: ServiceGuideJourney) -> None:
+        self.loading.setText(_("正在打开办事指南…"))
+
+    def _show_missing(self, journey: ServiceGuideJourney) -> None:
+        problem = journey.problem
+        self.missing_what.setText(problem.what() if problem else "")
+        self.missing_next.setText(problem.next_step() if problem else "")
+
+    def _show_guide(self, journey: ServiceGuideJourney) -> None:
+        view = journey.view
+        if view is None:
+            return
+        guide = view.guide
+        self.heading.setText(pick(guide.name_zh, guide.name_en))
+        self.guide_scroll.clear()
+        if view.age_s is not None:
+            age = age_wording(view.age_s).in_language(current_language())
+            self.guide_scroll.add(label(_("离线信息，更新于{age}").format(age=age), role="error"))
+        summary = Card()
+        summary.body.addWidget(label(pick(guide.department_zh, guide.department_en), role="subtitle"))
+        if pick(guide.summary_zh, guide.summary_en):
+            summary.body.addWidget(label(pick(guide.summary_zh, guide.summary_en), role="value"))
+        for key, value in ((_("办理地点"), pick(guide.where_zh, guide.where_en)),
+                           (_("收费标准"), pick(guide.fee_zh, guide.fee_en)),
+                           (_("办结时限"), pick(guide.time_limit_zh, guide.time_limit_en))):
+            if value:
+                summary.body.addWidget(label(key, role="hint"))
+                summary.body.addWidget(label(value, role="value"))
+        self.guide_scroll.add(summary)
+        take_away = Card()
+        row = QHBoxLayout()
+        row.addWidget(qr_label(journey.guide_payload(), 300))
+        explain = label(_("用手机扫描二维码，把这份指南带走"), role="value")
+        row.addWidget(explain, 1)
+        take_away.body.addLayout(row)
+        self.guide_scroll.add(take_away)
+        if guide.materials:
+            materials = Card()
+            materials.body.addWidget(label(_("所需材料"), role="title"))
+            for index, material in enumerate(guide.materials, 1):
+                note = pick(material.note_zh, material.note_en)
+                text = f"{index}. {pick(material.name_zh, material.name_en)}（{material.copies}）"
+                materials.body.addWidget(label(text + (f"\n   {note}" if note else ""), role="value"))
+            self.guide_scroll.add(materials)
+        if guide.steps:
+            steps = Card()
+            steps.body.addWidget(label(_("办理流程"), role="title"))
+            for index, step in enumerate(guide.steps, 1):
+                steps.body.addWidget(label(f"{index}. {pick(step.zh, step.en)}", role="value"))
+            self.guide_scroll.add(steps)
+
+    # -- tour -------------------------------------------------------------------------------------
+    def tour(self) -> Iterator[str]:
+        self.activate()
+        journey: ServiceGuideJourney = self.journey  # type: ignore[assignment]
+        yield "departments"
+        journey.choose_department("social-security")
+        yield "services"
+        journey.open_search()
+        journey.type_initials("SB")
+        yield "search"
+        journey.view = GuideView(sample_guide(), age_s=3 * 3600)
+        journey.service = journey.env.catalogue.service("ss-card-apply")
+        journey.go("guide")
+        yield "guide-offline"
+        journey._loaded(None)  # what a guide neither the gateway nor the cache has looks like
+        yield "missing"
+
+
+def sample_guide() -> Guide:
+    """A guide as the gateway sends it, for the tour (the reference gateway serves the same kind)."""
+    return Guide(
+        service_id="ss-card-apply", name_zh="社会保障卡申领", name_en="Social security card application",
+        department_zh="市社保中心", department_en="Social Security Center",
+        summary_zh="首次申领第三代社会保障卡，可同时开通金融功能。",
+        summary_en="First application for a third-generation social security card, with banking functions.",
+        materials=[GuideMaterial(name_zh="居民身份证", name_en="Resident ID card", copies="原件1份"),
+                   GuideMaterial(name_zh="近期免冠照片", name_en="Recent photo", copies="1张",
+                                 note_zh="可现场免费拍摄", note_en="Taken free of charge on site")],
+        steps=[GuideStep(zh="取号并在B区窗口提交材料", en="Take a number and hand in the materials in Zone B"),
+               GuideStep(zh="现场拍照、采集信息", en="Photo and details taken on site"),
+               GuideStep(zh="选择领卡方式：窗口领取或EMS寄递", en="Collect at the window or by EMS mail")],
+        fee_zh="免费", fee_en="Free of charge", time_limit_zh="即时办结（即时制卡）", time_limit_en="Same day (card made on site)",
+        where_zh="B区 11–16号窗口", where_en="Zone B, windows 11–16", online_url="https://zwfw.xm.gov.cn/guide/ss-card-apply",
+    )

@@ -1,0 +1,107 @@
+"""Service guides: browse, pinyin search, live from the gateway or from the cache while offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.catalogue import load_default_catalogue
+from config.local import parse_settings
+from kiosk.guide_library import GuideLibrary
+from kiosk.journeys.base import JourneyEnv
+from kiosk.journeys.guide import ServiceGuideJourney, search_services
+from kiosk.session import CitizenSession
+from offline_cache.content import ContentCache
+from offline_cache.store import open_store
+from screens.guide import sample_guide
+
+
+class FakeGateway:
+    """Answers like the gateway client: a guide, a collection, or a failure when offline."""
+
+    def __init__(self) -> None:
+        self.online = True
+        self.version = "v1"
+
+    def guide(self, service_id):
+        if not self.online:
+            raise ConnectionError("gateway unreachable")
+        return sample_guide().model_copy(update={"service_id": service_id, "version": self.version})
+
+    def guides(self, etag=None):
+        if not self.online:
+            raise ConnectionError("gateway unreachable")
+        if etag == self.version:
+            return None
+        from contract.content import GuideCollection
+
+        return GuideCollection(version=self.version, guides=[self.guide("ss-card-apply"), self.guide("hf-loan")])
+
+
+@pytest.fixture
+def cache(tmp_path):
+    store = open_store(tmp_path)
+    yield ContentCache(store, now=lambda: 1_000.0)
+    store.close()
+
+
+def journey(library, service=None) -> ServiceGuideJourney:
+    env = JourneyEnv(settings=parse_settings('[kiosk]\nid = "XM-T-1"\n'), catalogue=load_default_catalogue(),
+                     session=CitizenSession(), extras={"guides": library})
+    return ServiceGuideJourney(env, service)
+
+
+def test_pinyin_search_puts_prefix_matches_first():
+    services = load_default_catalogue().services()
+    found = search_services(services, "sbk")
+    assert found[0].id == "ss-card-replace"  # SBKGSBH starts with SBK
+    assert all("SBK" in s.initials for s in found)
+    assert search_services(services, "ZZZ") == []
+    assert len(search_services(services, "")) == len(services)
+
+
+def test_browse_department_then_open_a_live_guide(cache):
+    j = journey(GuideLibrary(cache, FakeGateway()))
+    j.start()
+    assert j.state == "departments"
+    j.choose_department("housing-fund")
+    assert j.state == "services" and j.department.id == "housing-fund"
+    j.open_guide("hf-loan")
+    assert j.state == "guide" and j.view.age_s is None
+    assert j.guide_payload().startswith("https://")
+    # back goes to the department's services, then the departments, then leaves the journey
+    assert j.step_back() and j.state == "services"
+    assert j.step_back() and j.state == "departments"
+    assert not j.step_back()
+
+
+def test_offline_guide_comes_from_the_cache_with_its_age(cache):
+    gateway = FakeGateway()
+    library = GuideLibrary(cache, gateway, now=lambda: 1_000.0 + 7200)
+    assert library.refresh() == 2
+    assert library.refresh() == 0  # 304: the cached version is current
+    gateway.online = False
+    j = journey(library)
+    j.start()
+    j.open_search()
+    j.type_initials("ZFG")
+    assert [s.id for s in j.matches] == ["hf-withdrawal", "hf-loan"]
+    j.open_guide("hf-loan")
+    assert j.state == "guide"
+    assert j.view.age_s == pytest.approx(7200)
+
+
+def test_guide_neither_live_nor_cached_is_explained(cache):
+    gateway = FakeGateway()
+    gateway.online = False
+    j = journey(GuideLibrary(cache, gateway))
+    j.start()
+    j.open_guide("tax-invoice")
+    assert j.state == "missing"
+    assert j.problem.code == "guide_missing" and "稍后" in j.problem.next_zh
+
+
+def test_started_from_a_service_page_opens_that_guide(cache):
+    catalogue = load_default_catalogue()
+    j = journey(GuideLibrary(cache, FakeGateway()), catalogue.service("ee-passport"))
+    j.start()
+    assert j.state == "guide" and j.view.guide.service_id == "ee-passport"
