@@ -190,9 +190,17 @@ def start_watchdog(runtime: KioskRuntime) -> None:
     """Under systemd: READY=1 after the first frame, WATCHDOG=1 from the GUI loop while healthy."""
     from kiosk.watchdog import EventLoopWatchdog
 
-    watchdog = EventLoopWatchdog(runtime.window)
+    services = runtime.context.services
+
+    def healthy() -> bool:
+        # The GUI loop turning is the main sign of life; a dead outbox drain is the other.
+        sync = services.get("sync")
+        return sync is None or sync.running
+
+    watchdog = EventLoopWatchdog(runtime.window, healthy=healthy)
     watchdog.start()
-    runtime.context.services["watchdog"] = watchdog
+    services["watchdog"] = watchdog
+    runtime.stop_hooks.append(watchdog.stop)
 
 
 def start_demo_panel(runtime: KioskRuntime) -> None:
