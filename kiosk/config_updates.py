@@ -1,0 +1,392 @@
+"""The kiosk's side of signed configuration bundles: check, keep, apply between sessions, roll back.
+
+Files in ``state_dir/bundles/`` (each replaced atomically: temporary file, fsync, rename):
+
+``installed.json``   the bundle in force (absent: every part at its shipped default)
+``last-good.json``   the last bundle that brought the screens up (absent: the defaults were last good)
+``pending.json``     a verified bundle waiting for a moment between citizen sessions
+``trial.json``       the *trial marker*: ``{"version", "phase", "since"}`` while an installed
+                     bundle has not yet been confirmed
+``record.json``      the highest version ever accepted, recent refusals and the last rollback
+
+How a bad bundle is caught (nobody has to notice by hand):
+
+1. ``apply_pending()`` writes the trial marker (phase ``starting``) *before* it swaps the bundle
+   in, and the application then rebuilds its screens with the new configuration.
+2. If that raises, the application calls ``rollback()`` at once.
+3. If instead the process dies or hangs (and the systemd watchdog restarts it), the marker is
+   still there at the next start: ``config_for_start()`` sees phase ``starting`` for the installed
+   version and rolls back to ``last-good.json`` before any screen is built.
+4. Once the screens are up (first frame shown with the new configuration), the application calls
+   ``confirm_good()``: the installed bundle becomes the last good one and the marker goes.
+
+``kiosk config apply`` installs with phase ``applied`` instead: the application is not running
+that configuration yet, so the next start moves the marker to ``starting`` and tries it once.
+
+A rolled-back version is never accepted again: the store remembers the highest version it ever
+accepted and refuses anything not above it, so the kiosk does not fetch the same broken bundle and
+fall over in a loop; the admins fix it by publishing a higher version.
+
+Refusals are logged (logger ``fleet``) and kept in ``record.json`` for the heartbeat. The same
+bundle refused again for the same reason (a poller fetching it every few minutes) counts up
+instead of filling the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from config.bundle import (
+    DEFAULT_MAX_SIZE,
+    BundleRefused,
+    KeyRing,
+    VerifiedBundle,
+    check_schema,
+    check_signature,
+)
+from config.bundle import verify as verify_bundle
+from config.local import KioskSettings
+from config.remote import NO_REMOTE_CONFIG, RemoteConfig
+from kiosk.clock import Clock
+from kiosk.durable_files import exclusive, remove_durably, write_atomically
+
+log = logging.getLogger("fleet")
+
+KEPT_REFUSALS = 20
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A bundle this kiosk would not take, as the heartbeat reports it."""
+
+    reason: str
+    message: str
+    version: int | None
+    digest: str
+    at: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """A bundle that could not bring the screens up, and what the kiosk went back to."""
+
+    failed_version: int
+    restored_version: int  # 0: the shipped defaults
+    why: str
+    at: str
+
+
+class BundleStore:
+    """The bundles of one kiosk. Safe to use from the running application and a command line at once."""
+
+    def __init__(self, state_dir: Path, trusted_keys: KeyRing | Iterable[str], group: str, clock: Clock,
+                 max_size: int = DEFAULT_MAX_SIZE) -> None:
+        self.folder = Path(state_dir) / "bundles"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # a bad pinned key is the kiosk's own configuration error: raise ConfigError now, not per bundle
+        self.keys = trusted_keys if isinstance(trusted_keys, KeyRing) else KeyRing.from_text(trusted_keys)
+        self.group = group
+        self.clock = clock
+        self.max_size = max_size
+        self._thread_lock = threading.Lock()
+        self._checked: dict[str, VerifiedBundle | None] = {}
+
+    @classmethod
+    def for_settings(cls, settings: KioskSettings, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> BundleStore:
+        return cls(settings.state_dir, settings.security.trusted_keys, settings.kiosk.group, clock, max_size)
+
+    # -- paths and small records ---------------------------------------------------------------
+    @property
+    def installed_path(self) -> Path:
+        return self.folder / "installed.json"
+
+    @property
+    def last_good_path(self) -> Path:
+        return self.folder / "last-good.json"
+
+    @property
+    def pending_path(self) -> Path:
+        return self.folder / "pending.json"
+
+    @property
+    def trial_path(self) -> Path:
+        return self.folder / "trial.json"
+
+    @property
+    def record_path(self) -> Path:
+        return self.folder / "record.json"
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._thread_lock, exclusive(self.folder / ".lock"):
+            yield
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
+
+    def _read_json(self, path: Path) -> dict[str, Any]:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("bundle state file %s unreadable (%s); treating it as empty", path.name, exc)
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _write_json(self, path: Path, value: dict[str, Any]) -> None:
+        write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    def _record(self) -> dict[str, Any]:
+        return self._read_json(self.record_path)
+
+    def _load(self, path: Path) -> VerifiedBundle | None:
+        """A bundle kept on disk, checked again (signature and schema; its age no longer matters)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self._checked:  # the heartbeat asks often; check (and complain) once per content
+            return self._checked[digest]
+        try:
+            bundle: VerifiedBundle | None = check_schema(check_signature(data, self.keys, self.max_size), data)
+        except BundleRefused as exc:
+            # e.g. its signing key was unpinned since, or the disk damaged the file
+            log.error("kept bundle %s can no longer be trusted (%s: %s); not using it", path.name, exc.reason,
+                      exc.message)
+            bundle = None
+        if len(self._checked) > 8:
+            self._checked.clear()
+        self._checked[digest] = bundle
+        return bundle
+
+    # -- what is in force ------------------------------------------------------------------------
+    def installed(self) -> VerifiedBundle | None:
+        """The bundle in force, or None when the kiosk runs on its shipped defaults."""
+        return self._load(self.installed_path)
+
+    def current(self) -> RemoteConfig:
+        """The configuration in force (every part at its default when nothing is installed)."""
+        bundle = self.installed()
+        return bundle.config if bundle else NO_REMOTE_CONFIG
+
+    @property
+    def installed_version(self) -> int:
+        bundle = self.installed()
+        return bundle.version if bundle else 0
+
+    @property
+    def accepted_version(self) -> int:
+        """The highest version ever accepted here (also counting rolled-back ones); new bundles must exceed it."""
+        recorded = self._record().get("highest_version", 0)
+        return max(recorded if isinstance(recorded, int) else 0, self.installed_version)
+
+    def pending(self) -> VerifiedBundle | None:
+        """The staged bundle waiting to be applied, if any."""
+        return self._load(self.pending_path)
+
+    def awaiting_confirmation(self) -> int | None:
+        """The installed version still on trial (see the module docstring), or None."""
+        trial = self._read_json(self.trial_path)
+        version = trial.get("version")
+        return version if isinstance(version, int) else None
+
+    def last_good_version(self) -> int:
+        bundle = self._load(self.last_good_path)
+        return bundle.version if bundle else 0
+
+    # -- taking a bundle in ------------------------------------------------------------------------
+    def check(self, data: bytes) -> VerifiedBundle:
+        """Verify ``data`` as :meth:`stage` would, without keeping or recording anything."""
+        floor = max(self.accepted_version, self._pending_version())
+        return verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
+
+    def stage(self, data: bytes) -> VerifiedBundle | None:
+        """Verify ``data`` and keep it as the pending bundle until :meth:`apply_pending`.
+
+        Returns the verified bundle, or None when exactly this bundle is already installed or
+        pending (fetched again: nothing to do). Raises :class:`BundleRefused` otherwise; the
+        refusal is logged and recorded, and nothing in force changes.
+        """
+        digest = hashlib.sha256(data).hexdigest()
+        with self._locked():
+            for kept in (self.installed(), self.pending()):
+                if kept is not None and kept.digest == digest:
+                    return None
+            try:
+                bundle = self.check(data)
+            except BundleRefused as refused:
+                self._note_refusal(refused, digest)
+                raise
+            write_atomically(self.pending_path, data)
+        log.info("bundle version %d staged (groups %s, key %s, files %s); applied between sessions",
+                 bundle.version, ",".join(bundle.header.groups), bundle.header.key_id, ",".join(sorted(bundle.files)))
+        return bundle
+
+    def _pending_version(self) -> int:
+        bundle = self.pending()
+        return bundle.version if bundle else 0
+
+    def _note_refusal(self, refused: BundleRefused, digest: str) -> None:
+        record = self._record()
+        refusals = [r for r in record.get("refusals", []) if isinstance(r, dict)]
+        last = refusals[-1] if refusals else None
+        if last and last.get("digest") == digest and last.get("reason") == str(refused.reason):
+            last.update(count=int(last.get("count", 1)) + 1, at=self._now())
+            log.debug("bundle %s refused again (%s)", digest[:12], refused.reason)
+        else:
+            refusals.append(asdict(Refusal(str(refused.reason), refused.message, refused.version, digest,
+                                           self._now())))
+            log.warning("bundle refused (%s): %s", refused.reason, refused.message,
+                        extra={"event": "bundle_refused"})
+        record["refusals"] = refusals[-KEPT_REFUSALS:]
+        self._write_json(self.record_path, record)
+
+    def refusals(self) -> list[Refusal]:
+        """Recent refusals, oldest first (at most ``KEPT_REFUSALS``)."""
+        result = []
+        for item in self._record().get("refusals", []):
+            with contextlib.suppress(TypeError):
+                result.append(Refusal(**item))
+        return result
+
+    def last_refusal(self) -> Refusal | None:
+        found = self.refusals()
+        return found[-1] if found else None
+
+    def last_rollback(self) -> Rollback | None:
+        item = self._record().get("last_rollback")
+        try:
+            return Rollback(**item) if isinstance(item, dict) else None
+        except TypeError:
+            return None
+
+    # -- applying, confirming, rolling back ------------------------------------------------------------
+    def apply_pending(self, *, start_now: bool = True) -> RemoteConfig | None:
+        """Swap the pending bundle in; call only between citizen sessions. Returns the new configuration.
+
+        Returns None when nothing is pending or the pending bundle no longer passes verification
+        (it may have expired while waiting; that refusal is recorded). ``start_now=False`` is for
+        ``kiosk config apply``: the configuration is tried at the next start of the application.
+        """
+        with self._locked():
+            data = self._read_bytes(self.pending_path)
+            if data is None:
+                return None
+            try:
+                bundle = verify_bundle(data, self.keys, self.accepted_version, self.group, self.clock.now(),
+                                       self.max_size)
+            except BundleRefused as refused:
+                self._note_refusal(refused, hashlib.sha256(data).hexdigest())
+                remove_durably(self.pending_path)
+                return None
+            previous = self.installed_version
+            # marker first: if power fails after the swap, the next start still knows this is a trial
+            self._write_json(self.trial_path, {"version": bundle.version,
+                                               "phase": "starting" if start_now else "applied",
+                                               "since": self._now()})
+            write_atomically(self.installed_path, data)
+            remove_durably(self.pending_path)
+            record = self._record()
+            record["highest_version"] = max(int(record.get("highest_version", 0) or 0), bundle.version)
+            self._write_json(self.record_path, record)
+        log.info("bundle version %d installed in place of version %d; on trial until the screens are up",
+                 bundle.version, previous, extra={"event": "bundle_installed"})
+        return bundle.config
+
+    def install(self, data: bytes) -> VerifiedBundle | None:
+        """Stage and apply ``data`` for the next start (``kiosk config apply``). None if already there."""
+        bundle = self.stage(data)
+        if bundle is None:
+            return None
+        return bundle if self.apply_pending(start_now=False) is not None else None
+
+    def config_for_start(self) -> RemoteConfig:
+        """The configuration to start the application with, rolling back first if the last trial failed.
+
+        Call once at start-up, before the screens are built, and :meth:`confirm_good` once they are up.
+        """
+        with self._locked():
+            trial = self._read_json(self.trial_path)
+            installed = self.installed()
+            version = trial.get("version")
+            if not trial:
+                return installed.config if installed else NO_REMOTE_CONFIG
+            if installed is None or installed.version != version:
+                # the swap never happened or a rollback already finished: the trial is over
+                remove_durably(self.trial_path)
+                return installed.config if installed else NO_REMOTE_CONFIG
+            if trial.get("phase") == "applied":
+                self._write_json(self.trial_path, {**trial, "phase": "starting", "since": self._now()})
+                log.info("starting with bundle version %d for the first time", installed.version)
+                return installed.config
+            return self._roll_back(f"the application did not come up with version {version} "
+                                   f"(trial since {trial.get('since')})")
+
+    def confirm_good(self) -> None:
+        """The screens came up with the installed bundle: keep it as the last good one, end the trial."""
+        with self._locked():
+            trial = self._read_json(self.trial_path)
+            if not trial or trial.get("phase") != "starting":
+                return  # nothing on trial, or installed from the command line and not started yet
+            data = self._read_bytes(self.installed_path)
+            if data is not None and self.installed() is not None and self.installed_version == trial.get("version"):
+                write_atomically(self.last_good_path, data)
+                log.info("bundle version %s confirmed good", trial.get("version"))
+            remove_durably(self.trial_path)
+
+    def rollback(self, why: str = "the screens could not be built with it") -> RemoteConfig:
+        """Put the last good bundle back (or the defaults) and return the configuration now in force."""
+        with self._locked():
+            return self._roll_back(why)
+
+    def _roll_back(self, why: str) -> RemoteConfig:
+        failed = self.installed_version
+        good_data = self._read_bytes(self.last_good_path)
+        good = self._load(self.last_good_path) if good_data is not None else None
+        record = self._record()
+        record["highest_version"] = max(int(record.get("highest_version", 0) or 0), failed)
+        record["last_rollback"] = asdict(Rollback(failed, good.version if good else 0, why, self._now()))
+        self._write_json(self.record_path, record)
+        if good is not None and good_data is not None:
+            write_atomically(self.installed_path, good_data)
+        else:
+            remove_durably(self.installed_path)
+        remove_durably(self.trial_path)
+        log.error("bundle version %d rolled back to %s: %s", failed,
+                  f"version {good.version}" if good else "the shipped defaults", why,
+                  extra={"event": "bundle_rolled_back"})
+        return good.config if good else NO_REMOTE_CONFIG
+
+    @staticmethod
+    def _read_bytes(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    # -- for the heartbeat and diagnostics -------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """What the heartbeat and the diagnostics screen report about configuration (JSON-ready)."""
+        installed, pending = self.installed(), self.pending()
+        refusal, rollback = self.last_refusal(), self.last_rollback()
+        return {
+            "installed_version": installed.version if installed else 0,
+            "installed_digest": installed.digest if installed else None,
+            "accepted_version": self.accepted_version,
+            "last_good_version": self.last_good_version(),
+            "pending_version": pending.version if pending else None,
+            "awaiting_confirmation": self.awaiting_confirmation(),
+            "last_refusal": asdict(refusal) if refusal else None,
+            "last_rollback": asdict(rollback) if rollback else None,
+        }
