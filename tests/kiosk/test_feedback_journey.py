@@ -1,0 +1,124 @@
+"""The end-of-journey rating: outbox first, gateway otherwise, never blocking, skippable."""
+
+from __future__ import annotations
+
+import pytest
+from queue_fakes import FakeQueueGateway
+
+from config.catalogue import load_default_catalogue
+from kiosk.journeys.base import JourneyEnv
+from kiosk.journeys.feedback import COMMENT_CHIPS, GENERAL_SERVICE_ID, FeedbackJourney
+from kiosk.session import CitizenSession
+from offline_cache.store import open_store
+
+
+class HeldCalls:
+    """Keeps submitted work until run(): proves the citizen is thanked before delivery happens."""
+
+    def __init__(self) -> None:
+        self.work = []
+
+    def submit(self, fn, on_done, on_error=None):
+        self.work.append((fn, on_done, on_error))
+
+    def run(self):
+        for fn, on_done, on_error in self.work:
+            try:
+                on_done(fn())
+            except Exception as exc:
+                on_error(exc)
+        self.work.clear()
+
+
+@pytest.fixture
+def outbox(tmp_path):
+    from offline_cache.outbox import Outbox
+
+    store = open_store(tmp_path / "state")
+    yield Outbox(store)
+    store.close()
+
+
+def build(demo_settings, service_id="ss-card-apply", **env):
+    catalogue = load_default_catalogue()
+    calls = env.pop("calls", HeldCalls())
+    journey = FeedbackJourney(JourneyEnv(settings=demo_settings, catalogue=catalogue, session=CitizenSession(),
+                                         calls=calls, **env),
+                              catalogue.service(service_id) if service_id else None)
+    journey.start()
+    return journey, calls
+
+
+def test_rating_goes_to_the_outbox_with_a_key_and_thanks_at_once(demo_settings, outbox):
+    journey, calls = build(demo_settings, outbox=outbox, gateway=FakeQueueGateway())
+    assert journey.state == "rate"
+    journey.submit()  # nothing chosen yet: nothing happens
+    assert journey.state == "rate"
+    journey.rate(4)
+    journey.toggle_comment("等待太久")
+    journey.toggle_comment("办理快")
+    journey.toggle_comment("等待太久")
+    journey.toggle_comment("指引清楚")
+    journey.submit()
+    assert journey.state == "thanks" and not outbox.entries()  # thanked before anything is written
+    calls.run()
+    [entry] = outbox.entries()
+    assert entry.kind == "feedback" and entry.idempotency_key == journey.idempotency_key
+    assert entry.payload == {"service_id": "ss-card-apply", "rating": 4, "comment": "办理快；指引清楚"}
+    journey.submit()  # a second tap records nothing more
+    calls.run()
+    assert len(outbox.entries()) == 1
+
+
+def test_without_outbox_it_goes_straight_to_the_gateway(demo_settings):
+    gateway = FakeQueueGateway()
+    journey, calls = build(demo_settings, gateway=gateway)
+    journey.rate(5)
+    journey.submit()
+    calls.run()
+    [(request, key)] = gateway.feedback
+    assert request.rating == 5 and request.service_id == "ss-card-apply" and key == journey.idempotency_key
+    assert journey.delivery == "gateway"
+
+
+def test_delivery_failure_never_reaches_the_citizen(demo_settings, caplog):
+    class Broken:
+        def send_feedback(self, service_id, rating, comment="", idempotency_key=None):
+            raise ConnectionError("down")
+
+    journey, calls = build(demo_settings, gateway=Broken())
+    journey.rate(1)
+    journey.submit()
+    calls.run()
+    assert journey.state == "thanks" and "rating not delivered" in caplog.text
+
+
+def test_nothing_to_send_to_still_thanks(demo_settings):
+    journey, calls = build(demo_settings)
+    journey.rate(3)
+    journey.submit()
+    assert journey.state == "thanks" and journey.delivery == "" and not calls.work
+
+
+def test_skip_and_bad_input(demo_settings, outbox):
+    journey, calls = build(demo_settings, service_id=None, outbox=outbox)
+    assert journey.service_id == GENERAL_SERVICE_ID
+    with pytest.raises(ValueError, match="1 to 5"):
+        journey.rate(6)
+    with pytest.raises(ValueError, match="preset"):
+        journey.toggle_comment("随便写的")
+    assert journey.rating is None and journey.comments == []
+    journey.skip()
+    assert journey.state == "skipped"
+    journey.rate(5)
+    journey.submit()
+    calls.run()
+    assert not outbox.entries() and journey.rating is None
+
+
+def test_every_chip_fits_the_contract(demo_settings):
+    journey, _ = build(demo_settings)
+    journey.rate(2)
+    for chip in COMMENT_CHIPS:
+        journey.toggle_comment(chip)
+    assert len(journey.payload()["comment"]) <= 500
