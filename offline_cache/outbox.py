@@ -182,17 +182,32 @@ class Outbox:
 
     def mark_sent(self, idempotency_key: str) -> None:
         """Record that an attempt is about to be made (committed before the request goes out)."""
-        self._update("UPDATE outbox SET state='sent', updated_at=? WHERE idempotency_key=? AND state='pending'",
-                     (self._now(), idempotency_key))
+        self.record_progress(sending=idempotency_key)
 
     def acknowledge(self, idempotency_key: str) -> None:
         """The gateway confirmed the entry; it will never be sent again."""
-        self._update(
-            "UPDATE outbox SET state='acknowledged', updated_at=?, last_error=NULL WHERE idempotency_key=?",
-            (self._now(), idempotency_key),
-        )
-        log.debug("acknowledged %s", idempotency_key)
-        if self._nearly_full_reported:
+        self.record_progress(acknowledged=idempotency_key)
+
+    def record_progress(self, *, acknowledged: str | None = None, sending: str | None = None) -> None:
+        """Acknowledge one entry and mark the next one sent, in one durable commit.
+
+        The sync worker calls this between two requests, so each entry still reaches ``sent``
+        before its request and ``acknowledged`` before the next request, at one disk sync instead of two.
+        """
+        now = self._now()
+        with self.store.writing() as conn:
+            if acknowledged is not None:
+                conn.execute(
+                    "UPDATE outbox SET state='acknowledged', updated_at=?, last_error=NULL"
+                    " WHERE idempotency_key=? AND state IN ('pending','sent')",
+                    (now, acknowledged),
+                )
+            if sending is not None:
+                conn.execute(
+                    "UPDATE outbox SET state='sent', updated_at=? WHERE idempotency_key=? AND state='pending'",
+                    (now, sending),
+                )
+        if acknowledged is not None and self._nearly_full_reported:
             self._check_level(self.counts()["unfinished"])
 
     def record_failure(self, idempotency_key: str, error: str, *, permanent: bool = False) -> OutboxEntry:
@@ -296,11 +311,6 @@ class Outbox:
         return counts
 
     # --- inside ----------------------------------------------------------------------------------
-
-    def _update(self, sql: str, args: tuple[Any, ...]) -> None:
-        with self.store.writing() as conn:
-            if conn.execute(sql, args).rowcount == 0:
-                log.debug("outbox update matched nothing: %s", sql.split(" WHERE ")[0])
 
     @staticmethod
     def _count_unfinished(conn: sqlite3.Connection) -> int:

@@ -93,23 +93,35 @@ class SyncWorker:
     def drain_once(self) -> DrainReport:
         """Send every due entry until the queue is empty, an attempt fails, or stop() is called."""
         report = DrainReport()
-        while not self._stopping.is_set():
-            entries = self.outbox.due(self._batch)
-            if not entries:
-                break
-            for entry in entries:
-                if self._stopping.is_set():
-                    report.interrupted = True
-                    return report
-                if not self._deliver(entry, report):
-                    report.interrupted = True
-                    return report
+        # The acknowledgement of one entry is committed together with the start of the next attempt:
+        # one disk sync per entry, and still each entry is "sent" before its request goes out.
+        delivered: str | None = None
+        try:
+            while not report.interrupted:
+                entries = self.outbox.due(self._batch)
+                if not entries:
+                    break
+                for entry in entries:
+                    if self._stopping.is_set():
+                        report.interrupted = True
+                        break
+                    self.outbox.record_progress(acknowledged=delivered, sending=entry.idempotency_key)
+                    delivered = None
+                    outcome = self._attempt(entry, report)
+                    if outcome == "delivered":
+                        delivered = entry.idempotency_key
+                    elif outcome == "failed":
+                        report.interrupted = True
+                        break
+        finally:
+            if delivered is not None:
+                self.outbox.acknowledge(delivered)
         if report.acknowledged:
             self.outbox.purge_acknowledged(self._keep_acknowledged_s)
         return report
 
-    def _deliver(self, entry: OutboxEntry, report: DrainReport) -> bool:
-        self.outbox.mark_sent(entry.idempotency_key)
+    def _attempt(self, entry: OutboxEntry, report: DrainReport) -> str:
+        """Send one entry already marked sent: "delivered", "refused" (parked, go on) or "failed" (end the round)."""
         try:
             self._send(entry.kind, entry.idempotency_key, entry.payload)
         except Exception as exc:
@@ -121,10 +133,11 @@ class SyncWorker:
                 report.parked += 1
             else:
                 report.failed += 1
-            return permanent  # a permanent refusal concerns this entry only; keep draining
-        self.outbox.acknowledge(entry.idempotency_key)
+            # A permanent refusal concerns this entry only; any other failure most likely means the
+            # gateway is unreachable, so the round ends.
+            return "refused" if permanent else "failed"
         report.acknowledged += 1
-        return True
+        return "delivered"
 
     def _wait_s(self) -> float:
         due = self.outbox.next_due_at()
