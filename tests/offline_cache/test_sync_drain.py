@@ -137,3 +137,24 @@ def test_a_crashing_round_does_not_kill_the_worker(store, gateway) -> None:
     finally:
         worker.stop()
     assert flaky["calls"] >= 2
+
+
+def test_each_entry_is_sent_before_its_request_and_acknowledged_before_the_next(store) -> None:
+    outbox = Outbox(store)
+    keys = [outbox.append("feedback", {"n": n}).idempotency_key for n in range(4)]
+    seen: list[tuple[str, str | None]] = []
+    worker: SyncWorker
+
+    def send(kind: str, key: str, payload: dict) -> None:
+        index = keys.index(key)
+        previous = outbox.get(keys[index - 1]).state if index else None
+        seen.append((outbox.get(key).state, previous))
+        if index == 2:
+            worker.stop(timeout=0)  # stop arrives while the third request is under way
+
+    worker = SyncWorker(outbox, send)
+    report = worker.drain_once()
+    assert seen == [("sent", None), ("sent", "acknowledged"), ("sent", "acknowledged")]
+    assert report.interrupted and report.acknowledged == 3
+    # The entry delivered just before the stop is acknowledged, the rest waits.
+    assert [outbox.get(k).state for k in keys] == ["acknowledged"] * 3 + ["pending"]
