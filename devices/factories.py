@@ -69,7 +69,12 @@ def _printer(url: DeviceURL, transport: Any, settings: dict[str, Any]) -> Device
     profile = settings.get("profile") or profile_named("80mm")
     if isinstance(profile, str):
         profile = profile_named(profile)
-    return ReceiptPrinter(transport, profile=profile, state_dir=settings.get("state_dir"))
+    return ReceiptPrinter(
+        transport,
+        profile=profile,
+        state_dir=settings.get("state_dir"),
+        status_interval=settings.get("status_interval", 2.0),
+    )
 
 
 def printer_sim(url: DeviceURL, **settings: Any) -> Device:
