@@ -71,9 +71,9 @@ def start_availability(runtime: KioskRuntime) -> None:
     def conditions() -> KioskConditions:
         hub = context.services.get("devices")
         devices = DeviceStates()
-        if hub is not None and hasattr(hub, "usable"):
-            devices = DeviceStates(printer=hub.usable("printer"), idcard=hub.usable("idcard"),
-                                   scanner=hub.usable("scanner"))
+        if hub is not None:
+            devices = DeviceStates(printer=hub.can_print(), idcard=_usable(hub, "idcard"),
+                                   scanner=_usable(hub, "scanner"))
         content = context.services.get("content")
         return KioskConditions(
             zone=context.settings.kiosk.zone,
@@ -169,8 +169,16 @@ def start_devices(runtime: KioskRuntime) -> None:
     )
     context.services["devices"] = hub
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
+    hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())
+    hub.printer_status_changed.connect(lambda *_: context.availability_changed.emit())
     hub.start()
     runtime.stop_hooks.append(hub.close)
+
+
+def _usable(hub, name: str) -> bool:
+    """A device counts as usable once open and not in error (a closed one is still being opened)."""
+    device = hub.device(name)
+    return device is not None and str(device.state) in ("idle", "busy")
 
 
 _DEVICE_NAMES = {"printer": ("打印机", "printer"), "idcard": ("身份证阅读器", "ID card reader"),

@@ -1,0 +1,74 @@
+"""A live kiosk for end-to-end tests: the real window and journeys, the device hub on the wire-level
+simulators (sim://), and a gateway client talking to the reference gateway on 127.0.0.1.
+
+``live_kiosk`` yields a :class:`LiveKiosk` with the runtime, the gateway URL and the running
+simulators (``printer``, ``idcard``, ``scanner``), once every device is open and the gateway answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class LiveKiosk:
+    runtime: Any
+    gateway_url: str
+    printer: Any
+    idcard: Any
+    scanner: Any
+
+    @property
+    def window(self):
+        return self.runtime.window
+
+    @property
+    def context(self):
+        return self.runtime.context
+
+    @property
+    def hub(self):
+        return self.runtime.context.services["devices"]
+
+
+@pytest.fixture(scope="session")
+def reference_gateway(tmp_path_factory):
+    from gateway.embedded import EmbeddedGateway
+
+    gateway = EmbeddedGateway(tmp_path_factory.mktemp("gateway") / "gateway.db").start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
+    from config.local import demo_settings
+    from devices import simulators
+    from kiosk import i18n, startup
+    from kiosk.app import build_runtime
+
+    settings = demo_settings(tmp_path / "state")
+    settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
+        update={"url": reference_gateway.url, "embedded": False})})
+    hooks = [startup.start_gui_bridge, startup.start_offline_store, startup.start_availability,
+             startup.start_devices]
+    runtime = build_runtime(settings, kiosk_mode=False, start_hooks=hooks)
+    qtbot.addWidget(runtime.window)
+    runtime.window.show()
+    qtbot.waitUntil(lambda: runtime.first_frame_s is not None, timeout=10_000)
+    startup.attach_client(runtime, reference_gateway.url)
+    hub = runtime.context.services["devices"]
+    qtbot.waitUntil(lambda: all(hub.device(name) is not None for name in ("idcard", "printer", "scanner")),
+                    timeout=15_000)
+    kiosk = LiveKiosk(runtime, reference_gateway.url, simulators.running("printer"),
+                      simulators.running("idcard"), simulators.running("scanner"))
+    yield kiosk
+    runtime.context.sessions.end("finish")
+    runtime.stop()
+    runtime.context.close()
+    simulators.stop_all()
+    i18n.set_language("zh")
