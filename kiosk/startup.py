@@ -145,12 +145,35 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     )
     context.services["gateway"] = client
     runtime.stop_hooks.append(client.close)
+    _start_content_refresh(runtime, client)
     outbox = context.services.get("outbox")
     if outbox is not None:
         sync = SyncWorker(outbox, client.post_outbox_entry, reachable=lambda: context.online)
         sync.start()
         context.services["sync"] = sync
         runtime.stop_hooks.append(sync.stop)
+
+
+CONTENT_REFRESH_MS = 15 * 60_000
+
+
+def _start_content_refresh(runtime: KioskRuntime, client) -> None:
+    """Copy the gateway's guides into the offline cache now and every 15 minutes (ETag: cheap when unchanged)."""
+    from kiosk.guide_library import GuideLibrary
+
+    context = runtime.context
+    library = GuideLibrary(context.services.get("content"), client)
+    context.services["guides"] = library
+
+    def refresh() -> None:
+        if context.online:
+            context.services["calls"].submit(library.refresh, lambda count: context.availability_changed.emit(),
+                                             lambda error: log.info("content refresh failed: %s", error))
+
+    timer = QTimer(runtime.window, objectName="content-refresh", interval=CONTENT_REFRESH_MS)
+    timer.timeout.connect(refresh)
+    timer.start()
+    refresh()
 
 
 def start_devices(runtime: KioskRuntime) -> None:
