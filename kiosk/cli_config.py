@@ -17,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                description="Validate a local configuration file (TOML). Exit 0 when valid, 2 when not.")
     check.add_argument("file", type=Path)
     check.set_defaults(run=_check)
+    from kiosk.cli_fleet import register_bundle_commands
+    register_bundle_commands(actions)
     config.set_defaults(run=lambda args: (config.print_help(), 2)[1])
 
 

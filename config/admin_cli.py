@@ -1,0 +1,314 @@
+"""`kiosk-admin`: the admins' tool for signed configuration bundles.
+
+    kiosk-admin keygen --out DIR [--name NAME]
+    kiosk-admin bundle build FOLDER --version N --expires DAYS --group G [--group G2] --out FILE
+    kiosk-admin bundle sign FILE --key PRIVATE
+    kiosk-admin bundle verify FILE --trust PUB [--trust PUB2] [--group G] [--installed-version N]
+    kiosk-admin publish FILE --gateway URL --group G --admin-token TOKEN
+
+Exit codes: 0 done, 2 usage or configuration error, 3 bundle refused / verification failed or the
+gateway refused, 4 gateway unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from config.bundle import (
+    DEFAULT_MAX_SIZE,
+    BundleRefused,
+    KeyRing,
+    build,
+    format_time,
+    key_id,
+    load_private_key,
+    parse,
+    parse_public_key,
+    private_key_pem,
+    public_key_text,
+    read_folder,
+    verify,
+)
+from config.errors import ConfigError
+from config.remote import RemoteConfig, parse_bundle_files
+
+OK, USAGE, REFUSED, UNREACHABLE = 0, 2, 3, 4
+PUBLISH_PATH = "/api/v1/fleet/bundles"
+TOKEN_ENV = "KIOSK_ADMIN_TOKEN"
+
+
+class Failure(Exception):
+    """Stop the command with ``code`` after printing ``message`` to stderr."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk-admin",
+        description="Make signing keys, build, sign, verify and publish signed configuration bundles for the "
+                    "hall's kiosks. Exit codes: 0 done, 2 usage or configuration error, 3 refused or "
+                    "verification failed, 4 gateway unreachable.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    keygen = commands.add_parser(
+        "keygen", help="make an Ed25519 signing key pair",
+        description="Write NAME.key (private, mode 0600: keep it off the kiosks and out of version control) and "
+                    "NAME.pub, and print the public key to add to security.trusted_keys on every kiosk.")
+    keygen.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the key files")
+    keygen.add_argument("--name", default="bundle-signing", help="file name stem (default bundle-signing)")
+    keygen.set_defaults(run=_keygen)
+
+    bundle = commands.add_parser("bundle", help="build, sign or verify a bundle",
+                                 description="Build, sign or verify a configuration bundle file.")
+    actions = bundle.add_subparsers(dest="action", metavar="ACTION")
+    bundle.set_defaults(run=lambda args: _help(bundle))
+
+    make = actions.add_parser(
+        "build", help="build an unsigned bundle from a folder of TOML files",
+        description="Validate the folder's files (catalogue.toml, calendar.toml, announcements.toml, "
+                    "settings.toml; any may be left out and the kiosks then use their defaults) and write an "
+                    "unsigned bundle. Sign it next with `kiosk-admin bundle sign`.")
+    make.add_argument("folder", type=Path, metavar="FOLDER")
+    make.add_argument("--version", type=int, required=True, metavar="N",
+                      help="configuration version; must be higher than any version the kiosks have accepted")
+    make.add_argument("--expires", type=float, required=True, metavar="DAYS",
+                      help="kiosks refuse the bundle this many days after it was built")
+    make.add_argument("--group", action="append", required=True, metavar="G",
+                      help="roll-out group it is for (repeatable); '*' means every kiosk")
+    make.add_argument("--out", type=Path, required=True, metavar="FILE", help="bundle file to write")
+    make.set_defaults(run=_build)
+
+    sign = actions.add_parser("sign", help="sign a bundle with a private key",
+                              description="Sign FILE with an Ed25519 private key made by `kiosk-admin keygen` "
+                                          "(an earlier signature is replaced).")
+    sign.add_argument("file", type=Path, metavar="FILE")
+    sign.add_argument("--key", type=Path, required=True, metavar="PRIVATE", help="private key file (NAME.key)")
+    sign.add_argument("--out", type=Path, metavar="FILE", help="write the signed bundle here (default: in place)")
+    sign.set_defaults(run=_sign)
+
+    check = actions.add_parser(
+        "verify", help="check a bundle as a kiosk would",
+        description="Check signature, expiry and schema as a kiosk would; with --group also the target group, "
+                    "with --installed-version also the version. Exit 0 valid, 3 refused.")
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.add_argument("--trust", action="append", required=True, metavar="PUB",
+                       help="trusted public key: base64 text or a NAME.pub file (repeatable)")
+    check.add_argument("--group", metavar="G", help="check it is meant for this group")
+    check.add_argument("--installed-version", type=int, default=0, metavar="N",
+                       help="check it is newer than this version (default 0)")
+    check.set_defaults(run=_verify)
+
+    publish = commands.add_parser(
+        "publish", help="upload a signed bundle to the hall gateway for a group",
+        description=f"POST the bundle to GATEWAY{PUBLISH_PATH} for one roll-out group (a canary group first, "
+                    f"then the others). The admin token may also come from ${TOKEN_ENV}.")
+    publish.add_argument("file", type=Path, metavar="FILE")
+    publish.add_argument("--gateway", required=True, metavar="URL", help="gateway base URL, e.g. https://gw.hall:8765")
+    publish.add_argument("--group", required=True, metavar="G", help="roll-out group to publish to")
+    publish.add_argument("--admin-token", metavar="TOKEN", help=f"admin token (default ${TOKEN_ENV})")
+    publish.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait (default 30)")
+    publish.set_defaults(run=_publish)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return USAGE
+    try:
+        return int(args.run(args) or OK)
+    except Failure as failure:
+        print(f"kiosk-admin: {failure.message}", file=sys.stderr)
+        return failure.code
+    except ConfigError as exc:
+        print(exc.describe(), file=sys.stderr)
+        return USAGE
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return USAGE
+
+
+# -- keygen -----------------------------------------------------------------------------------------
+
+def _keygen(args: argparse.Namespace) -> int:
+    if not args.name or "/" in args.name or args.name.startswith("."):
+        raise Failure(USAGE, f"--name must be a plain file name stem, got {args.name!r}")
+    args.out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_path, public_path = args.out / f"{args.name}.key", args.out / f"{args.name}.pub"
+    for path in (private_path, public_path):
+        if path.exists():
+            raise Failure(USAGE, f"{path} already exists; choose another --name (keys are never overwritten)")
+    key = Ed25519PrivateKey.generate()
+    # O_EXCL and mode 0600 from the first byte: the private key is never readable by others, not even briefly
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(private_key_pem(key))
+    public = public_key_text(key.public_key())
+    public_path.write_text(public + "\n", encoding="utf-8")
+    print(f"private key: {private_path} (keep it secret; mode 0600)")
+    print(f"public key:  {public_path}")
+    print(f"key id:      {key_id(key.public_key())}")
+    print("add this to security.trusted_keys on every kiosk:")
+    print(public)
+    return OK
+
+
+# -- bundle build / sign / verify -----------------------------------------------------------------------
+
+def _read_bundle(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise Failure(USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise Failure(USAGE, f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _describe(config: RemoteConfig) -> str:
+    carried = config.parts()
+    defaults = [name for name in type(config).model_fields if name not in carried]
+    return (f"carries: {', '.join(carried) or 'nothing'}; "
+            f"kiosks use their defaults for: {', '.join(defaults) or 'nothing'}")
+
+
+def _build(args: argparse.Namespace) -> int:
+    files = read_folder(args.folder)
+    if not 0 < args.expires <= 3650:
+        raise Failure(USAGE, f"--expires must be between 0 and 3650 days, got {args.expires}")
+    issued = datetime.now(UTC).replace(microsecond=0)
+    bundle, config = build(files, version=args.version, issued_at=issued,
+                           expires_at=issued + timedelta(days=args.expires), groups=args.group)
+    data = bundle.to_bytes()
+    if len(data) > DEFAULT_MAX_SIZE:
+        raise Failure(USAGE, f"the bundle would be {len(data)} bytes; kiosks refuse more than {DEFAULT_MAX_SIZE}")
+    _write(args.out, data)
+    print(f"built {args.out}: version {args.version} for group(s) {', '.join(args.group)}, "
+          f"expires {format_time(bundle.header.expires_at)}, {len(data)} bytes (unsigned)")
+    print(_describe(config))
+    print(f"next: kiosk-admin bundle sign {args.out} --key NAME.key")
+    return OK
+
+
+def _parse_for_admin(path: Path) -> Any:
+    try:
+        return parse(_read_bundle(path))
+    except BundleRefused as exc:
+        raise Failure(USAGE, f"{path} is not a usable bundle file: {exc.message}") from None
+
+
+def _sign(args: argparse.Namespace) -> int:
+    bundle = _parse_for_admin(args.file)
+    key = load_private_key(args.key)
+    # never put a signature on content the kiosks would refuse anyway
+    parse_bundle_files(bundle.files, source=str(args.file))
+    signed = bundle.signed_with(key)
+    out = args.out or args.file
+    _write(out, signed.to_bytes())
+    print(f"signed {out}: version {signed.header.config_version} with key {signed.header.key_id}")
+    return OK
+
+
+def _trusted(values: list[str]) -> KeyRing:
+    keys, problems = [], []
+    for value in values:
+        text = value
+        path = Path(value)
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+        try:
+            keys.append(parse_public_key(text))
+        except ValueError as exc:
+            problems.append(f"--trust {value}: {exc}")
+    if problems:
+        raise Failure(USAGE, "; ".join(problems))
+    return KeyRing(keys)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    ring = _trusted(args.trust)
+    data = _read_bundle(args.file)
+    try:
+        bundle = verify(data, ring, args.installed_version, args.group, datetime.now(UTC))
+    except BundleRefused as exc:
+        print(f"REFUSED ({exc.reason}): {exc.message}", file=sys.stderr)
+        return REFUSED
+    header = bundle.header
+    print(f"valid: {args.file} version {header.config_version}, signed with key {header.key_id}, "
+          f"for group(s) {', '.join(header.groups)}, expires {format_time(header.expires_at)}")
+    print(_describe(bundle.config))
+    return OK
+
+
+# -- publish ------------------------------------------------------------------------------------------
+
+def _publish(args: argparse.Namespace) -> int:
+    if not args.gateway.startswith(("http://", "https://")):
+        raise Failure(USAGE, f"--gateway must be an http:// or https:// URL, got {args.gateway!r}")
+    token = args.admin_token or os.environ.get(TOKEN_ENV, "")
+    if not token:
+        raise Failure(USAGE, f"an admin token is needed: --admin-token TOKEN or ${TOKEN_ENV}")
+    data = _read_bundle(args.file)
+    bundle = _parse_for_admin(args.file)
+    if bundle.signature is None:
+        raise Failure(USAGE, f"{args.file} is not signed; run `kiosk-admin bundle sign {args.file} --key NAME.key`")
+    if not bundle.header.targets(args.group):
+        raise Failure(USAGE, f"the bundle is for group(s) {', '.join(bundle.header.groups)}, not {args.group!r}; "
+                             f"every kiosk in {args.group!r} would refuse it")
+    if datetime.now(UTC) >= bundle.header.expires_at:
+        raise Failure(REFUSED, f"the bundle expired at {format_time(bundle.header.expires_at)}; build a new one")
+
+    import requests  # only this command needs the network
+
+    url = args.gateway.rstrip("/") + PUBLISH_PATH
+    body = {"group": args.group, "bundle": json.loads(data)}
+    try:
+        response = requests.post(url, json=body, timeout=(min(5.0, args.timeout), args.timeout),
+                                 headers={"Authorization": f"Bearer {token}"})
+    except requests.exceptions.RequestException as exc:
+        raise Failure(UNREACHABLE, f"gateway {args.gateway} unreachable: {type(exc).__name__}: {exc}") from None
+    if response.status_code >= 400:
+        raise Failure(REFUSED, f"gateway refused the bundle (HTTP {response.status_code}): {_reason(response)}")
+    print(f"published {args.file} (version {bundle.header.config_version}) to group {args.group} "
+          f"at {args.gateway} (HTTP {response.status_code})")
+    return OK
+
+
+def _reason(response: Any) -> str:
+    """The gateway's own words (``code: message`` of its error body), else a hint from the status."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and ("message" in body or "code" in body):
+        return f"{body.get('code', 'error')}: {body.get('message', '')}".strip()
+    hints = {401: "admin token missing or wrong", 403: "this token may not publish bundles",
+             404: f"no {PUBLISH_PATH} endpoint on this gateway (is it up to date?)",
+             413: "bundle too large for the gateway"}
+    return hints.get(response.status_code, (response.text or response.reason or "no reason given")[:200])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
