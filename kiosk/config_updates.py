@@ -99,6 +99,10 @@ class BundleStore:
         self.max_size = max_size
         self._thread_lock = threading.Lock()
         self._checked: dict[str, VerifiedBundle | None] = {}
+        for stale in self.folder.glob(".*.tmp"):
+            # left by a write that a power cut or a kill interrupted; the real file is intact
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     @classmethod
     def for_settings(cls, settings: KioskSettings, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> BundleStore:
