@@ -243,6 +243,38 @@ class QueueTicketJourney(Journey):
         self.priority_answered = False
         self.go("confirm" if self.service is not None else "choose")
 
+    def dismiss(self) -> None:
+        """Leave a card, booking or availability problem: back to the service, or to the first page."""
+        if self.state not in ("card_error", "appointment_problem", "unavailable"):
+            return
+        if self.state == "unavailable" or self.service is None:
+            self.back_to_choose()
+        else:
+            self.go("confirm")
+
+    def step_back(self) -> bool:
+        """One page back inside the journey (the footer's Back); False at the first page or once issued."""
+        if self.ticket is not None or self.state in ("issuing", "printing", "offline", "choose", "start"):
+            return False
+        if self.state == "services":
+            self.go("departments")
+        elif self.state == "departments":
+            self.go("choose")
+        elif self.state == "checkin":
+            self.leave_checkin()
+        elif self.state in ("priority", "no_printer", "gateway_error"):
+            self.priority_answered = False
+            self.go("confirm")
+        elif self.state == "confirm":
+            if self.redirected_from is None and self.department is not None:
+                self.service = None
+                self.go("services")
+            else:
+                self.back_to_choose()
+        else:
+            self.dismiss()
+        return True
+
     def forget_appointment(self) -> None:
         """Take an ordinary number instead (after a booking problem)."""
         self.appointment_code = None

@@ -331,3 +331,38 @@ def test_devices_ignored_once_the_ticket_is_issued(make):
     journey.on_scan(appointment())
     journey.on_card_error(DeviceOperationError("x"))
     assert journey.state == "issued" and journey.card_age is None
+
+
+def test_back_steps_inside_the_journey(make):
+    journey = make()
+    assert not journey.step_back()
+    journey.open_departments()
+    journey.choose_department("social-security")
+    journey.choose_service("ss-maternity")
+    assert journey.step_back() and journey.state == "services" and journey.service is None
+    assert journey.step_back() and journey.state == "departments"
+    assert journey.step_back() and journey.state == "choose"
+    journey.open_checkin()
+    assert journey.step_back() and journey.state == "choose"
+    journey.on_card_error(DeviceOperationError("x"))
+    assert journey.step_back() and journey.state == "choose"
+    journey.on_card(card("elderly"))
+    journey.choose_service("ss-card-apply")
+    journey.take_number()
+    assert journey.state == "priority"
+    assert journey.step_back() and journey.state == "confirm"
+    journey.take_number()
+    journey.choose_priority(None)
+    assert journey.state == "issued" and not journey.step_back()
+
+
+def test_dismissing_problems(make):
+    closed = Offer(False, "已下班", "Closed")
+    journey = make(offer=lambda service: closed)
+    journey.choose_service("ss-card-apply")
+    journey.dismiss()
+    assert journey.state == "choose" and journey.service is None
+    journey = make("ss-card-apply")
+    journey.on_card_error(DeviceOperationError("x"))
+    journey.dismiss()
+    assert journey.state == "confirm"

@@ -1,0 +1,526 @@
+"""The queue-ticket screens: choose a service, check in, green channel, the number on screen and paper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from config.catalogue import Service
+from contract.queue import Appointment, Ticket
+from kiosk.context import KioskContext, Offer
+from kiosk.i18n import N_, _, pick
+from kiosk.journeys.base import Problem
+from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, QueueTicketJourney
+from kiosk.privacy import mask_name
+from screens.base import Navigator
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, KineticScrollArea, Tile, TouchButton, discard, label, qr_pixmap
+
+REASON_TEXT: dict[str, str] = {
+    "elderly": N_("老年人"),
+    "disabled": N_("残疾人"),
+    "pregnant": N_("孕妇或带婴幼儿"),
+    "urgent": N_("其他紧急情况"),
+}
+PROBLEM_STATES = ("offline", "unavailable", "card_error", "appointment_problem", "gateway_error")
+TICKET_STATES = ("issued", "issued_qr", "already_checked_in")
+ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
+
+
+def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(spacing)
+    return page, column
+
+
+class QueueTicketScreen(JourneyScreen):
+    name = "queue_ticket"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.subheading = label(role="subtitle")
+        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertWidget(1, self.subheading)
+        self.page: dict[str, QWidget] = {}
+        # choose: popular services as tiles, then by department, then booking check-in
+        page, column = _column()
+        self.note = label(role="value")
+        self.tile_host = QWidget()
+        self.tile_grid = QGridLayout(self.tile_host)
+        self.tile_grid.setContentsMargins(0, 0, 0, 0)
+        self.tile_grid.setSpacing(24)
+        self.by_department = TouchButton(role="primary", on_tap=lambda: self._act("open_departments"))
+        self.booking = TouchButton(on_tap=lambda: self._act("open_checkin"))
+        column.addWidget(self.note)
+        column.addWidget(self.tile_host, 1)
+        column.addWidget(self.by_department)
+        column.addWidget(self.booking)
+        self.page["choose"] = page
+
+        self.list = KineticScrollArea()
+        self.page["list"] = self.list
+
+        # check-in: scan the booking's code or place the ID card
+        page, column = _column()
+        self.checkin_card = Card()
+        self.scan_hint = label(role="value")
+        self.card_hint = label(role="value")
+        self.scan_icon = label("▣", role="big-number")
+        self.scan_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for widget in (self.scan_icon, self.scan_hint, self.card_hint):
+            self.checkin_card.body.addWidget(widget)
+        self.no_booking = TouchButton(on_tap=lambda: self._act("leave_checkin"))
+        column.addWidget(self.checkin_card)
+        column.addStretch(1)
+        column.addWidget(self.no_booking)
+        self.page["checkin"] = page
+
+        # confirm: what will be asked for
+        page, column = _column()
+        self.confirm_card = Card()
+        self.confirm_rows: list[tuple[QLabel, QLabel]] = []
+        for _i in range(3):
+            key, value = label(role="hint"), label(role="value")
+            self.confirm_card.body.addWidget(key)
+            self.confirm_card.body.addWidget(value)
+            self.confirm_rows.append((key, value))
+        self.confirm_note = label(role="hint")
+        self.take = TouchButton(role="primary", on_tap=lambda: self._act("take_number"))
+        self.take.setMinimumHeight(130)
+        self.confirm_booking = TouchButton(on_tap=lambda: self._act("open_checkin"))
+        self.other_service = TouchButton(on_tap=lambda: self._act("back_to_choose"))
+        column.addWidget(self.confirm_card)
+        column.addWidget(self.confirm_note)
+        column.addStretch(1)
+        for widget in (self.take, self.confirm_booking, self.other_service):
+            column.addWidget(widget)
+        self.page["confirm"] = page
+
+        # priority: the green channel, the citizen chooses
+        page, column = _column()
+        self.priority_text = label(role="value")
+        column.addWidget(self.priority_text)
+        self.reason_buttons: dict[str, TouchButton] = {}
+        for reason in REASON_TEXT:
+            button = TouchButton(on_tap=lambda _=False, r=reason: self._act("choose_priority", r))
+            self.reason_buttons[reason] = button
+            column.addWidget(button)
+        column.addStretch(1)
+        self.ordinary = TouchButton(role="primary", on_tap=lambda: self._act("choose_priority", None))
+        column.addWidget(self.ordinary)
+        self.page["priority"] = page
+
+        # no printer: said before a number is taken
+        page, column = _column()
+        self.no_printer_card = Card()
+        self.no_printer_text = label(role="value")
+        self.no_printer_card.body.addWidget(self.no_printer_text)
+        self.go_on = TouchButton(role="primary", on_tap=lambda: self._act("accept_qr_ticket"))
+        self.not_now = TouchButton(on_tap=self.nav.home)
+        column.addWidget(self.no_printer_card)
+        column.addStretch(1)
+        column.addWidget(self.go_on)
+        column.addWidget(self.not_now)
+        self.page["no_printer"] = page
+
+        self.busy = label(role="subtitle")
+        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page["busy"] = self.busy
+
+        # the ticket
+        page, column = _column(16)
+        self.ticket_card = Card()
+        self.ticket_message = label(role="value")
+        self.number = label(role="big-number", wrap=False)
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket_service = label(role="value")
+        self.ticket_service.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket_facts = label(role="value")
+        self.ticket_facts.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption = label(role="hint")
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for widget in (self.number, self.ticket_service, self.ticket_facts, self.qr, self.qr_caption):
+            self.ticket_card.body.addWidget(widget)
+        self.print_again = TouchButton(on_tap=lambda: self._act("print_again"))
+        self.done = TouchButton(role="primary", on_tap=self._finish)
+        column.addWidget(self.ticket_message)
+        column.addWidget(self.ticket_card, 1)
+        column.addWidget(self.print_again)
+        column.addWidget(self.done)
+        self.page["ticket"] = page
+
+        # problems: what happened and what to do next
+        page, column = _column()
+        self.problem_card = Card()
+        self.problem_what = label(role="error")
+        self.problem_next = label(role="value")
+        self.problem_card.body.addWidget(self.problem_what)
+        self.problem_card.body.addWidget(self.problem_next)
+        self._problem_actions = ["", ""]  # the journey methods the two buttons call in this state
+        self.problem_primary = TouchButton(role="primary", on_tap=lambda: self._act(self._problem_actions[0]))
+        self.problem_secondary = TouchButton(on_tap=lambda: self._act(self._problem_actions[1]))
+        self.problem_home = TouchButton(on_tap=self.nav.home)
+        column.addWidget(self.problem_card)
+        column.addStretch(1)
+        for widget in (self.problem_primary, self.problem_secondary, self.problem_home):
+            column.addWidget(widget)
+        self.page["problem"] = page
+
+        for widget in self.page.values():
+            self.pages.addWidget(widget)
+        self._tiles: list[Tile] = []
+        self._tiles_for: tuple[bool, tuple[str, ...]] | None = None
+
+    # -- the framework's hooks ------------------------------------------------------------------
+    def title(self) -> str:
+        return _("排队取号")
+
+    def activate(self, **params: Any) -> None:
+        # as JourneyScreen.activate, with this kiosk's availability rule handed to the journey first
+        self.params = params
+        service: Service | None = None
+        if params.get("service_id"):
+            service = self.context.catalogue.service(params["service_id"])
+        self.journey = self.host.begin(self.journey_name or self.name, service)
+        self.journey.offer = self.context.offer  # type: ignore[attr-defined]
+        self._unsubscribe = self.journey.subscribe(lambda journey: self.render())
+        self.render()
+        self.journey.start()
+
+    def step_back(self) -> bool:
+        journey = self.journey
+        return isinstance(journey, QueueTicketJourney) and journey.step_back()
+
+    def clear_personal(self) -> None:
+        for widget in (self.note, self.ticket_facts, self.number, self.ticket_service, self.problem_what,
+                       self.problem_next, self.priority_text, self.ticket_message, self.qr_caption):
+            widget.clear()
+        for _key, value in self.confirm_rows:
+            value.clear()
+        self.confirm_note.clear()
+        self.qr.clear()
+        self.qr.setProperty("qr_payload", "")
+
+    def _act(self, method: str, *args: Any) -> None:
+        if self.journey is not None:
+            getattr(self.journey, method)(*args)
+
+    def _finish(self) -> None:
+        journey = self.journey
+        service_id = journey.service.id if journey is not None and journey.service is not None else None
+        if service_id and "feedback" in self.context.journeys:
+            self.nav.go("feedback", service_id=service_id)
+        else:
+            self.nav.finish()
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def show_state(self, journey: QueueTicketJourney) -> None:  # type: ignore[override]
+        state = journey.state
+        self.heading.setText(_("排队取号"))
+        self.subheading.setText("")
+        self.subheading.setVisible(True)
+        if state in ("choose", "start"):
+            self._show_choose(journey)
+        elif state in ("departments", "services"):
+            self._show_list(journey)
+        elif state == "checkin":
+            self._show_checkin()
+        elif state == "confirm":
+            self._show_confirm(journey)
+        elif state == "priority":
+            self._show_priority(journey)
+        elif state == "no_printer":
+            self._show_no_printer()
+        elif state in ("issuing", "printing"):
+            self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else
+                              _("正在打印号票 {number}，请稍候…").format(number=journey.ticket.number if journey.ticket else ""))
+            self.pages.setCurrentWidget(self.page["busy"])
+        elif state in TICKET_STATES:
+            self._show_ticket(journey)
+        elif state in PROBLEM_STATES:
+            self._show_problem(journey)
+        self.subheading.setVisible(bool(self.subheading.text()))
+
+    def _show_choose(self, journey: QueueTicketJourney) -> None:
+        self.subheading.setText(_("请选择要办理的业务，轻触即可"))
+        self.note.setText(self._card_note(journey))
+        self.note.setVisible(bool(self.note.text()))
+        services = journey.popular_services()
+        elderly = self.context.elderly
+        if elderly:
+            services = services[:ELDERLY_TILES]
+        wanted = (elderly, tuple(s.id for s in services))
+        if wanted != self._tiles_for:  # rebuilt only when the mode or the catalogue changed
+            self._tiles_for = wanted
+            for tile in self._tiles:
+                discard(tile)
+            self._tiles = []
+            columns = 1 if elderly else 2
+            for index, service in enumerate(services):
+                tile = Tile(min_height=150 if elderly else 190)
+                tile.clicked.connect(lambda _=False, s=service.id: self._act("choose_service", s))
+                self.tile_grid.addWidget(tile, index // columns, index % columns)
+                tile.show()
+                self._tiles.append(tile)
+        for tile, service in zip(self._tiles, services, strict=True):
+            tile.set_texts(pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en),
+                           self._badges(service))
+        self.by_department.setText(_("按部门查找全部取号业务"))
+        self.booking.setText(_("我已预约 · 扫码或刷身份证签到"))
+        self.pages.setCurrentWidget(self.page["choose"])
+
+    def _badges(self, service: Service) -> list[tuple[str, str]]:
+        offer = self.context.offer(service)
+        if not offer.available:
+            return [(offer.reason() or _("暂停服务"), "badge-warn")]
+        return []
+
+    def _show_list(self, journey: QueueTicketJourney) -> None:
+        self.list.clear()
+        if journey.state == "departments":
+            self.subheading.setText(_("请选择部门，上下滑动查看更多"))
+            for department in journey.departments():
+                count = sum(1 for s in department.services if s.takes_tickets)
+                tile = Tile(min_height=140)
+                tile.set_texts(pick(department.name_zh, department.name_en),
+                               _("{count} 项取号业务").format(count=count))
+                tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
+                self.list.add(tile)
+        else:
+            department = journey.department
+            self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
+            for service in journey.services():
+                tile = Tile(min_height=150)
+                tile.set_texts(pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en),
+                               self._badges(service))
+                tile.clicked.connect(lambda _=False, s=service.id: self._act("choose_service", s))
+                self.list.add(tile)
+        self.list.verticalScrollBar().setValue(0)
+        self.pages.setCurrentWidget(self.page["list"])
+
+    def _show_checkin(self) -> None:
+        self.heading.setText(_("预约签到"))
+        self.subheading.setText(_("两种方式任选一种"))
+        self.scan_hint.setText(_("① 把预约短信或页面上的二维码，对准扫码窗口"))
+        self.card_hint.setText(_("② 或者把身份证平放在身份证感应区"))
+        self.no_booking.setText(_("没有预约，直接取号"))
+        self.pages.setCurrentWidget(self.page["checkin"])
+
+    def _card_line(self, journey: QueueTicketJourney) -> str:
+        if journey.card_note and self.context.sessions.active and self.context.sessions.current.card is not None:
+            name = mask_name(getattr(self.context.sessions.current.card, "name", "") or "")
+            return _("已读取身份证：{name}").format(name=name)
+        return ""
+
+    def _card_note(self, journey: QueueTicketJourney) -> str:
+        notes = []
+        if journey.appointment_code:
+            notes.append(_("已识别预约码，请选择您预约的业务"))
+        notes.append(self._card_line(journey))
+        return "\n".join(n for n in notes if n)
+
+    def _show_confirm(self, journey: QueueTicketJourney) -> None:
+        service = journey.service
+        if service is None:
+            return
+        self.heading.setText(pick(service.name_zh, service.name_en))
+        department = self.context.catalogue.department_of(service.id)
+        self.subheading.setText(pick(department.name_zh, department.name_en))
+        booking = _("预约签到（{code}）").format(code=journey.appointment_code) if journey.appointment_code else \
+            _("现场取号")
+        rows = [(_("办理窗口"), pick(service.window_zh, service.window_en)),
+                (_("取号方式"), booking),
+                (_("证件"), self._card_line(journey) or _("未放置身份证（可不放）"))]
+        for (key, value), (key_text, value_text) in zip(self.confirm_rows, rows, strict=True):
+            key.setText(key_text)
+            value.setText(value_text)
+        if journey.redirected_from is not None:
+            self.confirm_note.setText(_("您的预约是这项业务，不是“{other}”。请确认后取号。").format(
+                other=pick(journey.redirected_from.name_zh, journey.redirected_from.name_en)))
+        elif not journey.card_note and not journey.appointment_code:
+            self.confirm_note.setText(_("年满{age}周岁或已预约的市民，放置身份证后可走绿色通道。").format(
+                age=self.context.settings.session.priority_age))
+        else:
+            self.confirm_note.setText("")
+        self.take.setText(_("确认取号"))
+        self.confirm_booking.setText(_("我已预约 · 签到"))
+        self.confirm_booking.setVisible(not journey.appointment_code)
+        self.other_service.setText(_("重新选择业务"))
+        self.pages.setCurrentWidget(self.page["confirm"])
+
+    def _show_priority(self, journey: QueueTicketJourney) -> None:
+        self.heading.setText(_("绿色通道"))
+        if journey.priority_because == "age":
+            self.priority_text.setText(_("您已年满{age}周岁，可以走绿色通道，优先办理。请选择原因，或普通取号。").format(
+                age=self.context.settings.session.priority_age))
+        else:
+            self.priority_text.setText(_("如您符合以下情况，可以走绿色通道，优先办理。窗口工作人员会核验。"))
+        for reason, button in self.reason_buttons.items():
+            button.setText(_(REASON_TEXT[reason]))
+            # for a citizen of the age, the age is the obvious reason: shown as the main choice
+            self._set_role(button, "primary" if reason == "elderly" and journey.priority_because == "age" else None)
+        self._set_role(self.ordinary, None if journey.priority_because == "age" else "primary")
+        self.ordinary.setText(_("不需要，普通取号"))
+        self.pages.setCurrentWidget(self.page["priority"])
+
+    @staticmethod
+    def _set_role(button: TouchButton, role: str | None) -> None:
+        if button.property("role") != role:
+            button.setProperty("role", role)
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+    def _show_no_printer(self) -> None:
+        self.heading.setText(_("打印机暂时无法打印"))
+        self.no_printer_text.setText(_("您仍然可以取号。取号后，号码会以二维码显示在屏幕上，请用手机拍照保存，"
+                                       "凭照片到窗口办理。"))
+        self.go_on.setText(_("继续取号（用手机拍照）"))
+        self.not_now.setText(_("不取了，返回首页"))
+        self.pages.setCurrentWidget(self.page["no_printer"])
+
+    def _show_ticket(self, journey: QueueTicketJourney) -> None:
+        ticket = journey.ticket
+        if ticket is None:
+            return
+        state = journey.state
+        self.heading.setText(_("取号成功") if state != "already_checked_in" else _("您已签到"))
+        if state == "issued":
+            message = _("请取走下方出纸口的号票。")
+        elif state == "already_checked_in":
+            message = _("这个预约已经取过号，下面是您的号，请不要重复取号。")
+        elif journey.print_problem is not None:
+            message = journey.print_problem.what() + " " + journey.print_problem.next_step()
+        else:
+            message = _("打印机暂时无法打印，请用手机拍下下面的二维码，凭照片到窗口办理。")
+        self.ticket_message.setText(message.strip())
+        self.number.setText(ticket.number)
+        self.ticket_service.setText(pick(ticket.service_name_zh, ticket.service_name_en))
+        facts = [_("前面还有 {count} 人，预计等候约 {minutes} 分钟").format(
+            count=ticket.people_ahead, minutes=ticket.estimated_wait_min) if ticket.people_ahead else
+            _("您是下一位，请留意叫号")]
+        window = pick(ticket.window_zh, ticket.window_en)
+        if window:
+            facts.append(_("请到 {window} 等候叫号").format(window=window))
+        if ticket.priority_reason:
+            facts.append(_("绿色通道 · 优先办理"))
+        elif ticket.appointment is not None:
+            facts.append(_("预约签到 · {slot}").format(slot=ticket.appointment.slot))
+        self.ticket_facts.setText("\n".join(facts))
+        big = state != "issued"
+        self.qr.setPixmap(qr_pixmap(ticket.status_url, 380 if big else 220))
+        self.qr.setProperty("qr_payload", ticket.status_url)
+        self.qr_caption.setText(_("用手机拍下或扫描二维码，可查看排队进度") if big else _("扫码在手机上查看排队进度"))
+        self.print_again.setText(_("打印号票"))
+        self.print_again.setVisible(state in ("issued_qr", "already_checked_in") and journey.can_print())
+        self.done.setText(_("完成"))
+        self.pages.setCurrentWidget(self.page["ticket"])
+
+    def _show_problem(self, journey: QueueTicketJourney) -> None:
+        state = journey.state
+        problem = journey.problem
+        titles = {"offline": _("暂时无法取号"), "unavailable": _("该业务现在不能取号"),
+                  "card_error": _("这张证件不能在本机使用") if problem and problem.code == "card_refused" else
+                  _("身份证没有读取成功"), "appointment_problem": _("预约签到没有成功"),
+                  "gateway_error": _("取号没有成功")}
+        self.heading.setText(titles[state])
+        if state == "unavailable":
+            offer: Offer | None = journey.unavailable_offer
+            what = offer.reason() if offer is not None else ""
+            nxt = (offer.alternative() if offer is not None else "") or pick(
+                self.context.settings.kiosk.nearest_alternative_zh, self.context.settings.kiosk.nearest_alternative_en)
+            self.problem_what.setText(what or _("该业务暂停取号"))
+            self.problem_next.setText(nxt)
+        else:
+            self.problem_what.setText(problem.what() if problem else "")
+            self.problem_next.setText(problem.next_step() if problem else "")
+        buttons: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {
+            "offline": ((_("再试一次"), "retry"), None),
+            "unavailable": ((_("选择其他业务"), "dismiss"), None),
+            "card_error": ((_("不用身份证，继续取号"), "dismiss"), None),
+            "appointment_problem": ((_("取普通号"), "forget_appointment"), (_("重新扫码"), "open_checkin")),
+            "gateway_error": ((_("重试"), "retry"), None),
+        }
+        for index, (button, spec) in enumerate(zip((self.problem_primary, self.problem_secondary), buttons[state],
+                                                    strict=True)):
+            button.setVisible(spec is not None)
+            if spec is not None:
+                button.setText(spec[0])
+                self._problem_actions[index] = spec[1]
+        self.problem_home.setText(_("返回首页"))
+        self.pages.setCurrentWidget(self.page["problem"])
+
+    # -- the tour: every state, sample data, no network or devices ------------------------------
+    def tour(self) -> Iterator[str]:
+        self.activate()
+        journey: QueueTicketJourney = self.journey  # type: ignore[assignment]
+        yield "offline"  # no gateway in the tour: what a citizen sees when the queue system is away
+        journey.go("choose")
+        yield "choose"
+        journey.open_departments()
+        yield "departments"
+        journey.choose_department("social-security")
+        yield "services"
+        journey.open_checkin()
+        yield "checkin"
+        journey.appointment_code = "YY202611180001"
+        journey.service = self.context.catalogue.service("ss-card-apply")
+        journey.go("confirm")
+        yield "confirm-booking"
+        journey.appointment_code = None
+        journey.card_age = 78
+        journey.go("priority")
+        yield "priority-age"
+        journey.go("no_printer")
+        yield "no_printer"
+        journey.go("issuing")
+        yield "issuing"
+        journey.ticket = sample_ticket()
+        journey.go("printing")
+        yield "printing"
+        journey.go("issued")
+        yield "issued"
+        journey.print_problem = Problem("号票没有打印完整，但您的号已经取好，仍然有效。",
+                                        "The ticket did not print completely, but your number is valid.",
+                                        "请用手机拍下下面的二维码，或记下您的号码。",
+                                        "Please take a photo of the QR code below, or note your number.")
+        journey.go("issued_qr")
+        yield "issued_qr-print_failed"
+        journey.ticket = sample_ticket(booked=True)
+        journey.go("already_checked_in")
+        yield "already_checked_in"
+        journey.ticket = None
+        journey.unavailable_offer = Offer(False, "今天已下班，明天 08:30 开始取号", "Closed now; numbers from 08:30 tomorrow",
+                                          "可在“i厦门”App预约明天的号", "You can book a slot for tomorrow in the i Xiamen app")
+        journey.go("unavailable")
+        yield "unavailable"
+        journey.fail(Problem("您的证件已于2024年05月01日过期，请到人工窗口办理。",
+                             "Your card expired on 2024-05-01. Please go to a staff desk.",
+                             "您也可以不放身份证，直接取普通号。", "You can also take an ordinary number without the card."),
+                     "card_error")
+        yield "card_error"
+        journey.fail(APPOINTMENT_PROBLEMS["appointment_not_today"], "appointment_problem")
+        yield "appointment_problem"
+        journey.fail(GATEWAY_BUSY, "gateway_error")
+        yield "gateway_error"
+
+
+def sample_ticket(booked: bool = False) -> Ticket:
+    """A ticket as the gateway returns it, for the tour."""
+    return Ticket(
+        ticket_id="tour0000000001", number="A012", service_id="ss-card-apply",
+        service_name_zh="社会保障卡申领", service_name_en="Social security card application",
+        window_zh="B区 11–16号窗口", window_en="Zone B, windows 11–16", issued_at="2026-11-18T10:05:00+08:00",
+        date="2026-11-18", priority=not booked, priority_reason=None if booked else "elderly",
+        appointment=Appointment(code="YY202611180001", service_id="ss-card-apply", slot="10:00-10:30")
+        if booked else None,
+        people_ahead=0 if not booked else 2, estimated_wait_min=0 if not booked else 8,
+        status_url="https://zwfw.xm.gov.cn/t/tour0000000001",
+    )

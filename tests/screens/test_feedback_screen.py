@@ -1,0 +1,70 @@
+"""The rating screen: five choices and chips, submit or skip, one tap in elderly mode, then the session ends."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+class RecordingOutbox:
+    def __init__(self) -> None:
+        self.entries = []
+
+    def append(self, kind, payload, *, idempotency_key=None):
+        self.entries.append((kind, dict(payload), idempotency_key))
+
+
+def open_rating(kiosk, service_id="prop-transfer"):
+    outbox = RecordingOutbox()
+    kiosk.context.services["outbox"] = outbox
+    assert kiosk.context.sessions.current is not None  # a citizen is using the kiosk
+    kiosk.window.go("feedback", service_id=service_id)
+    return kiosk.window.screen("feedback"), outbox
+
+
+def test_rate_with_chips_submit_thanks_then_session_ends(kiosk, qtbot):
+    screen, outbox = open_rating(kiosk)
+    assert screen.subheading.text() == "二手房转移登记" and not screen.submit.isEnabled()
+    qtbot.mouseClick(screen.star_buttons[2], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.chip_buttons["等待太久"], Qt.MouseButton.LeftButton)
+    assert screen.star_buttons[2].isChecked() and screen.chip_buttons["等待太久"].text().startswith("✓")
+    qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
+    assert screen.thanks_text.isVisible() and screen.leave_timer.isActive()
+    qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
+    kind, payload, key = outbox.entries[0]
+    assert kind == "feedback" and payload == {"service_id": "prop-transfer", "rating": 2, "comment": "等待太久"}
+    assert key and len(key) >= 16
+    qtbot.mouseClick(screen.thanks_done, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == "home" and not kiosk.context.sessions.active
+
+
+def test_skip_sends_nothing_and_goes_home(kiosk, qtbot):
+    screen, outbox = open_rating(kiosk)
+    qtbot.mouseClick(screen.skip, Qt.MouseButton.LeftButton)
+    assert kiosk.window.current_name == "home" and not outbox.entries
+    assert not kiosk.context.sessions.active
+
+
+def test_elderly_mode_keeps_six_choices_and_one_tap_rates(kiosk, qtbot):
+    kiosk.context.set_elderly(True)
+    screen, outbox = open_rating(kiosk)
+    choices = [b for b in (*screen.star_buttons.values(), *screen.chip_buttons.values(), screen.submit, screen.skip)
+               if b.isVisible()]
+    assert len(choices) == 6
+    qtbot.mouseClick(screen.star_buttons[5], Qt.MouseButton.LeftButton)
+    assert screen.thanks_text.isVisible()
+    qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
+    assert outbox.entries[0][1]["rating"] == 5
+
+
+def test_thanks_leaves_by_itself(kiosk, qtbot):
+    screen, _ = open_rating(kiosk)
+    screen.leave_timer.setInterval(50)
+    qtbot.mouseClick(screen.star_buttons[4], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.window.current_name == "home", timeout=3000)
+
+
+def test_every_button_is_finger_sized(kiosk):
+    screen, _ = open_rating(kiosk)
+    for button in (*screen.star_buttons.values(), *screen.chip_buttons.values(), screen.submit, screen.skip):
+        assert button.height() >= 96, button.text()
