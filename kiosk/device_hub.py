@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from devices.errors import DeviceError, DeviceOperationError
 from devices.model import Backoff, Device, HealthLevel, HealthReport, StatusEvent, StatusKind
@@ -52,6 +53,7 @@ class DeviceHub(QObject):
         str, object
     )  # paper_ok / paper_near_end / paper_out / cover_open / cover_closed, PrinterStatus
     print_finished = Signal(object)  # PrintOutcome
+    keys_typed = Signal(str)  # keyboard-wedge scanner: held key presses that turned out to be typing
 
     _event = Signal(object)  # (device name, StatusEvent) from worker threads
     _call = Signal(object)  # a callable to run on the GUI thread
@@ -87,6 +89,10 @@ class DeviceHub(QObject):
         self._print_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer-job")
         self._armed = False
         self._closed = False
+        self._wedge_timer = QTimer(self)
+        self._wedge_timer.setObjectName("keyboardWedgeFlush")
+        self._wedge_timer.setInterval(40)
+        self._wedge_timer.timeout.connect(self._flush_keys)
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         self._call.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
@@ -139,6 +145,7 @@ class DeviceHub(QObject):
         if self._closed:
             return
         self._closed = True
+        self._wedge_timer.stop()
         self._stop.set()
         self._print_pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
@@ -206,12 +213,24 @@ class DeviceHub(QObject):
         if reader is not None:
             reader.disarm()  # type: ignore[attr-defined]
 
-    def feed_key(self, char: str, at: float) -> str:
-        """For a keyboard-wedge scanner: one key press; returns what is typing (pass it on)."""
+    def feed_key(self, char: str, at: float | None = None) -> str:
+        """For a keyboard-wedge scanner: one key press (``at``: monotonic seconds); returns what is typing.
+
+        Key presses that might begin a scan are held back; if they turn out to be typing they are
+        returned by a later call or emitted as ``keys_typed`` once the pause shows it.
+        """
+        at = time.monotonic() if at is None else at
         scanner = self.device("scanner")
         if scanner is None or not hasattr(scanner, "feed_key"):
             return char
         return scanner.feed_key(char, at)
+
+    def _flush_keys(self) -> None:
+        scanner = self.device("scanner")
+        if scanner is not None and hasattr(scanner, "flush"):
+            typed = scanner.flush(time.monotonic())
+            if typed:
+                self.keys_typed.emit(typed)
 
     def refresh_printer(self) -> None:
         """Ask the printer for its status now, on the printer's worker thread."""
@@ -250,6 +269,8 @@ class DeviceHub(QObject):
         elif kind == StatusKind.OFFLINE:
             self.device_state_changed.emit(name, "offline")
         elif kind == StatusKind.ONLINE:
+            if name == "scanner" and hasattr(self.device("scanner"), "flush"):
+                self._wedge_timer.start()  # held key presses are released as typing after a pause
             self.device_state_changed.emit(name, "idle")
         elif kind == StatusKind.CARD_PRESENT:
             self._card(event.payload)

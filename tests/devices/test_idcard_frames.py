@@ -100,3 +100,27 @@ def test_random_frames_round_trip_and_single_flips_are_caught(prefix: bytes, dat
     first = scan_frames(bytes(damaged))[0]
     # a preamble inside the data makes "cut short" the better explanation
     assert isinstance(first, ChecksumError if PREAMBLE not in frame[1:] else FrameError)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.binary(max_size=300),
+    st.sampled_from([b"", PREAMBLE, PREAMBLE + b"\x00\x04", PREAMBLE + b"\x00\x05\x00"]),
+)
+def test_streaming_reader_on_random_bytes_only_raises_device_errors(noise: bytes, tail: bytes) -> None:
+    import logging
+
+    from devices.idcard.frames import read_response
+    from devices.serial_link import SerialLink
+
+    link = SerialLink("loop://", baudrate=115200, device="idcard", logger=logging.getLogger("test"))
+    link.open()
+    try:
+        link.write(noise + tail)
+        for _ in range(3):
+            try:
+                assert isinstance(read_response(link, 0.02), Response)
+            except DeviceError:
+                pass
+    finally:
+        link.close()

@@ -125,3 +125,18 @@ def test_the_qt_binding_keeps_its_references_when_signals_are_emitted(qtbot, tmp
         hub.card_removed.emit()
     assert sys.getrefcount(True) - before > -10
     hub.close()
+
+
+def test_keyboard_wedge_scan_and_typing_through_the_hub(qtbot, tmp_path) -> None:
+    hub = DeviceHub(None, None, "keyboard://", "80mm", "zwfw.xm.gov.cn", tmp_path)
+    try:
+        with qtbot.waitSignal(hub.device_state_changed, timeout=3000):
+            hub.start()
+        with qtbot.waitSignal(hub.code_scanned, timeout=1000) as scanned:
+            typed = "".join(hub.feed_key(c, 100.0 + i * 0.01) for i, c in enumerate("3502002611000001\r"))
+        assert typed == "" and scanned.args[0].number == "3502002611000001"
+        with qtbot.waitSignal(hub.keys_typed, timeout=1000) as keys:
+            assert hub.feed_key("7") == ""  # held: it could be the start of a scan
+        assert keys.args == ["7"]
+    finally:
+        hub.close()
