@@ -20,11 +20,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "service": ("screens.service_detail", "ServiceDetailScreen"),
     "unavailable": ("screens.unavailable", "UnavailableScreen"),
     "out_of_service": ("screens.out_of_service", "OutOfServiceScreen"),
-    "social_security": ("screens.lookup", "SocialSecurityScreen"),
-    "property": ("screens.lookup", "PropertyScreen"),
-    "population": ("screens.lookup", "PopulationScreen"),
     "guide": ("screens.guide", "GuideScreen"),
-    "payment": ("screens.payment", "FeePaymentScreen"),
     "queue_ticket": ("screens.queue_ticket", "QueueTicketScreen"),
     "feedback": ("screens.feedback", "FeedbackScreen"),
 }
