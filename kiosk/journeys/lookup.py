@@ -46,6 +46,8 @@ log = logging.getLogger("kiosk.journeys")
 # A read error followed by the card leaving the reader within this many seconds means the
 # citizen lifted it while it was being read (the reader cannot tell the two apart itself).
 LIFT_WINDOW_S = 2.0
+# Columns of text a value takes before it wraps on the result page (at the elderly type size).
+VALUE_COLUMNS = 36
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
 CARD_STATES = ("waiting", "reminder", "lifted", "read_failed", "refused", "unsupported")
@@ -64,6 +66,12 @@ class Row:
     value: str
     warn: bool = False  # draw attention (mortgaged, seized)
 
+    @property
+    def lines(self) -> int:
+        """Screen lines the value needs (a Chinese character is two columns wide)."""
+        columns = sum(2 if ord(c) > 0x2E7F else 1 for c in self.value)
+        return 1 + max(0, columns - 1) // VALUE_COLUMNS
+
 
 @dataclass(frozen=True)
 class Section:
@@ -76,8 +84,10 @@ class Section:
 
     @property
     def size(self) -> int:
-        """Lines it takes on screen: the heading plus its rows (a table also has its header line)."""
-        return 1 + (len(self.cells) + 1 if self.columns else len(self.rows))
+        """Lines it takes on screen: two for its heading and frame, one per row (long values more)."""
+        if self.columns:
+            return 3 + len(self.cells)
+        return 2 + sum(row.lines for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -91,11 +101,11 @@ def paginate(sections: Sequence[Section], capacity: int) -> list[Page]:
     A fact group bigger than a page gets a page of its own (the screen scrolls it); a table is cut
     into pieces that each fit, and every piece repeats the table's heading and columns.
     """
-    capacity = max(4, capacity)
+    capacity = max(6, capacity)
     pieces: list[Section] = []
     for section in sections:
         if section.columns and section.size > capacity:
-            per_page = capacity - 2
+            per_page = capacity - 3
             for start in range(0, len(section.cells), per_page):
                 pieces.append(Section(section.heading, columns=section.columns,
                                       cells=section.cells[start:start + per_page]))

@@ -1,0 +1,630 @@
+"""The lookup screens (social security, property, population): card, answer pages, paper, mail, phone.
+
+One screen class draws all three lookups; the journey (``kiosk.journeys.lookup``) decides what
+happens, this screen only shows ``journey.state`` and passes on what the citizen tapped. Personal
+data arrives already masked from the journey, and ``clear_personal`` empties every widget.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.context import KioskContext
+from kiosk.i18n import _
+from kiosk.journeys.base import Problem
+from kiosk.journeys.lookup import LookupJourney, Section
+from screens import registry
+from screens.base import Navigator
+from screens.card_reader_art import CardReaderArt
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, discard, label, qr_pixmap
+
+REMINDER_MS = 20_000  # no card after this long: a gentle reminder
+# Lines of facts that fit one page between the identity line and the buttons (see the tour).
+PAGE_LINES = 17
+PAGE_LINES_ELDERLY = 10
+
+CARD_STATES = ("waiting", "reminder", "reading", "lifted", "read_failed", "refused", "unsupported")
+BUSY_STATES = ("querying", "printing", "mail_sending")
+MESSAGE_STATES = ("no_record", "offline", "failed", "printed", "print_failed", "print_unavailable",
+                  "mail_queued", "mail_failed", "mail_unavailable")
+
+
+class LookupScreen(JourneyScreen):
+    """Draws a :class:`~kiosk.journeys.lookup.LookupJourney`; subclasses only set ``journey_name``."""
+
+    name = "lookup"
+    journey_name = "social_security"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.layout_.insertWidget(0, self.heading)
+        self._reminder = QTimer(self, objectName="lookup-card-reminder", singleShot=True, interval=REMINDER_MS)
+        self._reminder.timeout.connect(self._remind)
+        self._build_card_page()
+        self._build_busy_page()
+        self._build_results_page()
+        self._build_choices_page()
+        self._build_message_page()
+        self._build_qr_page()
+        self._build_mail_confirm_page()
+        self._build_mail_phone_page()
+        self._leaving = False
+
+    # -- pages ---------------------------------------------------------------------------------
+    def _page(self) -> QVBoxLayout:
+        page = QWidget()
+        page.setObjectName("ScreenBody")
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(24)
+        self.pages.addWidget(page)
+        return box
+
+    def _build_card_page(self) -> None:
+        box = self._page()
+        self.card_page = box.parentWidget()
+        self.card_instruction = label(role="subtitle")
+        self.art = CardReaderArt()
+        self.card_hint = label(role="value")
+        self.card_problem = Card()
+        self.card_problem_what = label(role="error")
+        self.card_problem_next = label(role="value")
+        self.card_problem.body.addWidget(self.card_problem_what)
+        self.card_problem.body.addWidget(self.card_problem_next)
+        self.card_retry = TouchButton(role="primary", on_tap=self._retry)
+        box.addWidget(self.card_instruction)
+        box.addWidget(self.art, 1)
+        box.addWidget(self.card_hint)
+        box.addWidget(self.card_problem)
+        box.addWidget(self.card_retry)
+
+    def _build_busy_page(self) -> None:
+        box = self._page()
+        self.busy_page = box.parentWidget()
+        box.addStretch(1)
+        self.busy_text = label(role="title")
+        self.busy_hint = label(role="subtitle")
+        box.addWidget(self.busy_text)
+        box.addWidget(self.busy_hint)
+        box.addStretch(2)
+
+    def _build_results_page(self) -> None:
+        box = self._page()
+        self.results_page = box.parentWidget()
+        self.identity = label(role="value")
+        self.take_card = label(role="hint")
+        self.sheet = KineticScrollArea()
+        pager = QHBoxLayout()
+        pager.setSpacing(24)
+        self.previous = TouchButton(role="nav", on_tap=lambda: self._do("previous_page"))
+        self.page_number = label(role="value", wrap=False)
+        self.next = TouchButton(role="nav", on_tap=lambda: self._do("next_page"))
+        pager.addWidget(self.previous, 1)
+        pager.addWidget(self.page_number)
+        pager.addWidget(self.next, 1)
+        actions = QHBoxLayout()
+        actions.setSpacing(24)
+        self.take_away = TouchButton(role="primary", on_tap=lambda: self._do("show_choices"))
+        self.results_done = TouchButton(on_tap=lambda: self._do("finish"))
+        actions.addWidget(self.take_away, 2)
+        actions.addWidget(self.results_done, 1)
+        box.addWidget(self.identity)
+        box.addWidget(self.take_card)
+        box.addWidget(self.sheet, 1)
+        box.addLayout(pager)
+        box.addLayout(actions)
+
+    def _build_choices_page(self) -> None:
+        box = self._page()
+        self.choices_page = box.parentWidget()
+        self.choices_text = label(role="subtitle")
+        box.addWidget(self.choices_text)
+        self.choice_print = TouchButton(role="primary", on_tap=lambda: self._do("print_result"))
+        self.choice_print_note = label(role="hint")
+        self.choice_mail = TouchButton(on_tap=lambda: self._do("start_mailing"))
+        self.choice_qr = TouchButton(on_tap=lambda: self._do("show_phone_qr"))
+        self.choice_back = TouchButton(role="nav", on_tap=lambda: self._do("show_results"))
+        self.choice_done = TouchButton(on_tap=lambda: self._do("finish"))
+        for button in (self.choice_print, self.choice_mail, self.choice_qr):
+            button.setMinimumHeight(140)
+        box.addWidget(self.choice_print)
+        box.addWidget(self.choice_print_note)
+        box.addWidget(self.choice_mail)
+        box.addWidget(self.choice_qr)
+        box.addStretch(1)
+        box.addWidget(self.choice_back)
+        box.addWidget(self.choice_done)
+
+    def _build_message_page(self) -> None:
+        box = self._page()
+        self.message_page = box.parentWidget()
+        self.message_card = Card()
+        self.message_what = label(role="value")
+        self.message_next = label(role="subtitle")
+        self.message_card.body.addWidget(self.message_what)
+        self.message_card.body.addWidget(self.message_next)
+        box.addWidget(self.message_card)
+        box.addStretch(1)
+        self.message_buttons = QVBoxLayout()
+        self.message_buttons.setSpacing(24)
+        box.addLayout(self.message_buttons)
+        self._message_button_widgets: list[TouchButton] = []
+
+    def _build_qr_page(self) -> None:
+        box = self._page()
+        self.qr_page = box.parentWidget()
+        self.qr_text = label(role="subtitle")
+        self.qr_image = QLabel()
+        self.qr_image.setMinimumSize(480, 480)
+        self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_number = label(role="value")
+        self.qr_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_back = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
+        self.qr_done = TouchButton(role="primary", on_tap=lambda: self._do("finish"))
+        box.addWidget(self.qr_text)
+        box.addWidget(self.qr_image, 1)
+        box.addWidget(self.qr_number)
+        box.addWidget(self.qr_back)
+        box.addWidget(self.qr_done)
+
+    def _build_mail_confirm_page(self) -> None:
+        box = self._page()
+        self.mail_confirm_page = box.parentWidget()
+        self.mail_card = Card()
+        self.mail_to = label(role="hint")
+        self.mail_address = label(role="value")
+        self.mail_note = label(role="hint")
+        for widget in (self.mail_to, self.mail_address, self.mail_note):
+            self.mail_card.body.addWidget(widget)
+        box.addWidget(self.mail_card)
+        box.addStretch(1)
+        self.mail_yes = TouchButton(role="primary", on_tap=lambda: self._do("confirm_address"))
+        self.mail_no = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
+        box.addWidget(self.mail_yes)
+        box.addWidget(self.mail_no)
+
+    def _build_mail_phone_page(self) -> None:
+        box = self._page()
+        self.mail_phone_page = box.parentWidget()
+        self.phone_prompt = label(role="subtitle")
+        self.phone_entry = label(role="title", wrap=False)
+        self.phone_entry.setObjectName("PhoneEntry")
+        self.phone_problem = label(role="error")
+        self.keypad = Keypad(max_length=11)
+        self.keypad.changed.connect(self._phone_changed)
+        self.phone_send = TouchButton(role="primary", on_tap=self._send_phone)
+        self.phone_cancel = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
+        box.addWidget(self.phone_prompt)
+        box.addWidget(self.phone_entry)
+        box.addWidget(self.phone_problem)
+        box.addWidget(self.keypad)
+        box.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        row.addWidget(self.phone_cancel, 1)
+        row.addWidget(self.phone_send, 2)
+        box.addLayout(row)
+
+    # -- journey lifecycle -------------------------------------------------------------------
+    @property
+    def lookup(self) -> LookupJourney | None:
+        journey = self.journey
+        return journey if isinstance(journey, LookupJourney) else None
+
+    def title(self) -> str:
+        return self.lookup.title() if self.lookup is not None else ""
+
+    def activate(self, **params: Any) -> None:
+        self._leaving = False
+        self.keypad.set_value("")
+        super().activate(**params)
+
+    def deactivate(self) -> None:
+        self._reminder.stop()
+        self.art.set_running(False)
+        super().deactivate()
+
+    def _do(self, method: str) -> None:
+        journey = self.lookup
+        if journey is not None and not journey.finished:
+            getattr(journey, method)()
+
+    def _retry(self) -> None:
+        self._do("retry")
+
+    def _remind(self) -> None:
+        self._do("remind")
+
+    def _phone_changed(self, value: str) -> None:
+        digits = value
+        self.phone_entry.setText(" ".join(filter(None, (digits[:3], digits[3:7], digits[7:]))) or "—")
+        self.phone_send.setEnabled(len(digits) == 11)
+
+    def _send_phone(self) -> None:
+        journey = self.lookup
+        if journey is not None and not journey.finished:
+            journey.submit_phone(self.keypad.value)
+
+    # -- rendering ---------------------------------------------------------------------------------
+    def show_state(self, journey) -> None:
+        state = journey.state
+        self.heading.setText(journey.title())
+        self.art.set_elderly(self.context.elderly)
+        if state == "waiting":
+            self._reminder.start()
+        elif state != "reminder":
+            self._reminder.stop()
+        if state in CARD_STATES:
+            self._show_card(journey)
+        elif state in BUSY_STATES:
+            self._show_busy(state)
+        elif state == "results":
+            self._show_results(journey)
+        elif state == "choices":
+            self._show_choices(journey)
+        elif state in MESSAGE_STATES:
+            self._show_message(journey)
+        elif state == "phone_qr":
+            self._show_qr(journey)
+        elif state == "mail_confirm":
+            self._show_mail_confirm(journey)
+        elif state == "mail_phone":
+            self._show_mail_phone(journey)
+        elif state == "finished":
+            self._leave(journey)
+        self.art.set_running(state in ("waiting", "reminder", "reading") and self.pages.currentWidget() is self.card_page)
+
+    def _show_card(self, journey: LookupJourney) -> None:
+        state = journey.state
+        self.pages.setCurrentWidget(self.card_page)
+        self.art.reader_label = _("感应区")
+        self.card_instruction.setText(_("请将身份证平放在下方读卡器的感应区上"))
+        hints = {
+            "waiting": _("放好后请不要移动，听到提示音即可"),
+            "reminder": _("还没有读到身份证。请把身份证正面朝上，平放在闪烁的感应区上。"),
+            "reading": _("正在读取身份证，请不要移动……"),
+        }
+        problem = journey.problem if state not in hints else None
+        self.card_hint.setText(hints.get(state, ""))
+        self.card_hint.setVisible(state in hints)
+        self.card_hint.setProperty("role", "error" if state == "reminder" else "value")
+        self.card_hint.style().polish(self.card_hint)
+        self.card_problem.setVisible(problem is not None)
+        if problem is not None:
+            self.art.phase = 0.3  # the card above the reader, with the arrow: "place it again"
+            self.art.update()
+            self.card_problem_what.setText(problem.what())
+            self.card_problem_next.setText(problem.next_step())
+        self.card_retry.setVisible(problem is not None)
+        self.card_retry.setText(_("重新放置身份证"))
+
+    def _show_busy(self, state: str) -> None:
+        self.pages.setCurrentWidget(self.busy_page)
+        texts = {
+            "querying": (_("正在查询，请稍候……"), _("您可以取回身份证了")),
+            "printing": (_("正在打印，请稍候……"), _("凭条从下方出纸口送出")),
+            "mail_sending": (_("正在提交邮寄申请……"), _("请稍候")),
+        }
+        text, hint = texts[state]
+        self.busy_text.setText(text)
+        self.busy_hint.setText(hint)
+
+    def page_lines(self) -> int:
+        return PAGE_LINES_ELDERLY if self.context.elderly else PAGE_LINES
+
+    def _show_results(self, journey: LookupJourney) -> None:
+        self.pages.setCurrentWidget(self.results_page)
+        journey.set_page_capacity(self.page_lines())
+        self.identity.setText(_("姓名：{name}    证件号码：{id_number}").format(
+            name=journey.holder(), id_number=journey.id_masked()))
+        self.take_card.setText(_("请取回您的身份证") if journey.card_on_reader else "")
+        self.take_card.setVisible(journey.card_on_reader)
+        pages = journey.pages()
+        page = journey.current_page()
+        self.sheet.clear()
+        for section in page.sections:
+            self.sheet.add(self._section_card(section))
+        self.sheet.verticalScrollBar().setValue(0)
+        many = len(pages) > 1
+        for widget in (self.previous, self.next, self.page_number):
+            widget.setVisible(many)
+        self.previous.setText("‹ " + _("上一页"))
+        self.next.setText(_("下一页") + " ›")
+        self.previous.setEnabled(journey.page > 0)
+        self.next.setEnabled(journey.page + 1 < len(pages))
+        self.page_number.setText(_("第{page}/{pages}页").format(page=journey.page + 1, pages=len(pages)))
+        self.take_away.setText(_("打印或带走结果"))
+        self.results_done.setText(_("完成"))
+
+    def _section_card(self, section: Section) -> Card:
+        card = Card()
+        card.body.setSpacing(10)
+        card.body.addWidget(label(section.heading, role="subtitle"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(10)
+        if section.columns:
+            for column, heading in enumerate(section.columns):
+                grid.addWidget(label(heading, role="hint"), 0, column)
+            for row, line in enumerate(section.cells, start=1):
+                for column, cell in enumerate(line):
+                    grid.addWidget(label(cell), row, column)
+        else:
+            for row, fact in enumerate(section.rows):
+                grid.addWidget(label(_(fact.label), role="hint"), row, 0)
+                grid.addWidget(label(fact.value, role="error" if fact.warn else "value"), row, 1)
+            grid.setColumnStretch(1, 1)
+        card.body.addLayout(grid)
+        return card
+
+    def _show_choices(self, journey: LookupJourney) -> None:
+        self.pages.setCurrentWidget(self.choices_page)
+        self.choices_text.setText(_("您想怎样带走查询结果？"))
+        self.choice_print.setText(_("打印凭条"))
+        printable = journey.can_print()
+        self.choice_print_note.setText("" if printable else _("打印机暂时不能打印，请选择其他方式"))
+        self.choice_print_note.setVisible(not printable)
+        self.choice_print.setEnabled(printable)
+        self.choice_mail.setText(_("EMS邮寄到户籍地址"))
+        self.choice_qr.setText(_("用手机扫码保存"))
+        self.choice_back.setText("‹ " + _("返回查看结果"))
+        self.choice_done.setText(_("不用了，完成"))
+
+    def _message_buttons(self, buttons: list[tuple[str, Callable[[], None], str | None]]) -> None:
+        for button in self._message_button_widgets:
+            discard(button)
+        self._message_button_widgets = []
+        for text, action, role in buttons:
+            button = TouchButton(text, role=role, on_tap=action)
+            self.message_buttons.addWidget(button)
+            self._message_button_widgets.append(button)
+
+    def _show_message(self, journey: LookupJourney) -> None:
+        state = journey.state
+        self.pages.setCurrentWidget(self.message_page)
+        problem: Problem | None = journey.problem
+        retry = (_("再试一次"), lambda: self._do("retry"), "primary")
+        done = (_("完成"), lambda: self._do("finish"), None)
+        qr = (_("用手机扫码保存"), lambda: self._do("show_phone_qr"), "primary")
+        mail = (_("EMS邮寄到户籍地址"), lambda: self._do("start_mailing"), None)
+        choices = (_("返回选择其他方式"), lambda: self._do("show_choices"), "nav")
+        if state == "no_record":
+            what, next_step = journey.no_record_message(), _("如有疑问，请到人工服务台咨询。")
+            buttons = [(_("完成"), lambda: self._do("finish"), "primary")]
+        elif state == "printed":
+            what = _("打印完成，请取走凭条。")
+            next_step = _("凭条上的二维码可以核验查询结果。别忘了取回身份证。")
+            buttons = [(_("完成"), lambda: self._do("finish"), "primary"), choices]
+        elif state == "mail_queued":
+            what = _("邮寄申请已提交。")
+            next_step = _("EMS将把查询结果寄到您的户籍地址，快递员会打电话联系您。")
+            buttons = [(_("完成"), lambda: self._do("finish"), "primary")]
+        else:
+            what = problem.what() if problem else ""
+            next_step = problem.next_step() if problem else ""
+            buttons = {
+                "offline": [retry, done],
+                "failed": [retry, done],
+                "print_failed": [qr, mail, done],
+                "print_unavailable": [qr, mail, done],
+                "mail_failed": [qr, choices, done],
+                "mail_unavailable": [qr, choices, done],
+            }[state]
+        self.message_what.setText(what)
+        self.message_what.setProperty("role", "error" if problem is not None else "value")
+        self.message_what.style().polish(self.message_what)
+        self.message_next.setText(next_step)
+        self._message_buttons(buttons)
+
+    def _show_qr(self, journey: LookupJourney) -> None:
+        self.pages.setCurrentWidget(self.qr_page)
+        self.qr_text.setText(_("请用手机扫描下方二维码，在手机上查看和保存查询结果"))
+        url = journey.verify_url()
+        self.qr_image.setPixmap(qr_pixmap(url, 460))
+        self.qr_image.setProperty("qr_payload", url)
+        self.qr_number.setText(_("文书编号：{number}").format(number=journey.document_number()))
+        self.qr_back.setText("‹ " + _("返回选择其他方式"))
+        self.qr_done.setText(_("完成"))
+
+    def _show_mail_confirm(self, journey: LookupJourney) -> None:
+        self.pages.setCurrentWidget(self.mail_confirm_page)
+        self.mail_to.setText(_("EMS将寄到您身份证上的户籍地址："))
+        self.mail_address.setText(journey.mailing_address_masked())
+        self.mail_note.setText(_("如需寄到其他地址，请到人工服务台办理。"))
+        self.mail_yes.setText(_("寄到这个地址"))
+        self.mail_no.setText("‹ " + _("返回选择其他方式"))
+
+    def _show_mail_phone(self, journey: LookupJourney) -> None:
+        self.pages.setCurrentWidget(self.mail_phone_page)
+        self.phone_prompt.setText(_("请输入您的手机号码，方便快递员联系您"))
+        self._phone_changed(self.keypad.value)
+        problem = journey.problem
+        self.phone_problem.setText(problem.what() if problem is not None else "")
+        self.phone_problem.setVisible(problem is not None)
+        self.keypad.set_labels(_("清除"), _("退格"))
+        self.phone_send.setText(_("提交邮寄申请"))
+        self.phone_cancel.setText("‹ " + _("返回"))
+
+    def _leave(self, journey: LookupJourney) -> None:
+        """Finished: on to the rating if there is one, else the session ends (and is wiped)."""
+        if self._leaving:
+            return
+        self._leaving = True
+        self.clear_personal()
+        service_id = journey.service_id
+
+        def go_on() -> None:
+            if _rating_screen_exists():
+                self.nav.go("feedback", service_id=service_id)
+            else:
+                self.nav.finish()
+
+        # after the journey's listeners have run, not from inside them
+        QTimer.singleShot(0, self, go_on)
+
+    # -- privacy -------------------------------------------------------------------------------
+    def clear_personal(self) -> None:
+        self._reminder.stop()
+        self.art.set_running(False)
+        self.sheet.clear()
+        self.keypad.set_value("")
+        self.phone_entry.clear()
+        self.qr_image.clear()
+        self.qr_image.setProperty("qr_payload", "")
+        for widget in (self.identity, self.mail_address, self.qr_number, self.message_what, self.message_next,
+                       self.card_problem_what, self.card_problem_next):
+            widget.clear()
+        self.pages.setCurrentWidget(self.card_page)
+
+    # -- tour ------------------------------------------------------------------------------------
+    def tour(self) -> Iterator[str]:
+        """Every state, with the demo citizens' sample answers; no network, no devices."""
+        from kiosk.journeys.host import JourneyHost
+        from kiosk.journeys.lookup import LOOKUPS
+        from kiosk.journeys.lookup_samples import SampleUnreachable, sample_card, sample_environment
+
+        host: JourneyHost = self.host
+        self.deactivate()  # the tour drives a sample journey in place of the registered one
+        env = sample_environment(host.environment())
+        journey_class = LOOKUPS[self.journey_name]
+
+        def begin() -> LookupJourney:
+            previous = self.journey
+            self.deactivate()
+            if previous is not None:
+                previous.cancel()
+            journey = journey_class(env)
+            self.journey = journey
+            self._leaving = False
+            self._unsubscribe = journey.subscribe(lambda j: self.render())
+            journey.start()
+            return journey
+
+        full = "young" if self.journey_name == "social_security" else "elderly"
+        journey = begin()
+        self.art.freeze(0.3)
+        yield "waiting"
+        journey.remind()
+        yield "reminder"
+        self.art.freeze(0.8)
+        journey.on_card_reading()
+        yield "reading"
+        journey.on_card_removed()
+        yield "lifted"
+        journey.retry()
+        journey.on_card_error(_TourReadError())
+        yield "read_failed"
+        journey.on_card(sample_card("expired"))
+        yield "refused"
+        if self.journey_name == "population":
+            journey.on_card(sample_card("hk"))
+            yield "unsupported"
+        journey.retry()
+        env.calls.hold = True
+        journey.on_card(sample_card(full))
+        yield "querying"
+        env.calls.release()
+        yield "results"
+        if len(journey.pages()) > 1:
+            journey.next_page()
+            yield "results-page2"
+        journey.show_choices()
+        yield "choices"
+        env.devices.printable = False
+        journey.show_choices()
+        yield "choices-no-printer"
+        journey.print_result()
+        yield "print_unavailable"
+        env.devices.printable, env.devices.hold = True, True
+        journey.print_result()
+        yield "printing"
+        env.devices.hold = False
+        env.devices.pending.pop()(None)
+        yield "printed"
+        env.devices.fail = True
+        journey.print_result()
+        yield "print_failed"
+        journey.show_phone_qr()
+        yield "phone_qr"
+        journey.start_mailing()
+        yield "mail_confirm"
+        journey.confirm_address()
+        yield "mail_phone"
+        self.keypad.set_value("1381234")
+        journey.submit_phone(self.keypad.value)
+        yield "mail_phone-bad"
+        self.keypad.set_value("13812345678")
+        self.render()
+        yield "mail_phone-typed"
+        env.calls.hold = True
+        journey.submit_phone(self.keypad.value)
+        yield "mail_sending"
+        env.calls.release()
+        yield "mail_queued"
+        env.outbox.fail = True
+        journey.show_choices()
+        journey.start_mailing()
+        journey.confirm_address()
+        journey.submit_phone("13812345678")
+        yield "mail_failed"
+
+        journey = begin()
+        journey.on_card(sample_card("hk"))
+        if journey.state == "results":
+            journey.start_mailing()
+            yield "mail_unavailable"
+        journey = begin()
+        journey.on_card(sample_card("foreigner"))
+        yield "no_record"
+        journey = begin()
+        env.gateway.error = SampleUnreachable("sample: network down")
+        journey.on_card(sample_card("elderly"))
+        yield "offline"
+        env.gateway.error = _TourGatewayError("sample: 503")
+        journey.retry()
+        yield "failed"
+        env.gateway.error = None
+        journey.cancel()
+        self.deactivate()
+        self.art.frozen = False
+        self.clear_personal()
+
+
+def _rating_screen_exists() -> bool:
+    """The rating screen is registered and its module is installed."""
+    if not registry.has("feedback"):
+        return False
+    return importlib.util.find_spec(registry.SCREENS["feedback"][0]) is not None
+
+
+class _TourReadError(RuntimeError):
+    def citizen_message(self, language: str = "zh") -> str:
+        return ("读卡失败，请将身份证平放在感应区，不要移动。" if language == "zh"
+                else "The card could not be read. Please lay it flat on the reader and keep it still.")
+
+
+class _TourGatewayError(RuntimeError):
+    def citizen_message(self, language: str = "zh") -> str:
+        return "查询系统繁忙，请稍后再试。" if language == "zh" else "The lookup system is busy. Please try again later."
+
+
+class SocialSecurityScreen(LookupScreen):
+    name = "social_security"
+    journey_name = "social_security"
+
+
+class PropertyScreen(LookupScreen):
+    name = "property"
+    journey_name = "property"
+
+
+class PopulationScreen(LookupScreen):
+    name = "population"
+    journey_name = "population"
