@@ -24,6 +24,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "property": ("screens.lookup", "PropertyScreen"),
     "population": ("screens.lookup", "PopulationScreen"),
     "guide": ("screens.guide", "GuideScreen"),
+    "payment": ("screens.payment", "FeePaymentScreen"),
     "queue_ticket": ("screens.queue_ticket", "QueueTicketScreen"),
     "feedback": ("screens.feedback", "FeedbackScreen"),
 }

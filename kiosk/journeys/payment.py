@@ -68,7 +68,7 @@ _OFFLINE = Problem(
     "Please try again later or pay at the finance window.",
     "offline",
 )
-_UNRESOLVED = Problem(
+ORDER_UNRESOLVED = Problem(
     "该缴款通知书有一笔支付结果正在确认中。为避免重复扣款，暂时不能再次支付。",
     "A payment for this notice is still being confirmed. To avoid charging you twice, it cannot be paid again yet.",
     "如已扣款，系统将自动核对，无需重复缴费；请稍后再试或到财政窗口查询。",
@@ -147,6 +147,11 @@ class FeePaymentJourney(Journey):
         if self.order is None:
             return ""
         return self.order.receipt_url or self.order.transaction_ref or self.order.order_id
+
+    @property
+    def can_print_receipt(self) -> bool:
+        """Whether the printer can print now (a cached status, no I/O); if not, the receipt is shown as a QR."""
+        return self._printer_ready()
 
     @property
     def payer(self) -> str:
@@ -246,7 +251,7 @@ class FeePaymentJourney(Journey):
 
     def _notice_arrived(self, notice: Notice | None) -> None:
         if notice is None:
-            self.fail(_UNRESOLVED, "order_unresolved")
+            self.fail(ORDER_UNRESOLVED, "order_unresolved")
             return
         self.notice = notice
         if notice.status == "paid":
@@ -257,7 +262,7 @@ class FeePaymentJourney(Journey):
             self.fail(_notice_problem(notice, "该缴款通知书不能在自助终端缴纳。",
                                       "This notice cannot be paid at a kiosk.", notice.status), "not_payable")
         elif notice.open_order_id:
-            self.fail(_UNRESOLVED, "order_unresolved")
+            self.fail(ORDER_UNRESOLVED, "order_unresolved")
         else:
             self.go("notice")
 
@@ -268,7 +273,7 @@ class FeePaymentJourney(Journey):
                                          "Please check the 16-digit number on your notice and try again.",
                                          code), "unknown_notice")
         elif isinstance(error, LedgerDamaged):
-            self.fail(_kiosk_fault(), "failed")
+            self.fail(kiosk_fault(), "failed")
         elif not refused(error):
             self.fail(_OFFLINE, "offline")
         else:
@@ -337,9 +342,9 @@ class FeePaymentJourney(Journey):
         elif code == "notice_not_payable_here":
             self.fail(Problem.from_error(error, code=code), "not_payable")
         elif code == "order_already_open" or isinstance(error, ValueError):
-            self.fail(_UNRESOLVED, "order_unresolved")
+            self.fail(ORDER_UNRESOLVED, "order_unresolved")
         elif isinstance(error, LedgerDamaged):
-            self.fail(_kiosk_fault(), "failed")
+            self.fail(kiosk_fault(), "failed")
         else:
             self.fail(Problem.from_error(error, "请稍后再试，或到财政窗口缴费。",
                                          "Please try again later or pay at the finance window.", code))
@@ -641,7 +646,7 @@ def _printer_problem() -> Problem:
                    "printer_unavailable")
 
 
-def _kiosk_fault() -> Problem:
+def kiosk_fault() -> Problem:
     return Problem("本终端暂时无法办理缴费。", "This kiosk cannot take payments right now.",
                    "请使用其他自助终端或到财政窗口缴费。", "Please use another kiosk or pay at the finance window.",
                    "kiosk_fault")

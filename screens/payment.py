@@ -1,0 +1,509 @@
+"""Fee payment screen (非税缴费): keypad, the notice, the payment QR with its countdown, the outcome.
+
+The screen renders :class:`kiosk.journeys.payment.FeePaymentJourney` and drives its clock: a
+one-second timer calls ``journey.tick()`` (countdown and time-up) and a two-second timer calls
+``journey.poll()`` (order status); neither blocks. While the journey is ``busy`` (the citizen is
+paying on their phone and does not touch the kiosk) the same timer pokes the idle watch, so the
+idle countdown never wipes a session with money in flight; on the receipt or voucher page the
+normal idle wipe applies again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from contract.payments import Notice, Order
+from kiosk.context import KioskContext
+from kiosk.i18n import N_, _, pick
+from kiosk.idle import IdleWatch
+from kiosk.journeys.base import Problem
+from kiosk.journeys.payment import FeePaymentJourney
+from screens import registry
+from screens.base import Navigator
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
+
+QR_SIZE = 480  # scannable from a phone at arm's length
+E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
+SMALL_QR_SIZE = 340
+_BUSY_WORDS = {
+    "looking_up": N_("正在查询缴款通知书…"),
+    "creating": N_("正在生成支付订单…"),
+    "closing": N_("正在确认支付结果，请稍候…"),
+    "printing": N_("正在打印，请稍候…"),
+    "confirming": N_("正在确认支付结果，请稍候…"),
+}
+_MESSAGE_TITLES = {
+    "offline": N_("暂停缴费"),
+    "unknown_notice": N_("未找到缴款通知书"),
+    "already_paid": N_("无需缴费"),
+    "not_payable": N_("请到财政窗口缴费"),
+    "order_unresolved": N_("支付结果确认中"),
+    "create_failed": N_("未能发起支付"),
+    "expired": N_("订单已关闭"),
+    "failed": N_("暂时无法缴费"),
+}
+
+
+def grouped(digits: str) -> str:
+    """``3502002611000001`` → ``3502 0026 1100 0001`` (how the notice prints it)."""
+    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
+def minutes_seconds(seconds: int) -> str:
+    return f"{seconds // 60:d}:{seconds % 60:02d}"
+
+
+class FeePaymentScreen(JourneyScreen):
+    name = "payment"
+
+    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
+        super().__init__(context, nav, parent)
+        self.heading = label(role="title")
+        self.layout_.insertWidget(0, self.heading)
+        self.page: dict[str, QWidget] = {}
+        self._build_enter()
+        self._build_notice()
+        self._build_qr()
+        self._build_message()
+        self._build_busy()
+        self._build_done()
+        for widget in self.page.values():
+            self.pages.addWidget(widget)
+        self.ticker = QTimer(self, objectName="payment-countdown", interval=1000)
+        self.ticker.timeout.connect(self.tick)
+        self.poller = QTimer(self, objectName="payment-status-poll", interval=2000)
+        self.poller.timeout.connect(lambda: self.journey and self.journey.poll())
+
+    # -- pages --------------------------------------------------------------------------------------
+    def _build_enter(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(22)
+        self.enter_hint = label(role="subtitle")
+        self.entry = label(role="entry", wrap=False)
+        self.entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.enter_problem = label(role="error")
+        self.keypad = Keypad(max_length=16)
+        self.keypad.changed.connect(self._typed)
+        self.look_up_button = TouchButton(role="primary", on_tap=self._look_up)
+        for widget in (self.enter_hint, self.entry, self.enter_problem, self.keypad, self.look_up_button):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.page["enter"] = page
+
+    def _build_notice(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(24)
+        card = Card()
+        self.notice_rows = QGridLayout()
+        self.notice_rows.setHorizontalSpacing(24)
+        self.notice_rows.setVerticalSpacing(18)
+        self.notice_labels: dict[str, tuple[object, object]] = {}
+        for row, key in enumerate(("number", "item", "payer", "due")):
+            name, value = label(role="hint"), label(role="value")
+            self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.notice_rows.addWidget(value, row, 1)
+            self.notice_labels[key] = (name, value)
+        self.notice_rows.setColumnStretch(1, 1)
+        card.body.addLayout(self.notice_rows)
+        self.amount_caption = label(role="subtitle")
+        self.amount_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.amount = label(role="big-number", wrap=False)
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.printer_note = label(role="error")
+        self.confirm_button = TouchButton(role="primary", on_tap=lambda: self.journey and self.journey.confirm())
+        self.other_notice_button = TouchButton(on_tap=self._restart)
+        for widget in (card, self.amount_caption, self.amount, self.printer_note, self.confirm_button,
+                       self.other_notice_button):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.page["notice"] = page
+
+    def _build_qr(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(16)
+        self.qr_amount = label(role="value")
+        self.qr_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pay_qr = label()
+        self.pay_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pay_qr.setMinimumSize(QR_SIZE, QR_SIZE)
+        self.qr_hint = label(role="subtitle")
+        self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown = label(role="big-number", wrap=False)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.countdown_caption = label(role="hint")
+        self.countdown_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_trouble = label(role="error")
+        self.qr_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cancel_button = TouchButton(role="danger", on_tap=lambda: self.journey and self.journey.cancel_payment())
+        for widget in (self.qr_amount, self.pay_qr, self.qr_hint, self.countdown_caption, self.countdown,
+                       self.qr_trouble, self.cancel_button):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.page["awaiting_payment"] = page
+
+    def _build_message(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(24)
+        card = Card()
+        self.message_title = label(role="title")
+        self.message_what = label(role="error")
+        self.message_next = label(role="value")
+        for widget in (self.message_title, self.message_what, self.message_next):
+            card.body.addWidget(widget)
+        self.message_primary = TouchButton(role="primary", on_tap=self._message_action)
+        self.message_finish = TouchButton(on_tap=self.nav.finish)
+        column.addWidget(card)
+        column.addWidget(self.message_primary)
+        column.addWidget(self.message_finish)
+        column.addStretch(1)
+        self.page["message"] = page
+
+    def _build_busy(self) -> None:
+        self.busy_words = label(role="title")
+        self.busy_words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page["busy"] = self.busy_words
+
+    def _build_done(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(20)
+        self.done_title = label(role="title")
+        self.done_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_what = label(role="value")
+        self.done_qr = label()
+        self.done_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_qr_caption = label(role="hint")
+        self.done_qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card = Card()
+        self.done_rows = label(role="value")
+        card.body.addWidget(self.done_rows)
+        self.done_next = label(role="hint")
+        self.finish_button = TouchButton(role="primary", on_tap=self._finish)
+        for widget in (self.done_title, self.done_what, self.done_qr, self.done_qr_caption, card,
+                       self.done_next, self.finish_button):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.page["done"] = page
+
+    # -- the framework's hooks ----------------------------------------------------------------------
+    def title(self) -> str:
+        return _("非税缴费")
+
+    def activate(self, **params) -> None:
+        self.keypad.set_value("")
+        super().activate(**params)
+        self.ticker.start()
+        self.poller.start()
+
+    def deactivate(self) -> None:
+        self.ticker.stop()
+        self.poller.stop()
+        super().deactivate()
+
+    def step_back(self) -> bool:
+        """Back inside the journey: to the keypad, or (on the QR page) cancel and close the order."""
+        journey = self.journey
+        if not isinstance(journey, FeePaymentJourney):
+            return False
+        if journey.state == "awaiting_payment":
+            journey.cancel_payment()
+            return True
+        if journey.busy:
+            return True  # wait for the answer; leaving now would abandon money in flight
+        if journey.state in ("notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved",
+                             "expired", "create_failed"):
+            journey.restart()
+            return True
+        return False
+
+    def clear_personal(self) -> None:
+        self.keypad.set_value("")
+        for widget in (self.entry, self.amount, self.qr_amount, self.done_title, self.done_rows, self.done_what,
+                       self.countdown, self.message_what, self.message_next):
+            widget.clear()
+        for _name, value in self.notice_labels.values():
+            value.clear()  # type: ignore[attr-defined]
+        self._set_qr(self.pay_qr, "")
+        self._set_qr(self.done_qr, "")
+
+    def tick(self) -> None:
+        """Every second: let the journey see the time, redraw the countdown, keep the session alive if busy."""
+        journey = self.journey
+        if not isinstance(journey, FeePaymentJourney):
+            return
+        remaining = journey.tick()
+        if journey.state == "awaiting_payment":
+            self.countdown.setText(minutes_seconds(remaining))
+        if journey.busy:
+            self._keep_session_alive()
+
+    def _keep_session_alive(self) -> None:
+        idle = self.context.services.get("idle") or self.window().findChild(IdleWatch)
+        if idle is not None:
+            idle.poke()
+
+    # -- rendering ----------------------------------------------------------------------------------
+    def show_state(self, journey: FeePaymentJourney) -> None:  # type: ignore[override]
+        state = journey.state
+        self.heading.setText(_("非税缴费"))
+        if state in ("enter", "start"):
+            self._show_enter(journey)
+            page = "enter"
+        elif state == "notice":
+            self._show_notice(journey)
+            page = "notice"
+        elif state == "awaiting_payment":
+            self._show_qr(journey)
+            page = "awaiting_payment"
+        elif state in _BUSY_WORDS:
+            self.busy_words.setText(_(_BUSY_WORDS[state]))
+            page = "busy"
+        elif state in ("receipt", "e_receipt", "voucher"):
+            self._show_done(journey)
+            page = "done"
+        else:
+            self._show_message(journey)
+            page = "message"
+        self.pages.setCurrentWidget(self.page[page])
+
+    def _typed(self, digits: str) -> None:
+        self.entry.setText(grouped(digits) if digits else "—")
+        self.look_up_button.setEnabled(len(digits) == 16)
+
+    def _show_enter(self, journey: FeePaymentJourney) -> None:
+        self.enter_hint.setText(_("请输入缴款通知书上的16位缴款码，或将通知书上的二维码对准扫码口"))
+        self.keypad.set_labels(_("清除"), _("退格"))
+        self._typed(self.keypad.value)
+        self.look_up_button.setText(_("查询"))
+        problem = journey.problem
+        self.enter_problem.setText(_problem_text(problem))
+        self.enter_problem.setVisible(problem is not None)
+
+    def _show_notice(self, journey: FeePaymentJourney) -> None:
+        notice = journey.notice
+        if notice is None:
+            return
+        texts = {
+            "number": (_("缴款码"), grouped(notice.number)),
+            "item": (_("缴费项目"), pick(notice.item_zh, notice.item_en)),
+            "payer": (_("缴款人"), journey.payer),
+            "due": (_("缴款期限"), notice.due_date),
+        }
+        for key, (name, value) in texts.items():
+            self.notice_labels[key][0].setText(name)  # type: ignore[attr-defined]
+            self.notice_labels[key][1].setText(value)  # type: ignore[attr-defined]
+        self.amount_caption.setText(_("应缴金额（元）"))
+        self.amount.setText(f"¥{journey.amount_text}")
+        printable = journey.can_print_receipt
+        self.printer_note.setText("" if printable else _("打印机暂时无法打印：缴费成功后请拍下屏幕上的电子票据二维码"))
+        self.printer_note.setVisible(not printable)
+        self.confirm_button.setText(_("确认缴费"))
+        self.other_notice_button.setText(_("重新输入"))
+
+    def _show_qr(self, journey: FeePaymentJourney) -> None:
+        order = journey.order
+        if order is None:
+            return
+        self.qr_amount.setText(_("应缴金额 ¥{amount}　{item}").format(amount=journey.amount_text,
+                                                                  item=pick(order.item_zh, order.item_en)))
+        self._set_qr(self.pay_qr, order.pay_url, QR_SIZE)
+        self.qr_hint.setText(_("请用手机打开支付宝、微信或银行App扫码支付，支付完成后请稍候，本机将自动确认"))
+        self.countdown_caption.setText(_("订单剩余时间"))
+        self.countdown.setText(minutes_seconds(journey.remaining_s))
+        self.qr_trouble.setText(_("网络不稳定，正在继续确认支付结果，请勿重复支付"))
+        self.qr_trouble.setVisible(journey.connection_trouble)
+        self.cancel_button.setText(_("取消支付"))
+
+    def _show_message(self, journey: FeePaymentJourney) -> None:
+        state = journey.state
+        self.message_title.setText(_(_MESSAGE_TITLES.get(state, "暂时无法缴费")))
+        problem = journey.problem
+        self.message_what.setText(problem.what() if problem else "")
+        self.message_next.setText(problem.next_step() if problem else "")
+        self.message_next.setVisible(bool(problem and problem.next_step()))
+        action = {"create_failed": _("重试"), "offline": _("重新查询")}.get(state, _("输入其他缴款码"))
+        self.message_primary.setText(action)
+        self.message_finish.setText(_("结束"))
+
+    def _show_done(self, journey: FeePaymentJourney) -> None:
+        order = journey.order
+        if order is None:
+            return
+        amount = f"  ¥{journey.amount_text}"
+        item = pick(order.item_zh, order.item_en)
+        if journey.state == "voucher":
+            self.done_title.setText(_("支付结果确认中") + amount)
+            self.done_what.setText(
+                _("暂时无法确认本次支付结果。如已扣款，系统将自动核对，无需重复缴费。")
+                + ("\n" + _("请取走打印的凭条。") if journey.voucher_printed
+                   else "\n" + _("打印机暂时无法打印，请拍下下方二维码和订单号保存。")))
+            self.done_rows.setText("\n".join((
+                _("缴款码：{number}").format(number=grouped(order.notice_number)),
+                _("缴费项目：{item}").format(item=item),
+                _("订单号：{order}").format(order=order.order_id))))
+            self._set_qr(self.done_qr, order.order_id, SMALL_QR_SIZE)
+            self.done_qr_caption.setText(_("订单号二维码（可供工作人员查询）"))
+            self.done_next.setText(_("咨询：财政窗口或服务热线 {hotline}").format(
+                hotline=self.context.settings.kiosk.hotline))
+        else:
+            self.done_title.setText(_("缴费成功") + amount)
+            printed = journey.state == "receipt"
+            self.done_what.setText(_("请取走缴费凭条。") if printed
+                                   else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"))
+            self.done_rows.setText("\n".join((
+                _("缴费项目：{item}").format(item=item),
+                _("交易流水号：{ref}").format(ref=order.transaction_ref or ""),
+                _("缴款时间：{at}").format(at=(order.paid_at or "").replace("T", " ")[:19]))))
+            self._set_qr(self.done_qr, journey.e_receipt_payload, E_RECEIPT_QR_SIZE if not printed else SMALL_QR_SIZE)
+            self.done_qr_caption.setText(_("扫码查看和下载电子票据"))
+            self.done_next.setText("")
+        self.done_next.setVisible(bool(self.done_next.text()))
+        self.finish_button.setText(_("完成"))
+
+    # -- taps ----------------------------------------------------------------------------------------
+    def _look_up(self) -> None:
+        if self.journey is not None:
+            self.journey.look_up(self.keypad.value)  # type: ignore[attr-defined]
+
+    def _finish(self) -> None:
+        """Done: the rating screen (skippable) when there is one, else the end of the session."""
+        journey = self.journey
+        service_id = journey.service.id if journey is not None and journey.service is not None else None
+        if service_id and "feedback" in self.context.journeys and registry.has("feedback"):
+            self.nav.go("feedback", service_id=service_id)
+        else:
+            self.nav.finish()
+
+    def _restart(self) -> None:
+        if self.journey is not None:
+            self.journey.restart()  # type: ignore[attr-defined]
+
+    def _message_action(self) -> None:
+        journey = self.journey
+        if not isinstance(journey, FeePaymentJourney):
+            return
+        if journey.state == "create_failed":
+            journey.retry()
+        elif journey.state == "offline" and self.keypad.value:
+            journey.look_up(self.keypad.value)
+        else:
+            journey.restart()
+
+    @staticmethod
+    def _set_qr(target, payload: str, size: int = QR_SIZE) -> None:
+        target.setPixmap(qr_pixmap(payload, size) if payload else QPixmap())
+        target.setProperty("qr_payload", payload)
+
+    # -- tour ------------------------------------------------------------------------------------------
+    def tour(self) -> Iterator[str]:
+        self.activate()
+        self.ticker.stop()
+        self.poller.stop()
+        journey: FeePaymentJourney = self.journey  # type: ignore[assignment]
+        yield "offline"  # no gateway in the tour: exactly what an unreachable gateway looks like
+        journey.go("enter")
+        self.keypad.set_value("350200261100")
+        yield "enter"
+        journey.go("enter", Problem("这不是缴款通知书上的二维码，请扫描缴款通知书上的二维码，或输入16位缴款码。",
+                                    "That is not the code on a payment notice. Scan the code on your notice or type "
+                                    "its 16-digit number.", code="not_a_notice"))
+        yield "enter-scan-rejected"
+        journey.number = "3502002611000002"
+        journey.go("looking_up")
+        yield "looking_up"
+        journey.notice = sample_notice()
+        journey.go("notice")
+        yield "notice"
+        for state, problem in _sample_refusals():
+            journey.go(state, problem)
+            yield state
+        journey.order = sample_order()
+        journey.deadline = journey.env.clock.now().replace(microsecond=0) + _delta(272)
+        journey.go("awaiting_payment")
+        yield "awaiting_payment"
+        journey.connection_trouble = True
+        journey.go("awaiting_payment")
+        yield "awaiting_payment-network-trouble"
+        journey.connection_trouble = False
+        journey.go("closing")
+        yield "closing"
+        journey.order = sample_order(paid=True)
+        journey.go("receipt")
+        yield "receipt"
+        journey.go("e_receipt")
+        yield "e_receipt"
+        journey.order = sample_order()
+        journey.voucher_printed = True
+        journey.go("voucher")
+        yield "voucher-printed"
+        journey.voucher_printed = False
+        journey.go("voucher")
+        yield "voucher-on-screen"
+
+
+def _delta(seconds: int):
+    import datetime as dt
+
+    return dt.timedelta(seconds=seconds)
+
+
+def _problem_text(problem: Problem | None) -> str:
+    if problem is None:
+        return ""
+    return problem.what() + (("\n" + problem.next_step()) if problem.next_step() else "")
+
+
+def sample_notice() -> Notice:
+    """The demo's property registration notice, as the gateway sends it (payer already masked)."""
+    return Notice(number="3502002611000002", item_zh="不动产登记费", item_en="Property registration fee",
+                  payer_masked="林**", amount_fen=8000, due_date="2026-12-31", status="unpaid", payable_here=True)
+
+
+def sample_order(paid: bool = False) -> Order:
+    order_id = "PO20261118A1B2C3D4E5F6"
+    return Order(order_id=order_id, notice_number="3502002611000002", item_zh="不动产登记费",
+                 item_en="Property registration fee", amount_fen=8000, status="paid" if paid else "open",
+                 created_at="2026-11-18T10:05:00+08:00", expires_at="2026-11-18T10:20:00+08:00",
+                 pay_url=f"https://zwfw.xm.gov.cn/cashier/{order_id}",
+                 paid_at="2026-11-18T10:07:00+08:00" if paid else None,
+                 transaction_ref="FS20261118100700123456" if paid else None,
+                 receipt_url=f"https://zwfw.xm.gov.cn/receipts/{order_id}" if paid else None)
+
+
+def _sample_refusals() -> list[tuple[str, Problem]]:
+    from kiosk.journeys import payment
+
+    return [
+        ("unknown_notice", Problem("未找到该缴款通知书，请核对通知书上的16位缴款码。",
+                                   "No payment notice has this number. Please check the 16-digit number on the notice.",
+                                   "请核对缴款通知书上的16位缴款码后重新输入。",
+                                   "Please check the 16-digit number on your notice and try again.")),
+        ("already_paid", Problem("该缴款通知书已缴费，无需重复缴纳。",
+                                 "This notice has already been paid; there is nothing more to pay.",
+                                 "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.")),
+        ("not_payable", Problem("该缴款通知书已逾期，需计算滞纳金，请到财政窗口办理。",
+                                "This notice is overdue and a late fee applies: please go to the finance window.",
+                                "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.")),
+        ("order_unresolved", payment.ORDER_UNRESOLVED),
+        ("create_failed", Problem("暂时无法发起支付，未产生任何扣款。",
+                                  "The payment could not be started. Nothing has been charged.",
+                                  "请点击“重试”，或到财政窗口缴费。",
+                                  "Tap \u201cTry again\u201d or pay at the finance window.")),
+        ("expired", Problem("支付已超时，订单已关闭，未产生扣款。", "Time ran out. The order is closed; nothing was charged.",
+                            "如需缴费，请重新开始。", "To pay, please start again.")),
+        ("failed", payment.kiosk_fault()),
+    ]
