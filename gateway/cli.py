@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                          name="demo-caller").start()
     config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level,
                             ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
-                            access_log=False, server_header=False)
+                            access_log=False, server_header=False,
+                            timeout_graceful_shutdown=3)  # a stuck client must not hold up a restart
     server = uvicorn.Server(config)
     log.info("hall gateway on %s://%s:%d (pid %d), public URL %s", scheme, args.host, port, os.getpid(), public_url)
     try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import ipaddress
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,21 +76,35 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-# A refused handshake leaves uvicorn's server-side transport for the garbage collector; collect it
-# here (and accept its ResourceWarning) so it cannot surface in a later test.
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 def test_tls_by_configuration(tmp_path: Path):
-    from gateway.app import create_app
-    from gateway.serve_thread import GatewayThread
-    from gateway.settings import GatewaySettings
-
+    """``kiosk-gateway --ssl-certfile/--ssl-keyfile`` serves HTTPS; a client trusts it only with the pinned CA."""
     cert, key = _self_signed(tmp_path)
-    app = create_app(GatewaySettings(db_path=tmp_path / "tls.sqlite3", demo=True))
-    with GatewayThread(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as server:
-        assert server.url.startswith("https://")
-        answer = requests.get(server.url + "/api/v1/content/announcements", headers=HEADERS, verify=str(cert),
-                              timeout=5)
-        assert answer.status_code == 200
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    port = sock.getsockname()[1]
+    # A child process, so the server side of the refused handshake below stays out of this interpreter.
+    child = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "--fd", str(sock.fileno()), "--port", str(port), "--demo",
+         "--db", str(tmp_path / "tls.sqlite3"), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key),
+         "--log-level", "warning"],
+        pass_fds=(sock.fileno(),), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = requests.get(url + "/api/v1/content/announcements", headers=HEADERS, verify=str(cert),
+                                      timeout=2)
+                break
+            except requests.ConnectionError:
+                assert child.poll() is None and time.monotonic() < deadline, "gateway did not start"
+                time.sleep(0.05)
+        assert answer.status_code == 200 and answer.json()["items"]
         with pytest.raises(requests.exceptions.SSLError):
-            requests.get(server.url + "/api/v1/health", timeout=5)  # not trusted without the pinned CA
-    gc.collect()
+            requests.get(url + "/api/v1/health", timeout=5)  # not trusted without the pinned CA
+    finally:
+        child.terminate()
+        child.communicate(timeout=10)
+        sock.close()
