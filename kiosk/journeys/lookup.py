@@ -428,14 +428,20 @@ class LookupJourney(Journey):
             self._printed(exc)
 
     def _printed(self, *result: Any) -> None:
+        """The hub's answer: a ``PrintOutcome`` (``printed``, ``error``), or None / an error / a bool."""
         if self.finished or self.state != "printing":
             return
         outcome = result[0] if result else None
-        error = next((r for r in result if isinstance(r, BaseException)), None)
-        if error is None and outcome is not False and not getattr(outcome, "failed", False):
+        error: BaseException | None = None
+        if isinstance(outcome, BaseException):
+            ok, error = False, outcome
+        elif outcome is None or isinstance(outcome, bool):
+            ok = outcome is not False
+        else:
+            ok, error = bool(getattr(outcome, "printed", True)), getattr(outcome, "error", None)
+        if ok:
             self.go("printed")
             return
-        error = error or getattr(outcome, "error", None)
         problem = Problem("打印没有完成，凭条可能不完整。", "Printing did not finish; the paper may be incomplete.",
                           "您可以用手机扫码保存结果，或申请邮寄。",
                           "You can scan a code to keep the result on your phone, or have it mailed.",
@@ -552,12 +558,7 @@ class _NoWayToMail(RuntimeError):
 
 def _unreachable(error: BaseException) -> bool:
     """True when the gateway could not be reached at all (as opposed to answering with an error)."""
-    if isinstance(error, (ConnectionError, TimeoutError)):
-        return True
-    if getattr(error, "unreachable", False) or getattr(error, "offline", False):
-        return True
-    names = {cls.__name__ for cls in type(error).__mro__}
-    return bool(names & {"GatewayUnreachable", "GatewayOffline", "ConnectionError", "Timeout", "ConnectTimeout"})
+    return isinstance(error, (ConnectionError, TimeoutError)) or bool(getattr(error, "unreachable", False))
 
 
 def _district_end(address: str) -> int:

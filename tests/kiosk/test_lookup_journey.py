@@ -351,6 +351,19 @@ def test_print_result_reported_as_false_is_a_failure(env):
     assert journey.problem.code == "print_failed"
 
 
+def test_print_outcome_from_the_device_hub(env):
+    from kiosk.device_hub import PrintOutcome
+
+    env.devices.hold = True
+    journey = placed(PopulationLookup, env)
+    journey.print_result()
+    env.devices.pending(PrintOutcome(False, error=PaperOut("paper out", device="printer")))
+    assert journey.state == "print_failed" and journey.problem.what_zh == "打印机缺纸"
+    journey.print_result()
+    env.devices.pending(PrintOutcome(True))
+    assert journey.state == "printed"
+
+
 def test_late_print_callback_after_the_citizen_left_is_ignored(env):
     env.devices.hold = True
     journey = placed(PopulationLookup, env)
