@@ -90,7 +90,7 @@ class FeedbackJourney(Journey):
             work = lambda: outbox.append("feedback", payload, idempotency_key=key)  # noqa: E731
         elif gateway is not None:
             self.delivery = "gateway"
-            work = lambda: gateway.send_feedback(idempotency_key=key, **payload)  # noqa: E731
+            work = lambda: gateway.send_feedback(FeedbackRequest(**payload), idempotency_key=key)  # noqa: E731
         else:
             self.delivery = ""
             log.warning("no outbox and no gateway: a rating was not recorded", extra={"journey": self.name})

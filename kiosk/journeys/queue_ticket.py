@@ -346,8 +346,7 @@ class QueueTicketJourney(Journey):
         self._asked_at = self.env.clock.now()
         self.go("issuing")
         gateway = self.env.gateway
-        self.call(lambda: gateway.take_ticket(idempotency_key=key, **request.model_dump()),
-                  self._issued, self._issue_failed)
+        self.call(lambda: gateway.issue_ticket(request, idempotency_key=key), self._issued, self._issue_failed)
 
     def _issue_failed(self, error: BaseException) -> None:
         code = error_code(error)

@@ -42,11 +42,8 @@ class FakeQueueGateway:
         self.waiting = 3
         self.feedback: list[tuple[Any, str]] = []
 
-    def take_ticket(self, service_id: str, *, priority_reason: str | None = None, appointment_code: str | None = None,
-                    id_number: str | None = None, idempotency_key: str | None = None) -> Ticket:
+    def issue_ticket(self, request: TicketRequest, idempotency_key: str | None = None) -> Ticket:
         assert idempotency_key, "the journey makes the key before the first attempt"
-        request = TicketRequest(service_id=service_id, priority_reason=priority_reason,
-                                appointment_code=appointment_code, id_number=id_number)
         self.calls.append((request, idempotency_key))
         if self.fail_next:
             raise self.fail_next.pop(0)
@@ -83,10 +80,8 @@ class FakeQueueGateway:
             raise Unreachable("answer lost")
         return ticket
 
-    def send_feedback(self, service_id: str, rating: int, comment: str = "",
-                      idempotency_key: str | None = None) -> dict[str, str]:
-        self.feedback.append((FeedbackRequest(service_id=service_id, rating=rating, comment=comment),
-                              idempotency_key))
+    def send_feedback(self, request: FeedbackRequest, idempotency_key: str | None = None) -> dict[str, str]:
+        self.feedback.append((request, idempotency_key))
         return {"feedback_id": "FB1", "received_at": NOW.isoformat()}
 
 

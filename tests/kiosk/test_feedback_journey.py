@@ -83,7 +83,7 @@ def test_without_outbox_it_goes_straight_to_the_gateway(demo_settings):
 
 def test_delivery_failure_never_reaches_the_citizen(demo_settings, caplog):
     class Broken:
-        def send_feedback(self, service_id, rating, comment="", idempotency_key=None):
+        def send_feedback(self, request, idempotency_key=None):
             raise ConnectionError("down")
 
     journey, calls = build(demo_settings, gateway=Broken())
