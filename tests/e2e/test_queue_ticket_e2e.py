@@ -101,3 +101,17 @@ def test_printer_out_of_paper_before_issuing_shows_the_ticket_as_a_qr(kiosk, qtb
     qtbot.waitUntil(lambda: screen.journey.state == "issued_qr", timeout=10_000)
     assert screen.qr.property("qr_payload") == screen.journey.ticket.status_url
     kiosk.printer.refill()
+
+
+def test_paper_running_out_mid_print_keeps_the_ticket_valid_as_a_qr(kiosk, qtbot):
+    kiosk.printer.refill(lines=4)  # enough to start, not enough to finish
+    qtbot.waitUntil(lambda: kiosk.hub.can_print(), timeout=5000)
+    screen = open_queue(kiosk, qtbot)
+    tap(qtbot, screen._tiles[0])
+    tap(qtbot, screen.take)
+    qtbot.waitUntil(lambda: screen.journey.state in ("issued", "issued_qr"), timeout=10_000)
+    assert screen.journey.state == "issued_qr" and screen.journey.print_problem.code == "print_failed"
+    assert not kiosk.printer.last_receipt.complete
+    assert screen.qr.property("qr_payload") == screen.journey.ticket.status_url
+    assert "仍然有效" in screen.ticket_message.text()
+    kiosk.printer.refill()
