@@ -67,10 +67,12 @@ class Header(QFrame):
 
     def tick(self) -> None:
         now = datetime.now()
+        short = self.context.elderly  # larger type: the year gives way so the time always shows
         if current_language() == "zh":
-            text = f"{now:%Y年%m月%d日} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
+            day = f"{now.month}月{now.day}日" if short else f"{now:%Y年%m月%d日}"
+            text = f"{day} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
         else:
-            text = f"{now:%a %d %b %Y}  {now:%H:%M}"
+            text = f"{now:%a %d %b}  {now:%H:%M}" if short else f"{now:%a %d %b %Y}  {now:%H:%M}"
         self.clock.setText(text)
 
 

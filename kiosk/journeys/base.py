@@ -69,6 +69,7 @@ class JourneyEnv:
     outbox: Any = None
     clock: Clock = field(default_factory=SystemClock)
     online: Callable[[], bool] = lambda: True
+    offer: Callable[[Service], Any] | None = None  # the availability verdict (kiosk.context.Offer)
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -125,7 +126,7 @@ class Journey:
         """The reader could not read the card placed on it."""
 
     def on_scan(self, code: Any) -> None:
-        """The scanner read a code (already parsed by the device layer)."""
+        """The scanner read a code (already parsed by the device layer), or a ``ScanRejected`` for junk."""
 
     # -- helpers --------------------------------------------------------------------------
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None],

@@ -25,6 +25,7 @@ _DEVICE_SIGNALS = (
     ("card_removed", "on_card_removed"),
     ("card_error", "on_card_error"),
     ("code_scanned", "on_scan"),
+    ("code_rejected", "on_scan"),  # a ScanRejected carries its own citizen message
 )
 
 
@@ -51,6 +52,7 @@ class JourneyHost(QObject):
             outbox=services.get("outbox"),
             clock=services.get("clock") or SystemClock(),
             online=lambda: self.context.online,
+            offer=self.context.offer,
             extras={k: v for k, v in services.items() if k not in ("calls", "gateway", "devices", "outbox", "clock")},
         )
 
