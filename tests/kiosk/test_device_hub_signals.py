@@ -130,8 +130,8 @@ def test_the_qt_binding_keeps_its_references_when_signals_are_emitted(qtbot, tmp
 def test_keyboard_wedge_scan_and_typing_through_the_hub(qtbot, tmp_path) -> None:
     hub = DeviceHub(None, None, "keyboard://", "80mm", "zwfw.xm.gov.cn", tmp_path)
     try:
-        with qtbot.waitSignal(hub.device_state_changed, timeout=3000):
-            hub.start()
+        hub.start()
+        qtbot.waitUntil(lambda: hub.device("scanner") is not None, timeout=3000)
         with qtbot.waitSignal(hub.code_scanned, timeout=1000) as scanned:
             typed = "".join(hub.feed_key(c, 100.0 + i * 0.01) for i, c in enumerate("3502002611000001\r"))
         assert typed == "" and scanned.args[0].number == "3502002611000001"
