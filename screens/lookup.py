@@ -70,7 +70,7 @@ class LookupScreen(JourneyScreen):
     def _build_card_page(self) -> None:
         box = self._page()
         self.card_page = box.parentWidget()
-        self.card_instruction = label(role="subtitle")
+        self.card_instruction = label(role="value")
         self.art = CardReaderArt()
         self.card_hint = label(role="value")
         self.card_problem = Card()
@@ -294,7 +294,8 @@ class LookupScreen(JourneyScreen):
         problem = journey.problem if state not in hints else None
         self.card_hint.setText(hints.get(state, ""))
         self.card_hint.setVisible(state in hints)
-        self.card_hint.setProperty("role", "error" if state == "reminder" else "value")
+        # the reminder stands out a little (bold), not as an error: nothing went wrong
+        self.card_hint.setProperty("role", "value" if state == "reminder" else "subtitle")
         self.card_hint.style().polish(self.card_hint)
         self.card_problem.setVisible(problem is not None)
         if problem is not None:
