@@ -103,6 +103,7 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     window = KioskWindow(context, kiosk_mode=kiosk_mode)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
     app.installEventFilter(idle)
+    context.services["idle"] = idle
     lockdown = None
     if kiosk_mode:
         lockdown = Lockdown(window, parent=window)

@@ -148,7 +148,12 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     _start_content_refresh(runtime, client)
     outbox = context.services.get("outbox")
     if outbox is not None:
-        sync = SyncWorker(outbox, client.post_outbox_entry, reachable=lambda: context.online)
+        def send(kind: str, key: str, payload) -> object:
+            # Outbox kinds are identifiers (payment_reconciliation); the HTTP contract spells them with
+            # hyphens (payment-reconciliation).
+            return client.post_outbox_entry(kind.replace("_", "-"), key, payload)
+
+        sync = SyncWorker(outbox, send, reachable=lambda: context.online)
         sync.start()
         context.services["sync"] = sync
         runtime.stop_hooks.append(sync.stop)
@@ -237,9 +242,8 @@ def start_watchdog(runtime: KioskRuntime) -> None:
 def start_demo_panel(runtime: KioskRuntime) -> None:
     """Demo only: the control panel beside the kiosk window (place a card, scan a code, paper out …)."""
     try:
-        from screens.demo_panel import DemoPanel
-
         from kiosk.demo_devices import DemoDevices
+        from screens.demo_panel import DemoPanel
     except ModuleNotFoundError:
         return
     panel = DemoPanel(DemoDevices(runtime.context))

@@ -126,7 +126,11 @@ class Journey:
         """The reader could not read the card placed on it."""
 
     def on_scan(self, code: Any) -> None:
-        """The scanner read a code (already parsed by the device layer), or a ``ScanRejected`` for junk."""
+        """The scanner read a code (already parsed by the device layer)."""
+
+    def on_scan_rejected(self, error: BaseException) -> None:
+        """The scanner read something that is none of the expected formats (``ScanRejected``)."""
+        self.on_scan(error)
 
     # -- helpers --------------------------------------------------------------------------
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None],

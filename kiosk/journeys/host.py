@@ -25,7 +25,7 @@ _DEVICE_SIGNALS = (
     ("card_removed", "on_card_removed"),
     ("card_error", "on_card_error"),
     ("code_scanned", "on_scan"),
-    ("code_rejected", "on_scan"),  # a ScanRejected carries its own citizen message
+    ("code_rejected", "on_scan_rejected"),
 )
 
 
