@@ -24,7 +24,11 @@ def demo(qtbot, tmp_path):
     hub.device_state_changed.connect(lambda n, s: states.append((n, s)))
     hub.start()
     qtbot.waitUntil(
-        lambda: {n for n, s in states if s == "idle"} >= {"idcard", "printer", "scanner"}, timeout=5000
+        lambda: (
+            {n for n, s in states if s == "idle"} >= {"idcard", "printer", "scanner"}
+            and all(hub.device(n) for n in ("idcard", "printer", "scanner"))
+        ),
+        timeout=5000,
     )
     context = SimpleNamespace(
         services={"devices": hub},

@@ -25,7 +25,11 @@ def hub(qtbot, tmp_path):
     hub.device_state_changed.connect(lambda name, state: ready.append((name, state)))
     hub.start()
     qtbot.waitUntil(
-        lambda: {n for n, s in ready if s == "idle"} >= {"idcard", "printer", "scanner"}, timeout=5000
+        lambda: (
+            {n for n, s in ready if s == "idle"} >= {"idcard", "printer", "scanner"}
+            and all(hub.device(n) for n in ("idcard", "printer", "scanner"))
+        ),
+        timeout=5000,
     )
     yield hub
     hub.close()
