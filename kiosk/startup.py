@@ -42,6 +42,7 @@ def start_offline_store(runtime: KioskRuntime) -> None:
     """The kiosk database: content cache and the durable outbox (opened here, drained by sync)."""
     from offline_cache.content import ContentCache
     from offline_cache.outbox import Outbox
+    from offline_cache.sealing import Sealer
     from offline_cache.store import open_store
 
     context = runtime.context
@@ -52,7 +53,10 @@ def start_offline_store(runtime: KioskRuntime) -> None:
 
     store = open_store(context.settings.state_dir, quarantine_corrupt=True, on_alert=alert)
     context.services["store"] = store
-    context.services["outbox"] = Outbox(store, on_alert=alert)
+    # Mailing requests carry a name, phone and address: every outbox payload is stored encrypted,
+    # with a key that never leaves this kiosk's state directory (0600).
+    sealer = Sealer.from_key_file(context.settings.state_dir / "outbox.key")
+    context.services["outbox"] = Outbox(store, sealer=sealer, on_alert=alert)
     context.services["content"] = ContentCache(store)
     runtime.stop_hooks.append(store.close)
 
