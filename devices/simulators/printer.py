@@ -75,6 +75,7 @@ class PrinterSimulator:
         self.cover_open = False
         self.cutter_error = False
         self.mute = False
+        self.answers_left: int | None = None  # tests: answer this many more queries, then go silent
         self.receipts: list[PrintedReceipt] = []
         self._current = PrintedReceipt()
         self.bytes_received = 0
@@ -147,8 +148,10 @@ class PrinterSimulator:
             self._parser.feed(data)
 
     def _answer(self, request: bytes) -> None:
-        if self.mute:
+        if self.mute or self.answers_left == 0:
             return
+        if self.answers_left is not None:
+            self.answers_left -= 1
         n = request[2]
         if request[:2] == b"\x10\x04":
             value = 0x12

@@ -111,13 +111,12 @@ def test_two_frames_in_one_read_are_both_delivered(card_sim, tmp_path) -> None:
 def test_unplugged_mid_read_is_offline(reader, card_sim) -> None:
     card_sim.place("young")
     assert reader.find_card() and reader.select_card()
-    card_sim.inject(response_frame(Status.SUCCESS, bytes(1294))[:300])  # half a read answer, then gone
-    card_sim.mute = True
+    card_sim.inject(response_frame(Status.SUCCESS, bytes(1294))[:300])  # part of a read answer, then gone
 
     import threading
 
     threading.Timer(0.05, card_sim.unplug).start()
-    with pytest.raises((DeviceOffline, DeviceTimeout)):
+    with pytest.raises(DeviceOffline, match="unplugged"):
         reader.read_card()
 
 

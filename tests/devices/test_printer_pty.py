@@ -121,3 +121,13 @@ def test_health_and_rendering(printer, printer_sim) -> None:
     assert render_receipt(printer_sim.last_receipt)[:4] == b"\x89PNG"
     printer_sim.open_cover()
     assert not printer.check_health(HealthLevel.EXTERNAL).ok
+
+
+def test_printer_unplugged_mid_job_is_reported_not_printed(printer, printer_sim) -> None:
+    import threading
+
+    printer_sim.answers_left = 4  # the status before the job, then silence while it "prints"
+    threading.Timer(0.1, printer_sim.unplug).start()
+    with pytest.raises(PrintInterrupted, match="not printed"):
+        printer.print_receipt(ticket())
+    assert printer.statistics.get("interrupted_jobs") == 1 and printer.statistics.get("jobs") == 0
