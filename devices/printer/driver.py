@@ -213,15 +213,18 @@ class ReceiptPrinter(Device):
     def _after_job(self, job: PrintJob) -> PrinterStatus | None:
         if not self.transport.answers:
             return None
-        try:
-            with self._io_lock:
-                # GS r 1 is answered in order: once it answers, everything before it went to paper
-                paper = self._ask(printer_status.GS_R_PAPER, self.job_timeout)
-        except DeviceOffline as exc:
-            raise PrintInterrupted(f"connection lost ({exc.technician})") from exc
-        except DeviceTimeout:
-            paper = None
-            log.warning("%s: no answer to GS r 1 after %s; relying on real-time status", self.name, job.kind)
+        paper: int | None = None
+        if self.profile.end_of_job_query:
+            try:
+                with self._io_lock:
+                    # GS r 1 is answered in order: once it answers, everything before it went to paper
+                    paper = self._ask(printer_status.GS_R_PAPER, self.job_timeout)
+            except DeviceOffline as exc:
+                raise PrintInterrupted(f"connection lost ({exc.technician})") from exc
+            except DeviceTimeout:
+                log.warning(
+                    "%s: no answer to GS r 1 after %s; relying on real-time status", self.name, job.kind
+                )
         try:
             after = self.status()
         except (DeviceTimeout, DeviceOffline) as exc:

@@ -32,6 +32,9 @@ class PrinterProfile:
     qr_module_size: int = 6
     line_height_mm: float = 3.75  # 30 dots at 203 dpi: the default line spacing
     near_end_warning: bool = True
+    # GS r 1 is answered after the data before it has printed: the end-of-job mark. Printers that
+    # ignore it would make every job wait for the job timeout, so it can be switched off.
+    end_of_job_query: bool = True
 
 
 PROFILES: dict[str, PrinterProfile] = {

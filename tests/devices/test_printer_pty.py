@@ -131,3 +131,22 @@ def test_printer_unplugged_mid_job_is_reported_not_printed(printer, printer_sim)
     with pytest.raises(PrintInterrupted, match="not printed"):
         printer.print_receipt(ticket())
     assert printer.statistics.get("interrupted_jobs") == 1 and printer.statistics.get("jobs") == 0
+
+
+def test_printer_without_end_of_job_query_does_not_ask_for_it(printer, printer_sim) -> None:
+    from dataclasses import replace
+
+    printer.profile = replace(printer.profile, end_of_job_query=False)
+    before = printer_sim.bytes_received
+    result = printer.print_receipt(ticket())
+    sent = printer_sim.bytes_received - before
+    assert result.status_after.ready and printer_sim.last_receipt.complete
+    assert (
+        sent
+        == len(
+            __import__("devices.printer.escpos_output", fromlist=["build_job"])
+            .build_job(ticket(), printer.profile)
+            .data
+        )
+        + 24
+    )
