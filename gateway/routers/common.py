@@ -12,6 +12,7 @@ from gateway.idempotency import KEY_PATTERN
 
 _E = {"model": ErrorBody}
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {**_E, "description": "the request cannot be read (e.g. a body that is not UTF-8)"},
     401: {**_E, "description": "missing or wrong kiosk credentials"},
     413: {**_E, "description": "request body too large"},
     422: {**_E, "description": "the request does not match the contract"},
@@ -22,7 +23,8 @@ CONFLICT = {409: {**_E, "description": "refused: the state does not allow it"}}
 
 
 def optional_key(
-    idempotency_key: str | None = Header(
+    # Typed ``str`` (not ``str | None``) so the document says "a string, optional": a header is never null.
+    idempotency_key: str = Header(
         None, alias="Idempotency-Key", pattern=KEY_PATTERN,
         description="chosen by the kiosk before the first attempt; a repeat returns the stored result",
     ),

@@ -17,10 +17,10 @@ from gateway.idempotency import run_once
 from gateway.identity_numbers import card_type_of, is_valid, mask_name
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
-from gateway.routers.common import AUTH_ERRORS, optional_key, reply
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, optional_key, reply
 from gateway.storage import Transaction, loads
 
-router = APIRouter(prefix="/lookups", tags=["lookups"], responses=AUTH_ERRORS)
+router = APIRouter(prefix="/lookups", tags=["lookups"], responses={**AUTH_ERRORS, **CONFLICT})
 
 _KINDS = {
     "social_security": ("SS", "社会保险参保缴费情况", "social insurance record"),
