@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -166,3 +168,10 @@ read_timeout_s = 4.0
         assert client.queue_overview().services
     finally:
         client.close()
+
+
+def test_the_client_module_does_not_load_the_server_side():
+    code = ("import sys, kiosk.gateway_client; bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'gateway.app', "
+            "'PySide6') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
