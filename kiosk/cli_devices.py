@@ -32,6 +32,7 @@ class DeviceConfig:
     printer_profile: str = "80mm"
     center_domain: str = "zwfw.xm.gov.cn"
     state_dir: str | None = None
+    settings_file: str | None = None  # the --config file, for checks that need more than the devices
 
 
 def device_config(args: argparse.Namespace) -> DeviceConfig:
@@ -48,6 +49,7 @@ def device_config(args: argparse.Namespace) -> DeviceConfig:
         config.printer_profile = settings.devices.printer_profile
         config.center_domain = settings.kiosk.center_domain
         config.state_dir = str(settings.state_dir)
+        config.settings_file = str(path)
     for name in SIM_URLS:
         given = getattr(args, name, None)
         if given:
@@ -112,6 +114,8 @@ def device_checks(config: DeviceConfig) -> list[CheckResult]:
 
 
 def _diag(args: argparse.Namespace) -> int:
+    import kiosk.diagnostics  # noqa: F401  (adds the gateway, outbox, cache, configuration and system checks)
+
     config = _config_or_exit(args)
     if config is None:
         return 2

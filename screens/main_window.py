@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, 
 from config.catalogue import Service
 from kiosk.context import KioskContext
 from kiosk.i18n import _, current_language, pick
+from kiosk.technician_entry import install as install_technician_entry
 from screens import registry
 from screens.base import KioskScreen
 from screens.overlay import CountdownOverlay
@@ -156,6 +157,7 @@ class KioskWindow(QWidget):
         context.online_changed.connect(self._update_banner)
         context.maintenance_changed.connect(self._maintenance)
         context.sessions.on_ended(self._session_ended)
+        install_technician_entry(self)  # the hidden corner on the header; logic in kiosk/technician_entry.py
         self._restyle()
         self.show_screen("home")
 
@@ -168,7 +170,7 @@ class KioskWindow(QWidget):
         return self.screens[name]
 
     def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
-        if self.context.maintenance and name != "out_of_service":
+        if self.context.maintenance and name not in ("out_of_service", "technician_pin", "technician"):
             name, params = "out_of_service", {}
         current = self.screens.get(self.current_name)
         if current is not None and current.name != name:

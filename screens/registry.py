@@ -27,6 +27,8 @@ SCREENS: dict[str, tuple[str, str]] = {
     "payment": ("screens.payment", "FeePaymentScreen"),
     "queue_ticket": ("screens.queue_ticket", "QueueTicketScreen"),
     "feedback": ("screens.feedback", "FeedbackScreen"),
+    "technician_pin": ("screens.technician", "TechnicianPinScreen"),
+    "technician": ("screens.technician", "TechnicianScreen"),
 }
 
 
