@@ -1,0 +1,116 @@
+"""Responsiveness benchmark: a touch → the next screen painted, for every navigation of the shell.
+
+In process, on the live kiosk (device hub on the simulators, reference gateway on 127.0.0.1):
+QTest presses and releases at the centre of the real button; the time runs until the end of the
+window's next paint pass (see ``live.PaintClock``). Navigations: home → each journey's screen,
+Back to home, the language switch both ways, elderly mode on and off. The first visit of each
+screen (it is built then) is reported on its own as "cold"; the p95 is over the warm repetitions.
+
+Baseline, in the same run: a touch on a plain QPushButton in the same window that changes one
+label's text, to the end of the paint pass it causes (the floor any navigation stands on).
+Target: p95 <= 16 ms for every navigation.
+
+    .venv/bin/python benchmarks/bench_responsiveness.py [--repeats 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from live import PaintClock, live_kiosk, spin, tap
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from report import figure, median, note, percentile
+
+TARGET_MS = 16.0
+
+
+def measure(clock: PaintClock, touch: Callable[[], float], settle: float) -> float:
+    """One navigation: ms from the touch to the end of the paint pass after it."""
+    start = touch()
+    end = clock.next_paint_after(start)
+    spin(settle)  # late answers (gateway, devices) land before the next touch
+    return (end - start) * 1000
+
+
+def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
+    """A bare button in the kiosk window whose click sets one label's text."""
+    probe = QWidget(window)
+    button, text = QPushButton("probe", probe), QLabel("0", probe)
+    text.move(0, 120)
+    probe.setGeometry(0, 0, 300, 200)
+    probe.show()
+    probe.raise_()
+    count = [0]
+
+    def clicked() -> None:
+        count[0] += 1
+        text.setText(str(count[0]))
+
+    button.clicked.connect(clicked)
+    spin(0.05)
+    samples = [measure(clock, lambda: tap(button), 0.002) for _ in range(repeats)]
+    probe.deleteLater()
+    spin(0.05)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=30, help="warm repetitions of each navigation")
+    parser.add_argument("--settle", type=float, default=0.03, help="pause after each navigation (s)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp)) as kiosk:
+        window = kiosk.window
+        clock = PaintClock(window)
+        spin(0.3)
+        base = baseline(window, clock, args.repeats)
+        home = window.screen("home")
+        header, footer = window.header, window.footer
+        navigations: dict[str, list[float]] = {}
+        cold: dict[str, float] = {}
+
+        def record(name: str, touch: Callable[[], float], check: Callable[[], bool]) -> None:
+            sample = measure(clock, touch, args.settle)
+            if not check():
+                raise SystemExit(f"navigation {name!r} did not arrive (now on {window.current_name})")
+            if name in cold:
+                navigations.setdefault(name, []).append(sample)
+            else:
+                cold[name] = sample
+
+        journeys = [name for name, tile in home.tiles.items() if tile.isVisible()]
+        for _ in range(args.repeats + 1):
+            for journey in journeys:
+                record(f"home -> {journey}", lambda j=journey: tap(home.tiles[j]),
+                       lambda: window.current_name != "home")
+                record(f"{journey}: Back -> home", lambda: tap(footer.back), lambda: window.current_name == "home")
+            record("language zh -> en", lambda: tap(header.en), lambda: header.en.isChecked())
+            record("language en -> zh", lambda: tap(header.zh), lambda: header.zh.isChecked())
+            record("elderly mode on", lambda: tap(header.elderly), lambda: kiosk.context.elderly)
+            record("elderly mode off", lambda: tap(header.elderly), lambda: not kiosk.context.elderly)
+        clock.close()
+
+    note(f"{args.repeats} warm repetitions of {len(navigations)} navigations (+1 cold each); live kiosk "
+         "on the device simulators and the reference gateway; offscreen platform")
+    worst_name, worst = "", 0.0
+    for name, samples in navigations.items():
+        p95 = percentile(samples, 0.95)
+        note(f"{name:<34} p50 {median(samples):6.2f}  p95 {p95:6.2f}  max {max(samples):6.2f}  "
+             f"cold {cold[name]:7.2f} ms  {'ok' if p95 <= TARGET_MS else 'OVER'}")
+        if p95 > worst:
+            worst_name, worst = name, p95
+    base_p95 = percentile(base, 0.95)
+    figure(f"touch -> next screen painted, worst p95 ({worst_name})", worst, "ms", baseline=base_p95,
+           target=f"<= {TARGET_MS:.0f} ms", passed=worst <= TARGET_MS)
+    over = [n for n, s in navigations.items() if percentile(s, 0.95) > TARGET_MS]
+    figure("navigations with p95 over 16 ms", len(over), "of " + str(len(navigations)), target="0",
+           passed=not over)
+    cold_name = max(cold, key=cold.get)
+    figure(f"first visit (screen built), worst ({cold_name})", cold[cold_name], "ms", target="(info)", passed=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""A live kiosk for benchmarks, and a clock that says when the window finished painting.
+
+``live_kiosk()`` is the end-to-end tests' ``live_kiosk`` fixture without pytest: the real window
+and journeys, the device hub on the wire-level simulators (sim://) and a gateway client to the
+reference gateway (EmbeddedGateway) on 127.0.0.1. The hall clock is pinned to a Wednesday morning
+so every service is offered whatever the time of the run.
+
+``PaintClock`` stamps the end of each paint pass of the window: a paint pass is one synchronous
+repaint of every dirty widget, so the stamp is "the next screen is on the glass" (the offscreen
+platform's backing store; a real screen adds its scan-out, the same for every app).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Wednesday
+
+
+def application() -> QApplication:
+    from kiosk.app import make_application
+
+    return make_application()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    """Turn the event loop until ``condition()`` holds; SystemExit naming ``what`` after ``timeout`` s."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out after {timeout:g} s waiting for {what}")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def spin(seconds: float) -> None:
+    """Turn the event loop for ``seconds`` (lets late callbacks and repaints land)."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def tap(widget: QWidget) -> float:
+    """A touch on ``widget`` (press and release at its centre); returns the perf_counter time before it."""
+    if not (widget.isVisible() and widget.isEnabled()):
+        raise SystemExit(f"cannot tap {widget.objectName() or type(widget).__name__}: hidden or disabled")
+    start = time.perf_counter()
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+    return start
+
+
+class PaintClock(QObject):
+    """Counts the window's paint passes and stamps (perf_counter) the end of each."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.passes = 0
+        self.last_end = 0.0
+        self._in_pass = False
+        self._watchers: list[Callable[[QWidget], None]] = []
+        QApplication.instance().installEventFilter(self)
+
+    def watch_paint(self, callback: Callable[[QWidget], None]) -> None:
+        """``callback(widget)`` for every widget painted (to notice a particular label being drawn)."""
+        self._watchers.append(callback)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and watched.window() is self.window:
+            if not self._in_pass:
+                self._in_pass = True
+                # runs once the whole synchronous paint pass has returned to the event loop
+                QTimer.singleShot(0, self._pass_done)
+            for callback in self._watchers:
+                callback(watched)
+        return False
+
+    def _pass_done(self) -> None:
+        self.last_end = time.perf_counter()
+        self._in_pass = False
+        self.passes += 1
+
+    def next_paint_after(self, start: float, timeout: float = 5.0) -> float:
+        """Turn the event loop until a paint pass ends after ``start``; that end's time."""
+        wait_until(lambda: self.last_end > start and not self._in_pass, timeout, "the next paint")
+        return self.last_end
+
+    def close(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+@dataclass
+class LiveKiosk:
+    runtime: Any
+    gateway: Any
+    printer: Any
+    idcard: Any
+    scanner: Any
+
+    @property
+    def window(self) -> Any:
+        return self.runtime.window
+
+    @property
+    def context(self) -> Any:
+        return self.runtime.context
+
+    @property
+    def hub(self) -> Any:
+        return self.runtime.context.services["devices"]
+
+
+@contextmanager
+def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
+               idcard_url: str | None = None) -> Iterator[LiveKiosk]:
+    """The kiosk as the demo runs it, minus the watchdog and demo panel; torn down on exit."""
+    from config.local import demo_settings
+    from devices import simulators
+    from kiosk import i18n, startup
+    from kiosk.app import build_runtime
+
+    application()
+    embedded = None
+    if gateway:
+        from gateway.embedded import EmbeddedGateway
+
+        embedded = EmbeddedGateway(state / "gateway.db").start()
+    settings = demo_settings(state / "kiosk")
+    if embedded is not None:
+        settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
+            update={"url": embedded.url, "embedded": False})})
+    if idcard_url:
+        settings = settings.model_copy(update={"devices": settings.devices.model_copy(update={"idcard": idcard_url})})
+    hooks = [startup.start_gui_bridge, startup.start_offline_store, startup.start_availability]
+    if devices:
+        hooks.append(startup.start_devices)
+    runtime = build_runtime(settings, kiosk_mode=False, start_hooks=hooks)
+    try:
+        runtime.window.show()
+        wait_until(lambda: runtime.first_frame_s is not None, 10, "the first frame")
+        runtime.context.services["clock"].now = lambda: OPEN_HALL
+        if embedded is not None:
+            startup.attach_client(runtime, embedded.url)
+        if devices:
+            hub = runtime.context.services["devices"]
+            wait_until(lambda: all(hub.device(n) is not None for n in ("idcard", "printer", "scanner")), 15,
+                       "the simulated devices to open")
+            wait_until(hub.can_print, 10, "the printer to report ready")
+        runtime.context.availability_changed.emit()
+        yield LiveKiosk(runtime, embedded, simulators.running("printer"), simulators.running("idcard"),
+                        simulators.running("scanner"))
+    finally:
+        runtime.context.sessions.end("finish")
+        runtime.stop()
+        runtime.context.close()
+        runtime.window.close()
+        runtime.window.deleteLater()
+        simulators.stop_all()
+        if embedded is not None:
+            embedded.stop()
+        i18n.set_language("zh")
+        spin(0.05)
