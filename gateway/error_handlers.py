@@ -56,6 +56,11 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(OverflowError)
+    async def _too_big(_: Request, exc: OverflowError) -> JSONResponse:
+        # SQLite stores 64-bit integers: a schema-valid but huge number is the client's mistake, not ours.
+        return error_response(422, "number_out_of_range", "a number in the request is too large to store")
+
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)

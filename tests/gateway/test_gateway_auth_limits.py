@@ -115,3 +115,26 @@ def test_unknown_paths_and_methods_answer_json(api):
 def test_bad_idempotency_key_format_is_refused(api):
     answer = api.post("/payments/orders", json={"notice_number": "3502002611000001"}, key="no spaces allowed!")
     assert answer.status_code == 422
+
+
+def test_numbers_too_large_to_store_are_a_client_error(tmp_path):
+    from fastapi import APIRouter
+
+    from gateway.app import create_app
+    from gateway.serve_thread import GatewayThread
+    from gateway.settings import GatewaySettings
+
+    router = APIRouter()
+
+    @router.post("/test/store-number")
+    def store(value: int) -> dict:
+        with app.state.gateway.db.transaction() as conn:
+            conn.execute("SELECT ?", (value,))
+        return {"stored": value}
+
+    app = create_app(GatewaySettings(db_path=tmp_path / "gw.sqlite3"), extra_routers=[router])
+    with GatewayThread(app) as server:
+        fine = requests.post(server.url + "/api/v1/test/store-number", params={"value": 7}, timeout=5)
+        huge = requests.post(server.url + "/api/v1/test/store-number", params={"value": 2**70}, timeout=5)
+    assert fine.json() == {"stored": 7}
+    assert huge.status_code == 422 and huge.json()["code"] == "number_out_of_range"
