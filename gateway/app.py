@@ -14,11 +14,11 @@ from fastapi import APIRouter, FastAPI
 
 import gateway
 from contract import API_PREFIX
-from gateway import error_handlers, pages
+from gateway import console, error_handlers, pages
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
 from gateway.ratelimit import RateLimiter
-from gateway.routers import citizen, content, health, lookups, outbox, payments, queue
+from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
 from gateway.storage import Database
 
@@ -28,6 +28,7 @@ log = logging.getLogger("gateway.server")
 # and the admin console add their routers here.
 API_ROUTERS: list[APIRouter] = [
     health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
+    fleet.router,
 ]
 
 
@@ -51,6 +52,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(console.router)
     error_handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.demo:

@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+from gateway import fleet_admin
+
 log = logging.getLogger("gateway.server")
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -34,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
                         metavar="PATH", help=f"write the OpenAPI document (default {OPENAPI_PATH.name}) and exit")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    fleet_admin.add_serve_options(parser)  # --admin-password-file, --trusted-key
     return parser
 
 
@@ -57,6 +60,9 @@ def _demo_caller(app: object, every_s: float, stop: threading.Event) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["admin"]:  # kiosk-gateway admin set-password | new-token | trust-key …
+        return fleet_admin.admin_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_openapi is not None:
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                                rate_burst=args.burst)
     try:
         app = create_app(settings)
+        fleet_admin.apply_serve_options(args, app.state.gateway.db)
     except Exception as exc:  # a database from a newer gateway, an unwritable path: say so, don't trace
         print(f"kiosk-gateway: cannot start: {exc}", file=sys.stderr)
         return 1

@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from contract.citizen import FeedbackRequest, MailingRequest
+from contract.fleet import Heartbeat
 from contract.outbox import OutboxAck, OutboxEntry, OutboxKind, ReconciliationPayload
-from gateway import citizen_book, payments_book
+from gateway import citizen_book, fleet_book, payments_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.error_handlers import clean_errors
@@ -26,7 +27,8 @@ from gateway.storage import Transaction, dumps
 
 router = APIRouter(prefix="/outbox", tags=["outbox"], responses=AUTH_ERRORS)
 
-_PAYLOADS = {"feedback": FeedbackRequest, "mailing": MailingRequest, "payment-reconciliation": ReconciliationPayload}
+_PAYLOADS = {"feedback": FeedbackRequest, "mailing": MailingRequest, "payment-reconciliation": ReconciliationPayload,
+             "heartbeat": Heartbeat}
 
 
 def _validated(kind: str, payload: dict[str, Any]) -> Any:
@@ -57,13 +59,16 @@ def deliver(
     key: str = Depends(required_key),
     ctx: GatewayContext = Depends(get_context),
 ) -> JSONResponse:
-    entry = _validated(kind, body.payload)
+    is_heartbeat = kind == "telemetry" and body.payload.get("kind") == "heartbeat"
+    entry = _validated("heartbeat" if is_heartbeat else kind, body.payload)
     with ctx.db.transaction() as conn:
         def work() -> tuple[int, dict[str, Any]]:
             if kind == "feedback":
                 return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)
             if kind == "mailing":
                 return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
+            if is_heartbeat:  # kept by the fleet book, not stored as raw entries
+                return 200, {"latest": fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now())}
             conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?)",
                          (kiosk.kiosk_id, kind, key, dumps(body.payload), body.created_at, ctx.now_iso()))
             if kind == "payment-reconciliation":

@@ -1,0 +1,343 @@
+"""The fleet book: what the gateway knows about its kiosks and the configuration bundles it rolls out.
+
+Kiosks tell it through heartbeats (``telemetry`` outbox entries) and bundle reports; admins add
+signed bundles and move them through the roll-out: a bundle is published to a first group (the
+canary kiosks), and once those run it well it is promoted to everyone. A kiosk asking for a bundle
+gets the newest one its group may have at the current stage, and the kiosk checks it again itself
+(signature, version, expiry, group), so the gateway is a distributor, never a source of trust.
+
+The tables live beside the gateway's own schema and are created on first use
+(``CREATE TABLE IF NOT EXISTS``), so a database made before the fleet existed simply gains them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import weakref
+from datetime import datetime
+from typing import Any
+
+from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
+from contract.fleet import BundleReport, Heartbeat
+from gateway.problems import Problem
+from gateway.storage import Database, Transaction, dumps, loads
+
+log = logging.getLogger("fleet")
+
+OFFLINE_AFTER_S = 180
+"""A kiosk whose newest heartbeat is older than this is shown offline (three missed 60 s beats)."""
+PAPER_LOW_PERCENT = 10.0
+OUTBOX_BACKLOG_ALERT = 100
+KEPT_HEARTBEATS = 20
+KEPT_REPORTS = 20
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS fleet_kiosks (
+    kiosk_id TEXT PRIMARY KEY, group_name TEXT NOT NULL, heartbeat TEXT NOT NULL, sent_at TEXT NOT NULL,
+    received_at TEXT NOT NULL, received_ts REAL NOT NULL, app_version TEXT NOT NULL,
+    config_version INTEGER NOT NULL, first_seen_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fleet_heartbeats (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, heartbeat TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fleet_heartbeats_by_kiosk ON fleet_heartbeats (kiosk_id, seq);
+CREATE TABLE IF NOT EXISTS fleet_reports (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL,
+    reason TEXT NOT NULL, message TEXT NOT NULL, group_name TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fleet_reports_by_kiosk ON fleet_reports (kiosk_id, seq);
+CREATE TABLE IF NOT EXISTS fleet_bundles (
+    version INTEGER PRIMARY KEY, digest TEXT NOT NULL, key_id TEXT, groups TEXT NOT NULL, files TEXT NOT NULL,
+    expires_at TEXT NOT NULL, bundle BLOB NOT NULL, published_to TEXT NOT NULL, stage TEXT NOT NULL,
+    published_at TEXT NOT NULL, promoted_at TEXT
+);
+CREATE TABLE IF NOT EXISTS fleet_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fleet_admin_tokens (
+    token_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fleet_sessions (
+    id_hash TEXT PRIMARY KEY, csrf TEXT NOT NULL, created_ts REAL NOT NULL, seen_ts REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fleet_login_failures (
+    source TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until REAL NOT NULL
+);
+"""
+
+_ready: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def ensure_tables(db: Database) -> Database:
+    """Create the fleet tables in ``db`` if they are missing (cheap after the first call)."""
+    if db not in _ready:
+        with db.transaction() as conn:
+            prepare(conn)
+        _ready.add(db)
+    return db
+
+
+def prepare(conn: Transaction) -> None:
+    """Inside a transaction someone else opened: create the fleet tables if they are missing."""
+    if conn.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_login_failures'") is None:
+        conn.executescript_in_transaction(_SCHEMA)
+
+
+# -- heartbeats and reports -------------------------------------------------------------------------
+
+def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now: datetime) -> bool:
+    """Keep ``heartbeat`` as the kiosk's latest unless a newer one (by the kiosk's clock) is already here.
+
+    Returns True when it became the latest. Replayed old heartbeats (an outbox drained after an
+    outage) still land in the kiosk's history but never make its state look older.
+    """
+    prepare(conn)
+    if heartbeat.kiosk_id != kiosk_id:
+        raise Problem(422, "kiosk_mismatch", f"heartbeat for {heartbeat.kiosk_id[:32]!r} sent by kiosk {kiosk_id!r}")
+    data = dumps(heartbeat.model_dump(mode="json"))
+    at = now.isoformat(timespec="seconds")
+    conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES (?, ?, ?)",
+                 (kiosk_id, at, data))
+    conn.execute("DELETE FROM fleet_heartbeats WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_heartbeats "
+                 "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_HEARTBEATS))
+    row = conn.one("SELECT sent_at FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    if row is not None and _instant(row["sent_at"]) > _instant(heartbeat.sent_at):
+        return False
+    conn.execute(
+        "INSERT INTO fleet_kiosks (kiosk_id, group_name, heartbeat, sent_at, received_at, received_ts, app_version, "
+        "config_version, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+        "group_name = excluded.group_name, heartbeat = excluded.heartbeat, sent_at = excluded.sent_at, "
+        "received_at = excluded.received_at, received_ts = excluded.received_ts, app_version = excluded.app_version, "
+        "config_version = excluded.config_version",
+        (kiosk_id, heartbeat.group, data, heartbeat.sent_at, at, now.timestamp(), heartbeat.app_version,
+         heartbeat.config.installed_version, at),
+    )
+    return True
+
+
+def _instant(text: str) -> float:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return 0.0
+    return moment.timestamp() if moment.tzinfo else 0.0
+
+
+def record_report(conn: Transaction, kiosk_id: str, report: BundleReport, now: datetime) -> None:
+    """Keep what a kiosk did with a bundle (applied, refused with its reason, rolled back)."""
+    conn.execute("INSERT INTO fleet_reports (kiosk_id, version, outcome, reason, message, group_name, at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (kiosk_id, report.version, report.outcome, report.reason, report.message, report.group,
+                  now.isoformat(timespec="seconds")))
+    conn.execute("DELETE FROM fleet_reports WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_reports "
+                 "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_REPORTS))
+    level = logging.WARNING if report.outcome in ("refused", "rolled_back") else logging.INFO
+    log.log(level, "kiosk %s %s bundle version %s %s", kiosk_id, report.outcome, report.version, report.reason)
+
+
+# -- bundles and the roll-out ------------------------------------------------------------------------
+
+def document_bytes(document: dict[str, Any]) -> bytes:
+    """The one file layout the gateway stores and serves (the signature does not depend on it)."""
+    try:
+        text = json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise Problem(422, "malformed", "the bundle is not plain JSON") from None
+    return (text + "\n").encode("utf-8")
+
+
+_REFUSAL_STATUS = {"not_newer": 409}
+
+
+def publish(conn: Transaction, data: bytes, group: str, keys: KeyRing, now: datetime) -> dict[str, Any]:
+    """Accept a signed bundle for roll-out to ``group`` (``*``: everyone at once).
+
+    Refuses (``Problem``) a bundle that is malformed, oversized, unsigned, signed by a key the
+    gateway does not trust, expired, not meant for ``group``, not newer than everything published,
+    or whose files fail the schema. Publishing exactly the same bundle again changes nothing.
+    """
+    if not len(keys):
+        raise Problem(409, "no_trusted_keys", "the gateway trusts no signing key yet; add one with "
+                                              "`kiosk-gateway admin trust-key` or --trusted-key")
+    digest = hashlib.sha256(data).hexdigest()
+    same = conn.one("SELECT * FROM fleet_bundles WHERE digest = ?", (digest,))
+    if same is not None:
+        return rollout_view(conn, same)
+    try:
+        header = parse(data).header
+    except BundleRefused as exc:
+        raise Problem(422, str(exc.reason), exc.message) from None
+    taken = conn.one("SELECT digest FROM fleet_bundles WHERE version = ?", (header.config_version,))
+    if taken is not None:
+        raise Problem(409, "version_taken", f"version {header.config_version} was already published with other "
+                                            f"content; build the change as a higher version")
+    highest = conn.one("SELECT max(version) AS v FROM fleet_bundles")["v"] or 0
+    try:
+        bundle = verify(data, keys, highest, None, now)
+    except BundleRefused as exc:
+        raise Problem(_REFUSAL_STATUS.get(str(exc.reason), 422), str(exc.reason), exc.message,
+                      {"version": exc.version}) from None
+    if group != ALL_GROUPS and not bundle.header.targets(group):
+        raise Problem(422, "wrong_group", f"version {bundle.version} is signed for group(s) "
+                                          f"{', '.join(bundle.header.groups)}; kiosks in {group!r} would refuse it")
+    at = now.isoformat(timespec="seconds")
+    # an unpromoted canary bundle of this group is overtaken by the new one
+    conn.execute("UPDATE fleet_bundles SET stage = 'superseded' WHERE stage = 'canary' AND published_to = ?", (group,))
+    if group == ALL_GROUPS:
+        conn.execute("UPDATE fleet_bundles SET stage = 'superseded' WHERE stage = 'everyone'")
+    conn.execute(
+        "INSERT INTO fleet_bundles (version, digest, key_id, groups, files, expires_at, bundle, published_to, stage, "
+        "published_at, promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (bundle.version, digest, bundle.header.key_id, dumps(list(bundle.header.groups)), dumps(sorted(bundle.files)),
+         format_time(bundle.header.expires_at), data, group, "everyone" if group == ALL_GROUPS else "canary", at,
+         at if group == ALL_GROUPS else None),
+    )
+    log.info("bundle version %d (key %s) published to %s", bundle.version, bundle.header.key_id, group,
+             extra={"event": "bundle_published"})
+    return rollout_view(conn, conn.one("SELECT * FROM fleet_bundles WHERE version = ?", (bundle.version,)))
+
+
+def promote(conn: Transaction, version: int, now: datetime) -> dict[str, Any]:
+    """Move a canary bundle to everyone (every group its signed header targets)."""
+    row = conn.one("SELECT * FROM fleet_bundles WHERE version = ?", (version,))
+    if row is None:
+        raise Problem(404, "no_such_bundle", f"no published bundle with version {version}")
+    if row["stage"] == "everyone":
+        return rollout_view(conn, row)
+    if row["stage"] != "canary":
+        raise Problem(409, "superseded", f"version {version} was overtaken by a newer bundle; promote that one")
+    current = conn.one("SELECT max(version) AS v FROM fleet_bundles WHERE stage = 'everyone'")["v"] or 0
+    if current > version:
+        raise Problem(409, "older_than_everyone", f"everyone already has version {current}")
+    conn.execute("UPDATE fleet_bundles SET stage = 'superseded' WHERE stage = 'everyone'")
+    conn.execute("UPDATE fleet_bundles SET stage = 'everyone', promoted_at = ? WHERE version = ?",
+                 (now.isoformat(timespec="seconds"), version))
+    log.info("bundle version %d promoted to everyone", version, extra={"event": "bundle_promoted"})
+    return rollout_view(conn, conn.one("SELECT * FROM fleet_bundles WHERE version = ?", (version,)))
+
+
+def bundle_for(conn: Transaction, group: str, installed: int) -> tuple[int, bytes] | None:
+    """The newest bundle ``group`` may have now, if it is above ``installed``; else None."""
+    rows = conn.all("SELECT version, groups, bundle, stage, published_to FROM fleet_bundles WHERE version > ? "
+                    "AND (stage = 'everyone' OR (stage = 'canary' AND published_to = ?)) ORDER BY version DESC",
+                    (installed, group))
+    for row in rows:
+        groups = loads(row["groups"])
+        if ALL_GROUPS in groups or group in groups:
+            return int(row["version"]), bytes(row["bundle"])
+    return None
+
+
+def rollout_view(conn: Transaction, row: Any) -> dict[str, Any]:
+    version = int(row["version"])
+    applied = conn.one("SELECT count(*) AS n FROM fleet_kiosks WHERE config_version = ?", (version,))["n"]
+    refused = conn.one("SELECT count(DISTINCT kiosk_id) AS n FROM fleet_reports WHERE version = ? AND outcome IN "
+                       "('refused', 'rolled_back')", (version,))["n"]
+    return {"version": version, "digest": row["digest"], "key_id": row["key_id"], "groups": loads(row["groups"]),
+            "files": loads(row["files"]), "stage": row["stage"], "published_to": row["published_to"],
+            "published_at": row["published_at"], "promoted_at": row["promoted_at"], "expires_at": row["expires_at"],
+            "applied": applied, "refused": refused}
+
+
+def rollouts(conn: Transaction, limit: int = 20) -> list[dict[str, Any]]:
+    rows = conn.all("SELECT * FROM fleet_bundles ORDER BY version DESC LIMIT ?", (limit,))
+    return [rollout_view(conn, row) for row in rows]
+
+
+# -- the admins' view of the kiosks --------------------------------------------------------------------
+
+_DEVICE_ALERTS = {"idcard": ("reader_error", "身份证阅读器故障", "ID card reader error"),
+                  "printer": ("printer_error", "打印机故障", "Printer error"),
+                  "scanner": ("scanner_error", "扫码器故障", "Scanner error")}
+
+
+def _alert(code: str, zh: str, en: str, level: str = "warning") -> dict[str, str]:
+    return {"code": code, "zh": zh, "en": en, "level": level}
+
+
+def alerts_for(heartbeat: dict[str, Any] | None, online: bool) -> list[dict[str, str]]:
+    """What an admin should look at for one kiosk, most urgent first."""
+    if heartbeat is None:
+        return [_alert("never_seen", "从未收到心跳", "No heartbeat ever received", "error")]
+    found = []
+    if not online:
+        found.append(_alert("offline", "离线", "Offline: heartbeats stopped", "error"))
+    paper = heartbeat.get("paper") or {}
+    if paper.get("state") == "out":
+        found.append(_alert("paper_out", "打印纸已用完", "Paper out", "error"))
+    elif paper.get("state") == "near_end" or (paper.get("left_percent") is not None
+                                              and paper["left_percent"] < PAPER_LOW_PERCENT):
+        found.append(_alert("paper_low", "打印纸即将用完", "Paper low"))
+    for name, report in (heartbeat.get("devices") or {}).items():
+        if name in _DEVICE_ALERTS and report.get("state") in ("error", "offline"):
+            code, zh, en = _DEVICE_ALERTS[name]
+            found.append(_alert(code, zh, en, "error"))
+    outbox = heartbeat.get("outbox") or {}
+    if outbox.get("parked"):
+        found.append(_alert("outbox_parked", f"{outbox['parked']} 条待发数据被搁置",
+                            f"{outbox['parked']} outbox entries parked"))
+    if (outbox.get("unfinished") or 0) >= OUTBOX_BACKLOG_ALERT:
+        found.append(_alert("outbox_backlog", "待发数据积压", f"Outbox backlog: {outbox['unfinished']}"))
+    config = heartbeat.get("config") or {}
+    refusal = config.get("last_refusal")
+    if refusal and (refusal.get("version") or 0) > config.get("installed_version", 0):
+        found.append(_alert("bundle_refused", "配置包被拒绝", f"Bundle refused: {refusal.get('reason')}"))
+    rollback = config.get("last_rollback")
+    if rollback and rollback.get("failed_version", 0) > config.get("installed_version", 0):
+        found.append(_alert("config_rolled_back", "配置已自动回滚",
+                            f"Configuration {rollback.get('failed_version')} rolled back"))
+    return found
+
+
+def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool, row: Any,
+               now: datetime) -> dict[str, Any]:
+    heartbeat = loads(row["heartbeat"]) if row is not None else None
+    age = max(0, round(now.timestamp() - row["received_ts"])) if row is not None else None
+    online = age is not None and age <= OFFLINE_AFTER_S
+    group = row["group_name"] if row is not None else None
+    target = bundle_for(conn, group, 0) if group else None
+    report = conn.one("SELECT * FROM fleet_reports WHERE kiosk_id = ? AND outcome IN ('refused', 'rolled_back') "
+                      "ORDER BY seq DESC LIMIT 1", (kiosk_id,))
+    return {
+        "kiosk_id": kiosk_id, "zone": zone, "enabled": enabled, "group": group, "online": online,
+        "heartbeat_age_s": age, "last_heartbeat_at": row["received_at"] if row is not None else None,
+        "app_version": row["app_version"] if row is not None else None,
+        "config_version": row["config_version"] if row is not None else None,
+        "target_version": target[0] if target else None,
+        "paper": (heartbeat or {}).get("paper"), "outbox": (heartbeat or {}).get("outbox"),
+        "devices": {name: d.get("state") for name, d in ((heartbeat or {}).get("devices") or {}).items()},
+        "last_errors": (heartbeat or {}).get("last_errors", []),
+        "last_refusal": ((heartbeat or {}).get("config") or {}).get("last_refusal")
+        or ({"reason": report["reason"], "message": report["message"], "version": report["version"],
+             "at": report["at"]} if report is not None else None),
+        "uptime_s": (heartbeat or {}).get("uptime_s"),
+        "alerts": alerts_for(heartbeat, online),
+    }
+
+
+def kiosks(conn: Transaction, now: datetime) -> list[dict[str, Any]]:
+    """Every kiosk the gateway knows (registered or heard from), with its state and alerts."""
+    registered = {r["kiosk_id"]: r for r in conn.all("SELECT kiosk_id, zone, enabled FROM kiosks")}
+    seen = {r["kiosk_id"]: r for r in conn.all("SELECT * FROM fleet_kiosks")}
+    result = []
+    for kiosk_id in sorted(set(registered) | set(seen)):
+        reg = registered.get(kiosk_id)
+        result.append(_kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False,
+                                 seen.get(kiosk_id), now))
+    return result
+
+
+def kiosk_detail(conn: Transaction, kiosk_id: str, now: datetime) -> dict[str, Any]:
+    """One kiosk: its row, its latest heartbeat in full, recent heartbeats and bundle reports."""
+    reg = conn.one("SELECT kiosk_id, zone, enabled FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    row = conn.one("SELECT * FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    if reg is None and row is None:
+        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is registered or has sent a heartbeat")
+    view = _kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False, row, now)
+    view["heartbeat"] = loads(row["heartbeat"]) if row is not None else None
+    view["history"] = [{"received_at": r["received_at"], "sent_at": loads(r["heartbeat"]).get("sent_at")}
+                       for r in conn.all("SELECT received_at, heartbeat FROM fleet_heartbeats WHERE kiosk_id = ? "
+                                         "ORDER BY seq DESC", (kiosk_id,))]
+    view["reports"] = [dict(r) for r in conn.all("SELECT version, outcome, reason, message, at FROM fleet_reports "
+                                                 "WHERE kiosk_id = ? ORDER BY seq DESC", (kiosk_id,))]
+    return view

@@ -1,0 +1,166 @@
+"""Fleet endpoints: kiosks fetch bundles and report on them; admins publish, promote and watch.
+
+Heartbeats arrive through the outbox (``POST /outbox/telemetry``), which hands them to
+:mod:`gateway.fleet_book`. Admin endpoints accept either an admin token (``kiosk-admin publish``:
+``Authorization: Bearer …``) or a fleet console session cookie, with its CSRF token echoed in
+``X-CSRF-Token`` on every request that changes something.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from config.bundle import MAX_CONFIG_VERSION
+from contract.base import ErrorBody
+from contract.fleet import BundleReport, PublishRequest, ReportAck, RolloutView
+from gateway import fleet_admin, fleet_book
+from gateway.auth import require_kiosk
+from gateway.context import GatewayContext, get_context
+from gateway.kiosks import KioskIdentity
+from gateway.problems import Problem
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND
+
+log = logging.getLogger("fleet")
+
+SESSION_COOKIE = "fleet_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+router = APIRouter(prefix="/fleet", tags=["fleet"], responses=AUTH_ERRORS)
+
+_admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken",
+                           description="an admin token made by `kiosk-gateway admin new-token`")
+_session = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="ConsoleSession",
+                        description="the fleet console's session cookie (HttpOnly, SameSite=Strict)")
+_csrf = APIKeyHeader(name=CSRF_HEADER, auto_error=False, scheme_name="ConsoleCsrf",
+                     description="the console session's CSRF token, required with the cookie on changes")
+_FORBIDDEN = {403: {"model": ErrorBody, "description": "console request without its CSRF token"}}
+
+
+def client_source(request: Request) -> str:
+    """Who is knocking, for lockouts: the peer address (the gateway is not behind a proxy in the hall)."""
+    return request.client.host if request.client else "unknown"
+
+
+def require_admin(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_admin_bearer),
+    session_id: str | None = Depends(_session),
+    csrf: str | None = Depends(_csrf),
+    ctx: GatewayContext = Depends(get_context),
+) -> str:
+    """The admin (``token`` or ``console``) making the request, or 401/403/429."""
+    db, now_ts, source = ctx.db, ctx.settings.now().timestamp(), client_source(request)
+    wait = fleet_admin.locked_for(db, source, now_ts)
+    if wait:
+        raise Problem(429, "locked_out", f"too many wrong passwords or tokens; try again in {wait:.0f} s",
+                      {"retry_after_s": round(wait)}, headers={"Retry-After": str(max(1, round(wait)))})
+    if credentials is not None:
+        if credentials.scheme.lower() == "bearer" and fleet_admin.check_token(db, credentials.credentials):
+            return "token"
+        fleet_admin.note_failure(db, source, now_ts)
+        log.warning("wrong admin token from %s", source)
+        raise Problem(401, "bad_credentials", "wrong admin token", headers={"WWW-Authenticate": "Bearer"})
+    expected = fleet_admin.session_csrf(db, session_id, now_ts)
+    if expected is None:
+        raise Problem(401, "unauthenticated", "log in to the fleet console (/fleet/) or send an admin token")
+    if request.method not in _SAFE_METHODS and not (csrf and hmac.compare_digest(csrf, expected)):
+        raise Problem(403, "csrf_failed", f"send the console's CSRF token in {CSRF_HEADER}")
+    return "console"
+
+
+# -- kiosks ------------------------------------------------------------------------------------------------
+
+@router.get("/bundle", status_code=200, responses={
+    200: {"content": {"application/json": {}}, "description": "the signed bundle file, exactly as stored"},
+    204: {"description": "nothing newer than `installed` for this group at the current roll-out stage"},
+}, summary="The newest configuration bundle this kiosk's group may have now")
+def fetch_bundle(
+    group: str = Query(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="the kiosk's roll-out group"),
+    installed: int = Query(0, ge=0, le=MAX_CONFIG_VERSION, description="highest bundle version the kiosk has accepted"),
+    kiosk: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> Response:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        found = fleet_book.bundle_for(conn, group, installed)
+    if found is None:
+        return Response(status_code=204)
+    version, data = found
+    log.info("bundle version %d sent to kiosk %s (group %s)", version, kiosk.kiosk_id, group)
+    return Response(data, media_type="application/json",
+                    headers={"X-Bundle-Version": str(version), "Cache-Control": "no-store"})
+
+
+@router.post("/reports", response_model=ReportAck, summary="A kiosk says what it did with a bundle")
+def report(
+    body: BundleReport,
+    kiosk: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> dict[str, Any]:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        fleet_book.record_report(conn, kiosk.kiosk_id, body, ctx.settings.now())
+    return {"recorded": True}
+
+
+# -- admins ------------------------------------------------------------------------------------------------
+
+@router.post("/bundles", response_model=RolloutView, status_code=201, responses={**CONFLICT, **_FORBIDDEN},
+             summary="Publish a signed bundle to a first roll-out group (canary), or * for everyone")
+def publish_bundle(
+    body: PublishRequest,
+    admin: str = Depends(require_admin),
+    ctx: GatewayContext = Depends(get_context),
+) -> JSONResponse:
+    data = fleet_book.document_bytes(body.bundle)
+    keys = fleet_admin.trusted_keys(ctx.db)
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        before = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"]
+        view = fleet_book.publish(conn, data, body.group, keys, ctx.settings.now())
+        created = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"] > before
+    log.info("publish by %s: version %d to %s (%s)", admin, view["version"], body.group,
+             "new" if created else "already there")
+    return JSONResponse(view, status_code=201 if created else 200)
+
+
+@router.post("/bundles/{version}/promote", response_model=RolloutView,
+             responses={**NOT_FOUND, **CONFLICT, **_FORBIDDEN},
+             summary="Roll a canary bundle out to everyone")
+def promote_bundle(
+    version: int = Path(ge=1, le=MAX_CONFIG_VERSION),
+    admin: str = Depends(require_admin),
+    ctx: GatewayContext = Depends(get_context),
+) -> dict[str, Any]:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        return fleet_book.promote(conn, version, ctx.settings.now())
+
+
+@router.get("/rollouts", response_model=list[RolloutView], summary="Published bundles and their roll-out stage, newest first")
+def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        return fleet_book.rollouts(conn)
+
+
+@router.get("/kiosks", response_model=list[dict[str, Any]],
+            summary="Every kiosk: online by heartbeat age, versions, paper, outbox, alerts")
+def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        return fleet_book.kiosks(conn, ctx.settings.now())
+
+
+@router.get("/kiosks/{kiosk_id}", response_model=dict[str, Any], responses=NOT_FOUND,
+            summary="One kiosk with its latest heartbeat, recent heartbeats and bundle reports")
+def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
+                 ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
+    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+        return fleet_book.kiosk_detail(conn, kiosk_id, ctx.settings.now())
+
+
+@router.get("/trusted-keys", response_model=list[str], summary="Ids of the keys uploaded bundles must be signed with")
+def trusted_keys(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[str]:
+    return fleet_admin.trusted_keys(ctx.db).ids()
