@@ -36,23 +36,31 @@ def application() -> QApplication:
     return make_application()
 
 
+def turn() -> None:
+    """One turn of the event loop, as ``exec()`` would make it: posted events, then deferred deletes.
+
+    ``processEvents()`` alone never runs ``deleteLater()`` outside an event loop, which would make
+    every discarded widget look like a leak.
+    """
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
     """Turn the event loop until ``condition()`` holds; SystemExit naming ``what`` after ``timeout`` s."""
-    app = QApplication.instance()
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out after {timeout:g} s waiting for {what}")
-        app.processEvents()
+        turn()
         time.sleep(0.0005)
 
 
 def spin(seconds: float) -> None:
     """Turn the event loop for ``seconds`` (lets late callbacks and repaints land)."""
-    app = QApplication.instance()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        app.processEvents()
+        turn()
         time.sleep(0.001)
 
 

@@ -1,0 +1,179 @@
+"""Endurance benchmark: thousands of scripted citizen sessions, then memory, Qt objects, fds, threads.
+
+Live kiosk (device hub on the wire-level simulators, reference gateway on 127.0.0.1). Each session
+takes one journey in turn, driven at the state-machine and screen level as fast as the kiosk goes
+(screens open through the navigator, journey methods stand in for the taps, the window renders
+every state): a queue ticket printed and rated; a social-security, property or population lookup
+with the elderly demo card on the reader; a payment notice looked up; a service guide opened. Every
+session ends with Home, which wipes it. The card reader polls every 20 ms here (300 ms in the demo)
+so sessions are not spent waiting for polls.
+
+At quiet moments (home screen, after a garbage collection) it samples: PSS of this process, Qt
+objects (QObjects reachable from the QApplication and its top-level widgets), gc-tracked PySide6
+wrappers, open file descriptors and threads. Growth is counted from the sample after the warm-up
+(a tenth of the run, at least 100 sessions) to the end, and the slope per 1,000 sessions is given
+so a shorter run still says where 10,000 would land.
+Targets: PSS growth <= 5 MB over 10,000 sessions; no growth in Qt objects, wrappers, fds, threads.
+
+    .venv/bin/python benchmarks/bench_endurance.py [--sessions 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+from live import LiveKiosk, live_kiosk, spin, wait_until
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+from report import figure, note
+from shiboken6 import Shiboken
+
+UNPAID_NOTICE = "3502002611000001"
+SAMPLES = ("pss_mb", "uss_mb", "qobjects", "wrappers", "fds", "threads")
+
+
+def sample() -> dict[str, float]:
+    gc.collect()
+    app = QApplication.instance()
+    qobjects = 1 + len(app.findChildren(QObject))
+    for widget in app.topLevelWidgets():
+        qobjects += 1 + len(widget.findChildren(QObject))
+    wrappers = sum(1 for o in gc.get_objects() if isinstance(o, Shiboken.Object))
+    me = psutil.Process()
+    memory = me.memory_full_info()
+    return {"pss_mb": memory.pss / 2**20, "uss_mb": memory.uss / 2**20, "qobjects": qobjects, "wrappers": wrappers,
+            "fds": me.num_fds(), "threads": me.num_threads()}
+
+
+class Sessions:
+    """One scripted session per journey; each leaves the kiosk on the home screen with no session."""
+
+    def __init__(self, kiosk: LiveKiosk) -> None:
+        self.kiosk = kiosk
+        self.window = kiosk.window
+
+    def _open(self, name: str, **params: object) -> object:
+        self.window.go(name, **params)
+        screen = self.window.screen(name)
+        wait_until(lambda: screen.journey is not None, 5, f"the {name} journey")
+        return screen
+
+    def _home(self) -> None:
+        self.window.home()
+        wait_until(lambda: self.window.current_name == "home" and not self.kiosk.context.sessions.active, 5,
+                   "home with the session ended")
+
+    def _touch(self) -> None:
+        self.kiosk.context.sessions.current  # noqa: B018 (a touch starts the session, as on the glass)
+
+    def queue_ticket(self) -> None:
+        self.kiosk.printer.refill()
+        wait_until(self.kiosk.hub.can_print, 5, "the printer")
+        self._touch()
+        journey = self._open("queue_ticket").journey
+        wait_until(lambda: journey.state == "choose", 5, "service choice")
+        journey.choose_service(journey.popular_services()[0].id)
+        journey.take_number()
+        wait_until(lambda: journey.state in ("issued", "issued_qr"), 10, "the ticket")
+        self.window.go("feedback", service_id=journey.service.id)
+        rating = self.window.screen("feedback").journey
+        rating.rate(5)
+        if rating.state not in ("thanks", "finished", "done"):
+            rating.submit()
+        self._home()
+
+    def lookup(self, name: str) -> None:
+        self._touch()
+        journey = self._open(name).journey
+        wait_until(lambda: journey.state == "waiting", 5, "the card page")
+        self.kiosk.idcard.place("elderly")
+        wait_until(lambda: journey.state not in ("waiting", "reading", "querying"), 10, "the lookup answer")
+        self.kiosk.idcard.lift()
+        wait_until(lambda: journey.state != "results" or not self.kiosk.hub.device("idcard")._card_on_reader, 5,
+                   "the card lifted")
+        self._home()
+
+    def payment(self) -> None:
+        self._touch()
+        journey = self._open("payment").journey
+        journey.look_up(UNPAID_NOTICE)
+        wait_until(lambda: journey.state not in ("enter", "looking_up"), 10, "the notice")
+        self._home()
+
+    def guide(self) -> None:
+        self._touch()
+        journey = self._open("guide").journey
+        service = next(s for s in self.kiosk.context.catalogue.services())
+        journey.open_guide(service.id)
+        wait_until(lambda: journey.state not in ("departments", "loading"), 10, "the guide")
+        self._home()
+
+    def rotation(self) -> list[Callable[[], None]]:
+        return [self.queue_ticket, lambda: self.lookup("social_security"), self.payment,
+                lambda: self.lookup("property"), self.guide, lambda: self.lookup("population")]
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares growth per 1,000 sessions."""
+    if len(points) < 2:
+        return 0.0
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return 0.0 if var == 0 else 1000 * sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--samples", type=int, default=20, help="how many samples over the run")
+    args = parser.parse_args()
+    warmup = max(min(100, args.sessions // 2), args.sessions // 10)
+    every = max(1, (args.sessions - warmup) // args.samples)
+    series: list[tuple[int, dict[str, float]]] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp), idcard_url="sim://idcard?poll=0.02") as kiosk:
+        sessions = Sessions(kiosk)
+        rotation = itertools.cycle(sessions.rotation())
+        before = sample()
+        for n in range(1, args.sessions + 1):
+            next(rotation)()
+            if n >= warmup and ((n - warmup) % every == 0 or n == args.sessions):
+                spin(0.05)
+                series.append((n, sample()))
+        elapsed = time.monotonic() - started
+    first_n, first = series[0]
+    last_n, last = series[-1]
+    tail = [s for _, s in series[-3:]]
+    note(f"{args.sessions:,} sessions in {elapsed:.0f} s ({args.sessions / elapsed:.1f}/s); warm-up "
+         f"{warmup} sessions; {len(series)} samples from session {first_n} to {last_n}")
+    note("at start: " + ", ".join(f"{k} {before[k]:.1f}" for k in SAMPLES))
+    note("after warm-up: " + ", ".join(f"{k} {first[k]:.1f}" for k in SAMPLES))
+    note("at the end: " + ", ".join(f"{k} {last[k]:.1f}" for k in SAMPLES))
+    span = last_n - first_n
+    for key in SAMPLES:
+        note(f"{key:<9} slope {slope([(n, s[key]) for n, s in series]):+.3f} per 1,000 sessions")
+    pss_growth = last["pss_mb"] - first["pss_mb"]
+    pss_per_10k = slope([(n, s["pss_mb"]) for n, s in series]) * 10 if span < 10_000 else pss_growth
+    figure(f"PSS growth after warm-up over {span:,} sessions", pss_growth, "MB", baseline=first["pss_mb"],
+           target="<= 5 MB", passed=pss_growth <= 5)
+    if span < 10_000:
+        figure("PSS growth projected to 10,000 sessions (slope)", max(pss_per_10k, 0.0), "MB", target="<= 5 MB",
+               passed=pss_per_10k <= 5)
+    for key, label in (("qobjects", "Qt objects"), ("wrappers", "PySide6 wrappers"), ("fds", "file descriptors"),
+                       ("threads", "threads")):
+        growth = min(s[key] for s in tail) - first[key]
+        figure(f"{label} growth after warm-up", growth, "", baseline=first[key], target="no growth",
+               passed=growth <= 0)
+
+
+if __name__ == "__main__":
+    main()
