@@ -69,3 +69,23 @@ def figure(name: str, value: float, unit: str, *, target: str, passed: bool,
 def note(text: str) -> None:
     """A line of context (sample counts, conditions) printed beside the figures."""
     print(f"  {text}", flush=True)
+
+
+def markdown_table(text: str) -> str:
+    """The FIGURE lines found in ``text`` as a Markdown table (for benchmarks/RESULTS.md)."""
+    rows = ["| figure | value | baseline | ratio | target | verdict |", "|---|---|---|---|---|---|"]
+    for line in text.splitlines():
+        if not line.startswith("FIGURE "):
+            continue
+        name, _, rest = line[len("FIGURE "):].partition(": ")
+        value, baseline, ratio, target, verdict = (part.strip() for part in rest.split(" | "))
+        rows.append(f"| {name} | {value} | {baseline.removeprefix('baseline ')} | {ratio.removeprefix('ratio ')}"
+                    f" | {target.removeprefix('target ')} | {verdict} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    print(markdown_table(Path(sys.argv[1]).read_text(encoding="utf-8")))
