@@ -118,8 +118,10 @@ class TechnicianPinScreen(KioskScreen):
         self.cancel.setText(_("取消"))
         self.confirm.setText(_("确认") if pin.phase != "checking" else _("正在核对…"))
         can_type = pin.phase in ("entering", "wrong")
-        self.keypad.setVisible(pin.phase not in ("not_configured", "misconfigured"))
-        self.entry.setVisible(pin.phase not in ("not_configured", "misconfigured"))
+        refused = pin.phase in ("not_configured", "misconfigured")
+        for widget in (self.keypad, self.entry, self.hint):
+            widget.setVisible(not refused)
+        self.confirm.setVisible(pin.phase not in ("not_configured", "misconfigured", "locked"))
         self.keypad.setEnabled(can_type)
         self.message.setText(self._message(pin))
         self._typed(self.keypad.value)
@@ -297,9 +299,10 @@ class TechnicianScreen(KioskScreen):
             if test.state == "passed":
                 f = d.get("fields", {})
                 ok = _("正确") if f.get("check_digit_ok") else _("错误")
+                valid_to = _("长期") if f.get("valid_to") == "长期" else f.get("valid_to", "")
                 return _("读卡：成功 · {card_type} · {name} · {number} · 校验位{ok} · 有效期至 {valid_to}").format(
                     card_type=f.get("card_type", ""), name=f.get("name", ""), number=f.get("id_number", ""),
-                    ok=ok, valid_to=f.get("valid_to", ""))
+                    ok=ok, valid_to=valid_to)
             return _("读卡：失败（{error}）").format(error=d.get("error", ""))
         if test.state == "waiting":
             return _("扫码：请扫描预约码、缴费通知书或中心网址（30 秒内）…")
