@@ -2,6 +2,11 @@
 
 Keys belong to a kiosk (two kiosks may pick the same key). A key reused for a different request
 is refused, so a kiosk bug cannot turn one payment's retry into another payment.
+
+Outbox scopes (``outbox:<kind>``) have a key space of their own: the kiosk keys a payment's
+reconciliation entry with the order's own key, and that must not read as the order's request
+again. Feedback and mailing delivered through the outbox use the direct scopes on purpose, so a
+replay of an entry whose direct attempt did arrive is recognised.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 from gateway.problems import Problem
 from gateway.storage import Transaction, dumps, loads
 
-KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,100}$"
+KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
 
 
 def request_hash(scope: str, body: Any) -> str:
@@ -36,6 +41,8 @@ def run_once(
         status, result = work()
         return status, result, False
     digest = request_hash(scope, body)
+    if scope.startswith("outbox:"):
+        key = f"{scope}|{key}"
     row = conn.one("SELECT * FROM idempotency WHERE kiosk_id = ? AND key = ?", (kiosk_id, key))
     if row is not None:
         if row["scope"] != scope or row["request_hash"] != digest:

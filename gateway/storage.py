@@ -17,7 +17,21 @@ from typing import Any
 
 log = logging.getLogger("gateway.server")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Each step takes the database from the version before it to its own number.
+_MIGRATIONS: dict[int, str] = {
+    # 2: outbox entries keyed per kind, so one key used for two kinds is two entries, not a clash.
+    2: """
+    ALTER TABLE outbox_entries RENAME TO outbox_entries_v1;
+    CREATE TABLE outbox_entries (
+        kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
+        created_at TEXT, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
+    );
+    INSERT INTO outbox_entries SELECT * FROM outbox_entries_v1;
+    DROP TABLE outbox_entries_v1
+    """,
+}
 
 _SCHEMA = """
 CREATE TABLE kiosks (
@@ -65,7 +79,7 @@ CREATE TABLE mailings (
 );
 CREATE TABLE outbox_entries (
     kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
-    created_at TEXT, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, key)
+    created_at TEXT, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
 );
 CREATE TABLE idempotency (
     kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
@@ -87,7 +101,11 @@ class Database:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._lock = threading.RLock()
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
@@ -100,6 +118,11 @@ class Database:
                 conn.executescript_in_transaction(_SCHEMA)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 log.info("database %s created (schema %d)", self.path, SCHEMA_VERSION)
+                return
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                conn.executescript_in_transaction(_MIGRATIONS[step])
+                conn.execute(f"PRAGMA user_version={step}")
+                log.info("database %s migrated to schema %d", self.path, step)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

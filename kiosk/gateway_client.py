@@ -353,6 +353,8 @@ class GatewayClient:
         Raises a :class:`GatewayError`; its ``permanent`` attribute is True when the gateway refused
         the entry itself (invalid payload, key reused) so retrying cannot help.
         """
+        # The kiosk's outbox stores kinds with "_" (payment_reconciliation); the contract spells them with "-".
+        kind = kind.replace("_", "-")
         if kind not in OUTBOX_KINDS:
             raise GatewayRefused("invalid_request", f"unknown outbox kind {kind!r}", permanent=True)
         body = _build(OutboxEntry, payload=dict(payload), created_at=created_at)

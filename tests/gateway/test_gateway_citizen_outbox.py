@@ -86,3 +86,26 @@ def test_outbox_refusals(api):
     assert api.post("/outbox/event", json={"payload": "text"}, key="outbox-key-0009").status_code == 422
     reused = api.post("/outbox/event", json={"payload": {"other": 1}}, key="outbox-key-0003")
     assert reused.status_code == 409
+
+
+def test_reconciliation_keyed_with_the_orders_own_key_is_accepted(api):
+    key = "order-and-reconciliation-01"
+    order = api.post("/payments/orders", json={"notice_number": "3502002611000001"}, key=key).json()
+    ack = api.post("/outbox/payment-reconciliation",
+                   json={"payload": {"order_id": order["order_id"], "kiosk_status": "open"}}, key=key)
+    assert ack.status_code == 200 and ack.json()["result"]["status"] == "open"
+    again = api.post("/outbox/payment-reconciliation",
+                     json={"payload": {"order_id": order["order_id"], "kiosk_status": "open"}}, key=key)
+    assert again.json()["duplicate"] is True
+    # ...and the order's key still answers with the order.
+    assert api.post("/payments/orders", json={"notice_number": "3502002611000001"}, key=key).json()["order_id"] == \
+        order["order_id"]
+    api.post(f"/payments/orders/{order['order_id']}/close")
+
+
+def test_one_key_for_two_outbox_kinds_is_two_entries(api, shared_gateway):
+    before = _count(shared_gateway, "outbox_entries")
+    first = api.post("/outbox/event", json={"payload": {"event": "door_open"}}, key="shared-key-0001")
+    second = api.post("/outbox/telemetry", json={"payload": {"cpu": 1}}, key="shared-key-0001")
+    assert first.status_code == second.status_code == 200
+    assert _count(shared_gateway, "outbox_entries") == before + 2

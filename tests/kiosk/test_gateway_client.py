@@ -116,6 +116,12 @@ def test_feedback_mailing_and_outbox(client):
     event = client.post_outbox_entry("event", new_idempotency_key(), {"event": "paper_low"},
                                      created_at="2026-11-25T10:00:00+08:00")
     assert event.duplicate is False
+    order = client.create_order("3502002611000002", key := new_idempotency_key())
+    # The kiosk's outbox spells the kind with "_" and keys the entry with the order's own key.
+    reconciled = client.post_outbox_entry("payment_reconciliation", key,
+                                          {"order_id": order.order_id, "kiosk_status": "unknown"})
+    assert reconciled.kind == "payment-reconciliation" and reconciled.result["status"] == "open"
+    client.close_order(order.order_id)
 
 
 def test_refusals_map_to_citizen_words(client):
