@@ -25,8 +25,11 @@ AVAILABILITY_TICK_MS = 60_000
 
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
+    from kiosk.bundle_updates import start_bundle_updates
+    from kiosk.heartbeat import start_heartbeat
+
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
-                              start_devices, start_watchdog]
+                              start_devices, start_watchdog, start_bundle_updates, start_heartbeat]
     if demo:
         steps.append(start_demo_panel)
     return steps
