@@ -181,6 +181,7 @@ class Device:
         self._enabled = False
         self._listeners: list[Listener] = []
         self._lifecycle_lock = threading.RLock()
+        self._opened_at: float | None = None
         self.last_error: DeviceError | None = None
 
     # --- listeners -------------------------------------------------------------------------
@@ -234,6 +235,7 @@ class Device:
             if self._state != DeviceState.CLOSED:
                 return
             self._open()
+            self._opened_at = time.monotonic()
             self._set_state(DeviceState.IDLE)
 
     def claim(self) -> None:
@@ -271,6 +273,9 @@ class Device:
                 try:
                     self._close()
                 finally:
+                    if self._opened_at is not None:
+                        self.statistics.add("hours_powered", round((time.monotonic() - self._opened_at) / 3600, 6))
+                        self._opened_at = None
                     self._set_state(DeviceState.CLOSED)
 
     def start(self) -> None:

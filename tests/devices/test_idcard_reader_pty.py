@@ -214,6 +214,7 @@ def test_statistics_survive_a_restart(reader, card_sim, tmp_path) -> None:
     reader.close()
     again = IdCardReader(card_sim.slave_path, state_dir=str(tmp_path))
     assert again.statistics.get("cards_read") == 1
+    assert 0 < again.statistics.get("hours_powered") < 0.01
 
 
 def test_close_is_idempotent_and_closed_device_refuses(reader) -> None:
