@@ -135,3 +135,18 @@ def test_wedge_separates_typing_followed_by_a_scan() -> None:
     classifier = WedgeClassifier()
     out = classifier.key("a", 0.0) + keys(classifier, "3502002611000001\r", 0.5, 0.012)
     assert out == [Typed("a"), Scan("3502002611000001")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=4, max_size=60),
+    st.floats(0.005, 0.016),
+    st.floats(0.1, 1.0),
+)
+def test_wedge_never_mixes_scans_and_typing(code: str, fast: float, slow: float) -> None:
+    classifier = WedgeClassifier()
+    scanned = keys(classifier, code + "\r", 0.0, fast) + classifier.flush(10.0)
+    assert scanned == [Scan(code)]
+    typed = keys(classifier, code + "\r", 100.0, slow) + classifier.flush(1000.0)
+    assert not any(isinstance(t, Scan) for t in typed)
+    assert "".join(t.text for t in typed) == code + "\r"
