@@ -8,8 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from conftest import HALL, NIGHT, Api, MovableClock
-from fleet_fixtures import ADMIN_PASSWORD, example_files, heartbeat, new_key, signed_bundle
+from fleet_fixtures import (
+    ADMIN_PASSWORD,
+    HALL,
+    NIGHT,
+    Api,
+    MovableClock,
+    example_files,
+    heartbeat,
+    new_key,
+    signed_bundle,
+)
 
 from config import admin_cli
 from gateway import fleet_admin
