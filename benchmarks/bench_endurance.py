@@ -165,6 +165,9 @@ def main() -> None:
     pss_per_10k = slope([(n, s["pss_mb"]) for n, s in series]) * 10 if span < 10_000 else pss_growth
     figure(f"PSS growth after warm-up over {span:,} sessions", pss_growth, "MB", baseline=first["pss_mb"],
            target="<= 5 MB", passed=pss_growth <= 5)
+    uss_growth = statistics.median(s["uss_mb"] for s in tail) - first["uss_mb"]
+    figure(f"USS (private memory) growth after warm-up over {span:,} sessions", uss_growth, "MB",
+           baseline=first["uss_mb"], target="<= 5 MB", passed=uss_growth <= 5)
     if span < 10_000:
         figure("PSS growth projected to 10,000 sessions (slope)", max(pss_per_10k, 0.0), "MB", target="<= 5 MB",
                passed=pss_per_10k <= 5)
