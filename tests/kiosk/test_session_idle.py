@@ -92,7 +92,7 @@ def test_touch_during_countdown_keeps_the_session(kiosk, qtbot):
 
 
 def test_finish_from_overlay_ends_the_session(kiosk, qtbot):
-    window, context, idle = kiosk.window, kiosk.context, kiosk.idle
+    window, context = kiosk.window, kiosk.context
     qtbot.mouseClick(window.screen("home").all_services, Qt.MouseButton.LeftButton)
     window.show_countdown(10)
     qtbot.mouseClick(window.overlay.finish_button, Qt.MouseButton.LeftButton)
