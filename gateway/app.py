@@ -47,6 +47,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
         settings=settings,
         db=Database(settings.db_path),
         limiter=RateLimiter(settings.rate_per_s, settings.rate_burst),
+        failed_logins=RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failures_per_min),
     )
     app.state.gateway = ctx
     for router in [*API_ROUTERS, *(extra_routers or [])]:

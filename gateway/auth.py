@@ -1,7 +1,8 @@
 """Kiosk authentication and per-kiosk rate limits, as one FastAPI dependency.
 
 A kiosk sends ``X-Kiosk-Id`` and ``Authorization: Bearer <token>``. Unknown kiosk, wrong token
-or a disabled kiosk: 401. Over its rate: 429 with Retry-After.
+or a disabled kiosk: 401. Over its rate: 429 with Retry-After. Failed attempts for one kiosk id
+are limited too (guessing tokens); only failures count, so a stranger cannot lock a kiosk out.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def require_kiosk(
     identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
     if identity is None:
         log.warning("refused credentials for kiosk id %r", kiosk_id[:40])
+        wait = ctx.failed_logins.take(kiosk_id[:40])
+        if wait:
+            raise Problem(429, "rate_limited", f"too many failed logins for this kiosk id; retry in {wait} s",
+                          {"retry_after_s": wait}, headers={"Retry-After": str(wait)})
         raise Problem(401, "bad_credentials", "unknown kiosk, wrong token or kiosk disabled",
                       headers=_CHALLENGE)
     wait = ctx.limiter.take(identity.kiosk_id)

@@ -18,6 +18,7 @@ class GatewayContext:
     settings: GatewaySettings
     db: Database
     limiter: RateLimiter
+    failed_logins: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))
     catalogue: dict[str, Any] = field(default_factory=load_catalogue_document)
 
     @property

@@ -25,6 +25,7 @@ class GatewaySettings:
     demo: bool = False
     rate_per_s: float = 20.0
     rate_burst: int = 60
+    auth_failures_per_min: int = 10
     max_body_bytes: int = 64 * 1024
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6

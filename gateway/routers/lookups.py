@@ -82,7 +82,9 @@ def _lookup(kind: str, body: LookupRequest, kiosk: KioskIdentity, key: str | Non
             conn, kiosk.kiosk_id, key, f"lookup:{kind}", body.model_dump(),
             lambda: (200, _answer(ctx, conn, body, kind, kiosk.kiosk_id)), ctx.now_iso(),
         )
-    return reply(status, result, replayed)
+    answer = reply(status, result, replayed)
+    answer.headers["Cache-Control"] = "no-store"  # personal data: no proxy or browser keeps a copy
+    return answer
 
 
 @router.post("/social-security", response_model=SocialSecurityAnswer,

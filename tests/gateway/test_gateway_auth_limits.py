@@ -138,3 +138,17 @@ def test_numbers_too_large_to_store_are_a_client_error(tmp_path):
         huge = requests.post(server.url + "/api/v1/test/store-number", params={"value": 2**70}, timeout=5)
     assert fine.json() == {"stored": 7}
     assert huge.status_code == 422 and huge.json()["code"] == "number_out_of_range"
+
+
+def test_guessing_tokens_is_slowed_down_without_locking_out_the_real_kiosk(start_gateway, make_api):
+    server, _ = start_gateway(auth_failures_per_min=3)
+    guesser = make_api(server.url, ("XM-HALL-001", "guess"))
+    codes = [guesser.get("/queue/services").status_code for _ in range(5)]
+    assert codes == [401, 401, 401, 429, 429]
+    assert int(guesser.get("/queue/services").headers["Retry-After"]) >= 1
+    assert make_api(server.url).get("/queue/services").status_code == 200
+
+
+def test_personal_answers_are_not_cached(api):
+    answer = api.post("/lookups/population", json={"id_number": "350203194803120021"})
+    assert answer.headers["Cache-Control"] == "no-store"
