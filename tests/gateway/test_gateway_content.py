@@ -66,3 +66,14 @@ def test_announcements_and_hours(api):
     hours = HoursDocument.model_validate(api.get("/content/hours").json())
     assert hours.calendar["timezone"] == "Asia/Shanghai"
     assert "week" in hours.calendar
+
+
+def test_built_in_hours_are_a_valid_calendar_for_the_kiosk():
+    """Served only while configuration has no calendar; the kiosk must still be able to read it."""
+    import json
+
+    from config.calendar import parse_calendar
+    from gateway.content import _HERE
+
+    calendar = parse_calendar(json.loads((_HERE / "hours.json").read_text(encoding="utf-8")))
+    assert calendar.week.sessions(0) and not calendar.week.sessions(6)
