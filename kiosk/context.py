@@ -62,6 +62,10 @@ class KioskContext(QObject):
         self.maintenance = False
         self._alerts: dict[str, tuple[str, str]] = {}
         self._offer_rule: Callable[[Service], Offer] = lambda service: OFFERED
+        # Verdicts hold until something they depend on changes (availability_changed, emitted on
+        # every such event and once a minute); a screen asks for dozens of them per render.
+        self._offers: dict[str, Offer] = {}
+        self.availability_changed.connect(self._offers.clear)
         # journey name -> factory(context, service) returning a journey object (kiosk/journeys)
         self.journeys: dict[str, Callable[[KioskContext, Service | None], Any]] = {}
         # services the application attaches after the first frame (device hub, gateway client …)
@@ -112,10 +116,14 @@ class KioskContext(QObject):
         self.availability_changed.emit()
 
     def offer(self, service: Service) -> Offer:
-        return self._offer_rule(service)
+        offer = self._offers.get(service.id)
+        if offer is None:
+            offer = self._offers[service.id] = self._offer_rule(service)
+        return offer
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        self._offers.clear()
         self.catalogue_changed.emit()
 
     def close(self) -> None:

@@ -145,9 +145,9 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     context = runtime.context
     settings = context.settings
     gui = context.services["gui"]
-    client = GatewayClient(
-        url, settings.kiosk.id, settings.gateway.secret(),
-        connect_timeout=settings.gateway.connect_timeout_s, read_timeout=settings.gateway.read_timeout_s,
+    gateway_settings = settings.gateway.model_copy(update={"url": url})
+    client = GatewayClient.from_settings(
+        settings.model_copy(update={"gateway": gateway_settings}),
         on_online_changed=lambda online: gui.post(lambda: context.set_online(online)),
     )
     context.services["gateway"] = client

@@ -242,8 +242,18 @@ class KioskWindow(QWidget):
 
     # -- look --------------------------------------------------------------------------------
     def _restyle(self, *_args: object) -> None:
+        # A new style sheet re-polishes every widget under the window. Screens not on show are
+        # dropped first (they are rebuilt when next opened), so only what is visible pays for it.
+        self._drop_hidden_screens()
         self.setStyleSheet(style_sheet(self.context.elderly))
         self.render()
+
+    def _drop_hidden_screens(self) -> None:
+        for name in [n for n in self.screens if n != self.current_name]:
+            screen = self.screens.pop(name)
+            screen.clear_personal()
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
 
     def render(self, *_args: object) -> None:
         self.header.render()

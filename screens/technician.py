@@ -110,7 +110,7 @@ class TechnicianPinScreen(KioskScreen):
         self.keypad.set_value("")
 
     def render(self) -> None:
-        self.setStyleSheet(_technician_style(self.context.elderly))
+        _apply_style(self)
         pin: PinState = _mode(self.context).pin
         self.heading.setText(_("技术员模式"))
         self.hint.setText(_("请输入技术员密码（6 至 12 位数字）"))
@@ -249,7 +249,7 @@ class TechnicianScreen(KioskScreen):
     # -- drawing -----------------------------------------------------------------------------------------
     def render(self) -> None:
         mode = _mode(self.context)
-        self.setStyleSheet(_technician_style(self.context.elderly))
+        _apply_style(self)
         self.heading.setText(_("技术员模式 · 诊断"))
         status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance else _("维护模式：关闭")]
         if mode.notice:
@@ -380,3 +380,11 @@ class TechnicianScreen(KioskScreen):
         self.confirming = False
         mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (
             saved[0], saved[1], saved[2], saved[3], saved[4])
+
+
+def _apply_style(screen: QWidget) -> None:
+    """Set the technician look only when the mode changed: a style sheet re-polishes every child."""
+    elderly = screen.context.elderly  # type: ignore[attr-defined]
+    if screen.property("styled_for") != elderly:
+        screen.setStyleSheet(_technician_style(elderly))
+        screen.setProperty("styled_for", elderly)

@@ -8,6 +8,7 @@ simulators (``printer``, ``idcard``, ``scanner``), once every device is open and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,17 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     from devices import simulators
     from kiosk import i18n, startup
     from kiosk.app import build_runtime
+    from kiosk.clock import HALL_ZONE, SettableClock
 
     settings = demo_settings(tmp_path / "state")
     settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
         update={"url": reference_gateway.url, "embedded": False})})
-    hooks = [startup.start_gui_bridge, startup.start_offline_store, startup.start_availability,
+    def hall_open(runtime) -> None:
+        # Journeys are offered by the hall calendar: stand on an ordinary Wednesday morning so the
+        # tests mean the same at lunchtime, at night and on holidays.
+        runtime.context.services["clock"] = SettableClock(datetime(2026, 11, 25, 10, 0, tzinfo=HALL_ZONE))
+
+    hooks = [hall_open, startup.start_gui_bridge, startup.start_offline_store, startup.start_availability,
              startup.start_devices]
     runtime = build_runtime(settings, kiosk_mode=False, start_hooks=hooks)
     qtbot.addWidget(runtime.window)
