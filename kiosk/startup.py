@@ -25,14 +25,25 @@ AVAILABILITY_TICK_MS = 60_000
 
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
-    from kiosk.bundle_updates import start_bundle_updates
-    from kiosk.heartbeat import start_heartbeat
-
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
                               start_devices, start_watchdog, start_bundle_updates, start_heartbeat]
     if demo:
         steps.append(start_demo_panel)
     return steps
+
+
+def start_bundle_updates(runtime: KioskRuntime) -> None:
+    """Signed configuration from the gateway, applied between sessions (kiosk/bundle_updates.py)."""
+    from kiosk import bundle_updates
+
+    bundle_updates.start_bundle_updates(runtime)
+
+
+def start_heartbeat(runtime: KioskRuntime) -> None:
+    """The kiosk's heartbeat through the outbox (kiosk/heartbeat.py)."""
+    from kiosk import heartbeat
+
+    heartbeat.start_heartbeat(runtime)
 
 
 def start_gui_bridge(runtime: KioskRuntime) -> None:

@@ -27,15 +27,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.diagnostics import Finding, Sources, log_file_for, paper_roll_for, run_all
 from kiosk.i18n import N_
 from kiosk.idle import IdleWatch
 from kiosk.privacy import redact
+
+if TYPE_CHECKING:  # the diagnostics (psutil, device commands) load when a technician first needs them
+    from kiosk.diagnostics import Finding, Sources
+    from kiosk.paper_roll import PaperRoll
 
 log = logging.getLogger("fleet")
 
@@ -114,7 +117,7 @@ class TechnicianMode(QObject):
         self._test_timer = QTimer(self, objectName="technician-self-test", singleShot=True,
                                   interval=SELF_TEST_TIMEOUT_MS)
         self._test_timer.timeout.connect(self._test_timed_out)
-        self.paper = paper_roll_for(context.settings)
+        self._paper: PaperRoll | None = None
         self.idle = IdleWatch(IDLE_S - IDLE_COUNTDOWN_S, IDLE_COUNTDOWN_S, parent=self)
         self.idle.expired.connect(lambda: self.leave("idle"))
         self.idle.countdown_started.connect(self._countdown)
@@ -280,8 +283,18 @@ class TechnicianMode(QObject):
         if self.engaged and not self._steering and name not in TECHNICIAN_SCREENS:
             self.leave("left", navigate=False)
 
+    @property
+    def paper(self) -> PaperRoll:
+        if self._paper is None:
+            from kiosk.diagnostics import paper_roll_for
+
+            self._paper = paper_roll_for(self.context.settings)
+        return self._paper
+
     # -- diagnosis -------------------------------------------------------------------------------------
     def sources(self) -> Sources:
+        from kiosk.diagnostics import Sources, log_file_for
+
         services = self.context.services
         return Sources(self.context.settings, hub=self._hub(), gateway=services.get("gateway"),
                        outbox=services.get("outbox"), content=services.get("content"), store=services.get("store"),
@@ -296,6 +309,8 @@ class TechnicianMode(QObject):
         self.changed.emit()
         sources = self.sources()
         self.record("diagnostics_run")
+        from kiosk.diagnostics import run_all
+
         self._calls().submit(lambda: run_all(sources), self._diagnosed, self._diagnosis_failed)
 
     def _diagnosed(self, findings: list[Finding]) -> None:
@@ -305,6 +320,8 @@ class TechnicianMode(QObject):
         self.changed.emit()
 
     def _diagnosis_failed(self, error: BaseException) -> None:
+        from kiosk.diagnostics import Finding
+
         self.diagnosing = False
         self.findings = [Finding("diagnostics", False, f"diagnosis failed: {redact(repr(error))[:200]}",
                                  "internal", "devices")]
