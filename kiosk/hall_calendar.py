@@ -170,10 +170,16 @@ def is_offered(calendar: HallCalendar, hours: HoursMode, zone: Zone, at: datetim
     """Whether a service with ``hours`` is offered at ``at`` on a kiosk standing in ``zone``.
 
     A kiosk in the 24-hour zone offers round-the-clock services always and hall-hours services
-    only while the hall is open; a kiosk inside the hall offers nothing while the hall is closed.
+    only while the hall is open. A kiosk inside the hall offers hall-hours services while the
+    windows are open, and its self-service (round-the-clock) services all the time the building
+    is open that day, lunch break included: the windows close for lunch, the building does not.
     """
     if hours == "24h" and zone == "24h":
         return True
+    if hours == "24h":
+        local = _local(calendar, at)
+        periods = _periods(calendar, local.date())
+        return bool(periods) and periods[0][0] <= local < periods[-1][1]
     return hall_status(calendar, at).open
 
 
