@@ -274,7 +274,7 @@ class Device:
                     self._close()
                 finally:
                     if self._opened_at is not None:
-                        self.statistics.add("hours_powered", round((time.monotonic() - self._opened_at) / 3600, 6))
+                        self.statistics.add("hours_powered", (time.monotonic() - self._opened_at) / 3600)
                         self._opened_at = None
                     self._set_state(DeviceState.CLOSED)
 
