@@ -144,6 +144,10 @@ class KioskWindow(QWidget):
         self.overlay.hide()
 
         self.screens: dict[str, KioskScreen] = {}
+        # Holds screens out of the window while the style changes; never shown, owns them meanwhile.
+        self._parked = QWidget()
+        self._parked.setObjectName("ParkedScreens")
+        self.destroyed.connect(self._parked.deleteLater)
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.current_name = ""
         self.footer.back.clicked.connect(self.back)
@@ -167,7 +171,10 @@ class KioskWindow(QWidget):
             screen = registry.create(name, self.context, self)
             self.screens[name] = screen
             self.stack.addWidget(screen)
-        return self.screens[name]
+        screen = self.screens[name]
+        if screen.parent() is not self.stack:  # parked during a mode switch
+            self.stack.addWidget(screen)
+        return screen
 
     def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
         if self.context.maintenance and name not in ("out_of_service", "technician_pin", "technician"):
@@ -243,17 +250,14 @@ class KioskWindow(QWidget):
     # -- look --------------------------------------------------------------------------------
     def _restyle(self, *_args: object) -> None:
         # A new style sheet re-polishes every widget under the window. Screens not on show are
-        # dropped first (they are rebuilt when next opened), so only what is visible pays for it.
-        self._drop_hidden_screens()
+        # taken out of the window first and put back (and polished) when next opened, so a
+        # mode switch costs only what is visible.
+        for name, screen in self.screens.items():
+            if name != self.current_name and screen.parent() is self.stack:
+                self.stack.removeWidget(screen)
+                screen.setParent(self._parked)
         self.setStyleSheet(style_sheet(self.context.elderly))
         self.render()
-
-    def _drop_hidden_screens(self) -> None:
-        for name in [n for n in self.screens if n != self.current_name]:
-            screen = self.screens.pop(name)
-            screen.clear_personal()
-            self.stack.removeWidget(screen)
-            screen.deleteLater()
 
     def render(self, *_args: object) -> None:
         self.header.render()
