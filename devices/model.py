@@ -183,8 +183,23 @@ class Device:
         self._lifecycle_lock = threading.RLock()
         self._opened_at: float | None = None
         self.last_error: DeviceError | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     # --- listeners -------------------------------------------------------------------------
+    def _start_worker(self, target: Callable[[], None], role: str) -> None:
+        """Run ``target`` on the device's background thread until ``self._stop`` is set."""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=target, name=f"{self.name}-{role}", daemon=True)
+        self._thread.start()
+
+    def _stop_worker(self, join_timeout: float) -> None:
+        """Ask the background thread to stop and wait for it (not when called from that thread)."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=join_timeout)
+
     def add_listener(self, listener: Listener) -> None:
         """``listener`` is called (on the driver's thread) for every status event."""
         self._listeners.append(listener)

@@ -109,8 +109,6 @@ class IdCardReader(Device):
         self._backoff = backoff or Backoff()
         self._io_lock = threading.Lock()
         self._armed = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._card_on_reader = False
         self._online = True
 
@@ -234,15 +232,10 @@ class IdCardReader(Device):
         return self._online
 
     def _enable(self) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, name=f"{self.name}-poll", daemon=True)
-        self._thread.start()
+        self._start_worker(self._poll, "poll")
 
     def _disable(self) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=self.response_timeout * 3 + self.poll_interval + 1)
+        self._stop_worker(self.response_timeout * 3 + self.poll_interval + 1)
 
     def _poll(self) -> None:
         stop = self._stop

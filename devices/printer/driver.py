@@ -105,8 +105,6 @@ class ReceiptPrinter(Device):
         self._status: PrinterStatus | None = None
         self._status_at = 0.0
         self._online = True
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # --- transport -----------------------------------------------------------------------------
     def _open(self) -> None:
@@ -271,15 +269,10 @@ class ReceiptPrinter(Device):
             self._emit(StatusKind.OFFLINE, exc.technician, exc)
 
     def _enable(self) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._monitor, name=f"{self.name}-status", daemon=True)
-        self._thread.start()
+        self._start_worker(self._monitor, "status")
 
     def _disable(self) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=self.status_timeout * 5 + 1)
+        self._stop_worker(self.status_timeout * 5 + 1)
 
     def _monitor(self) -> None:
         stop = self._stop

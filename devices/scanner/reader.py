@@ -10,7 +10,6 @@ logged: it may be a citizen's notice number.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from devices.errors import DeviceError, DeviceOffline, DeviceURLError
@@ -102,8 +101,6 @@ class SerialScanner(Device):
         self.domain = domain
         self.trigger = trigger
         self._backoff = backoff or Backoff()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._online = True
 
     def _open(self) -> None:
@@ -139,15 +136,10 @@ class SerialScanner(Device):
     def _enable(self) -> None:
         if self.trigger:
             self.link.write(self.trigger)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._read, name=f"{self.name}-read", daemon=True)
-        self._thread.start()
+        self._start_worker(self._read, "read")
 
     def _disable(self) -> None:
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
+        self._stop_worker(2)
 
     def _read(self) -> None:
         stop = self._stop
