@@ -17,7 +17,7 @@ import threading
 
 from devices.idcard.frames import PREAMBLE, Command, Status, checksum, response_frame
 from devices.simulators.citizens import CITIZENS, DemoCitizen
-from devices.simulators.pty_link import PtyLink
+from devices.simulators.pty_link import PtyLink, PtySimulator
 
 log = logging.getLogger("devices.simulators")
 
@@ -25,7 +25,7 @@ SAM_ID = bytes.fromhex("0500 0000 0100 0000 4e61bc00 3412 0000")  # 16 bytes, li
 _COMMANDS = {c.value: c for c in Command}
 
 
-class IdCardReaderSimulator:
+class IdCardReaderSimulator(PtySimulator):
     """The simulated reader. ``slave_path`` is the port the driver opens."""
 
     name = "idcard"
@@ -44,18 +44,6 @@ class IdCardReaderSimulator:
         self.received: list[bytes] = []  # every complete command frame, for tests
 
     # --- control (demo panel, tests) ---------------------------------------------------------
-    def start(self) -> IdCardReaderSimulator:
-        self.link.start()
-        return self
-
-    @property
-    def slave_path(self) -> str:
-        return self.link.slave_path
-
-    @property
-    def plugged(self) -> bool:
-        return self.link.plugged
-
     def place(self, key: str) -> None:
         """Put a citizen's card on the reader (replacing any card there)."""
         if key not in self.citizens:
@@ -78,16 +66,10 @@ class IdCardReaderSimulator:
         with self._lock:
             self._injected.append(raw)
 
-    def unplug(self) -> None:
-        self.link.unplug()
-
     def replug(self) -> None:
         with self._lock:
             self._buffer.clear()
-        self.link.start()
-
-    def close(self) -> None:
-        self.link.close()
+        super().replug()
 
     # --- wire side ---------------------------------------------------------------------------
     def _on_bytes(self, data: bytes) -> None:

@@ -26,7 +26,7 @@ from devices.simulators.escpos_parser import (
     PrintedLine,
     PrintedQr,
 )
-from devices.simulators.pty_link import PtyLink
+from devices.simulators.pty_link import PtyLink, PtySimulator
 
 log = logging.getLogger("devices.simulators")
 
@@ -58,7 +58,7 @@ class PrintedReceipt:
         return [i.image for i in self.items if isinstance(i, PrintedImage)]
 
 
-class PrinterSimulator:
+class PrinterSimulator(PtySimulator):
     """The simulated printer. ``slave_path`` is the port the driver opens."""
 
     name = "printer"
@@ -83,18 +83,6 @@ class PrinterSimulator:
         self._listeners: list = []
 
     # --- control -------------------------------------------------------------------------------
-    def start(self) -> PrinterSimulator:
-        self.link.start()
-        return self
-
-    @property
-    def slave_path(self) -> str:
-        return self.link.slave_path
-
-    @property
-    def plugged(self) -> bool:
-        return self.link.plugged
-
     def add_listener(self, callback) -> None:  # noqa: ANN001
         """``callback(receipt)`` after every cut (the demo panel refreshes its picture)."""
         self._listeners.append(callback)
@@ -118,15 +106,6 @@ class PrinterSimulator:
     def close_cover(self) -> None:
         with self._lock:
             self.cover_open = False
-
-    def unplug(self) -> None:
-        self.link.unplug()
-
-    def replug(self) -> None:
-        self.link.start()
-
-    def close(self) -> None:
-        self.link.close()
 
     @property
     def paper_out(self) -> bool:

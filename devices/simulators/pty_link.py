@@ -97,3 +97,32 @@ class PtyLink:
         self.start()
 
     close = unplug
+
+
+class PtySimulator:
+    """Base of the device simulators: a :class:`PtyLink` in ``self.link`` and the controls every
+    simulator shares (start, the port the driver opens, plug and unplug, close)."""
+
+    link: PtyLink
+
+    def start(self):  # noqa: ANN201 (returns the simulator itself, for chaining)
+        self.link.start()
+        return self
+
+    @property
+    def slave_path(self) -> str:
+        return self.link.slave_path
+
+    @property
+    def plugged(self) -> bool:
+        return self.link.plugged
+
+    def unplug(self) -> None:
+        self.link.unplug()
+
+    def replug(self) -> None:
+        self.link.start()
+
+    def close(self) -> None:
+        self.link.close()
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from devices.simulators.pty_link import PtyLink
+from devices.simulators.pty_link import PtyLink, PtySimulator
 
 DEMO_DOMAIN = "zwfw.xm.gov.cn"
 
@@ -28,7 +28,7 @@ def samples(today: dt.date | None = None, domain: str = DEMO_DOMAIN) -> dict[str
     }
 
 
-class ScannerSimulator:
+class ScannerSimulator(PtySimulator):
     """The simulated scanner. ``slave_path`` is the port the driver opens."""
 
     name = "scanner"
@@ -37,18 +37,6 @@ class ScannerSimulator:
         self.terminator = terminator
         self.link = PtyLink(self.name, self._on_bytes)
         self.received: list[bytes] = []  # trigger commands from the driver
-
-    def start(self) -> ScannerSimulator:
-        self.link.start()
-        return self
-
-    @property
-    def slave_path(self) -> str:
-        return self.link.slave_path
-
-    @property
-    def plugged(self) -> bool:
-        return self.link.plugged
 
     def scan(self, code: str | bytes) -> bool:
         """Send one code with the terminator; False when unplugged."""
@@ -60,12 +48,3 @@ class ScannerSimulator:
 
     def _on_bytes(self, data: bytes) -> None:
         self.received.append(data)
-
-    def unplug(self) -> None:
-        self.link.unplug()
-
-    def replug(self) -> None:
-        self.link.start()
-
-    def close(self) -> None:
-        self.link.close()
