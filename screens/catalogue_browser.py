@@ -34,8 +34,8 @@ def service_tile_badges(context: KioskContext, service: Service) -> list[tuple[s
     return badges
 
 
-class DepartmentsScreen(KioskScreen):
-    name = "departments"
+class _ListScreen(KioskScreen):
+    """A heading, a hint and a list of tiles that scrolls by finger."""
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
@@ -45,8 +45,10 @@ class DepartmentsScreen(KioskScreen):
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.hint)
         self.layout_.addWidget(self.list, 1)
-        self._built_for: object = None
-        context.catalogue_changed.connect(lambda: setattr(self, "_built_for", None))
+
+
+class DepartmentsScreen(_ListScreen):
+    name = "departments"
 
     def render(self) -> None:
         self.heading.setText(_("全部服务"))
@@ -62,17 +64,8 @@ class DepartmentsScreen(KioskScreen):
             self.list.add(tile)
 
 
-class ServicesScreen(KioskScreen):
+class ServicesScreen(_ListScreen):
     name = "services"
-
-    def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
-        super().__init__(context, nav, parent)
-        self.heading = label(role="title")
-        self.hint = label(role="hint")
-        self.list = KineticScrollArea()
-        self.layout_.addWidget(self.heading)
-        self.layout_.addWidget(self.hint)
-        self.layout_.addWidget(self.list, 1)
 
     def activate(self, **params: Any) -> None:
         if "department" not in params:
