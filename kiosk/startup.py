@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk")
 
 AVAILABILITY_TICK_MS = 60_000
+STORAGE_FULL_ALERTS = ("disk_full", "outbox_full")
+STORAGE_FREE_AGAIN_BYTES = 64 * 1024 * 1024
 
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
@@ -62,8 +64,11 @@ def start_offline_store(runtime: KioskRuntime) -> None:
     context = runtime.context
 
     def alert(item) -> None:
-        context.services["gui"].post(lambda: context.set_alert(f"store:{item.code}", None))
-        log.warning("technician alert: %s", item.message, extra={"event": "technician_alert"})
+        # Technicians see alerts in the log, the heartbeat and the diagnostics screen; when storage is
+        # full, citizens see the services that must store something offered as unavailable.
+        log.warning("technician alert %s: %s", item.code, item.message, extra={"event": "technician_alert"})
+        if item.code in STORAGE_FULL_ALERTS:
+            context.services["gui"].post(lambda: _storage_full(context, True))
 
     store = open_store(context.settings.state_dir, quarantine_corrupt=True, on_alert=alert)
     context.services["store"] = store
@@ -97,6 +102,7 @@ def start_availability(runtime: KioskRuntime) -> None:
             zone=context.settings.kiosk.zone,
             gateway_online=context.online,
             devices=devices,
+            outbox_accepting=not context.services.get("storage_full", False),
             content_ages=content.ages() if content is not None else {},
         )
 
@@ -113,9 +119,33 @@ def start_availability(runtime: KioskRuntime) -> None:
                      alternative.zh if alternative else "", alternative.en if alternative else "")
 
     context.set_offer_rule(rule)
+    def minute() -> None:
+        if context.services.get("storage_full"):
+            _storage_full(context, not _storage_has_room(context))
+        context.availability_changed.emit()
+
     timer = QTimer(runtime.window, objectName="availability-minute", interval=AVAILABILITY_TICK_MS)
-    timer.timeout.connect(context.availability_changed.emit)
+    timer.timeout.connect(minute)
     timer.start()
+
+
+def _storage_full(context, full: bool) -> None:
+    if context.services.get("storage_full", False) != full:
+        context.services["storage_full"] = full
+        log.warning("storage %s", "full: services that store requests are paused" if full else "has room again")
+        context.availability_changed.emit()
+
+
+def _storage_has_room(context) -> bool:
+    import shutil
+
+    outbox = context.services.get("outbox")
+    try:
+        free = shutil.disk_usage(context.settings.state_dir).free
+        below_bound = outbox is None or outbox.counts()["unfinished"] < outbox.capacity
+    except Exception:
+        return False
+    return free > STORAGE_FREE_AGAIN_BYTES and below_bound
 
 
 def start_gateway(runtime: KioskRuntime) -> None:
