@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 
 from devices.idcard.frames import PREAMBLE, Command, Status, checksum, response_frame
 from devices.simulators.citizens import CITIZENS, DemoCitizen
@@ -41,7 +42,8 @@ class IdCardReaderSimulator(PtySimulator):
         self._read_done = False
         self._injected: list[bytes] = []
         self.mute = False
-        self.received: list[bytes] = []  # every complete command frame, for tests
+        # the latest command frames, for tests and the technician (bounded: a demo runs for weeks)
+        self.received: deque[bytes] = deque(maxlen=1000)
 
     # --- control (demo panel, tests) ---------------------------------------------------------
     def place(self, key: str) -> None:

@@ -13,6 +13,7 @@ import logging
 import shutil
 import subprocess
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
@@ -76,7 +77,7 @@ class PrinterSimulator(PtySimulator):
         self.cutter_error = False
         self.mute = False
         self.answers_left: int | None = None  # tests: answer this many more queries, then go silent
-        self.receipts: list[PrintedReceipt] = []
+        self.receipts: deque[PrintedReceipt] = deque(maxlen=200)  # the latest receipts, bounded
         self._current = PrintedReceipt()
         self.bytes_received = 0
         self._parser = EscPosParser(self._printed, self._answer)

@@ -7,6 +7,7 @@ as URLs, a foreign URL and junk.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 
 from devices.simulators.pty_link import PtyLink, PtySimulator
 
@@ -36,7 +37,7 @@ class ScannerSimulator(PtySimulator):
     def __init__(self, terminator: bytes = b"\r") -> None:
         self.terminator = terminator
         self.link = PtyLink(self.name, self._on_bytes)
-        self.received: list[bytes] = []  # trigger commands from the driver
+        self.received: deque[bytes] = deque(maxlen=100)  # the latest trigger commands from the driver
 
     def scan(self, code: str | bytes) -> bool:
         """Send one code with the terminator; False when unplugged."""

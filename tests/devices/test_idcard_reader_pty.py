@@ -23,7 +23,7 @@ def test_each_command_goes_out_byte_exact(reader, card_sim) -> None:
     reader.sam_status()
     reader.reset_sam()
     reader.read_appended_address()
-    assert card_sim.received == [
+    assert list(card_sim.received) == [
         command_frame(c)
         for c in (Command.FIND, Command.SELECT, Command.READ_TEXT_PHOTO, Command.SAM_ID,
                   Command.SAM_STATUS, Command.RESET_SAM, Command.READ_APPENDED_ADDRESS)
@@ -158,7 +158,7 @@ def test_disarmed_reader_does_not_read(reader, card_sim) -> None:
     reader.enable()
     card_sim.place("young")
     time.sleep(0.15)  # several poll intervals: proving that nothing happens needs elapsed time
-    assert card_sim.received == [] and not events.of("card_present")
+    assert list(card_sim.received) == [] and not events.of("card_present")
     reader.arm()
     wait_for(lambda: events.of("card_present"))
     reader.disarm()

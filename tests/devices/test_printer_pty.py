@@ -46,7 +46,7 @@ def test_job_never_starts_when_paper_out_or_cover_open(printer, printer_sim, fau
     assert info.value.reason == ("paper out" if fault == "paper" else "cover open")
     assert info.value.citizen_zh and info.value.citizen_en
     assert printer_sim.bytes_received - before == 12  # only the four status queries went out
-    assert printer_sim.receipts == []
+    assert not printer_sim.receipts
 
 
 def test_paper_running_out_mid_job_is_reported_not_printed(printer, printer_sim) -> None:
