@@ -28,6 +28,7 @@ class GuideScreen(JourneyScreen):
         self.heading = label(role="title")
         self.layout_.insertWidget(0, self.heading)
         self.page: dict[str, QWidget] = {}
+        self._departments_built_for: tuple[str, int] | None = None
 
         # departments: a search button and the departments
         departments = QWidget()
@@ -93,12 +94,18 @@ class GuideScreen(JourneyScreen):
 
     def _show_departments(self, journey: ServiceGuideJourney) -> None:
         self.search_button.setText(_("按拼音首字母查找"))
+        # The department tiles change only with the language or the catalogue: build them once for
+        # each, not on every visit (a tap reaches whichever journey is running then).
+        built_for = (current_language(), id(self.context.catalogue))
+        if self._departments_built_for == built_for:
+            return
+        self._departments_built_for = built_for
         self.department_list.clear()
         for department in journey.departments:
             tile = Tile(min_height=140)
             tile.set_texts(pick(department.name_zh, department.name_en),
                            _("{count} 项服务").format(count=len(department.services)))
-            tile.clicked.connect(lambda _=False, d=department.id: journey.choose_department(d))
+            tile.clicked.connect(lambda _=False, d=department.id: self.journey and self.journey.choose_department(d))
             self.department_list.add(tile)
 
     def _service_tiles(self, target: KineticScrollArea, services, journey: ServiceGuideJourney) -> None:
@@ -107,7 +114,7 @@ class GuideScreen(JourneyScreen):
             department = journey.env.catalogue.department_of(service.id)
             tile = Tile(min_height=130)
             tile.set_texts(pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en))
-            tile.clicked.connect(lambda _=False, s=service.id: journey.open_guide(s))
+            tile.clicked.connect(lambda _=False, s=service.id: self.journey and self.journey.open_guide(s))
             target.add(tile)
 
     def _show_services(self, journey: ServiceGuideJourney) -> None:
