@@ -19,7 +19,6 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
@@ -184,8 +183,3 @@ def _quit_on_signals(app: QApplication) -> None:
     timer.timeout.connect(lambda: None)
     timer.start()
 
-
-def state_path(settings: KioskSettings, *parts: str) -> Path:
-    path = settings.state_dir.joinpath(*parts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from config.catalogue import Catalogue, Service
 from config.local import KioskSettings
@@ -23,12 +23,6 @@ from kiosk.session import CitizenSession
 from kiosk.worker import Calls, ImmediateCalls
 
 log = logging.getLogger("kiosk.journeys")
-
-
-class CitizenFacing(Protocol):
-    """Anything that can explain itself to a citizen (device errors, gateway errors)."""
-
-    def citizen_message(self, language: str = "zh") -> str: ...
 
 
 @dataclass(frozen=True)
