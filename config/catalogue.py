@@ -7,7 +7,7 @@ it. Everything the home screen and the availability engine need to know about a 
 from __future__ import annotations
 
 import tomllib
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -79,11 +79,14 @@ class Catalogue(BaseModel):
                         )
         return self
 
+    @cached_property
+    def _all_services(self) -> tuple[Service, ...]:
+        # worked out once: the catalogue is frozen, and screens ask for it on every render
+        return tuple(s.model_copy(update={"department": d.id}) for d in self.departments for s in d.services)
+
     def services(self) -> list[Service]:
         """Every service, each knowing its department id."""
-        return [
-            s.model_copy(update={"department": d.id}) for d in self.departments for s in d.services
-        ]
+        return list(self._all_services)
 
     def service(self, service_id: str) -> Service:
         for service in self.services():
