@@ -3,51 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-import requests
+from gateway_api import HALL, NIGHT, Api, MovableClock  # noqa: F401 (fixtures below hand them out)
 
 from gateway.app import create_app
 from gateway.kiosks import DEMO_KIOSKS, register_kiosk
 from gateway.serve_thread import GatewayThread
 from gateway.settings import HALL_ZONE, GatewaySettings
-
-HALL = ("XM-HALL-001", "demo-hall-001-secret")
-NIGHT = ("XM-24H-001", "demo-24h-001-secret")
-
-
-class MovableClock:
-    """The hall's clock, moved by the test (order expiry, the next day's numbers)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class Api:
-    """A kiosk's authenticated session against one test gateway."""
-
-    def __init__(self, url: str, kiosk: tuple[str, str] = HALL) -> None:
-        self.url = url
-        self.base = url + "/api/v1"
-        self.session = requests.Session()
-        self.session.headers.update({"X-Kiosk-Id": kiosk[0], "Authorization": f"Bearer {kiosk[1]}"})
-
-    def get(self, path: str, **kw) -> requests.Response:
-        return self.session.get(self.base + path, timeout=10, **kw)
-
-    def post(self, path: str, json=None, key: str | None = None, **kw) -> requests.Response:
-        headers = kw.pop("headers", {})
-        if key is not None:
-            headers["Idempotency-Key"] = key
-        return self.session.post(self.base + path, json=json, headers=headers, timeout=10, **kw)
 
 
 @pytest.fixture

@@ -5,44 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from gateway_api import HALL, NIGHT, Api, MovableClock  # noqa: F401 (the fleet tests import them from here)
 
 from config.bundle import build, public_key_text
 from config.local import DEFAULTS_DIR
 
 ADMIN_PASSWORD = "correct horse battery staple"
-HALL = ("XM-HALL-001", "demo-hall-001-secret")
-NIGHT = ("XM-24H-001", "demo-24h-001-secret")
-
-
-class MovableClock:
-    """The gateway's clock, moved by the test (heartbeat ages, lockouts)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class Api:
-    """A kiosk's authenticated session (this module's own, so it never depends on which conftest loaded)."""
-
-    def __init__(self, url: str, kiosk: tuple[str, str] = HALL) -> None:
-        self.base = url + "/api/v1"
-        self.session = requests.Session()
-        self.session.headers.update({"X-Kiosk-Id": kiosk[0], "Authorization": f"Bearer {kiosk[1]}"})
-
-    def get(self, path: str, **kw) -> requests.Response:
-        return self.session.get(self.base + path, timeout=10, **kw)
-
-    def post(self, path: str, json=None, key: str | None = None) -> requests.Response:
-        headers = {"Idempotency-Key": key} if key else {}
-        return self.session.post(self.base + path, json=json, headers=headers, timeout=10)
 EXAMPLE = DEFAULTS_DIR / "bundle-example"
 
 
