@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices.errors import DeviceOffline, DriverUnavailable
+from devices.errors import DeviceOffline, DeviceURLError, DriverUnavailable
 from devices.model import Device
 from devices.registry import DeviceURL
 
@@ -36,14 +36,30 @@ def _sim_port(name: str) -> Any:
     return port
 
 
+def _seconds(url: DeviceURL, name: str, default: float) -> float:
+    value = url.number(name, default)
+    if not value > 0:
+        raise DeviceURLError(f"option {name}={value!r} in {url.raw} must be more than 0 seconds", device=url.kind)
+    return value
+
+
+def _switch(url: DeviceURL, name: str) -> bool:
+    value = (url.option(name) or "0").lower()
+    if value not in ("1", "true", "yes", "0", "false", "no"):
+        raise DeviceURLError(f"option {name}={value!r} in {url.raw} must be 1 or 0", device=url.kind)
+    return value in ("1", "true", "yes")
+
+
 def _idcard(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int) -> Device:
     from devices.idcard.reader import IdCardReader
 
+    # defaults and why: devices/idcard/reader.py
     return IdCardReader(
         port,
         baudrate=url.number("baudrate", baudrate, int),
         state_dir=settings.get("state_dir"),
-        poll_interval=url.number("poll", settings.get("poll_interval", 0.3)),
+        poll_interval=_seconds(url, "poll", settings.get("poll_interval", 0.015)),
+        removal_poll_interval=_seconds(url, "removal_poll", settings.get("removal_poll_interval", 0.3)),
         response_timeout=url.number("timeout", settings.get("response_timeout", 1.0)),
         with_fingerprint=url.option("fingerprint") in ("1", "true", "yes"),
         removal_probe=url.option("removal", "select") or "select",
@@ -51,7 +67,13 @@ def _idcard(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int) 
 
 
 def idcard_sim(url: DeviceURL, **settings: Any) -> Device:
-    return _idcard(url, _sim_port("idcard"), settings, 115200)
+    from devices import simulators
+
+    port = _sim_port("idcard")
+    # pace=1: the simulated reader sends its answers at the configured baud rate, as on a real line
+    baudrate = url.number("baudrate", 115200, int)
+    simulators.start("idcard").pace(baudrate if _switch(url, "pace") else None)
+    return _idcard(url, port, settings, baudrate)
 
 
 def idcard_serial(url: DeviceURL, **settings: Any) -> Device:

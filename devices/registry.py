@@ -3,7 +3,10 @@
 Forms (``kind`` is idcard, printer or scanner):
 
 - ``sim://idcard`` / ``sim://printer`` / ``sim://scanner`` — a simulator in this process; the real
-  serial driver talks to it over a pty
+  serial driver talks to it over a pty (``sim://idcard?pace=1`` sends the reader's answers at the
+  baud rate, 115200 unless ``baudrate=`` says otherwise; without it bytes move at memory speed)
+- ID card reader options: ``poll=`` seconds between *find*s while a screen waits for a card
+  (0.015), ``removal_poll=`` seconds between probes for the lift of a card already read (0.3)
 - ``serial:///dev/ttyUSB0?baudrate=115200`` — a serial or USB-serial port (``spy=1`` logs traffic)
 - ``usb://0x0416:0x5011`` — a USB device by vendor:product id (USB-serial readers and scanners are
   found through pyserial's ``hwgrep``; printers go through python-escpos and need pyusb)
@@ -28,14 +31,17 @@ KINDS = ("idcard", "printer", "scanner")
 
 # (kind, scheme) -> (factory "module:function", allowed options, expected form)
 _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
-    ("idcard", "sim"): ("devices.factories:idcard_sim", frozenset({"poll"}), "sim://idcard"),
+    ("idcard", "sim"): (
+        "devices.factories:idcard_sim", frozenset({"pace", "baudrate", "poll", "removal_poll"}), "sim://idcard"
+    ),
     ("idcard", "serial"): (
         "devices.factories:idcard_serial",
-        frozenset({"baudrate", "poll", "timeout", "spy", "fingerprint", "removal"}),
+        frozenset({"baudrate", "poll", "removal_poll", "timeout", "spy", "fingerprint", "removal"}),
         "serial:///dev/ttyUSB0?baudrate=115200",
     ),
     ("idcard", "usb"): (
-        "devices.factories:idcard_usb", frozenset({"baudrate", "poll", "timeout"}), "usb://0x0400:0xC35A"
+        "devices.factories:idcard_usb", frozenset({"baudrate", "poll", "removal_poll", "timeout"}),
+        "usb://0x0400:0xC35A",
     ),
     ("printer", "sim"): ("devices.factories:printer_sim", frozenset(), "sim://printer"),
     ("printer", "serial"): (

@@ -6,6 +6,12 @@ select fails (41); after a read, find answers 80 until the card is lifted and pl
 Whether the card is still there after a read is answered by select (90 present / 81 gone): real
 readers differ here, so the driver's removal probe is configurable.
 
+Wire timing: by default bytes move at pty (memory) speed. ``pace(baudrate)`` — ``sim://idcard?pace=1``
+in a device URL — makes the reader answer as on a real 8N1 line (10 bits a byte): it starts its
+answer once the command's last byte would have arrived and sends it in ~2 ms chunks, each when its
+last byte would be on the wire, so the 1295-byte read answer takes ~112 ms at 115200. The demo
+configuration paces; tests do not unless they ask.
+
 For tests: ``inject(raw)`` sends raw bytes instead of the next answer (corrupt checksum, truncated
 frame, garbage, two frames), ``mute`` stops answering, ``unplug()`` closes the pty.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 
 from devices.idcard.frames import PREAMBLE, Command, Status, checksum, response_frame
@@ -22,6 +29,8 @@ from devices.simulators.pty_link import PtyLink, PtySimulator
 
 log = logging.getLogger("devices.simulators")
 
+BITS_PER_BYTE = 10  # 8N1: start bit, 8 data bits, stop bit
+CHUNK_SECONDS = 0.002  # line time per paced write: fine enough to look like a serial line to the driver
 SAM_ID = bytes.fromhex("0500 0000 0100 0000 4e61bc00 3412 0000")  # 16 bytes, little-endian numbers
 _COMMANDS = {c.value: c for c in Command}
 
@@ -31,8 +40,12 @@ class IdCardReaderSimulator(PtySimulator):
 
     name = "idcard"
 
-    def __init__(self, citizens: dict[str, DemoCitizen] | None = None) -> None:
+    def __init__(
+        self, citizens: dict[str, DemoCitizen] | None = None, *, baudrate: int | None = None
+    ) -> None:
         self.citizens = dict(citizens or CITIZENS)
+        self.baudrate: int | None = None
+        self.pace(baudrate)
         self.link = PtyLink(self.name, self._on_bytes)
         self._lock = threading.Lock()
         self._buffer = bytearray()
@@ -46,6 +59,16 @@ class IdCardReaderSimulator(PtySimulator):
         self.received: deque[bytes] = deque(maxlen=1000)
 
     # --- control (demo panel, tests) ---------------------------------------------------------
+    def pace(self, baudrate: int | None) -> None:
+        """Send answers at ``baudrate`` 8N1 from now on; None: at memory speed."""
+        if baudrate is not None and baudrate <= 0:
+            raise ValueError(f"baud rate must be positive, not {baudrate!r}")
+        self.baudrate = baudrate
+
+    def wire_seconds(self, size: int) -> float:
+        """How long ``size`` bytes take on the line at the paced baud rate (0 when not paced)."""
+        return size * BITS_PER_BYTE / self.baudrate if self.baudrate else 0.0
+
     def place(self, key: str) -> None:
         """Put a citizen's card on the reader (replacing any card there)."""
         if key not in self.citizens:
@@ -75,6 +98,7 @@ class IdCardReaderSimulator(PtySimulator):
 
     # --- wire side ---------------------------------------------------------------------------
     def _on_bytes(self, data: bytes) -> None:
+        arrived = time.monotonic()
         with self._lock:
             self._buffer += data
             answers = []
@@ -99,8 +123,29 @@ class IdCardReaderSimulator(PtySimulator):
                 if self.mute:
                     continue
                 answers.append(self._injected.pop(0) if self._injected else self._answer(frame))
+                # the pty delivered the command at once; on a line its last byte arrives this much later
+                arrived += self.wire_seconds(len(frame))
+        start = arrived
         for answer in answers:
-            self.link.write(answer)
+            if not self._send(answer, start):
+                break
+            start += self.wire_seconds(len(answer))
+
+    def _send(self, answer: bytes, start: float) -> bool:
+        """Write ``answer`` as if its first byte went on the line at ``start``; False when unplugged."""
+        baudrate = self.baudrate
+        if not baudrate:
+            return self.link.write(answer)
+        chunk = max(1, int(baudrate * CHUNK_SECONDS / BITS_PER_BYTE))
+        for offset in range(0, len(answer), chunk):
+            part = answer[offset : offset + chunk]
+            # a chunk goes out when its last byte would have arrived over the line
+            delay = start + (offset + len(part)) * BITS_PER_BYTE / baudrate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            if not self.link.write(part):
+                return False
+        return True
 
     def _answer(self, frame: bytes) -> bytes:
         length = int.from_bytes(frame[5:7], "big")
