@@ -140,7 +140,7 @@ def main() -> None:
     every = max(1, (args.sessions - warmup) // args.samples)
     series: list[tuple[int, dict[str, float]]] = []
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp), idcard_url="sim://idcard?poll=0.02") as kiosk:
+    with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp), idcard_url="sim://idcard?poll=0.02&removal_poll=0.02") as kiosk:
         sessions = Sessions(kiosk)
         rotation = itertools.cycle(sessions.rotation())
         before = sample()
