@@ -76,6 +76,8 @@ class Tile(QPushButton):
         self.subtitle = label(role="tile-sub")
         self.badges = QHBoxLayout()
         self.badges.setSpacing(12)
+        self.badges.addStretch(1)
+        self._badges_shown: tuple[tuple[str, str], ...] = ()
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addStretch(1)
@@ -88,6 +90,10 @@ class Tile(QPushButton):
         self.title.setText(title)
         self.subtitle.setText(subtitle)
         self.subtitle.setVisible(bool(subtitle))
+        badges = tuple(badges)
+        if badges == self._badges_shown:
+            return  # screens render on every visit; rebuilding unchanged badges cost a few ms a visit
+        self._badges_shown = badges
         while self.badges.count():
             item = self.badges.takeAt(0)
             discard(item.widget())
