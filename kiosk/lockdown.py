@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QCloseEvent, QHelpEvent, QInputEvent, QKeyEvent, QStatusTipEvent
 from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("kiosk")
@@ -19,9 +19,13 @@ _BLOCKED_EVENTS = {
     QEvent.Type.ContextMenu,
     QEvent.Type.ToolTip,
     QEvent.Type.WhatsThis,
-    QEvent.Type.QueryWhatsThis,
     QEvent.Type.StatusTip,
 }
+
+# The classes of everything blocked: keys and ContextMenu are QInputEvents, ToolTip and WhatsThis
+# QHelpEvents, StatusTip a QStatusTipEvent. (QueryWhatsThis, a plain QEvent, only asks whether
+# help exists; the WhatsThis event that would show it is blocked.)
+_WATCHED_CLASSES = (QInputEvent, QHelpEvent, QStatusTipEvent, QCloseEvent)
 
 _BLOCKED_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_Tab, Qt.Key.Key_Backtab,
                  Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_Menu, Qt.Key.Key_Super_L,
@@ -48,6 +52,10 @@ class Lockdown(QObject):
         self.blocked = 0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Every event of the application passes here; only these classes can carry what is
+        # blocked (the isinstance test is answered in C, event.type() builds a Python enum).
+        if not isinstance(event, _WATCHED_CLASSES):
+            return False
         kind = event.type()
         if kind in _BLOCKED_EVENTS:
             self.blocked += 1
