@@ -58,7 +58,7 @@ def _idcard(url: DeviceURL, port: Any, settings: dict[str, Any], baudrate: int) 
         port,
         baudrate=url.number("baudrate", baudrate, int),
         state_dir=settings.get("state_dir"),
-        poll_interval=_seconds(url, "poll", settings.get("poll_interval", 0.015)),
+        poll_interval=_seconds(url, "poll", settings.get("poll_interval", 0.01)),
         removal_poll_interval=_seconds(url, "removal_poll", settings.get("removal_poll_interval", 0.3)),
         response_timeout=url.number("timeout", settings.get("response_timeout", 1.0)),
         with_fingerprint=url.option("fingerprint") in ("1", "true", "yes"),

@@ -6,7 +6,7 @@ Forms (``kind`` is idcard, printer or scanner):
   serial driver talks to it over a pty (``sim://idcard?pace=1`` sends the reader's answers at the
   baud rate, 115200 unless ``baudrate=`` says otherwise; without it bytes move at memory speed)
 - ID card reader options: ``poll=`` seconds between *find*s while a screen waits for a card
-  (0.015), ``removal_poll=`` seconds between probes for the lift of a card already read (0.3)
+  (0.01), ``removal_poll=`` seconds between probes for the lift of a card already read (0.3)
 - ``serial:///dev/ttyUSB0?baudrate=115200`` — a serial or USB-serial port (``spy=1`` logs traffic)
 - ``usb://0x0416:0x5011`` — a USB device by vendor:product id (USB-serial readers and scanners are
   found through pyserial's ``hwgrep``; printers go through python-escpos and need pyusb)

@@ -1,7 +1,7 @@
 """The ID card reader driver: SAM commands over a serial port, and a polling thread that waits for cards.
 
 While armed (a screen is asking for a card) and no card lies on the reader, the thread sends
-*find* every ``poll_interval`` — 15 ms by default; a found card is selected and read, and
+*find* every ``poll_interval`` — 10 ms by default; a found card is selected and read, and
 reported as a ``CARD_PRESENT`` event carrying the ``IdCard`` (or an ``ERROR`` event carrying what
 went wrong). The same card is never read twice: it must be lifted and placed again, and its
 lifting is reported as ``CARD_REMOVED``. How removal is noticed after a read differs between
@@ -10,15 +10,17 @@ default; ``find``: find fails once the card is gone).
 
 Two intervals, and why:
 
-- ``poll_interval`` (URL ``poll=``, default 0.015 s): the attentive poll, only while armed with no
+- ``poll_interval`` (URL ``poll=``, default 0.01 s): the attentive poll, only while armed with no
   card on the reader. DEVICES.md says "about 300 ms", but a card then waits up to 300 ms before
-  the reader even looks for it, which is more than the whole read's wire time (≈ 118 ms for find,
-  select and the 1295-byte read answer at 115200 8N1). The kiosk's target is card placed → masked
-  name on screen ≤ wire time + 30 ms; the wait for the next find is on average half an interval
-  and at p95 0.95 of one, and the kiosk's own path (decode, checks, screen, paint) takes ~10 ms,
-  so the interval must stay under ~20 ms. One find costs ~2 ms of line time at 115200 (a 10-byte
-  command and a 15-byte answer), so polling every 15 ms keeps the line ~85 % idle, and only while
-  the screen asks for a card. It is what makes a placed card feel instant.
+  the reader even looks for it, more than the whole read's wire time (≈ 118 ms for find, select
+  and the 1295-byte read answer at 115200 8N1). The kiosk's target is card placed → masked name on
+  screen ≤ wire time + 30 ms. The wait for the next find is at p95 0.95 of an interval, the find
+  itself ~2 ms, and the kiosk's own path (decode, checks, screen, paint) 5–10 ms, so the interval
+  must stay under ~20 ms; measured (benchmarks/bench_card.py) 15 ms gives p95 ≈ 141–145 ms
+  against 148, 10 ms ≈ 135 ms, which leaves room for a busy machine. One find costs ~2 ms of line
+  time at 115200 (a 10-byte command, a 15-byte answer) and ~1 % of a core, and only while the
+  screen asks for a card. It is what makes a placed card feel instant. The interval runs from the
+  start of one find to the next, so a slow reader is polled back to back, never faster.
 - ``removal_poll_interval`` (URL ``removal_poll=``, default 0.3 s, the DEVICES.md pace): probing
   whether a card already read is still there (find + select, ~5 ms of line), and the idle tick
   when not armed (no command is sent then; the tick only reopens a lost port). A lift noticed
@@ -114,7 +116,7 @@ class IdCardReader(Device):
         name: str = "idcard",
         baudrate: int = 115200,
         state_dir: str | None = None,
-        poll_interval: float = 0.015,
+        poll_interval: float = 0.01,
         removal_poll_interval: float = 0.3,
         response_timeout: float = 1.0,
         with_fingerprint: bool = False,
@@ -307,9 +309,11 @@ class IdCardReader(Device):
                     delay = self._backoff.next_delay()
                 else:
                     self._fail(exc)
+                    delay = self.removal_poll_interval  # a failing reader is not hammered every 10 ms
             except Exception as exc:  # our bug: report it, keep the thread alive
                 log.exception("%s: unexpected failure while polling", self.name)
                 self._fail(DeviceOperationError(f"internal error: {type(exc).__name__}", device=self.name))
+                delay = self.removal_poll_interval
             if stop.is_set():
                 break
             self._wake.wait(self._next_delay(started) if delay is None else delay)

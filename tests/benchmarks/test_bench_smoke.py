@@ -18,7 +18,7 @@ CASES = {
     "bench_startup.py": (["--runs", "1", "--skip-pss"], 3),
     "bench_responsiveness.py": (["--repeats", "1", "--settle", "0"], 3),
     "bench_printing.py": (["--tickets", "1"], 1),
-    "bench_card.py": (["--cards", "1", "--skip-fast-poll"], 2),
+    "bench_card.py": (["--cards", "1", "--skip-comparison"], 2),
     "bench_endurance.py": (["--sessions", "7", "--samples", "2"], 6),
     "bench_offline_store.py": (["--entries", "300", "--lookups", "100", "--appends", "20", "--replays", "20"], 0),
 }

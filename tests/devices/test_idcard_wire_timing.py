@@ -11,9 +11,9 @@ from device_waits import Recorder, wait_for
 
 from devices import simulators
 from devices.errors import DeviceOffline, DeviceURLError
-from devices.idcard.frames import Command, command_frame
+from devices.idcard.frames import Command, Status, command_frame, response_frame
 from devices.idcard.reader import IdCardReader
-from devices.model import Backoff
+from devices.model import Backoff, DeviceState
 from devices.registry import create_device
 from devices.simulators.idcard_reader import IdCardReaderSimulator
 
@@ -127,6 +127,19 @@ def test_disarmed_reader_sends_nothing_even_with_a_card_read_lifted(make_reader,
     assert len(card_sim.received) == sent
 
 
+def test_a_reader_answering_errors_is_polled_slowly(make_reader, card_sim) -> None:
+    reader = make_reader(poll_interval=0.01, removal_poll_interval=0.25)
+    for _ in range(20):
+        card_sim.inject(response_frame(Status.COMMAND_ERROR))
+    reader.enable()
+    reader.arm()
+    wait_for(lambda: reader.state == DeviceState.ERROR)
+    time.sleep(0.5)  # proving that the failing reader is not hammered needs elapsed time
+    # every 0.25 s, not every 10 ms (which would have used up all 20 errors by now)
+    assert len(card_sim.received) <= 4
+    assert reader.statistics.get("errors") >= 1
+
+
 def test_arm_wakes_an_idle_reader_at_once(make_reader, card_sim) -> None:
     reader = make_reader(removal_poll_interval=5.0)
     events = Recorder()
@@ -163,7 +176,7 @@ def test_sim_url_sets_pacing_and_both_intervals(tmp_path, fresh_simulators) -> N
     assert (reader.poll_interval, reader.removal_poll_interval, reader.baudrate) == (0.01, 0.5, 57600)
     assert simulators.running("idcard").baudrate == 57600
     reader = create_device("idcard", "sim://idcard", state_dir=str(tmp_path))
-    assert (reader.poll_interval, reader.removal_poll_interval) == (0.015, 0.3)
+    assert (reader.poll_interval, reader.removal_poll_interval) == (0.01, 0.3)
     assert simulators.running("idcard").baudrate is None  # the URL without pace= does not pace
     reader = create_device("idcard", "sim://idcard?pace=yes", state_dir=str(tmp_path))
     assert simulators.running("idcard").baudrate == 115200
