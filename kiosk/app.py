@@ -123,12 +123,12 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     install_journeys(context)
     window = KioskWindow(context, kiosk_mode=kiosk_mode)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
-    app.installEventFilter(idle)
+    idle.watch(window)
     context.services["idle"] = idle
     lockdown = None
     if kiosk_mode:
         lockdown = Lockdown(window, parent=window)
-        app.installEventFilter(lockdown)
+        lockdown.guard()
     runtime = KioskRuntime(context, window, idle, lockdown, list(start_hooks or []))
     runtime.stop_hooks.append(calls.close)
     _wire_session(runtime)

@@ -1,14 +1,15 @@
 """Idle watch: a citizen who walks away gets a countdown, then the kiosk wipes and goes home.
 
-Any touch, click or key press counts as activity. After ``idle_timeout_s`` without activity
-during a session the countdown starts; a touch dismisses it; when it reaches zero ``expired``
-is emitted and the application ends the session.
+Any touch, click or key press in the watched window counts as activity. After ``idle_timeout_s``
+without activity during a session the countdown starts; a touch dismisses it; when it reaches
+zero ``expired`` is emitted and the application ends the session.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QInputEvent
+from PySide6.QtWidgets import QWidget
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -36,6 +37,22 @@ class IdleWatch(QObject):
         self._idle_timer.timeout.connect(self._start_countdown)
         self._tick_timer = QTimer(self, objectName="idle-countdown", interval=tick_ms)
         self._tick_timer.timeout.connect(self._tick)
+
+    def watch(self, window: QWidget) -> None:
+        """Count the input the platform delivers to ``window`` (touches, clicks, keys, wheel) as activity.
+
+        The filter sits on the window's QWindow, where every touch arrives before Qt hands it to
+        the widget under the finger. An application-wide filter written in Python would be called
+        for each of the hundreds of events a screen change sends to widgets, which cost about a
+        sixth of a mode switch.
+        """
+        window.winId()  # the QWindow exists from here on (normally made by show())
+        window.windowHandle().installEventFilter(self)
+
+    def unwatch(self, window: QWidget) -> None:
+        """Stop counting ``window``'s input."""
+        if window.windowHandle() is not None:
+            window.windowHandle().removeEventFilter(self)
 
     @property
     def counting_down(self) -> bool:
@@ -83,9 +100,7 @@ class IdleWatch(QObject):
         self.expired.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        # Installed application-wide, so it sees every event (a screen change sends hundreds). The
-        # isinstance test is answered in C; asking event.type() builds a Python enum each time,
-        # which cost milliseconds per screen change.
+        # the isinstance test is answered in C; event.type() builds a Python enum
         if isinstance(event, QInputEvent) and event.type() in _ACTIVITY:
             self.poke()
         return False

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.i18n import N_
 from kiosk.idle import IdleWatch
@@ -255,7 +255,8 @@ class TechnicianMode(QObject):
     def _start(self) -> None:
         self.active = True
         self.pin = PinState()
-        QApplication.instance().installEventFilter(self.idle)
+        if isinstance(self.nav, QWidget):
+            self.idle.watch(self.nav)
         self.idle.arm()
         citizen_idle = self._citizens_idle_watch()
         if citizen_idle is not None:
@@ -517,9 +518,8 @@ class TechnicianMode(QObject):
         self.pin = PinState()
         self._gate = None
         self.idle.disarm()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.idle)
+        if isinstance(self.nav, QWidget):
+            self.idle.unwatch(self.nav)
         self._countdown(None)
         if was_active:
             self.record("exit", {"why": reason})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from kiosk import logs
@@ -44,6 +45,12 @@ class PersonalScreen(KioskScreen):
         self.who.clear()
 
 
+def touch(window, widget) -> None:
+    """A finger on ``widget``: delivered to the window's QWindow, as the touch screen's driver does."""
+    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     widget.mapTo(window, widget.rect().center()))
+
+
 def visible_texts(widget) -> list[str]:
     return [w.text() for w in widget.findChildren(QLabel)] + [widget.windowTitle()]
 
@@ -53,7 +60,7 @@ def test_idle_countdown_then_wipe_leaves_nothing_personal(kiosk, qtbot, monkeypa
     window, context, idle = kiosk.window, kiosk.context, kiosk.idle
     idle.idle_timeout_s = 0.2
     idle._tick_timer.setInterval(20)
-    qtbot.mouseClick(window.screen("home").all_services, Qt.MouseButton.LeftButton)  # first touch
+    touch(window, window.screen("home").all_services)  # first touch
     assert context.sessions.active
     card = FakeCard(NAME, ID_NUMBER, bytearray(b"\x01" * 1024))
     context.sessions.current.remember_card(card)
@@ -81,11 +88,11 @@ def test_touch_during_countdown_keeps_the_session(kiosk, qtbot):
     window, context, idle = kiosk.window, kiosk.context, kiosk.idle
     idle.idle_timeout_s = 0.1
     idle._tick_timer.setInterval(200)
-    qtbot.mouseClick(window.screen("home").all_services, Qt.MouseButton.LeftButton)
+    touch(window, window.screen("home").all_services)
     with qtbot.waitSignal(idle.countdown_started, timeout=3000):
         pass
     with qtbot.waitSignal(idle.countdown_cancelled, timeout=3000):
-        qtbot.mouseClick(window.overlay.continue_button, Qt.MouseButton.LeftButton)
+        touch(window, window.overlay.continue_button)
     assert context.sessions.active
     assert window.current_name == "departments"
     assert not window.overlay.isVisible()
@@ -93,18 +100,18 @@ def test_touch_during_countdown_keeps_the_session(kiosk, qtbot):
 
 def test_finish_from_overlay_ends_the_session(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
-    qtbot.mouseClick(window.screen("home").all_services, Qt.MouseButton.LeftButton)
+    touch(window, window.screen("home").all_services)
     window.show_countdown(10)
-    qtbot.mouseClick(window.overlay.finish_button, Qt.MouseButton.LeftButton)
+    touch(window, window.overlay.finish_button)
     assert not context.sessions.active
     assert window.current_name == "home"
 
 
 def test_home_button_wipes_the_session(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
-    qtbot.mouseClick(window.screen("home").all_services, Qt.MouseButton.LeftButton)
+    touch(window, window.screen("home").all_services)
     context.sessions.current.data["x"] = 1
-    qtbot.mouseClick(window.footer.home, Qt.MouseButton.LeftButton)
+    touch(window, window.footer.home)
     assert not context.sessions.active
 
 

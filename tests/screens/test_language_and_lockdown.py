@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from screens import registry
 from screens.theme import ELDERLY, MIN_TOUCH, contrast_ratio, text_pairs
@@ -84,18 +85,42 @@ def test_only_the_kiosk_window_exists_on_every_screen(qtbot, demo_settings):
             QApplication.processEvents()
             tops = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
             assert tops == [window], f"{name}: unexpected windows {tops}"
+            # nothing Qt could pop up from inside the window: no tooltips, what's-this or status tips
+            for widget in [window, *window.findChildren(QWidget)]:
+                assert not (widget.toolTip() or widget.whatsThis() or widget.statusTip()), f"{name}: {widget}"
 
-    # Alt+F4, Ctrl+W, Ctrl+Q, Esc never reach the window; a close request is refused.
+    # Keys arrive the way the platform delivers them: at the window's QWindow.
+    # Alt+F4, Ctrl+W, Ctrl+Q, Esc, Alt+Tab, Menu, Shift+F1 never reach the window.
+    handle = window.windowHandle()
     for key, mods in [(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier), (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
                       (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier), (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-                      (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier)]:
+                      (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier), (Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+                      (Qt.Key.Key_F1, Qt.KeyboardModifier.ShiftModifier)]:
         before = runtime.lockdown.blocked
-        QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, key, mods))
-        assert runtime.lockdown.blocked > before
+        QTest.keyClick(handle, key, mods)
+        assert runtime.lockdown.blocked > before, key
     assert window.close() is False
     assert window.isVisible()
     before = runtime.lockdown.blocked
-    QApplication.sendEvent(window, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), window.mapToGlobal(QPoint(10, 10))))
+    handle.close()  # what the compositor's close request does
+    assert runtime.lockdown.blocked > before and window.isVisible()
+
+    # A right or middle click (a mouse plugged in) is swallowed before Qt could make a context menu of it.
+    window.go("payment")
+    centre = window.rect().center()
+    for button in (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton):
+        before = runtime.lockdown.blocked
+        QTest.mouseClick(handle, button, Qt.KeyboardModifier.NoModifier, centre)
+        QApplication.processEvents()
+        assert runtime.lockdown.blocked > before
+        assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window]
+    before = runtime.lockdown.blocked
+    QApplication.sendEvent(handle, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), window.mapToGlobal(QPoint(10, 10))))
     assert runtime.lockdown.blocked > before
+    # the first button still works: a touch on Home is not blocked
+    before = runtime.lockdown.blocked
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     window.footer.home.mapTo(window, window.footer.home.rect().center()))
+    assert runtime.lockdown.blocked == before and window.current_name == "home"
     assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
     window.closing_allowed = True
