@@ -31,7 +31,7 @@ def measure(clock: PaintClock, touch: Callable[[], float], settle: float) -> flo
     """One navigation: ms from the touch to the end of the paint pass after it."""
     start = touch()
     end = clock.next_paint_after(start)
-    spin(settle)  # late answers (gateway, devices) land before the next touch
+    spin(settle)  # late answers (gateway, devices) land and the kiosk settles before the next touch
     return (end - start) * 1000
 
 
@@ -60,7 +60,8 @@ def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=30, help="warm repetitions of each navigation")
-    parser.add_argument("--settle", type=float, default=0.03, help="pause after each navigation (s)")
+    parser.add_argument("--settle", type=float, default=0.3,
+                        help="pause after each navigation (s): people read a screen before the next touch")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp)) as kiosk:
         window = kiosk.window

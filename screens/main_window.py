@@ -26,7 +26,9 @@ from screens.widgets import TouchButton, label
 log = logging.getLogger("screens")
 
 WEEKDAYS_ZH = "一二三四五六日"
-UNPARK_INTERVAL_MS = 40  # between two screens polished after a mode switch: a touch gets in between
+# After a mode switch the screens not on show are polished one at a time, a frame apart, so a paint
+# or a touch always gets in between (the switch itself is painted first).
+UNPARK_INTERVAL_MS = 16
 
 
 class Header(QFrame):
@@ -149,7 +151,6 @@ class KioskWindow(QWidget):
         self._parked = QWidget()
         self._parked.setObjectName("ParkedScreens")
         self.destroyed.connect(self._parked.deleteLater)
-        # Puts parked screens back and polishes them, one per turn, once a mode switch is on show.
         self._unpark = QTimer(self, interval=UNPARK_INTERVAL_MS)
         self._unpark.timeout.connect(self._unpark_one)
         self.history: list[tuple[str, dict[str, Any]]] = []
