@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QWidget
 
 from config.catalogue import Service
 from kiosk.context import KioskContext
 from kiosk.journeys.base import Journey
 from screens.base import KioskScreen, Navigator
+from screens.widgets import PageStack
 
 
 class JourneyScreen(KioskScreen):
@@ -19,7 +20,7 @@ class JourneyScreen(KioskScreen):
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         self.layout_.addWidget(self.pages, 1)
         self.journey: Journey | None = None
         self._unsubscribe = None

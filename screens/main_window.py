@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from config.catalogue import Service
 from kiosk.context import KioskContext
@@ -21,7 +21,7 @@ from screens import registry
 from screens.base import KioskScreen
 from screens.overlay import CountdownOverlay
 from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, style_sheet
-from screens.widgets import TouchButton, label
+from screens.widgets import PageStack, TouchButton, label
 
 log = logging.getLogger("screens")
 
@@ -137,7 +137,7 @@ class KioskWindow(QWidget):
         outer.setSpacing(0)
         self.header = Header(context)
         self.banner = Banner()
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.footer = Footer()
         outer.addWidget(self.header)
         outer.addWidget(self.banner)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEasingCurve, Qt, Signal
+from PySide6.QtCore import QEasingCurve, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QScroller,
     QScrollerProperties,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -102,6 +103,26 @@ class Tile(QPushButton):
             badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             self.badges.addWidget(badge)
         self.badges.addStretch(1)
+
+
+class PageStack(QStackedWidget):
+    """Pages shown one at a time, filling the space the layout gives the stack.
+
+    A plain QStackedWidget answers the layout's size questions with the largest answer of every
+    page, shown or hidden; with word-wrapped labels that meant laying out the text of every hidden
+    page again whenever a label on the shown one changed (a quarter of a language switch). Here only
+    the shown page is asked, and the stack never claims a height for its width.
+    """
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else QSize(0, 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(0, 0)
 
 
 class Card(QFrame):
