@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from config.catalogue import Catalogue, load_default_catalogue
 from config.local import KioskSettings
+from kiosk.between_citizens import tidy_after_each_session
 from kiosk.context import KioskContext
 from kiosk.idle import IdleWatch
 from kiosk.journeys import install_journeys
@@ -151,6 +152,7 @@ def _wire_session(runtime: KioskRuntime) -> None:
     idle.countdown_cancelled.connect(window.hide_countdown)
     idle.expired.connect(lambda: context.sessions.end("idle"))
     context.sessions.on_ended(lambda reason: idle.disarm())
+    tidy_after_each_session(context.sessions)
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -1,0 +1,66 @@
+"""Between citizens: hand back the memory the last session's screens used.
+
+A kiosk runs for weeks and idles on the home screen between citizens; that quiet moment is when
+it gives back what a session left behind, so memory stays flat over thousands of sessions:
+
+- Qt's pixmap cache. The style caches drawn pieces of widgets under keys that include the
+  widget's palette, and every widget built for a session (a guide's cards, a ticket's QR) gets a
+  new one, so entries are never reused; left alone the cache fills to its limit (10 MB).
+- glibc's free lists. Memory freed by the session's widgets, HTTP calls and SQLite writes stays
+  in the allocator's arenas; ``malloc_trim(0)`` returns the free pages to the system.
+
+Both take a few milliseconds and run only after the home screen has been painted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPixmapCache
+
+from kiosk.session import SessionKeeper
+
+log = logging.getLogger("kiosk")
+
+# Long enough for the home screen to be painted first; short enough to be done before a new
+# citizen's first tap is likely.
+TIDY_DELAY_MS = 500
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the process's own symbols: libc is among them
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def tidy_up() -> None:
+    """Drop Qt's pixmap cache and give free heap pages back to the system (GUI thread)."""
+    QPixmapCache.clear()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def tidy_after_each_session(sessions: SessionKeeper, tidy: Callable[[], None] = tidy_up,
+                            delay_ms: int = TIDY_DELAY_MS) -> None:
+    """Run ``tidy`` ``delay_ms`` after every session ends (once the kiosk is back home)."""
+
+    def tidy_logged() -> None:
+        if sessions.active:  # the next citizen is already here: wait for their session to end
+            return
+        try:
+            tidy()
+        except Exception:
+            log.exception("tidying up after a session failed")
+
+    sessions.on_ended(lambda _reason: QTimer.singleShot(delay_ms, tidy_logged))
