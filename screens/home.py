@@ -65,11 +65,12 @@ class HomeScreen(KioskScreen):
         if self._layout_for == elderly:
             return
         self._layout_for = elderly
-        for tile in self.tiles.values():
-            self.grid.removeWidget(tile)
-            tile.hide()
         shown = ELDERLY_TILES if elderly else JOURNEY_TILES
         columns = 1 if elderly else 2
+        for journey, tile in self.tiles.items():
+            self.grid.removeWidget(tile)
+            if journey not in shown:
+                tile.hide()  # tiles staying on screen only move: hiding and showing them again cost ~1 ms
         for index, journey in enumerate(shown):
             tile = self.tiles[journey]
             self.grid.addWidget(tile, index // columns, index % columns)

@@ -94,6 +94,12 @@ class Tile(QPushButton):
         badges = tuple(badges)
         if badges == self._badges_shown:
             return  # screens render on every visit; rebuilding unchanged badges cost a few ms a visit
+        if [role for _text, role in badges] == [role for _text, role in self._badges_shown]:
+            # same badges in another language: new texts, same labels (no re-polish, no new widgets)
+            for index, (text, _role) in enumerate(badges):
+                self.badges.itemAt(index).widget().setText(text)
+            self._badges_shown = badges
+            return
         self._badges_shown = badges
         while self.badges.count():
             item = self.badges.takeAt(0)
