@@ -152,6 +152,7 @@ class KioskWindow(QWidget):
         self._parked.setObjectName("ParkedScreens")
         self.destroyed.connect(self._parked.deleteLater)
         self._unpark = QTimer(self, interval=UNPARK_INTERVAL_MS)
+        self._parked_stacks: list[PageStack] = []
         self._unpark.timeout.connect(self._unpark_one)
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.current_name = ""
@@ -177,8 +178,7 @@ class KioskWindow(QWidget):
             self.screens[name] = screen
             self.stack.addWidget(screen)
         screen = self.screens[name]
-        if screen.parent() is not self.stack:  # parked during a mode switch
-            self.stack.addWidget(screen)
+        self.stack.unpark(screen)  # parked during a mode switch
         return screen
 
     def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
@@ -254,13 +254,15 @@ class KioskWindow(QWidget):
 
     # -- look --------------------------------------------------------------------------------
     def _restyle(self, *_args: object) -> None:
-        # A new style sheet re-polishes every widget under the window. Screens not on show are
-        # taken out of the window first and put back (and polished) when next opened, so a
-        # mode switch costs only what is visible.
-        for name, screen in self.screens.items():
-            if name != self.current_name and screen.parent() is self.stack:
-                self.stack.removeWidget(screen)
-                screen.setParent(self._parked)
+        # A new style sheet re-polishes every widget under the window, shown or hidden. Screens not
+        # on show, and the hidden pages of the one on show, are taken out of the window first and
+        # put back (and polished) between touches or when opened, so a mode switch costs only what
+        # the citizen sees.
+        self.stack.park_hidden(self._parked)
+        current = self.screens.get(self.current_name)
+        self._parked_stacks = [self.stack, *(current.findChildren(PageStack) if current is not None else [])]
+        for pages in self._parked_stacks[1:]:
+            pages.park_hidden(self._parked)
         self.setStyleSheet(style_sheet(self.context.elderly))
         self.render()
         self._unpark.start()
@@ -268,12 +270,11 @@ class KioskWindow(QWidget):
     def _unpark_one(self) -> None:
         # Polishing a screen for the new style costs a few ms; done here, between touches, the
         # citizen's next screen opens as fast as before the switch instead of paying for it.
-        parked = [s for name, s in self.screens.items() if name != self.current_name and s.parent() is not self.stack]
-        if not parked:
-            self._unpark.stop()
-            return
-        self.stack.addWidget(parked[0])
-        parked[0].ensurePolished()
+        while self._parked_stacks:
+            if self._parked_stacks[0].unpark_one():
+                return
+            self._parked_stacks.pop(0)
+        self._unpark.stop()
 
     def render(self, *_args: object) -> None:
         self.header.render()

@@ -118,7 +118,44 @@ class PageStack(QStackedWidget):
     page, shown or hidden; with word-wrapped labels that meant laying out the text of every hidden
     page again whenever a label on the shown one changed (a quarter of a language switch). Here only
     the shown page is asked, and the stack never claims a height for its width.
+
+    During a change of style the pages not on show can be parked outside the window
+    (:meth:`park_hidden`), so only what the citizen sees is polished at once; a parked page comes
+    back, polished for the new style, when it is shown or when :meth:`unpark_one` is called.
     """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parked: list[QWidget] = []
+
+    def park_hidden(self, holder: QWidget) -> None:
+        """Move every page but the current one under ``holder`` (a widget that is never shown)."""
+        current = self.currentWidget()
+        for index in reversed(range(self.count())):
+            page = self.widget(index)
+            if page is not current:
+                self.removeWidget(page)
+                page.setParent(holder)
+                self._parked.append(page)
+
+    def unpark(self, page: QWidget) -> None:
+        """Put ``page`` back into the stack if it is parked (it is polished when shown)."""
+        if page in self._parked:
+            self._parked.remove(page)
+            self.addWidget(page)
+
+    def unpark_one(self) -> bool:
+        """Put one parked page back and polish it; False when none was parked."""
+        if not self._parked:
+            return False
+        page = self._parked.pop()
+        self.addWidget(page)
+        page.ensurePolished()
+        return True
+
+    def setCurrentWidget(self, page: QWidget) -> None:  # noqa: N802 (Qt API)
+        self.unpark(page)
+        super().setCurrentWidget(page)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
         return False
