@@ -21,6 +21,7 @@ Targets: PSS growth <= 5 MB over 10,000 sessions; no growth in Qt objects, wrapp
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import itertools
 import statistics
@@ -36,8 +37,45 @@ from PySide6.QtWidgets import QApplication
 from report import figure, note
 from shiboken6 import Shiboken
 
+from kiosk import between_citizens
+
 UNPAID_NOTICE = "3502002611000001"
-SAMPLES = ("pss_mb", "uss_mb", "qobjects", "wrappers", "fds", "threads")
+SAMPLES = ("pss_mb", "uss_mb", "anon_mb", "heap_used_mb", "heap_free_mb", "qobjects", "wrappers", "fds", "threads")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                       "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def heap() -> tuple[float, float]:
+    """glibc's own count (mallinfo2, all arenas): bytes in use and bytes free but kept, in MB.
+
+    In use growing is a leak somewhere in native code; only the free part growing is fragmentation or
+    arena retention, which ``malloc_trim`` gives back. (0, 0) where glibc has no mallinfo2.
+    """
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return 0.0, 0.0
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20, info.fordblks / 2**20
+
+
+def anonymous_mb() -> float:
+    """Anonymous memory of this process (heap, stacks, arenas), from /proc/self/smaps_rollup.
+
+    Unlike PSS and USS it does not move when the kernel drops cold pages of mapped library files
+    (this machine reclaims them in the background), so it is the steadier sign of growth.
+    """
+    try:
+        for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def sample() -> dict[str, float]:
@@ -49,8 +87,10 @@ def sample() -> dict[str, float]:
     wrappers = sum(1 for o in gc.get_objects() if isinstance(o, Shiboken.Object))
     me = psutil.Process()
     memory = me.memory_full_info()
-    return {"pss_mb": memory.pss / 2**20, "uss_mb": memory.uss / 2**20, "qobjects": qobjects, "wrappers": wrappers,
-            "fds": me.num_fds(), "threads": me.num_threads()}
+    used, free = heap()
+    return {"pss_mb": memory.pss / 2**20, "uss_mb": memory.uss / 2**20, "anon_mb": anonymous_mb(),
+            "heap_used_mb": used, "heap_free_mb": free,
+            "qobjects": qobjects, "wrappers": wrappers, "fds": me.num_fds(), "threads": me.num_threads()}
 
 
 class Sessions:
@@ -67,9 +107,12 @@ class Sessions:
         return screen
 
     def _home(self) -> None:
+        tidies = between_citizens.tidies_done
         self.window.home()
         wait_until(lambda: self.window.current_name == "home" and not self.kiosk.context.sessions.active, 5,
                    "home with the session ended")
+        # The citizen walks away: the kiosk idles on the home screen and tidies up before the next one.
+        wait_until(lambda: between_citizens.tidies_done > tidies, 5, "the tidy-up between citizens")
 
     def _touch(self) -> None:
         self.kiosk.context.sessions.current  # noqa: B018 (a touch starts the session, as on the glass)
@@ -116,9 +159,15 @@ class Sessions:
         wait_until(lambda: journey.state not in ("departments", "loading"), 10, "the guide")
         self._home()
 
-    def rotation(self) -> list[Callable[[], None]]:
-        return [self.queue_ticket, lambda: self.lookup("social_security"), self.payment,
-                lambda: self.lookup("property"), self.guide, lambda: self.lookup("population")]
+    def rotation(self, journeys: list[str] | None = None) -> list[Callable[[], None]]:
+        """One session per journey, in turn; ``journeys`` keeps only those named (to bisect growth)."""
+        every = {"queue_ticket": self.queue_ticket, "social_security": lambda: self.lookup("social_security"),
+                 "payment": self.payment, "property": lambda: self.lookup("property"), "guide": self.guide,
+                 "population": lambda: self.lookup("population")}
+        return [every[name] for name in (journeys or every)]
+
+
+JOURNEYS = ("queue_ticket", "social_security", "payment", "property", "guide", "population")
 
 
 def slope(points: list[tuple[int, float]]) -> float:
@@ -135,14 +184,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=20, help="how many samples over the run")
+    parser.add_argument("--journeys", type=lambda text: text.split(","), default=None,
+                        help=f"comma-separated subset of {','.join(JOURNEYS)} (default: all, in turn)")
     args = parser.parse_args()
+    unknown = set(args.journeys or ()) - set(JOURNEYS)
+    if unknown:
+        parser.error(f"unknown journeys {', '.join(sorted(unknown))}; known: {', '.join(JOURNEYS)}")
     warmup = max(min(100, args.sessions // 2), args.sessions // 10)
     every = max(1, (args.sessions - warmup) // args.samples)
     series: list[tuple[int, dict[str, float]]] = []
     started = time.monotonic()
+    # A real kiosk idles for seconds between citizens; here the tidy-up runs as soon as home is shown.
+    between_citizens.TIDY_DELAY_MS = 0
     with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp), idcard_url="sim://idcard?poll=0.02&removal_poll=0.02") as kiosk:
         sessions = Sessions(kiosk)
-        rotation = itertools.cycle(sessions.rotation())
+        rotation = itertools.cycle(sessions.rotation(args.journeys))
         before = sample()
         for n in range(1, args.sessions + 1):
             next(rotation)()

@@ -30,6 +30,9 @@ log = logging.getLogger("kiosk")
 # citizen's first tap is likely.
 TIDY_DELAY_MS = 500
 
+tidies_done = 0
+"""How many tidy-ups have run in this process (the endurance benchmark waits for each)."""
+
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -51,16 +54,22 @@ def tidy_up() -> None:
         trim(0)
 
 
-def tidy_after_each_session(sessions: SessionKeeper, tidy: Callable[[], None] = tidy_up,
-                            delay_ms: int = TIDY_DELAY_MS) -> None:
-    """Run ``tidy`` ``delay_ms`` after every session ends (once the kiosk is back home)."""
+def tidy_after_each_session(sessions: SessionKeeper, tidy: Callable[[], None] | None = None,
+                            delay_ms: int | None = None) -> None:
+    """Run ``tidy`` (default :func:`tidy_up`) ``delay_ms`` (default ``TIDY_DELAY_MS``) after every
+    session ends, unless the next session has already begun by then."""
 
     def tidy_logged() -> None:
+        global tidies_done
         if sessions.active:  # the next citizen is already here: wait for their session to end
             return
         try:
-            tidy()
+            (tidy or tidy_up)()
         except Exception:
             log.exception("tidying up after a session failed")
+        tidies_done += 1
 
-    sessions.on_ended(lambda _reason: QTimer.singleShot(delay_ms, tidy_logged))
+    def ended(_reason: str) -> None:
+        QTimer.singleShot(TIDY_DELAY_MS if delay_ms is None else delay_ms, tidy_logged)
+
+    sessions.on_ended(ended)
