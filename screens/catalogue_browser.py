@@ -12,7 +12,7 @@ from kiosk.context import KioskContext
 from kiosk.i18n import N_, _, pick
 from screens.base import KioskScreen, Navigator
 from screens.home import service_badges
-from screens.widgets import KineticScrollArea, Tile, label
+from screens.widgets import TileList, label
 
 JOURNEY_ACTION = {
     "queue_ticket": N_("取号"),
@@ -37,11 +37,13 @@ def service_tile_badges(context: KioskContext, service: Service) -> list[tuple[s
 class _ListScreen(KioskScreen):
     """A heading, a hint and a list of tiles that scrolls by finger."""
 
+    tile_height = 150
+
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
         self.hint = label(role="hint")
-        self.list = KineticScrollArea()
+        self.list = TileList(min_height=self.tile_height)
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.hint)
         self.layout_.addWidget(self.list, 1)
@@ -53,19 +55,16 @@ class DepartmentsScreen(_ListScreen):
     def render(self) -> None:
         self.heading.setText(_("全部服务"))
         self.hint.setText(_("请选择部门，上下滑动查看更多"))
-        self.list.clear()
-        for department in self.context.catalogue.departments:
-            tile = Tile(min_height=150)
-            tile.set_texts(
-                pick(department.name_zh, department.name_en),
-                _("{count} 项服务").format(count=len(department.services)),
-            )
-            tile.clicked.connect(lambda _=False, d=department.id: self.nav.go("services", department=d))
-            self.list.add(tile)
+        self.list.show_tiles(
+            (pick(d.name_zh, d.name_en), _("{count} 项服务").format(count=len(d.services)), (),
+             lambda d=d.id: self.nav.go("services", department=d))
+            for d in self.context.catalogue.departments
+        )
 
 
 class ServicesScreen(_ListScreen):
     name = "services"
+    tile_height = 170
 
     def activate(self, **params: Any) -> None:
         if "department" not in params:
@@ -79,14 +78,12 @@ class ServicesScreen(_ListScreen):
         )
         self.heading.setText(pick(department.name_zh, department.name_en))
         self.hint.setText(_("请选择要办理的业务"))
-        self.list.clear()
-        for service in department.services:
-            service = service.model_copy(update={"department": department.id})
-            tile = Tile(min_height=170)
-            tile.set_texts(pick(service.name_zh, service.name_en),
-                           pick(service.window_zh, service.window_en), service_tile_badges(self.context, service))
-            tile.clicked.connect(lambda _=False, s=service: self.nav.start_service(s))
-            self.list.add(tile)
+        services = [service.model_copy(update={"department": department.id}) for service in department.services]
+        self.list.show_tiles(
+            (pick(s.name_zh, s.name_en), pick(s.window_zh, s.window_en), service_tile_badges(self.context, s),
+             lambda s=s: self.nav.start_service(s))
+            for s in services
+        )
 
     def tour(self) -> Iterator[str]:
         for department in self.context.catalogue.departments[:2]:

@@ -15,7 +15,7 @@ from kiosk.i18n import _, current_language, pick
 from kiosk.journeys.guide import ServiceGuideJourney
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
-from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TouchButton, label, qr_label
+from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label, qr_label
 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
@@ -41,7 +41,7 @@ class GuideScreen(JourneyScreen):
         column.addWidget(self.department_list, 1)
         self.page["departments"] = departments
 
-        self.service_list = KineticScrollArea()
+        self.service_list = TileList(min_height=130)
         self.page["services"] = self.service_list
 
         # search: what was typed, the letter pad, the matches
@@ -53,7 +53,7 @@ class GuideScreen(JourneyScreen):
         self.entry = label(role="entry", wrap=False)
         self.letters = LetterPad()
         self.letters.changed.connect(lambda text: self.journey and self.journey.type_initials(text))
-        self.match_list = KineticScrollArea()
+        self.match_list = TileList(min_height=130)
         for widget in (self.search_hint, self.entry, self.letters):
             column.addWidget(widget)
         column.addWidget(self.match_list, 1)
@@ -108,14 +108,13 @@ class GuideScreen(JourneyScreen):
             tile.clicked.connect(lambda _=False, d=department.id: self.journey and self.journey.choose_department(d))
             self.department_list.add(tile)
 
-    def _service_tiles(self, target: KineticScrollArea, services, journey: ServiceGuideJourney) -> None:
-        target.clear()
-        for service in services:
+    def _service_tiles(self, target: TileList, services, journey: ServiceGuideJourney, note: str = "") -> None:
+        def entry(service):
             department = journey.env.catalogue.department_of(service.id)
-            tile = Tile(min_height=130)
-            tile.set_texts(pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en))
-            tile.clicked.connect(lambda _=False, s=service.id: self.journey and self.journey.open_guide(s))
-            target.add(tile)
+            return (pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en), (),
+                    lambda: self.journey and self.journey.open_guide(service.id))
+
+        target.show_tiles((entry(service) for service in services), note)
 
     def _show_services(self, journey: ServiceGuideJourney) -> None:
         department = journey.department or journey.departments[0]
@@ -127,9 +126,8 @@ class GuideScreen(JourneyScreen):
         self.search_hint.setText(_("输入事项名称的拼音首字母，例如“社保卡”输入 SBK"))
         self.entry.setText(journey.query or " ")
         shown = journey.matches[: 4 if self.context.elderly else 8]
-        self._service_tiles(self.match_list, shown, journey)
-        if journey.query and not journey.matches:
-            self.match_list.add(label(_("没有找到匹配的事项，请检查字母或按部门查找"), role="hint"))
+        nothing = journey.query and not journey.matches
+        self._service_tiles(self.match_list, shown, journey, _("没有找到匹配的事项，请检查字母或按部门查找") if nothing else "")
 
     def _show_loading(self, journey: ServiceGuideJourney) -> None:
         self.loading.setText(_("正在打开办事指南…"))

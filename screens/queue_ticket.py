@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from config.catalogue import Service
 from contract.queue import Appointment, Ticket
 from kiosk.context import KioskContext, Offer
-from kiosk.i18n import N_, _, pick
+from kiosk.i18n import N_, _, current_language, pick
 from kiosk.journeys.base import Problem
 from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, QueueTicketJourney
 from kiosk.privacy import mask_name
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
-from screens.widgets import Card, KineticScrollArea, Tile, TouchButton, discard, label, qr_pixmap
+from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, discard, label, qr_pixmap
 
 REASON_TEXT: dict[str, str] = {
     "elderly": N_("老年人"),
@@ -63,7 +63,10 @@ class QueueTicketScreen(JourneyScreen):
         column.addWidget(self.booking)
         self.page["choose"] = page
 
-        self.list = KineticScrollArea()
+        self.department_list = KineticScrollArea()
+        self.page["departments"] = self.department_list
+        self._departments_built_for: tuple[str, int] | None = None
+        self.list = TileList(min_height=150)
         self.page["list"] = self.list
 
         # check-in: scan the booking's code or place the ID card
@@ -284,27 +287,35 @@ class QueueTicketScreen(JourneyScreen):
         return []
 
     def _show_list(self, journey: QueueTicketJourney) -> None:
-        self.list.clear()
         if journey.state == "departments":
             self.subheading.setText(_("请选择部门，上下滑动查看更多"))
-            for department in journey.departments():
-                count = sum(1 for s in department.services if s.takes_tickets)
-                tile = Tile(min_height=140)
-                tile.set_texts(pick(department.name_zh, department.name_en),
-                               _("{count} 项取号业务").format(count=count))
-                tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
-                self.list.add(tile)
-        else:
-            department = journey.department
-            self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
-            for service in journey.services():
-                tile = Tile(min_height=150)
-                tile.set_texts(pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en),
-                               self._badges(service))
-                tile.clicked.connect(lambda _=False, s=service.id: self._act("choose_service", s))
-                self.list.add(tile)
-        self.list.verticalScrollBar().setValue(0)
+            self._build_departments(journey)
+            self.department_list.verticalScrollBar().setValue(0)
+            self.pages.setCurrentWidget(self.page["departments"])
+            return
+        department = journey.department
+        self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
+        self.list.show_tiles(
+            (pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en), self._badges(service),
+             lambda s=service.id: self._act("choose_service", s))
+            for service in journey.services()
+        )
         self.pages.setCurrentWidget(self.page["list"])
+
+    def _build_departments(self, journey: QueueTicketJourney) -> None:
+        # The department tiles change only with the language or the catalogue: build them once for
+        # each instead of on every visit (twelve new tiles made the page ~11 ms to open).
+        built_for = (current_language(), id(self.context.catalogue))
+        if self._departments_built_for == built_for:
+            return
+        self._departments_built_for = built_for
+        self.department_list.clear()
+        for department in journey.departments():
+            count = sum(1 for s in department.services if s.takes_tickets)
+            tile = Tile(min_height=140)
+            tile.set_texts(pick(department.name_zh, department.name_en), _("{count} 项取号业务").format(count=count))
+            tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
+            self.department_list.add(tile)
 
     def _show_checkin(self) -> None:
         self.heading.setText(_("预约签到"))

@@ -5,7 +5,7 @@ Each widget takes its texts already translated; screens set them again on a lang
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEasingCurve, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -323,3 +323,52 @@ def hbox(*widgets: QWidget, spacing: int = GAP) -> QHBoxLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+TileEntry = tuple[str, str, Sequence[tuple[str, str]], Callable[[], None]]
+"""One tile of a :class:`TileList`: title, line under it, badges (text, role), what a tap does."""
+
+
+class TileList(KineticScrollArea):
+    """A finger-scrolled list of tiles that keeps its tiles from one list to the next.
+
+    Lists of services change with every department a citizen opens; building a dozen new tiles for
+    each cost most of the time to open the list. Here the tiles already made get the new texts,
+    more are made only when a longer list comes, and the ones left over are hidden.
+    """
+
+    def __init__(self, min_height: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.min_height = min_height
+        self.tiles: list[Tile] = []
+        self._taps: list[Callable[[], None]] = []
+        self.note = label(role="hint")
+        self.note.hide()
+        self.add(self.note)
+
+    def show_tiles(self, entries: Iterable[TileEntry], note: str = "") -> None:
+        """Show one tile per entry, in order, scrolled to the top; ``note`` is a line under them."""
+        self._taps = []
+        for index, (title, subtitle, badges, on_tap) in enumerate(entries):
+            if index == len(self.tiles):
+                tile = Tile(min_height=self.min_height)
+                tile.clicked.connect(lambda _=False, i=index: self._tapped(i))
+                self.rows.insertWidget(index, tile)
+                self.tiles.append(tile)
+            tile = self.tiles[index]
+            tile.set_texts(title, subtitle, badges)
+            tile.show()
+            self._taps.append(on_tap)
+        for tile in self.tiles[len(self._taps):]:
+            tile.hide()
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.verticalScrollBar().setValue(0)
+
+    @property
+    def shown_tiles(self) -> list[Tile]:
+        return self.tiles[: len(self._taps)]
+
+    def _tapped(self, index: int) -> None:
+        if index < len(self._taps):
+            self._taps[index]()

@@ -59,7 +59,7 @@ def test_by_department_and_back_steps(queue, qtbot):
     kiosk, screen, _, _ = queue
     tap(qtbot, screen.by_department)
     assert screen.journey.state == "departments"
-    first = screen.list.content.findChildren(QAbstractButton)[0]
+    first = screen.department_list.content.findChildren(QAbstractButton)[0]
     tap(qtbot, first)
     assert screen.journey.state == "services"
     kiosk.window.back()
