@@ -3,8 +3,12 @@
 In process, on the live kiosk (device hub on the simulators, reference gateway on 127.0.0.1):
 QTest presses and releases at the centre of the real button; the time runs until the end of the
 window's next paint pass (see ``live.PaintClock``). Navigations: home → each journey's screen,
-Back to home, the language switch both ways, elderly mode on and off. The first visit of each
-screen (it is built then) is reported on its own as "cold"; the p95 is over the warm repetitions.
+Back to home; inside journeys, the guide's department → services → a guide → Back → Back and the
+queue ticket's departments → services → confirm; the language switch both ways; elderly mode on
+and off, on the home screen and on the guide's department list (the screen with most widgets).
+Between touches the kiosk is left alone for ``--settle`` (300 ms: people read a screen before they
+touch the next). The first visit of each screen (it is built then) is reported on its own as
+"cold"; the p95 is over the warm repetitions.
 
 Baseline, in the same run: a touch on a plain QPushButton in the same window that changes one
 label's text, to the end of the paint pass it causes (the floor any navigation stands on).
@@ -57,6 +61,11 @@ def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
     return samples
 
 
+def first_tile(area: QWidget) -> QWidget:
+    """The first tile on show in a scrolling list."""
+    return next(t for t in area.content.findChildren(QPushButton) if t.isVisible())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=30, help="warm repetitions of each navigation")
@@ -83,15 +92,40 @@ def main() -> None:
                 cold[name] = sample
 
         journeys = [name for name, tile in home.tiles.items() if tile.isVisible()]
+        guide, queue = window.screen("guide"), window.screen("queue_ticket")
+
+        def state(screen: QWidget, name: str) -> Callable[[], bool]:
+            return lambda: screen.journey is not None and screen.journey.state == name
+
         for _ in range(args.repeats + 1):
             for journey in journeys:
                 record(f"home -> {journey}", lambda j=journey: tap(home.tiles[j]),
                        lambda: window.current_name != "home")
                 record(f"{journey}: Back -> home", lambda: tap(footer.back), lambda: window.current_name == "home")
+            # inside journeys: lists of departments and services, a guide, Back through them
+            tap(home.tiles["guide"])
+            spin(args.settle)
+            record("guide: department -> services", lambda: tap(first_tile(guide.department_list)),
+                   state(guide, "services"))
+            record("guide: service -> its guide", lambda: tap(guide.service_list.shown_tiles[0]), state(guide, "guide"))
+            record("guide: Back -> services", lambda: tap(footer.back), state(guide, "services"))
+            record("guide: Back -> departments", lambda: tap(footer.back), state(guide, "departments"))
+            record("elderly mode on (guide)", lambda: tap(header.elderly), lambda: kiosk.context.elderly)
+            record("elderly mode off (guide)", lambda: tap(header.elderly), lambda: not kiosk.context.elderly)
+            tap(footer.home)
+            spin(args.settle)
+            tap(home.tiles["queue_ticket"])
+            spin(args.settle)
+            record("queue: by department", lambda: tap(queue.by_department), state(queue, "departments"))
+            record("queue: department -> services", lambda: tap(first_tile(queue.department_list)),
+                   state(queue, "services"))
+            record("queue: service -> confirm", lambda: tap(queue.list.shown_tiles[0]), state(queue, "confirm"))
+            tap(footer.home)
+            spin(args.settle)
             record("language zh -> en", lambda: tap(header.en), lambda: header.en.isChecked())
             record("language en -> zh", lambda: tap(header.zh), lambda: header.zh.isChecked())
-            record("elderly mode on", lambda: tap(header.elderly), lambda: kiosk.context.elderly)
-            record("elderly mode off", lambda: tap(header.elderly), lambda: not kiosk.context.elderly)
+            record("elderly mode on (home)", lambda: tap(header.elderly), lambda: kiosk.context.elderly)
+            record("elderly mode off (home)", lambda: tap(header.elderly), lambda: not kiosk.context.elderly)
         clock.close()
 
     note(f"{args.repeats} warm repetitions of {len(navigations)} navigations (+1 cold each); live kiosk "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
@@ -38,10 +39,15 @@ class KioskScreen(QWidget):
         self.context = context
         self.nav = nav
         self.setObjectName("ScreenBody")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # its style sheet paints its background
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(48, 36, 48, 36)
         self.layout_.setSpacing(GAP)
         self.params: dict[str, Any] = {}
+
+    def extra_style(self, elderly: bool) -> str:
+        """Style rules this screen adds to the kiosk's (the window appends them to the screen's sheet)."""
+        return ""
 
     def title(self) -> str:
         """The screen's name for the header/back bar, in the current language."""

@@ -22,6 +22,7 @@ from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
 from screens.journey_screen import JourneyScreen
+from screens.theme import is_high_contrast
 from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, discard, label, qr_pixmap
 
 REMINDER_MS = 20_000  # no card after this long: a gentle reminder
@@ -256,7 +257,7 @@ class LookupScreen(JourneyScreen):
     def show_state(self, journey) -> None:
         state = journey.state
         self.heading.setText(journey.title())
-        self.art.set_elderly(self.context.elderly)
+        self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.get("remote_config")))
         if state == "waiting":
             self._reminder.start()
         elif state != "reminder":
@@ -296,6 +297,7 @@ class LookupScreen(JourneyScreen):
         self.card_hint.setVisible(state in hints)
         # the reminder stands out a little (bold), not as an error: nothing went wrong
         self.card_hint.setProperty("role", "value" if state == "reminder" else "subtitle")
+        self.card_hint.style().unpolish(self.card_hint)  # a new role only shows after a fresh polish
         self.card_hint.style().polish(self.card_hint)
         self.card_problem.setVisible(problem is not None)
         if problem is not None:
@@ -374,6 +376,7 @@ class LookupScreen(JourneyScreen):
         self.choice_print_note.setVisible(not printable)
         self.choice_print.setEnabled(printable)
         self.choice_mail.setText(_("EMS邮寄到户籍地址"))
+        self.choice_mail.setVisible(journey.can_mail())  # the configuration bundle can switch mailing off
         self.choice_qr.setText(_("用手机扫码保存"))
         self.choice_back.setText("‹ " + _("返回查看结果"))
         self.choice_done.setText(_("不用了，完成"))
@@ -418,8 +421,11 @@ class LookupScreen(JourneyScreen):
                 "mail_failed": [qr, choices, done],
                 "mail_unavailable": [qr, choices, done],
             }[state]
+            if not journey.can_mail():
+                buttons = [button for button in buttons if button is not mail]
         self.message_what.setText(what)
         self.message_what.setProperty("role", "error" if problem is not None else "value")
+        self.message_what.style().unpolish(self.message_what)
         self.message_what.style().polish(self.message_what)
         self.message_next.setText(next_step)
         self._message_buttons(buttons)

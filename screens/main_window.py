@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from config.catalogue import Service
@@ -18,9 +19,10 @@ from kiosk.context import KioskContext
 from kiosk.i18n import _, current_language, pick
 from kiosk.technician_entry import install as install_technician_entry
 from screens import registry
+from screens.announcements import AnnouncementStrip
 from screens.base import KioskScreen
 from screens.overlay import CountdownOverlay
-from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, style_sheet
+from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
 from screens.widgets import PageStack, TouchButton, label
 
 log = logging.getLogger("screens")
@@ -28,7 +30,7 @@ log = logging.getLogger("screens")
 WEEKDAYS_ZH = "一二三四五六日"
 # After a mode switch the screens not on show are polished one at a time, a frame apart, so a paint
 # or a touch always gets in between (the switch itself is painted first).
-UNPARK_INTERVAL_MS = 16
+RESTYLE_INTERVAL_MS = 16
 
 
 class Header(QFrame):
@@ -137,23 +139,34 @@ class KioskWindow(QWidget):
         outer.setSpacing(0)
         self.header = Header(context)
         self.banner = Banner()
+        self.announcements = AnnouncementStrip(context)
         self.stack = PageStack()
         self.footer = Footer()
         outer.addWidget(self.header)
         outer.addWidget(self.banner)
+        outer.addWidget(self.announcements)
         outer.addWidget(self.stack, 1)
         outer.addWidget(self.footer)
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
 
         self.screens: dict[str, KioskScreen] = {}
-        # Holds screens out of the window while the style changes; never shown, owns them meanwhile.
+        # The look: one style sheet per part (header, banner, footer, overlay, each screen), none on
+        # the window, so a mode switch restyles only the parts on show; the other screens get the
+        # new sheet between touches (``_restyle_later``) or when opened.
+        self._sheet = ""
+        self._high_contrast = self._theme_is_high_contrast()
+        self._background = QColor(palette(context.elderly, self._high_contrast).background)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills what it is asked to
+        self._sheet_of: dict[str, str] = {}
+        self._stale: list[str] = []
+        # Holds the hidden pages of the screen on show while the style changes; never shown.
         self._parked = QWidget()
-        self._parked.setObjectName("ParkedScreens")
+        self._parked.setObjectName("ParkedPages")
         self.destroyed.connect(self._parked.deleteLater)
-        self._unpark = QTimer(self, interval=UNPARK_INTERVAL_MS)
         self._parked_stacks: list[PageStack] = []
-        self._unpark.timeout.connect(self._unpark_one)
+        self._restyle_later = QTimer(self, interval=RESTYLE_INTERVAL_MS)
+        self._restyle_later.timeout.connect(self._restyle_one)
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.current_name = ""
         self.footer.back.clicked.connect(self.back)
@@ -163,6 +176,7 @@ class KioskWindow(QWidget):
 
         context.language_changed.connect(self.render)
         context.elderly_changed.connect(self._restyle)
+        context.availability_changed.connect(self._theme_changed)  # emitted when a bundle is put in force
         context.alerts_changed.connect(self._update_banner)
         context.online_changed.connect(self._update_banner)
         context.maintenance_changed.connect(self._maintenance)
@@ -176,10 +190,19 @@ class KioskWindow(QWidget):
         if name not in self.screens:
             screen = registry.create(name, self.context, self)
             self.screens[name] = screen
+            self._style(name)
             self.stack.addWidget(screen)
+        return self.screens[name]
+
+    def _style(self, name: str) -> bool:
+        """Give screen ``name`` the current look if it does not have it yet; whether it needed it."""
         screen = self.screens[name]
-        self.stack.unpark(screen)  # parked during a mode switch
-        return screen
+        sheet = self._sheet + screen.extra_style(self.context.elderly)
+        if self._sheet_of.get(name) == sheet:
+            return False
+        self._sheet_of[name] = sheet
+        screen.setStyleSheet(sheet)
+        return True
 
     def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
         if self.context.maintenance and name not in ("out_of_service", "technician_pin", "technician"):
@@ -192,6 +215,7 @@ class KioskWindow(QWidget):
         if name == "home":
             self.history.clear()
         screen = self.screen(name)
+        self._style(name)  # a screen not on show during a mode switch may not have the new look yet
         self.current_name = name
         screen.activate(**params)
         self.stack.setCurrentWidget(screen)
@@ -254,27 +278,44 @@ class KioskWindow(QWidget):
 
     # -- look --------------------------------------------------------------------------------
     def _restyle(self, *_args: object) -> None:
-        # A new style sheet re-polishes every widget under the window, shown or hidden. Screens not
-        # on show, and the hidden pages of the one on show, are taken out of the window first and
-        # put back (and polished) between touches or when opened, so a mode switch costs only what
-        # the citizen sees.
-        self.stack.park_hidden(self._parked)
+        # A style sheet re-polishes every widget under the widget it is set on, shown or hidden.
+        # The parts on show get the new sheet now; the hidden pages of the screen on show are taken
+        # out of it first; the other screens and those pages get it between touches, a frame apart.
+        self._sheet = style_sheet(self.context.elderly, self._high_contrast)
+        self._background = QColor(palette(self.context.elderly, self._high_contrast).background)
+        for part in (self.header, self.banner, self.announcements, self.footer, self.overlay):
+            part.setStyleSheet(self._sheet)
         current = self.screens.get(self.current_name)
-        self._parked_stacks = [self.stack, *(current.findChildren(PageStack) if current is not None else [])]
-        for pages in self._parked_stacks[1:]:
+        self._parked_stacks = current.findChildren(PageStack) if current is not None else []
+        for pages in self._parked_stacks:
             pages.park_hidden(self._parked)
-        self.setStyleSheet(style_sheet(self.context.elderly))
+        if current is not None:
+            self._style(self.current_name)
+        self._stale = [name for name in self.screens if name != self.current_name]
         self.render()
-        self._unpark.start()
+        self._restyle_later.start()
 
-    def _unpark_one(self) -> None:
+    def _theme_is_high_contrast(self) -> bool:
+        return is_high_contrast(self.context.services.get("remote_config"))  # put in force by kiosk.bundle_updates
+
+    def _theme_changed(self) -> None:
+        high_contrast = self._theme_is_high_contrast()
+        if high_contrast != self._high_contrast:
+            self._high_contrast = high_contrast
+            self._restyle()
+
+    def _restyle_one(self) -> None:
         # Polishing a screen for the new style costs a few ms; done here, between touches, the
         # citizen's next screen opens as fast as before the switch instead of paying for it.
         while self._parked_stacks:
             if self._parked_stacks[0].unpark_one():
                 return
             self._parked_stacks.pop(0)
-        self._unpark.stop()
+        while self._stale:
+            name = self._stale.pop(0)
+            if name in self.screens and self._style(name):
+                return
+        self._restyle_later.stop()
 
     def render(self, *_args: object) -> None:
         self.header.render()
@@ -314,6 +355,11 @@ class KioskWindow(QWidget):
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        # The window has no style sheet of its own (see _restyle); behind the parts it shows the
+        # theme's background, e.g. while a screen is being swapped.
+        QPainter(self).fillRect(event.rect(), self._background)
 
     def event(self, event: QEvent) -> bool:
         result = super().event(event)

@@ -42,9 +42,14 @@ def _mode(context: KioskContext) -> Any:
 
 
 def _technician_style(elderly: bool) -> str:
-    """Smaller text than citizen screens; buttons keep their height."""
+    """Smaller text than citizen screens; buttons keep their height.
+
+    The rules are appended to the kiosk's sheet on the technician screens; each selector is put
+    under the screen (``QWidget#ScreenBody``) so that, whatever the specificity of the kiosk's
+    rule it overrides, it wins, as a screen's own rules should.
+    """
     p = palette(elderly)
-    return f"""
+    rules = f"""
 QLabel {{ font-size: {px(24, elderly)}px; }}
 QLabel[role="title"] {{ font-size: {px(40, elderly)}px; font-weight: 700; }}
 QLabel[role="section"] {{ font-size: {px(28, elderly)}px; font-weight: 700; color: {p.primary}; }}
@@ -57,6 +62,15 @@ QPushButton {{ font-size: {px(26, elderly)}px; padding: 0 12px; }}
 QPushButton[role="key"] {{ font-size: {px(44, elderly)}px; }}
 QFrame#Card {{ border-radius: 14px; }}
 """
+    return "\n".join(_within_screen(line) for line in rules.splitlines())
+
+
+def _within_screen(rule: str) -> str:
+    if "{" not in rule:
+        return rule
+    selectors, body = rule.split("{", 1)
+    scoped = ", ".join(f"QWidget#ScreenBody {selector.strip()}" for selector in selectors.split(","))
+    return f"{scoped} {{{body}"
 
 
 class TechnicianPinScreen(KioskScreen):
@@ -64,6 +78,9 @@ class TechnicianPinScreen(KioskScreen):
 
     name = "technician_pin"
     has_back = False
+
+    def extra_style(self, elderly: bool) -> str:
+        return _technician_style(elderly)
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
@@ -110,7 +127,6 @@ class TechnicianPinScreen(KioskScreen):
         self.keypad.set_value("")
 
     def render(self) -> None:
-        _apply_style(self)
         pin: PinState = _mode(self.context).pin
         self.heading.setText(_("技术员模式"))
         self.hint.setText(_("请输入技术员密码（6 至 12 位数字）"))
@@ -166,6 +182,9 @@ class TechnicianScreen(KioskScreen):
 
     name = "technician"
     has_back = False
+
+    def extra_style(self, elderly: bool) -> str:
+        return _technician_style(elderly)
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
@@ -249,7 +268,6 @@ class TechnicianScreen(KioskScreen):
     # -- drawing -----------------------------------------------------------------------------------------
     def render(self) -> None:
         mode = _mode(self.context)
-        _apply_style(self)
         self.heading.setText(_("技术员模式 · 诊断"))
         status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance else _("维护模式：关闭")]
         if mode.notice:
@@ -381,10 +399,3 @@ class TechnicianScreen(KioskScreen):
         mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (
             saved[0], saved[1], saved[2], saved[3], saved[4])
 
-
-def _apply_style(screen: QWidget) -> None:
-    """Set the technician look only when the mode changed: a style sheet re-polishes every child."""
-    elderly = screen.context.elderly  # type: ignore[attr-defined]
-    if screen.property("styled_for") != elderly:
-        screen.setStyleSheet(_technician_style(elderly))
-        screen.setProperty("styled_for", elderly)

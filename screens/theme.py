@@ -2,7 +2,8 @@
 
 Sizes are for a 1080×1920 portrait touch screen. Touch targets are at least 96 px high with
 24 px between them. Elderly mode enlarges text 1.4× and switches to a palette whose text/background
-pairs all reach a contrast ratio of at least 7:1 (WCAG AAA).
+pairs all reach a contrast ratio of at least 7:1 (WCAG AAA). The configuration bundle's
+"high-contrast" theme is that palette at the normal type size; elderly mode always has both.
 """
 
 from __future__ import annotations
@@ -32,24 +33,32 @@ class Palette:
     on_ok: str
     border: str
     pressed: str
+    notice: str  # announcements: information, not faults, so a calm tint instead of the danger colour
+    on_notice: str
 
 
 NORMAL = Palette(
     background="#EEF2F7", surface="#FFFFFF", text="#1A1F29", muted="#4A5568",
     primary="#0B4F9C", on_primary="#FFFFFF", accent="#C8161D", on_accent="#FFFFFF",
     danger="#A4161A", on_danger="#FFFFFF", ok="#1E6B3A", on_ok="#FFFFFF",
-    border="#C9D3E0", pressed="#D7E4F5",
+    border="#C9D3E0", pressed="#D7E4F5", notice="#DDE9F8", on_notice="#1A1F29",
 )
 ELDERLY = Palette(
     background="#FFFFFF", surface="#FFFFFF", text="#000000", muted="#222222",
     primary="#002E6D", on_primary="#FFFFFF", accent="#7A0000", on_accent="#FFFFFF",
     danger="#7A0000", on_danger="#FFFFFF", ok="#0B4A22", on_ok="#FFFFFF",
-    border="#000000", pressed="#C9D9F0",
+    border="#000000", pressed="#C9D9F0", notice="#E6EEF9", on_notice="#000000",
 )
 
 
-def palette(elderly: bool) -> Palette:
-    return ELDERLY if elderly else NORMAL
+def palette(elderly: bool, high_contrast: bool = False) -> Palette:
+    """The colours for elderly mode and/or the high-contrast theme (the same palette), else the standard."""
+    return ELDERLY if elderly or high_contrast else NORMAL
+
+
+def is_high_contrast(remote_config: object | None) -> bool:
+    """Whether the configuration bundle in force (``services["remote_config"]``) asks for high contrast."""
+    return getattr(remote_config, "theme", None) == "high-contrast"
 
 
 def font_scale(elderly: bool) -> float:
@@ -84,16 +93,18 @@ def text_pairs(p: Palette) -> list[tuple[str, str, str]]:
         ("on danger", p.on_danger, p.danger),
         ("on ok", p.on_ok, p.ok),
         ("text on pressed", p.text, p.pressed),
+        ("on notice", p.on_notice, p.notice),
     ]
 
 
-def style_sheet(elderly: bool) -> str:
-    p = palette(elderly)
-    border = 3 if elderly else 2
+def style_sheet(elderly: bool, high_contrast: bool = False) -> str:
+    """The kiosk's style sheet: type sizes follow ``elderly``; colours and borders follow either."""
+    p = palette(elderly, high_contrast)
+    border = 3 if p is ELDERLY else 2
     return f"""
 * {{ font-family: {FONT_FAMILY}; color: {p.text}; }}
 QWidget#KioskWindow, QWidget#ScreenBody {{ background: {p.background}; }}
-QLabel {{ font-size: {px(30, elderly)}px; background: transparent; }}
+QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}
 QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
 QLabel[role="hint"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
@@ -114,9 +125,15 @@ QFrame#Footer {{ background: {p.surface}; border-top: {border}px solid {p.border
 QFrame#Footer QLabel {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
 QFrame#Banner {{ background: {p.danger}; }}
 QFrame#Banner QLabel {{ color: {p.on_danger}; font-size: {px(30, elderly)}px; font-weight: 600; }}
+QFrame#Announcements {{ background: {p.notice}; border-bottom: {border}px solid {p.border}; }}
+QFrame#Announcements QLabel {{ color: {p.on_notice}; font-size: {px(28, elderly)}px; }}
+QFrame#Announcements QLabel[role="count"] {{ font-size: {px(24, elderly)}px; font-weight: 600; }}
+QFrame#Announcements QLabel[level="warning"] {{
+    font-weight: 600; border-left: {px(8, elderly)}px solid {p.accent}; padding-left: 16px;
+}}
 QFrame#Card {{ background: {p.surface}; border: {border}px solid {p.border}; border-radius: 20px; }}
 QPushButton {{
-    font-size: {px(34, elderly)}px; min-height: {MIN_TOUCH}px; padding: 0 28px;
+    font-size: {px(34, elderly)}px; font-weight: 400; min-height: {MIN_TOUCH}px; padding: 0 28px;
     border-radius: 18px; border: {border}px solid {p.border}; background: {p.surface}; color: {p.text};
 }}
 QPushButton:pressed, QPushButton[pressedLook="true"] {{ background: {p.pressed}; }}

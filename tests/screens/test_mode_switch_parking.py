@@ -43,7 +43,7 @@ def test_screens_not_on_show_come_back_polished_for_the_new_mode(kiosk, qtbot):
         window.go(name)
     window.go("home")
     context.set_elderly(True)
-    qtbot.waitUntil(lambda: not window._unpark.isActive(), timeout=3000)
+    qtbot.waitUntil(lambda: not window._restyle_later.isActive(), timeout=3000)
     for name in ("queue_ticket", "payment", "guide"):
         screen = window.screen(name)
         assert screen.window() is window
@@ -54,7 +54,7 @@ def test_a_parked_page_shown_before_it_was_put_back_is_polished_on_the_spot(kios
     window, context = kiosk.window, kiosk.context
     window.go("queue_ticket")
     screen = window.screen("queue_ticket")
-    window._unpark.setInterval(60_000)  # nothing is put back in the background during this test
+    window._restyle_later.setInterval(60_000)  # nothing is put back in the background during this test
     context.set_elderly(True)
     hidden = next(page for page in screen.page.values() if page is not screen.pages.currentWidget())
     assert hidden.window() is not window
