@@ -104,12 +104,29 @@ class ReceiptTemplate(_Part):
                 )
         return lines
 
+    def header(self) -> tuple[str, ...]:
+        """The lines above a receipt: Chinese, then English (every receipt of the kiosk is bilingual)."""
+        return _both(self.header_zh, self.header_en)
+
+    def footer(self) -> tuple[str, ...]:
+        """The lines below a receipt: Chinese, then English."""
+        return _both(self.footer_zh, self.footer_en)
+
+
+def _both(zh: list[str], en: list[str]) -> tuple[str, ...]:
+    # An admin may give one language only, or the same line in both lists: print it once.
+    return tuple(dict.fromkeys([*zh, *en]))
+
 
 class Features(_Part):
     """Switches for whole journeys; the defaults are what a kiosk does without a bundle."""
 
     payment: bool = Field(True, description="fee payment journey offered")
     ems_mailing: bool = Field(True, description="citizens may have documents mailed by EMS")
+
+    def switched_off(self) -> frozenset[str]:
+        """Journeys (catalogue ``journey`` names) this kiosk must not offer."""
+        return frozenset(name for name, on in self if not on)
 
 
 class Settings(_Part):
@@ -185,6 +202,10 @@ class RemoteConfig(_Part):
 
     def effective_theme(self) -> Theme:
         return self.theme or "standard"
+
+    def effective_receipts(self) -> ReceiptTemplate:
+        """The bundle's receipt lines, or none at all (the kiosk's own receipts are complete)."""
+        return self.receipts or ReceiptTemplate()
 
     def session_settings(self, local: SessionSettings) -> SessionSettings:
         """The local ``[session]`` settings with the bundle's timeouts over them."""

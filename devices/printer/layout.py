@@ -121,6 +121,26 @@ def _row(row: Row, columns: int) -> list[PrintLine]:
 # --- templates ----------------------------------------------------------------------------------
 
 
+def framed(receipt: Receipt, header: tuple[str, ...] = (), footer: tuple[str, ...] = ()) -> Receipt:
+    """``receipt`` with fixed lines above it and below its last line (before the closing feed and cut).
+
+    The lines are plain text the hall's configuration chose (e.g. the centre's name, a hotline);
+    they are printed centred, each wrapped to the paper. With no lines the receipt is returned as is.
+    """
+    if not header and not footer:
+        return receipt
+    blocks = list(receipt.blocks)
+    end = len(blocks)
+    while end > 0 and isinstance(blocks[end - 1], Feed | Cut):
+        end -= 1
+    top: list[Block] = [Text(line, "center") for line in header]
+    if top:
+        top.append(Rule())
+    bottom: list[Block] = [Rule(), *(Text(line, "center") for line in footer)] if footer else []
+    return Receipt(receipt.kind, [*top, *blocks[:end], *bottom, *blocks[end:]])
+
+
+
 def _stamp(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S}"
 

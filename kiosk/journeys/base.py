@@ -65,6 +65,10 @@ class JourneyEnv:
     online: Callable[[], bool] = lambda: True
     offer: Callable[[Service], Any] | None = None  # the availability verdict (kiosk.context.Offer)
     extras: dict[str, Any] = field(default_factory=dict)
+    # From the configuration bundle in force (``settings.session`` already carries its timeouts):
+    receipt_header: tuple[str, ...] = ()  # lines printed above every receipt
+    receipt_footer: tuple[str, ...] = ()  # lines printed below every receipt
+    ems_mailing: bool = True  # whether citizens may have documents mailed by EMS from this kiosk
 
 
 Listener = Callable[["Journey"], None]
@@ -127,6 +131,14 @@ class Journey:
         self.on_scan(error)
 
     # -- helpers --------------------------------------------------------------------------
+    def framed(self, receipt: Any) -> Any:
+        """``receipt`` (a ``devices.printer.layout.Receipt``) with the configured header and footer lines."""
+        if not (self.env.receipt_header or self.env.receipt_footer):
+            return receipt
+        from devices.printer.layout import framed  # imported here: only a printing journey pays for it
+
+        return framed(receipt, self.env.receipt_header, self.env.receipt_footer)
+
     def call(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
              on_error: Callable[[BaseException], None] | None = None) -> None:
         """Run ``fn`` off the GUI thread; the callbacks are skipped once the journey is cancelled."""

@@ -41,9 +41,21 @@ class JourneyHost(QObject):
         context.sessions.on_ended(lambda reason: self.end())
 
     def environment(self) -> JourneyEnv:
+        """What the next journey runs with: the kiosk's services and the configuration bundle in force."""
         services = self.context.services
+        settings = self.context.settings
+        header: tuple[str, ...] = ()
+        footer: tuple[str, ...] = ()
+        ems_mailing = True
+        remote = services.get("remote_config")  # put in force by kiosk.bundle_updates
+        if remote is not None:
+            # A part the bundle leaves out is the kiosk's default: the local [session], no extra lines.
+            settings = settings.model_copy(update={"session": remote.session_settings(settings.session)})
+            receipts = remote.effective_receipts()
+            header, footer = receipts.header(), receipts.footer()
+            ems_mailing = remote.effective_features().ems_mailing
         return JourneyEnv(
-            settings=self.context.settings,
+            settings=settings,
             catalogue=self.context.catalogue,
             session=self.context.sessions.current,
             calls=services.get("calls") or ImmediateCalls(),
@@ -54,6 +66,9 @@ class JourneyHost(QObject):
             online=lambda: self.context.online,
             offer=self.context.offer,
             extras={k: v for k, v in services.items() if k not in ("calls", "gateway", "devices", "outbox", "clock")},
+            receipt_header=header,
+            receipt_footer=footer,
+            ems_mailing=ems_mailing,
         )
 
     def begin(self, name: str, service: Service | None = None) -> Journey:

@@ -416,8 +416,7 @@ class LookupJourney(Journey):
             return
         if not self.can_print():
             self.fail(Problem("打印机暂时不能打印。", "The printer cannot print right now.",
-                              "您可以用手机扫码保存结果，或申请邮寄。",
-                              "You can scan a code to keep the result on your phone, or have it mailed.",
+                              *self._other_ways(),
                               code="printer_unavailable"), "print_unavailable")
             return
         receipt = self.receipt()
@@ -443,8 +442,7 @@ class LookupJourney(Journey):
             self.go("printed")
             return
         problem = Problem("打印没有完成，凭条可能不完整。", "Printing did not finish; the paper may be incomplete.",
-                          "您可以用手机扫码保存结果，或申请邮寄。",
-                          "You can scan a code to keep the result on your phone, or have it mailed.",
+                          *self._other_ways(),
                           code="print_failed")
         if error is not None and callable(getattr(error, "citizen_message", None)):
             problem = Problem(error.citizen_message("zh"), error.citizen_message("en"),
@@ -463,12 +461,12 @@ class LookupJourney(Journey):
             else:
                 for row in section.rows:
                     rows.append((bilingual_label(row.label), row.value))
-        return lookup_result(
+        return self.framed(lookup_result(
             title=f"{self.title_zh} {catalogue('en').get(self.title_zh, '')}".strip(),
             citizen=self.holder(), id_number=self.id_masked(), rows=rows,
             issued_at=self.env.clock.now().replace(tzinfo=None), source=self.source,
             qr_url=self.verify_url(),
-        )
+        ))
 
     # -- the phone ------------------------------------------------------------------------------
     def show_phone_qr(self) -> None:
@@ -483,8 +481,19 @@ class LookupJourney(Journey):
             return ""
         return (card.appended_address or card.address or "").strip()
 
+    def can_mail(self) -> bool:
+        """Whether this kiosk offers EMS mailing (the configuration bundle can switch it off)."""
+        return self.env.ems_mailing
+
+    def _other_ways(self) -> tuple[str, str]:
+        """The next step when paper fails, naming mailing only where it is offered (zh, en)."""
+        if self.can_mail():
+            return ("您可以用手机扫码保存结果，或申请邮寄。",
+                    "You can scan a code to keep the result on your phone, or have it mailed.")
+        return "您可以用手机扫码保存结果。", "You can scan a code to keep the result on your phone."
+
     def start_mailing(self) -> None:
-        if self.document is None:
+        if self.document is None or not self.can_mail():
             return
         address = self.registered_address()
         if len(address) < 6:

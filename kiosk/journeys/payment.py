@@ -581,7 +581,7 @@ class FeePaymentJourney(Journey):
             done(_printed(outcome))
 
         try:
-            self.env.devices.print_receipt(receipt, finished)
+            self.env.devices.print_receipt(self.framed(receipt), finished)
         except Exception:
             log.exception("print job could not start")
             done(False)

@@ -452,7 +452,7 @@ class QueueTicketJourney(Journey):
         if ticket.appointment is not None:
             notes.append(f"预约签到 Booked {ticket.appointment.slot}")
         window = " ".join(w for w in (ticket.window_zh, ticket.window_en) if w)
-        return layout.queue_ticket(
+        return self.framed(layout.queue_ticket(
             hall=settings.hall_name_zh,
             service=f"{ticket.service_name_zh} {ticket.service_name_en}",
             ticket_number=ticket.number,
@@ -461,7 +461,7 @@ class QueueTicketJourney(Journey):
             window=window,
             qr_url=ticket.status_url,
             notes=tuple(notes),
-        )
+        ))
 
     def issued_at(self) -> dt.datetime:
         """When the ticket was issued, in the hall's time (the kiosk clock if the gateway's is unreadable)."""
