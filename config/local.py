@@ -2,6 +2,11 @@
 
 Every setting is declared once here, with its type, default and meaning. Unknown keys are
 errors that name the key, so a typo never silently falls back to a default.
+
+Sections: ``[kiosk]`` identity, ``[devices]`` device URLs, ``[gateway]`` the hall gateway,
+``[session]`` citizen timeouts, ``[security]`` trusted bundle keys and the technician PIN,
+``[fleet]`` heartbeat and bundle-poll intervals, ``[logging]``. ``config/defaults/demo.toml``
+shows each of them.
 """
 
 from __future__ import annotations
@@ -80,6 +85,14 @@ class SecuritySettings(_Section):
     technician_pin_hash: str | None = Field(None, description="scrypt hash made by `kiosk config pin-hash`")
 
 
+class FleetSettings(_Section):
+    """How often this kiosk talks to the fleet: heartbeats and asking for a newer configuration bundle."""
+
+    heartbeat_s: float = Field(60.0, ge=10, le=3600, description="seconds between heartbeats")
+    bundle_poll_s: float = Field(300.0, ge=30, le=86400,
+                                 description="seconds between asking the gateway for a newer bundle")
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_bytes: int = Field(5_000_000, ge=10_000)
@@ -96,6 +109,7 @@ class KioskSettings(_Section):
     gateway: GatewaySettings = GatewaySettings()
     session: SessionSettings = SessionSettings()
     security: SecuritySettings = SecuritySettings()
+    fleet: FleetSettings = FleetSettings()
     logging: LoggingSettings = LoggingSettings()
 
 

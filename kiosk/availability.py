@@ -1,6 +1,6 @@
 """The availability engine: for each service and moment, available or not, why, and what to do instead.
 
-One place decides, from the opening-hours calendar, the kiosk's zone, whether the gateway and the
+One place decides, from the journeys the kiosk's configuration switches off, the opening-hours calendar, the kiosk's zone, whether the gateway and the
 payment channel are reachable, the devices' states, whether the outbox can take entries and how old
 the cached content is. The home screen calls :meth:`AvailabilityEngine.evaluate_all` on every
 relevant event and once a minute, and shows the reasons as given ("Closed until 08:30 Monday",
@@ -49,6 +49,7 @@ class ServiceNeeds:
     needs: frozenset[str] = frozenset()
     prefers: frozenset[str] = frozenset()
     content: tuple[str, ...] = ()
+    journey: str = ""  # the catalogue journey; a configuration can switch a whole journey off
 
     def __post_init__(self) -> None:
         unknown = (self.needs | self.prefers) - CAPABILITIES
@@ -68,7 +69,7 @@ class ServiceNeeds:
         needs, prefers, content = JOURNEY_NEEDS[journey]
         if getattr(service, "id_card_required", False):
             needs = needs | {"identity"}
-        return cls(service.id, service.hours, needs, prefers, content)
+        return cls(service.id, service.hours, needs, prefers, content, journey)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class KioskConditions:
     payment_online: bool = True  # the finance department's channel, as the gateway reports it
     outbox_accepting: bool = True  # False when the outbox or the disk is full
     content_ages: Mapping[str, float | None] = field(default_factory=dict)  # seconds; None = never cached
+    switched_off: frozenset[str] = frozenset()  # journeys the configuration bundle does not offer here
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ _OTHER_KIOSK = Wording(zh="请使用其他自助终端或到人工窗口办理",
 _PAY_BY_PHONE = Wording(zh="可用手机扫描缴款通知书上的二维码缴费", en="Pay on your phone by scanning the QR code on your payment notice")
 
 _BLOCKED: dict[str, tuple[Wording, Wording]] = {
+    "not_offered": (Wording(zh="本机暂不提供此服务", en="Not offered at this kiosk"), _OTHER_KIOSK),
     "offline": (Wording(zh="网络中断，暂停服务", en="Unavailable while the kiosk is offline"), _TRY_LATER),
     "payment_offline": (Wording(zh="网络中断，暂停缴费", en="Payment unavailable while offline"), _PAY_BY_PHONE),
     "payment_down": (Wording(zh="缴费系统暂停服务", en="Payment is temporarily unavailable"), _PAY_BY_PHONE),
@@ -155,6 +158,10 @@ class AvailabilityEngine:
 
     def evaluate(self, service: ServiceNeeds, conditions: KioskConditions, at: datetime) -> Availability:
         """The verdict for one service at ``at`` (an aware datetime)."""
+        if service.journey and service.journey in conditions.switched_off:
+            # Before the hours: "closed until 08:30" would promise a service this kiosk will not give.
+            reason, alternative = _BLOCKED["not_offered"]
+            return Availability(service.id, False, "not_offered", reason, alternative)
         if not is_offered(self.calendar, service.hours, conditions.zone, at):
             status = hall_status(self.calendar, at)
             return Availability(service.id, False, "closed", status.wording(), _ONLINE_ANYTIME,

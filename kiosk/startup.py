@@ -38,14 +38,14 @@ def start_bundle_updates(runtime: KioskRuntime) -> None:
     """Signed configuration from the gateway, applied between sessions (kiosk/bundle_updates.py)."""
     from kiosk import bundle_updates
 
-    bundle_updates.start_bundle_updates(runtime)
+    bundle_updates.start_bundle_updates(runtime, poll_s=runtime.context.settings.fleet.bundle_poll_s)
 
 
 def start_heartbeat(runtime: KioskRuntime) -> None:
     """The kiosk's heartbeat through the outbox (kiosk/heartbeat.py)."""
     from kiosk import heartbeat
 
-    heartbeat.start_heartbeat(runtime)
+    heartbeat.start_heartbeat(runtime, interval_s=runtime.context.settings.fleet.heartbeat_s)
 
 
 def start_gui_bridge(runtime: KioskRuntime) -> None:
@@ -98,12 +98,14 @@ def start_availability(runtime: KioskRuntime) -> None:
             devices = DeviceStates(printer=hub.can_print(), idcard=_usable(hub, "idcard"),
                                    scanner=_usable(hub, "scanner"))
         content = context.services.get("content")
+        remote = context.services.get("remote_config")  # the installed bundle, put in force by bundle_updates
         return KioskConditions(
             zone=context.settings.kiosk.zone,
             gateway_online=context.online,
             devices=devices,
             outbox_accepting=not context.services.get("storage_full", False),
             content_ages=content.ages() if content is not None else {},
+            switched_off=remote.effective_features().switched_off() if remote is not None else frozenset(),
         )
 
     def rule(service) -> Offer:
