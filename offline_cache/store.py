@@ -14,17 +14,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from offline_cache.alerts import AlertSink, TechnicianAlert, raise_alert
 from offline_cache.errors import StoreCorrupt, StoreTooNew, translated
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger("cache")
 
@@ -32,34 +35,32 @@ DEFAULT_FILENAME = "kiosk.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 
 
-def _v1_initial(db: sqlite_utils.Database) -> None:
-    db["content"].create(
-        {"kind": str, "key": str, "body": str, "etag": str, "version": str, "fetched_at": float,
-         "checked_at": float},
-        pk=("kind", "key"),
-        not_null={"body", "fetched_at", "checked_at"},
-    )
-    db["responses"].create(
-        {"lookup": str, "endpoint": str, "body": bytes, "sealed": int, "personal": int, "stored_at": float,
-         "fresh_until": float, "usable_until": float},
-        pk="lookup",
-        not_null={"body", "sealed", "personal", "stored_at", "fresh_until", "usable_until"},
-    )
-    db["outbox"].create(
-        {"seq": int, "idempotency_key": str, "kind": str, "payload": bytes, "sealed": int, "state": str,
-         "attempts": int, "created_at": float, "next_attempt_at": float, "updated_at": float,
-         "last_error": str},
-        pk="seq",
-        not_null={"idempotency_key", "kind", "payload", "sealed", "state", "attempts", "created_at",
-                  "next_attempt_at", "updated_at"},
-        defaults={"attempts": 0, "sealed": 0},
-    )
-    db["outbox"].create_index(["idempotency_key"], unique=True)
-    db["outbox"].create_index(["state", "next_attempt_at", "seq"])
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    # The statements sqlite-utils generated when this migration was written, verbatim: the schema
+    # stays byte-for-byte the same, and the kiosk no longer loads sqlite-utils (with click, pluggy
+    # and dateutil: ~6 MB) at every start.
+    for statement in _V1_SCHEMA:
+        conn.execute(statement)
+
+
+_V1_SCHEMA = (
+    'CREATE TABLE "content" (\n   "kind" TEXT,\n   "key" TEXT,\n   "body" TEXT NOT NULL,\n   "etag" TEXT,\n'
+    '   "version" TEXT,\n   "fetched_at" REAL NOT NULL,\n   "checked_at" REAL NOT NULL,\n'
+    '   PRIMARY KEY ("kind", "key")\n)',
+    'CREATE TABLE "responses" (\n   "lookup" TEXT PRIMARY KEY,\n   "endpoint" TEXT,\n   "body" BLOB NOT NULL,\n'
+    '   "sealed" INTEGER NOT NULL,\n   "personal" INTEGER NOT NULL,\n   "stored_at" REAL NOT NULL,\n'
+    '   "fresh_until" REAL NOT NULL,\n   "usable_until" REAL NOT NULL\n)',
+    'CREATE TABLE "outbox" (\n   "seq" INTEGER PRIMARY KEY,\n   "idempotency_key" TEXT NOT NULL,\n'
+    '   "kind" TEXT NOT NULL,\n   "payload" BLOB NOT NULL,\n   "sealed" INTEGER NOT NULL DEFAULT 0,\n'
+    '   "state" TEXT NOT NULL,\n   "attempts" INTEGER NOT NULL DEFAULT 0,\n   "created_at" REAL NOT NULL,\n'
+    '   "next_attempt_at" REAL NOT NULL,\n   "updated_at" REAL NOT NULL,\n   "last_error" TEXT\n)',
+    'CREATE UNIQUE INDEX "idx_outbox_idempotency_key"\n    ON "outbox" ("idempotency_key")',
+    'CREATE INDEX "idx_outbox_state_next_attempt_at_seq"\n    ON "outbox" ("state", "next_attempt_at", "seq")',
+)
 
 
 # Migration N takes the schema from version N-1 to N. Append only; never edit a shipped one.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1_initial,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -80,7 +81,13 @@ class Store:
         self.path = path
         self._conn = connection
         self._lock = threading.RLock()
-        self.db = sqlite_utils.Database(connection)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection through sqlite-utils (tools and tests; loaded only when asked for)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._conn)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -94,7 +101,7 @@ class Store:
         Environment failures surface as :class:`~offline_cache.errors.StoreFull` or
         :class:`~offline_cache.errors.StoreUnavailable`, with the database unchanged.
         """
-        with self._lock, translated(self.path), self.db.atomic():
+        with self._lock, translated(self.path), _transaction(self._conn):
             yield self._conn
 
     @contextlib.contextmanager
@@ -130,6 +137,35 @@ class Store:
         self.close()
 
 
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN … COMMIT, rolled back on any error; nested blocks are savepoints (as sqlite-utils' atomic())."""
+    if conn.in_transaction:
+        savepoint = f"nested_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {savepoint}")
+        try:
+            yield
+        except BaseException:
+            # An error may already have ended the whole transaction, savepoint included.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 def _database_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
@@ -158,7 +194,7 @@ def _migrate(store: Store) -> None:
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with store.writing() as conn:
-            MIGRATIONS[version - 1](store.db)
+            MIGRATIONS[version - 1](conn)
             conn.execute(f"PRAGMA user_version = {version}")
         log.info("database %s migrated to schema version %d", store.path, version)
 
