@@ -7,8 +7,8 @@ the heartbeat. The gateway hears what happened (``POST /fleet/reports``), as a c
 heartbeat carries the same facts if that report is lost.
 
 A staged bundle is applied on the GUI thread only while no citizen session is running (otherwise
-as soon as the session ends): the store swaps it in under a trial marker, the kiosk puts the new
-catalogue, calendar and timeouts in place, and renders its window. If that raises, the store rolls
+as soon as the session ends): the store swaps it in under a trial marker, the kiosk puts every
+part in force (see :meth:`BundleUpdates._put_in_force`), and renders its window. If that raises, the store rolls
 back at once and the previous configuration is put back; if the process dies, the store rolls back
 at the next start. Once the window rendered, the bundle is confirmed good.
 
@@ -213,7 +213,17 @@ class BundleUpdates(QObject):
         self.store.confirm_good()
 
     def _put_in_force(self, config: RemoteConfig) -> None:
-        """Hand the configuration's parts to the running kiosk."""
+        """Hand the configuration's parts to the running kiosk; a part left out is the kiosk's default.
+
+        - catalogue, calendar: set here (the home screen and the availability engine);
+        - idle and countdown timeouts: set on the idle watch here;
+        - features: the availability rule (kiosk/startup.py) reads ``services["remote_config"]``,
+          so a switched-off journey is "Not offered at this kiosk" from the next evaluation on;
+        - theme and announcements: the window restyles and the announcement strip re-decides on
+          ``availability_changed``, emitted last;
+        - receipt lines, payment timeout, EMS mailing: the next journey's environment
+          (kiosk/journeys/host.py) takes them from ``services["remote_config"]``.
+        """
         context = self.context
         context.services["remote_config"] = config
         context.set_catalogue(config.effective_catalogue())

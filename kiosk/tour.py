@@ -2,6 +2,9 @@
 
 Each screen walks itself through its states (``KioskScreen.tour``); the tour renders each state
 in Chinese, English and elderly mode, to files named ``<screen>--<state>--<variant>.png``.
+The home screen is also rendered under configuration bundles (``bundle--<state>--<variant>.png``):
+announcements in the strip under the header, the longest ones the schema allows, and the
+high-contrast theme.
 """
 
 from __future__ import annotations
@@ -64,8 +67,56 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
             window.grab().save(str(path))
             written.append(path)
             window.hide_countdown()
+        if not only or "bundle" in only:
+            written += _bundle_states(runtime, app, out_dir, variant)
     runtime.context.set_language(settings.language)
     window.closing_allowed = True
     window.close()
     return written
 
+
+
+def _bundle_states(runtime: KioskRuntime, app: QApplication, out_dir: Path, variant: str) -> list[Path]:
+    """The home screen under a few bundles, each put in force the way kiosk.bundle_updates does."""
+    from datetime import timedelta
+
+    from config.remote import Announcement, RemoteConfig
+    from kiosk.clock import SystemClock
+
+    context, window = runtime.context, runtime.window
+    now = (context.services.get("clock") or SystemClock()).now()
+    window_of_time = {"from": now - timedelta(days=1), "until": now + timedelta(days=1)}
+    two = (
+        Announcement(id="new-year", text_zh="2027年1月1日至1月3日元旦放假，大厅窗口暂停服务，24小时自助区照常开放。",
+                     text_en="The hall windows are closed for New Year's Day, 1–3 January 2027; the 24-hour "
+                             "self-service zone stays open.", **window_of_time),
+        Announcement(id="maintenance", level="warning", text_zh="12月20日18:00至20:00系统维护，期间暂停打印服务。",
+                     text_en="System maintenance on 20 December, 18:00–20:00: printing is paused.", **window_of_time),
+    )
+    longest = (Announcement(id="longest", text_zh=("因系统升级，社保、不动产和户籍查询将于本周六暂停，" * 10)[:200],
+                            text_en=("Because of a system upgrade, social security, property and household "
+                                     "lookups pause this Saturday. " * 6)[:400], **window_of_time),)
+    states = {
+        "announcements": RemoteConfig(announcements=two),
+        "announcement-warning": RemoteConfig(announcements=two[1:]),
+        "announcement-longest": RemoteConfig(announcements=longest),
+        "high-contrast": RemoteConfig(theme="high-contrast"),
+        "high-contrast-announcements": RemoteConfig(theme="high-contrast", announcements=two),
+    }
+    before = context.services.get("remote_config")
+    written: list[Path] = []
+    window.show_screen("home")
+    for state, config in states.items():
+        context.services["remote_config"] = config
+        context.availability_changed.emit()
+        _settle(app)
+        path = out_dir / f"bundle--{state}--{variant}.png"
+        window.grab().save(str(path))
+        written.append(path)
+    if before is None:
+        context.services.pop("remote_config", None)
+    else:
+        context.services["remote_config"] = before
+    context.availability_changed.emit()
+    _settle(app)
+    return written

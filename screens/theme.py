@@ -15,6 +15,7 @@ SCREEN_WIDTH = 1080
 SCREEN_HEIGHT = 1920
 MIN_TOUCH = 96
 GAP = 24
+ANNOUNCEMENT_PX = 28  # announcement text size before the elderly enlargement
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,10 @@ QFrame#Footer QLabel {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
 QFrame#Banner {{ background: {p.danger}; }}
 QFrame#Banner QLabel {{ color: {p.on_danger}; font-size: {px(30, elderly)}px; font-weight: 600; }}
 QFrame#Announcements {{ background: {p.notice}; border-bottom: {border}px solid {p.border}; }}
-QFrame#Announcements QLabel {{ color: {p.on_notice}; font-size: {px(28, elderly)}px; }}
+QFrame#Announcements QLabel {{ color: {p.on_notice}; font-size: {px(ANNOUNCEMENT_PX, elderly)}px; }}
 QFrame#Announcements QLabel[role="count"] {{ font-size: {px(24, elderly)}px; font-weight: 600; }}
-QFrame#Announcements QLabel[level="warning"] {{
-    font-weight: 600; border-left: {px(8, elderly)}px solid {p.accent}; padding-left: 16px;
-}}
+QFrame#Announcements QLabel[level="warning"] {{ font-weight: 600; }}
+QFrame#AnnouncementMark {{ background: {p.accent}; border: none; }}
 QFrame#Card {{ background: {p.surface}; border: {border}px solid {p.border}; border-radius: 20px; }}
 QPushButton {{
     font-size: {px(34, elderly)}px; font-weight: 400; min-height: {MIN_TOUCH}px; padding: 0 28px;
