@@ -50,12 +50,12 @@ def fetch_bundle(client: Any, group: str, installed: int) -> bytes | None:
     Uses the gateway client's session (credentials, TLS pinning) and timeouts; the body is taken
     as raw bytes, exactly as the gateway stores it, so the store sees what was signed.
     """
-    import requests
+    from kiosk.gateway_http import TransportError
 
     url = f"{client.base_url}{API_PREFIX}{BUNDLE_PATH}"
     try:
         answer = client.session.get(url, params={"group": group, "installed": installed}, timeout=client.timeout)
-    except requests.RequestException as exc:
+    except TransportError as exc:
         raise BundleFetchFailed(f"gateway unreachable: {type(exc).__name__}") from None
     if answer.status_code == 204:
         return None
@@ -66,14 +66,14 @@ def fetch_bundle(client: Any, group: str, installed: int) -> bytes | None:
 
 def send_report(client: Any, report: dict[str, Any]) -> None:
     """Tell the gateway what became of a bundle (``contract.fleet.BundleReport``); failures only logged."""
-    import requests
+    from kiosk.gateway_http import TransportError
 
     try:
         answer = client.session.post(f"{client.base_url}{API_PREFIX}{REPORT_PATH}", json=report,
                                      timeout=client.timeout)
         if answer.status_code >= 400:
             log.warning("gateway refused the bundle report (HTTP %d)", answer.status_code)
-    except requests.RequestException as exc:
+    except TransportError as exc:
         log.info("bundle report not delivered (%s); the heartbeat carries it", type(exc).__name__)
 
 

@@ -1,14 +1,14 @@
 """The kiosk's one HTTP client for the hall gateway.
 
-One ``requests`` session with this kiosk's credentials; connect/read timeouts from configuration;
-retries with back-off only where repeating cannot do anything twice (GET, and POSTs that carry an
+One keep-alive HTTP session (kiosk/gateway_http.py, on the standard library) with this kiosk's
+credentials; connect/read timeouts from configuration; retries with back-off only where repeating cannot do anything twice (GET, and POSTs that carry an
 Idempotency-Key — the client gives lookups and tickets a key of their own so they can be retried);
 a circuit breaker that flips the kiosk's online state and probes the gateway's health until it
 answers again; every answer validated against the shared contract models; every failure raised as
 a :class:`kiosk.gateway_errors.GatewayError` with citizen and technician messages. Logs carry
 method, route, status and time — never a body, never an ID number.
 
-Imported after the first frame (it imports ``requests``), and used from worker threads.
+Imported after the first frame (it imports the contract models), and used from worker threads.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-import requests
 from pydantic import BaseModel, ValidationError
 
 from contract import API_PREFIX, IDEMPOTENCY_HEADER, KIOSK_ID_HEADER
@@ -42,6 +41,7 @@ from kiosk.gateway_errors import (
     GatewayServerError,
     GatewayTimeout,
 )
+from kiosk.gateway_http import Answer, ConnectTimeout, HttpSession, ReadTimeout, TLSFailure, TransportError
 from kiosk.privacy import redact
 
 log = logging.getLogger("gateway.client")
@@ -86,7 +86,7 @@ class GatewayClient:
         self._sleep = sleep
         self._on_online_changed = on_online_changed
         self.breaker = CircuitBreaker(failure_threshold, reset_after_s=probe_interval_s, on_change=self._online_changed)
-        self.session = requests.Session()
+        self.session = HttpSession()
         self.session.headers.update({
             KIOSK_ID_HEADER: kiosk_id,
             "Authorization": f"Bearer {token}",
@@ -128,7 +128,7 @@ class GatewayClient:
         try:
             answer = self.session.get(self._url("/health"), timeout=self.timeout)
             healthy = answer.status_code == 200 and Health.model_validate(answer.json()).status == "ok"
-        except (requests.RequestException, ValueError, ValidationError):
+        except (TransportError, ValueError, ValidationError):
             healthy = False
         if healthy:
             self.breaker.record_success()
@@ -186,14 +186,14 @@ class GatewayClient:
             try:
                 answer = self.session.request(method, self._url(path), json=data, headers=headers,
                                               timeout=self.timeout)
-            except requests.exceptions.ConnectTimeout:
+            except ConnectTimeout:
                 error: GatewayError = GatewayTimeout("timeout", f"no connection within {self.timeout[0]} s")
-            except requests.exceptions.ReadTimeout:
+            except ReadTimeout:
                 unknown = "" if repeatable else "; the outcome is unknown"
                 error = GatewayTimeout("timeout", f"no answer within {self.timeout[1]} s{unknown}")
-            except requests.exceptions.SSLError as exc:
+            except TLSFailure as exc:
                 error = GatewayOffline("tls_error", f"TLS failed: {redact(str(exc))[:200]}")
-            except requests.exceptions.RequestException as exc:
+            except TransportError as exc:
                 error = GatewayOffline("offline", f"{type(exc).__name__}: {redact(str(exc))[:200]}")
             else:
                 elapsed_ms = (time.monotonic() - started) * 1000
@@ -218,7 +218,7 @@ class GatewayClient:
             self._sleep(self.backoff_s * (2 ** attempt) * (1 + random.random() / 2))
         raise AssertionError("unreachable")  # the loop always returns or raises
 
-    def _parse(self, answer: requests.Response, model: type[M]) -> M | None:
+    def _parse(self, answer: Answer, model: type[M]) -> M | None:
         if answer.status_code == 304:
             return None
         if answer.status_code >= 400:
@@ -230,7 +230,7 @@ class GatewayClient:
             raise GatewayServerError("invalid_response", f"answer does not match {model.__name__}: {reason}",
                                      status=answer.status_code) from None
 
-    def _refusal(self, answer: requests.Response) -> GatewayError:
+    def _refusal(self, answer: Answer) -> GatewayError:
         try:
             error = ErrorBody.model_validate(answer.json())
             code, message, detail = error.code, error.message, error.detail
@@ -378,7 +378,7 @@ def _segment(value: str) -> str:
     return value
 
 
-def _retry_after(answer: requests.Response) -> float:
+def _retry_after(answer: Answer) -> float:
     try:
         return max(0.0, float(answer.headers.get("Retry-After", "1")))
     except ValueError:
