@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:  # Pillow loads only when a raster image is printed: the demo kiosk starts ~2 MB lighter
+    from PIL import Image
 
 ESC, GS, FS, DLE = 0x1B, 0x1D, 0x1C, 0x10
 # ESC commands with a fixed number of parameter bytes (after "ESC x")
@@ -263,6 +265,8 @@ class EscPosParser:
     def _image(self, data: bytes, width_bytes: int, height: int) -> None:
         # ESC/POS: bit set = print (black); PIL mode "1": 0 = black, so invert
         inverted = bytes(255 - x for x in data)
+        from PIL import Image
+
         image = Image.frombytes("1", (width_bytes * 8, height), inverted)
         self._emit(PrintedImage(image, self.state.align))
 

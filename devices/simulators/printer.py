@@ -15,8 +15,7 @@ import subprocess
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from devices.simulators.escpos_parser import (
     EscPosParser,
@@ -28,6 +27,9 @@ from devices.simulators.escpos_parser import (
     PrintedQr,
 )
 from devices.simulators.pty_link import PtyLink, PtySimulator
+
+if TYPE_CHECKING:  # Pillow loads only when a receipt is drawn as a picture (demo panel, tests)
+    from PIL import Image, ImageFont
 
 log = logging.getLogger("devices.simulators")
 
@@ -211,6 +213,8 @@ _font_cache: dict[int, ImageFont.ImageFont | ImageFont.FreeTypeFont] = {}
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     if size not in _font_cache:
         path = cjk_font_path()
         try:
@@ -222,6 +226,8 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 def _render_line(item: PrintedLine, width: int) -> Image.Image:
     """One line as the printer draws it: 12-dot half-width cells, 24-dot full-width cells."""
+    from PIL import Image, ImageDraw
+
     scale_x = 2 if item.double_width else 1
     scale_y = 2 if item.double_height else 1
     size = 24 * scale_y
@@ -245,6 +251,7 @@ def _render_line(item: PrintedLine, width: int) -> Image.Image:
 def render_receipt(receipt: PrintedReceipt, width: int = 576) -> bytes:
     """Draw a printed receipt as it would look on paper (white, black text, dashed cut line)."""
     import qrcode
+    from PIL import Image, ImageDraw
 
     blocks: list[tuple[Image.Image, str]] = []
     for item in receipt.items:
