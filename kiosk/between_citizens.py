@@ -9,7 +9,9 @@ it gives back what a session left behind, so memory stays flat over thousands of
 - glibc's free lists. Memory freed by the session's widgets, HTTP calls and SQLite writes stays
   in the allocator's arenas; ``malloc_trim(0)`` returns the free pages to the system.
 
-Both take a few milliseconds and run only after the home screen has been painted.
+Both take a few milliseconds and run only after the home screen has been painted. The same
+tidy-up runs once when start-up has settled (devices open, gateway attached, first refreshes
+done): start-up frees much of what it parsed and built, and nothing else would give it back.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ log = logging.getLogger("kiosk")
 # Long enough for the home screen to be painted first; short enough to be done before a new
 # citizen's first tap is likely.
 TIDY_DELAY_MS = 500
+# From the start hooks to "settled": devices opened (simulators or real ports), client attached.
+SETTLED_AFTER_START_MS = 5000
 
 tidies_done = 0
 """How many tidy-ups have run in this process (the endurance benchmark waits for each)."""
@@ -73,3 +77,19 @@ def tidy_after_each_session(sessions: SessionKeeper, tidy: Callable[[], None] | 
         QTimer.singleShot(TIDY_DELAY_MS if delay_ms is None else delay_ms, tidy_logged)
 
     sessions.on_ended(ended)
+
+
+def tidy_once_settled(sessions: SessionKeeper, tidy: Callable[[], None] | None = None,
+                      delay_ms: int | None = None) -> None:
+    """Run ``tidy`` once, ``delay_ms`` (default ``SETTLED_AFTER_START_MS``) from now, unless a
+    citizen is using the kiosk by then (their session's end tidies up instead)."""
+
+    def settled() -> None:
+        if sessions.active:
+            return
+        try:
+            (tidy or tidy_up)()
+        except Exception:
+            log.exception("tidying up after start-up failed")
+
+    QTimer.singleShot(SETTLED_AFTER_START_MS if delay_ms is None else delay_ms, settled)

@@ -28,10 +28,18 @@ STORAGE_FREE_AGAIN_BYTES = 64 * 1024 * 1024
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
-                              start_devices, start_watchdog, start_bundle_updates, start_heartbeat]
+                              start_devices, start_watchdog, start_bundle_updates, start_heartbeat,
+                              start_tidy_when_settled]
     if demo:
         steps.append(start_demo_panel)
     return steps
+
+
+def start_tidy_when_settled(runtime: KioskRuntime) -> None:
+    """Once start-up has settled, give back what it freed (kiosk/between_citizens.py)."""
+    from kiosk.between_citizens import tidy_once_settled
+
+    tidy_once_settled(runtime.context.sessions)
 
 
 def start_bundle_updates(runtime: KioskRuntime) -> None:

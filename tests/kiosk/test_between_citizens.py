@@ -85,3 +85,19 @@ def test_the_running_kiosk_tidies_after_home(kiosk, qtbot, monkeypatch) -> None:
     qtbot.waitUntil(lambda: trims == [0], timeout=3000)
     assert QPixmapCache.find("between-citizens-kiosk") is None
     assert kiosk.window.current_name == "home"
+
+
+def test_one_tidy_once_start_up_has_settled_unless_a_citizen_is_there(qtbot) -> None:
+    from kiosk.between_citizens import tidy_once_settled
+    from kiosk.startup import hooks, start_tidy_when_settled
+
+    sessions = SessionKeeper()
+    calls: list[str] = []
+    tidy_once_settled(sessions, tidy=lambda: calls.append("settled"), delay_ms=0)
+    qtbot.waitUntil(lambda: calls == ["settled"])
+    busy = SessionKeeper()
+    busy.current  # noqa: B018 (a citizen touched the glass during start-up)
+    tidy_once_settled(busy, tidy=lambda: calls.append("busy"), delay_ms=0)
+    qtbot.wait(50)
+    assert calls == ["settled"]
+    assert start_tidy_when_settled in hooks(None, demo=False)  # type: ignore[arg-type]
