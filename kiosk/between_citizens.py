@@ -16,7 +16,6 @@ done): start-up frees much of what it parsed and built, and nothing else would g
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import logging
 from collections.abc import Callable
@@ -41,6 +40,8 @@ tidies_done = 0
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    import ctypes  # here, not at the top: off the path to the first frame
+
     try:
         trim = ctypes.CDLL(None).malloc_trim  # the process's own symbols: libc is among them
     except (OSError, AttributeError):
@@ -85,11 +86,11 @@ def tidy_once_settled(sessions: SessionKeeper, tidy: Callable[[], None] | None =
     citizen is using the kiosk by then (their session's end tidies up instead)."""
 
     def settled() -> None:
-        if sessions.active:
-            return
-        try:
-            (tidy or tidy_up)()
-        except Exception:
-            log.exception("tidying up after start-up failed")
+        if not sessions.active:
+            try:
+                (tidy or tidy_up)()
+            except Exception:
+                log.exception("tidying up after start-up failed")
+        log.info("start-up settled", extra={"event": "startup_settled"})
 
     QTimer.singleShot(SETTLED_AFTER_START_MS if delay_ms is None else delay_ms, settled)
