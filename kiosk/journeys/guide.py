@@ -66,6 +66,11 @@ class ServiceGuideJourney(Journey):
 
     def open_guide(self, service_id: str) -> None:
         self.service = self.env.catalogue.service(service_id)
+        view = self.library.current(service_id) if self.env.online() else None
+        if view is not None:  # current in the cache: shown at once (offline, get() says how old it is)
+            self.view = view
+            self._forward("guide")
+            return
         self._forward("loading")
         self.call(lambda: self.library.get(service_id), self._loaded, self._failed)
 

@@ -105,3 +105,55 @@ def test_started_from_a_service_page_opens_that_guide(cache):
     j = journey(GuideLibrary(cache, FakeGateway()), catalogue.service("ee-passport"))
     j.start()
     assert j.state == "guide" and j.view.guide.service_id == "ee-passport"
+
+
+class CountingGateway(FakeGateway):
+    def __init__(self) -> None:
+        super().__init__()
+        self.guide_calls = 0
+
+    def guide(self, service_id):
+        self.guide_calls += 1
+        return super().guide(service_id)
+
+
+def test_a_guide_the_gateway_confirmed_recently_opens_from_the_cache_without_a_round_trip(cache):
+    gateway = CountingGateway()
+    library = GuideLibrary(cache, gateway, now=lambda: 1_000.0 + 60)  # refreshed a minute ago
+    assert library.refresh() == 2
+    gateway.guide_calls = 0
+    j = journey(library)
+    states = []
+    j.subscribe(lambda journey: states.append(journey.state))
+    j.start()
+    j.choose_department("housing-fund")
+    j.open_guide("hf-loan")
+    assert j.state == "guide" and j.view.age_s is None and j.view.guide.service_id == "hf-loan"
+    assert "loading" not in states and gateway.guide_calls == 0
+    assert j.step_back() and j.state == "services"
+
+
+def test_an_old_collection_or_a_missing_guide_is_fetched_again(cache):
+    gateway = CountingGateway()
+    library = GuideLibrary(cache, gateway, now=lambda: 1_000.0 + 3600)  # confirmed an hour ago
+    library.refresh()
+    assert library.current("hf-loan") is None  # too old to count as current
+    fresh = GuideLibrary(cache, gateway, now=lambda: 1_000.0)
+    assert fresh.current("hf-loan") is not None
+    assert fresh.current("ee-passport") is None  # not in the collection: ask the gateway
+    assert GuideLibrary(cache, None, now=lambda: 1_000.0).current("hf-loan") is None  # no gateway: get() says its age
+    cache.put("guides", "hf-loan", {"not": "a guide"})
+    assert fresh.current("hf-loan") is None  # damaged entry: fetched again, not shown
+
+
+def test_offline_the_cached_guide_shows_its_age_even_when_recent(cache):
+    gateway = CountingGateway()
+    library = GuideLibrary(cache, gateway, now=lambda: 1_000.0 + 60)
+    library.refresh()
+    gateway.online = False
+    env = JourneyEnv(settings=parse_settings('[kiosk]\nid = "XM-T-1"\n'), catalogue=load_default_catalogue(),
+                     session=CitizenSession(), extras={"guides": library}, online=lambda: False)
+    j = ServiceGuideJourney(env)
+    j.start()
+    j.open_guide("hf-loan")
+    assert j.state == "guide" and j.view.age_s == pytest.approx(60)
