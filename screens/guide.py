@@ -160,7 +160,7 @@ class GuideScreen(JourneyScreen):
         self.guide_scroll.add(summary)
         take_away = Card()
         row = QHBoxLayout()
-        row.addWidget(qr_label(journey.guide_payload(), 300))
+        row.addWidget(qr_label(journey.guide_payload(), 300, public=True))  # a guide's address is public
         explain = label(_("用手机扫描二维码，把这份指南带走"), role="value")
         row.addWidget(explain, 1)
         take_away.body.addLayout(row)

@@ -6,6 +6,7 @@ Each widget takes its texts already translated; screens set them again on a lang
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from PySide6.QtCore import QEasingCurve, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -290,8 +291,25 @@ class LetterPad(QWidget):
         self.changed.emit("")
 
 
-def qr_pixmap(payload: str, size: int = 360) -> QPixmap:
-    """A QR code as a pixmap, drawn from the ``qrcode`` matrix (no image library round trip)."""
+def qr_pixmap(payload: str, size: int = 360, *, public: bool = False) -> QPixmap:
+    """A QR code as a pixmap, drawn from the ``qrcode`` matrix (no image library round trip).
+
+    ``public``: the payload is public content (a guide's address), so its matrix may be kept for the
+    next time it is shown; codes that belong to a citizen (tickets, orders, results) are never kept.
+    """
+    matrix = _public_qr_matrix(payload) if public else _qr_matrix(payload)
+    return QPixmap.fromImage(matrix.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.FastTransformation))
+
+
+@lru_cache(maxsize=128)
+def _public_qr_matrix(payload: str) -> QImage:
+    # Working out a QR code in Python takes ~10 ms and guides show the same few codes again and
+    # again. One module per pixel, 1 bit each: 128 of them are a few kilobytes.
+    return _qr_matrix(payload)
+
+
+def _qr_matrix(payload: str) -> QImage:
     import qrcode  # imported here: only screens that show a QR pay for it
 
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
@@ -305,13 +323,12 @@ def qr_pixmap(payload: str, size: int = 360) -> QPixmap:
     for y, row in enumerate(matrix):
         for x, dark in enumerate(row):
             image.setPixel(x, y, 1 if dark else 0)
-    return QPixmap.fromImage(image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.FastTransformation))
+    return image
 
 
-def qr_label(payload: str, size: int = 360) -> QLabel:
+def qr_label(payload: str, size: int = 360, *, public: bool = False) -> QLabel:
     widget = QLabel()
-    widget.setPixmap(qr_pixmap(payload, size))
+    widget.setPixmap(qr_pixmap(payload, size, public=public))
     widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     widget.setProperty("qr_payload", payload)
     return widget
