@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
@@ -165,6 +165,9 @@ class KioskWindow(QWidget):
         self._parked.setObjectName("ParkedPages")
         self.destroyed.connect(self._parked.deleteLater)
         self._parked_stacks: list[PageStack] = []
+        self._stale_parts: list[QWidget] = []
+        for part in (self.banner, self.announcements, self.overlay):
+            part.installEventFilter(self)
         self._restyle_later = QTimer(self, interval=RESTYLE_INTERVAL_MS)
         self._restyle_later.timeout.connect(self._restyle_one)
         self.history: list[tuple[str, dict[str, Any]]] = []
@@ -283,8 +286,11 @@ class KioskWindow(QWidget):
         # out of it first; the other screens and those pages get it between touches, a frame apart.
         self._sheet = style_sheet(self.context.elderly, self._high_contrast)
         self._background = QColor(palette(self.context.elderly, self._high_contrast).background)
-        for part in (self.header, self.banner, self.announcements, self.footer, self.overlay):
-            part.setStyleSheet(self._sheet)
+        parts = (self.header, self.banner, self.announcements, self.footer, self.overlay)
+        self._stale_parts = [part for part in parts if not part.isVisibleTo(self)]  # between touches, first
+        for part in parts:
+            if part not in self._stale_parts:
+                part.setStyleSheet(self._sheet)
         current = self.screens.get(self.current_name)
         self._parked_stacks = current.findChildren(PageStack) if current is not None else []
         for pages in self._parked_stacks:
@@ -304,9 +310,20 @@ class KioskWindow(QWidget):
             self._high_contrast = high_contrast
             self._restyle()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # on the parts that can be hidden during a mode switch (banner, announcements, countdown):
+        # one that shows before its turn between touches gets the new sheet before it is painted
+        if watched in self._stale_parts and event.type() == QEvent.Type.Show:
+            self._stale_parts.remove(watched)
+            watched.setStyleSheet(self._sheet)
+        return False
+
     def _restyle_one(self) -> None:
         # Polishing a screen for the new style costs a few ms; done here, between touches, the
         # citizen's next screen opens as fast as before the switch instead of paying for it.
+        if self._stale_parts:
+            self._stale_parts.pop(0).setStyleSheet(self._sheet)
+            return
         while self._parked_stacks:
             if self._parked_stacks[0].unpark_one():
                 return
