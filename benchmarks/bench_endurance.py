@@ -124,6 +124,7 @@ class Sessions:
     def __init__(self, kiosk: LiveKiosk) -> None:
         self.kiosk = kiosk
         self.window = kiosk.window
+        self.tickets = 0
 
     def _open(self, name: str, **params: object) -> object:
         self.window.go(name, **params)
@@ -148,7 +149,11 @@ class Sessions:
         self._touch()
         journey = self._open("queue_ticket").journey
         wait_until(lambda: journey.state == "choose", 5, "service choice")
-        journey.choose_service(journey.popular_services()[0].id)
+        # The reference gateway issues at most 999 numbers per service a day, as a hall does: take
+        # the services in turn so 10,000 sessions (~1,700 tickets) stay within a day's numbers.
+        services = journey.popular_services()
+        journey.choose_service(services[self.tickets % len(services)].id)
+        self.tickets += 1
         journey.take_number()
         wait_until(lambda: journey.state in ("issued", "issued_qr"), 10, "the ticket")
         self.window.go("feedback", service_id=journey.service.id)
