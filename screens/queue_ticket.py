@@ -17,7 +17,7 @@ from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, Queu
 from kiosk.privacy import mask_name
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
-from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, discard, label, qr_pixmap
+from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
 
 REASON_TEXT: dict[str, str] = {
     "elderly": N_("老年人"),
@@ -181,6 +181,7 @@ class QueueTicketScreen(JourneyScreen):
             self.pages.addWidget(widget)
         self._tiles: list[Tile] = []
         self._tiles_for: tuple[bool, tuple[str, ...]] | None = None
+        self._tile_services: list[str] = []
 
     # -- the framework's hooks ------------------------------------------------------------------
     def title(self) -> str:
@@ -261,24 +262,38 @@ class QueueTicketScreen(JourneyScreen):
         if elderly:
             services = services[:ELDERLY_TILES]
         wanted = (elderly, tuple(s.id for s in services))
-        if wanted != self._tiles_for:  # rebuilt only when the mode or the catalogue changed
+        if wanted != self._tiles_for:  # arranged again only when the mode or the catalogue changed
             self._tiles_for = wanted
-            for tile in self._tiles:
-                discard(tile)
-            self._tiles = []
-            columns = 1 if elderly else 2
-            for index, service in enumerate(services):
-                tile = Tile(min_height=150 if elderly else 190)
-                tile.clicked.connect(lambda _=False, s=service.id: self._act("choose_service", s))
-                self.tile_grid.addWidget(tile, index // columns, index % columns)
-                tile.show()
-                self._tiles.append(tile)
-        for tile, service in zip(self._tiles, services, strict=True):
+            self._arrange_tiles(services, elderly)
+        for tile, service in zip(self._tiles, services, strict=False):
             tile.set_texts(pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en),
                            self._badges(service))
         self.by_department.setText(_("按部门查找全部取号业务"))
         self.booking.setText(_("我已预约 · 扫码或刷身份证签到"))
         self.pages.setCurrentWidget(self.page["choose"])
+
+    def _arrange_tiles(self, services: list[Service], elderly: bool) -> None:
+        # The tiles are kept and only moved: a mode switch used to build them all again.
+        for tile in self._tiles:
+            self.tile_grid.removeWidget(tile)
+        while len(self._tiles) < len(services):
+            tile = Tile()
+            index = len(self._tiles)
+            tile.clicked.connect(lambda _=False, i=index: self._choose_tile(i))
+            self._tiles.append(tile)
+        columns = 1 if elderly else 2
+        for index, tile in enumerate(self._tiles):
+            if index < len(services):
+                tile.setMinimumHeight(150 if elderly else 190)
+                self.tile_grid.addWidget(tile, index // columns, index % columns)
+                tile.show()
+            else:
+                tile.hide()
+        self._tile_services = [service.id for service in services]
+
+    def _choose_tile(self, index: int) -> None:
+        if index < len(self._tile_services):
+            self._act("choose_service", self._tile_services[index])
 
     def _badges(self, service: Service) -> list[tuple[str, str]]:
         offer = self.context.offer(service)

@@ -146,20 +146,13 @@ QPushButton[role="key"] {{ font-size: {px(48, elderly)}px; font-weight: 700; min
 QPushButton[role="letter"] {{ font-size: {px(36, elderly)}px; font-weight: 700; min-height: {MIN_TOUCH}px; padding: 0; }}
 QPushButton[role="tile"] {{
     background: {p.surface}; border: {border}px solid {p.border}; border-radius: 24px; text-align: left;
+    qproperty-titlePx: {px(42, elderly)}; qproperty-titleColor: {p.primary};
+    qproperty-subtitlePx: {px(28, elderly)}; qproperty-subtitleColor: {p.muted};
+    qproperty-badgePx: {px(24, elderly)}; qproperty-badgeColor: {p.primary}; qproperty-badgeText: {p.on_primary};
+    qproperty-badgeAltColor: {p.ok}; qproperty-badgeAltText: {p.on_ok};
+    qproperty-badgeWarnColor: {p.accent}; qproperty-badgeWarnText: {p.on_accent};
 }}
 QPushButton[role="tile"]:pressed {{ background: {p.pressed}; }}
-QPushButton[role="tile"] QLabel[role="tile-title"] {{ font-size: {px(42, elderly)}px; font-weight: 700; color: {p.primary}; }}
-QPushButton[role="tile"] QLabel[role="tile-sub"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
-QPushButton[role="tile"] QLabel[role="badge"] {{
-    font-size: {px(24, elderly)}px; color: {p.on_primary}; background: {p.primary};
-    border-radius: 10px; padding: 4px 12px;
-}}
-QPushButton[role="tile"] QLabel[role="badge-alt"] {{
-    font-size: {px(24, elderly)}px; color: {p.on_ok}; background: {p.ok}; border-radius: 10px; padding: 4px 12px;
-}}
-QPushButton[role="tile"] QLabel[role="badge-warn"] {{
-    font-size: {px(24, elderly)}px; color: {p.on_accent}; background: {p.accent}; border-radius: 10px; padding: 4px 12px;
-}}
 QLineEdit, QLabel[role="entry"] {{
     font-size: {px(52, elderly)}px; font-weight: 700; min-height: 110px; padding: 0 20px;
     background: {p.surface}; border: {border + 1}px solid {p.primary}; border-radius: 16px; color: {p.text};

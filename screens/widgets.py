@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from screens.theme import GAP, MIN_TOUCH
+from screens.tile import Tile
 
 
 def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
@@ -60,56 +61,6 @@ class TouchButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         if on_tap is not None:
             self.clicked.connect(on_tap)
-
-
-class Tile(QPushButton):
-    """A big tile: title, a line under it, and badges (e.g. 24 h, ID card needed)."""
-
-    def __init__(self, parent: QWidget | None = None, min_height: int = 200) -> None:
-        super().__init__(parent)
-        self.setProperty("role", "tile")
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setMinimumHeight(min_height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 22, 32, 22)
-        layout.setSpacing(8)
-        self.title = label(role="tile-title")
-        self.subtitle = label(role="tile-sub")
-        self.badges = QHBoxLayout()
-        self.badges.setSpacing(12)
-        self.badges.addStretch(1)
-        self._badges_shown: tuple[tuple[str, str], ...] = ()
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addStretch(1)
-        layout.addLayout(self.badges)
-        for child in (self.title, self.subtitle):
-            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-
-    def set_texts(self, title: str, subtitle: str = "", badges: Iterable[tuple[str, str]] = ()) -> None:
-        """``badges`` are (text, role) with role badge, badge-alt or badge-warn."""
-        self.title.setText(title)
-        self.subtitle.setText(subtitle)
-        self.subtitle.setVisible(bool(subtitle))
-        badges = tuple(badges)
-        if badges == self._badges_shown:
-            return  # screens render on every visit; rebuilding unchanged badges cost a few ms a visit
-        if [role for _text, role in badges] == [role for _text, role in self._badges_shown]:
-            # same badges in another language: new texts, same labels (no re-polish, no new widgets)
-            for index, (text, _role) in enumerate(badges):
-                self.badges.itemAt(index).widget().setText(text)
-            self._badges_shown = badges
-            return
-        self._badges_shown = badges
-        while self.badges.count():
-            item = self.badges.takeAt(0)
-            discard(item.widget())
-        for text, role in badges:
-            badge = label(text, role, wrap=False)
-            badge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            self.badges.addWidget(badge)
-        self.badges.addStretch(1)
 
 
 class PageStack(QStackedWidget):

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from PySide6.QtWidgets import QLabel
 
 from config.bundle import build, public_key_text
 from kiosk.bundle_updates import BundleUpdates
@@ -103,8 +102,7 @@ def service(live, journey: str):
 
 
 def badge_texts(tile) -> list[str]:
-    return [label.text() for label in tile.findChildren(QLabel)
-            if label.property("role") in ("badge", "badge-alt", "badge-warn") and not label.isHidden()]
+    return [text for text, _role in tile.badges]
 
 
 # --- announcements ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from screens import registry
 from screens.theme import ELDERLY, MIN_TOUCH, contrast_ratio, text_pairs
+from screens.tile import Tile
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 SHELL_SCREENS = ["home", "departments", "services", "service", "unavailable", "out_of_service"]
@@ -22,6 +23,9 @@ def shown_texts(widget) -> list[str]:
     for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
         if child.isVisibleTo(widget) and child.text():
             texts.append(child.text())
+    for tile in widget.findChildren(Tile):  # tiles paint their own texts
+        if tile.isVisibleTo(widget):
+            texts += tile.texts()
     return texts
 
 
