@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from contract.content import Guide, GuideMaterial, GuideStep
-from kiosk.availability import age_wording
 from kiosk.context import KioskContext
 from kiosk.guide_library import GuideView
 from kiosk.i18n import _, current_language, pick
 from kiosk.journeys.guide import ServiceGuideJourney
 from screens.base import Navigator
+from screens.guide_sheet import GuideSheet
 from screens.journey_screen import JourneyScreen
-from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label, qr_label
+from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
@@ -64,7 +64,7 @@ class GuideScreen(JourneyScreen):
         self.page["loading"] = self.loading
 
         # the guide
-        self.guide_scroll = KineticScrollArea()
+        self.guide_scroll = GuideSheet()
         self.page["guide"] = self.guide_scroll
 
         missing = Card()
@@ -141,44 +141,8 @@ class GuideScreen(JourneyScreen):
         view = journey.view
         if view is None:
             return
-        guide = view.guide
-        self.heading.setText(pick(guide.name_zh, guide.name_en))
-        self.guide_scroll.clear()
-        if view.age_s is not None:
-            age = age_wording(view.age_s).in_language(current_language())
-            self.guide_scroll.add(label(_("离线信息，更新于{age}").format(age=age), role="error"))
-        summary = Card()
-        summary.body.addWidget(label(pick(guide.department_zh, guide.department_en), role="subtitle"))
-        if pick(guide.summary_zh, guide.summary_en):
-            summary.body.addWidget(label(pick(guide.summary_zh, guide.summary_en), role="value"))
-        for key, value in ((_("办理地点"), pick(guide.where_zh, guide.where_en)),
-                           (_("收费标准"), pick(guide.fee_zh, guide.fee_en)),
-                           (_("办结时限"), pick(guide.time_limit_zh, guide.time_limit_en))):
-            if value:
-                summary.body.addWidget(label(key, role="hint"))
-                summary.body.addWidget(label(value, role="value"))
-        self.guide_scroll.add(summary)
-        take_away = Card()
-        row = QHBoxLayout()
-        row.addWidget(qr_label(journey.guide_payload(), 300, public=True))  # a guide's address is public
-        explain = label(_("用手机扫描二维码，把这份指南带走"), role="value")
-        row.addWidget(explain, 1)
-        take_away.body.addLayout(row)
-        self.guide_scroll.add(take_away)
-        if guide.materials:
-            materials = Card()
-            materials.body.addWidget(label(_("所需材料"), role="title"))
-            for index, material in enumerate(guide.materials, 1):
-                note = pick(material.note_zh, material.note_en)
-                text = f"{index}. {pick(material.name_zh, material.name_en)}（{material.copies}）"
-                materials.body.addWidget(label(text + (f"\n   {note}" if note else ""), role="value"))
-            self.guide_scroll.add(materials)
-        if guide.steps:
-            steps = Card()
-            steps.body.addWidget(label(_("办理流程"), role="title"))
-            for index, step in enumerate(guide.steps, 1):
-                steps.body.addWidget(label(f"{index}. {pick(step.zh, step.en)}", role="value"))
-            self.guide_scroll.add(steps)
+        self.heading.setText(pick(view.guide.name_zh, view.guide.name_en))
+        self.guide_scroll.show_guide(view, journey.guide_payload())
 
     # -- tour -------------------------------------------------------------------------------------
     def tour(self) -> Iterator[str]:
