@@ -29,6 +29,8 @@ from live import PaintClock, live_kiosk, spin, tap, wait_until
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from report import figure, median, note, percentile
 
+from screens.tile import Tile
+
 TARGET_MS = 16.0
 
 
@@ -75,7 +77,7 @@ def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
 
 def first_tile(area: QWidget) -> QWidget:
     """The first tile on show in a scrolling list."""
-    return next(t for t in area.content.findChildren(QPushButton) if t.isVisible())
+    return next(t for t in area.content.findChildren(Tile) if t.isVisible())
 
 
 def main() -> None:

@@ -62,6 +62,42 @@ def is_high_contrast(remote_config: object | None) -> bool:
     return getattr(remote_config, "theme", None) == "high-contrast"
 
 
+def look_name(elderly: bool, high_contrast: bool = False) -> str:
+    """The name of the look in force: ``standard``, ``contrast`` (the bundle's theme) or ``elderly``."""
+    return "elderly" if elderly else "contrast" if high_contrast else "standard"
+
+
+@dataclass(frozen=True)
+class TileLook:
+    """What a tile draws (``screens/tile.py``): its frame, its type sizes and colours, for one look."""
+
+    title_px: int
+    subtitle_px: int
+    badge_px: int
+    border_px: int
+    radius: int
+    surface: str
+    border: str
+    pressed: str
+    title: str
+    subtitle: str
+    badge: tuple[str, str]  # (background, text) of an ordinary badge
+    badge_alt: tuple[str, str]  # e.g. "24 h"
+    badge_warn: tuple[str, str]  # e.g. "ID card needed"
+
+
+def tile_look(name: str) -> TileLook:
+    """The tile's look for a look name (see ``look_name``); the style sheet names it for each tile."""
+    elderly = name == "elderly"
+    p = palette(elderly, name == "contrast")
+    return TileLook(
+        title_px=px(42, elderly), subtitle_px=px(28, elderly), badge_px=px(24, elderly),
+        border_px=3 if p is ELDERLY else 2, radius=24,
+        surface=p.surface, border=p.border, pressed=p.pressed, title=p.primary, subtitle=p.muted,
+        badge=(p.primary, p.on_primary), badge_alt=(p.ok, p.on_ok), badge_warn=(p.accent, p.on_accent),
+    )
+
+
 def font_scale(elderly: bool) -> float:
     return 1.4 if elderly else 1.0
 
@@ -144,15 +180,7 @@ QPushButton[role="danger"] {{ background: {p.danger}; color: {p.on_danger}; bord
 QPushButton[role="nav"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
 QPushButton[role="key"] {{ font-size: {px(48, elderly)}px; font-weight: 700; min-height: 120px; }}
 QPushButton[role="letter"] {{ font-size: {px(36, elderly)}px; font-weight: 700; min-height: {MIN_TOUCH}px; padding: 0; }}
-QPushButton[role="tile"] {{
-    background: {p.surface}; border: {border}px solid {p.border}; border-radius: 24px; text-align: left;
-    qproperty-titlePx: {px(42, elderly)}; qproperty-titleColor: {p.primary};
-    qproperty-subtitlePx: {px(28, elderly)}; qproperty-subtitleColor: {p.muted};
-    qproperty-badgePx: {px(24, elderly)}; qproperty-badgeColor: {p.primary}; qproperty-badgeText: {p.on_primary};
-    qproperty-badgeAltColor: {p.ok}; qproperty-badgeAltText: {p.on_ok};
-    qproperty-badgeWarnColor: {p.accent}; qproperty-badgeWarnText: {p.on_accent};
-}}
-QPushButton[role="tile"]:pressed {{ background: {p.pressed}; }}
+QAbstractButton[role="tile"] {{ qproperty-look: {look_name(elderly, high_contrast)}; }}
 QLineEdit, QLabel[role="entry"] {{
     font-size: {px(52, elderly)}px; font-weight: 700; min-height: 110px; padding: 0 20px;
     background: {p.surface}; border: {border + 1}px solid {p.primary}; border-radius: 16px; color: {p.text};

@@ -1,20 +1,23 @@
-"""The big tile of home and list screens: a title, a line under it and badges, painted by the tile.
+"""The big tile of home and list screens: a frame, a title, a line under it and badges, all painted by the tile.
 
-A tile used to hold a label for its title, one for its line and one per badge. Every label is a
-widget the style sheet has to polish on each mode switch and the layout has to measure; with a
-dozen tiles on a list screen they were most of what a mode switch cost. The tile now draws its
-texts itself. Its look still comes from the style sheet, through properties the sheet sets
-(``qproperty-titlePx``, ``qproperty-titleColor`` … in ``QPushButton[role="tile"]``), so the theme
-keeps one source; the frame, background and pressed look are the style sheet's as before.
+A tile used to be a push button holding a label for its title, one for its line and one per badge,
+each a widget the style sheet had to polish on every mode switch. The tile now draws everything
+itself, and takes one thing from the style sheet: the name of the look in force
+(``qproperty-look`` in ``QAbstractButton[role="tile"]``), whose sizes and colours come from
+``screens.theme.tile_look``. As a plain button the tile matches none of the push-button rules, so a
+mode switch polishes it about as fast as an empty widget.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from PySide6.QtCore import Property, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
+
+from screens.theme import TileLook, tile_look
 
 MARGIN_X, MARGIN_Y = 32, 22  # inside the frame, around the texts
 LINE_GAP = 8  # between the title and the line under it, and above the badges
@@ -24,71 +27,88 @@ BADGE_RADIUS = 10
 WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
 
 
-def _colour_property(name: str) -> Property:
-    attribute = "_" + name
+class _Paint:
+    """A look's colours as QColor and pens, made once per look."""
 
-    def read(self: Tile) -> QColor:
-        return getattr(self, attribute)
-
-    def write(self: Tile, colour: QColor) -> None:
-        colour = QColor(colour)
-        if colour != getattr(self, attribute):  # the style sheet sets every property on each polish
-            setattr(self, attribute, colour)
-            self.update()
-
-    return Property(QColor, read, write)
+    def __init__(self, look: TileLook) -> None:
+        self.frame = QPen(QColor(look.border), look.border_px)
+        self.surface, self.pressed = QColor(look.surface), QColor(look.pressed)
+        self.title, self.subtitle = QColor(look.title), QColor(look.subtitle)
+        self.badges = {role: (QColor(back), QColor(fore)) for role, (back, fore) in
+                       (("badge", look.badge), ("badge-alt", look.badge_alt), ("badge-warn", look.badge_warn))}
 
 
-def _size_property(name: str) -> Property:
-    attribute = "_" + name
-
-    def read(self: Tile) -> int:
-        return getattr(self, attribute)
-
-    def write(self: Tile, pixels: int) -> None:
-        if int(pixels) != getattr(self, attribute):
-            setattr(self, attribute, int(pixels))
-            self._fonts_changed()
-
-    return Property(int, read, write)
+@cache
+def _look(name: str) -> tuple[TileLook, _Paint]:
+    look = tile_look(name)
+    return look, _Paint(look)
 
 
-class Tile(QPushButton):
+class Tile(QAbstractButton):
     """A big tile: title, a line under it, and badges (e.g. 24 h, ID card needed).
 
     The texts are the tile's accessible name too (a screen reader, and tests, read them there).
     """
 
-    titlePx = _size_property("titlePx")  # noqa: N815 (Qt property names)
-    subtitlePx = _size_property("subtitlePx")  # noqa: N815
-    badgePx = _size_property("badgePx")  # noqa: N815
-    titleColor = _colour_property("titleColor")  # noqa: N815
-    subtitleColor = _colour_property("subtitleColor")  # noqa: N815
-    badgeColor = _colour_property("badgeColor")  # noqa: N815
-    badgeText = _colour_property("badgeText")  # noqa: N815
-    badgeAltColor = _colour_property("badgeAltColor")  # noqa: N815
-    badgeAltText = _colour_property("badgeAltText")  # noqa: N815
-    badgeWarnColor = _colour_property("badgeWarnColor")  # noqa: N815
-    badgeWarnText = _colour_property("badgeWarnText")  # noqa: N815
-
     def __init__(self, parent: QWidget | None = None, min_height: int = 200) -> None:
         super().__init__(parent)
-        # until the style sheet sets them (on polish)
-        self._titlePx, self._subtitlePx, self._badgePx = 42, 28, 24
-        black, white = QColor("black"), QColor("white")
-        self._titleColor = self._subtitleColor = black
-        self._badgeColor = self._badgeAltColor = self._badgeWarnColor = black
-        self._badgeText = self._badgeAltText = self._badgeWarnText = white
+        self._look_name = "standard"  # until the style sheet names the look in force (on polish)
+        self._look, self._paint = _look(self._look_name)
         self._title, self._subtitle = "", ""
         self._badges: tuple[tuple[str, str], ...] = ()
         self._fonts: tuple[QFont, QFont, QFont] | None = None
-        self._height_for: dict[int, int] = {}  # width → height of the texts, until texts or fonts change
+        # until the texts or the look change: width → heights of the title and the line, and of all
+        # the texts; the width the texts would like (layouts ask a tile dozens of times per change)
+        self._heights: dict[int, tuple[int, int]] = {}
+        self._height_for: dict[int, int] = {}
+        self._natural_width: int | None = None
         self.setProperty("role", "tile")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(min_height)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    # -- the look -------------------------------------------------------------------------------
+    def _read_look(self) -> str:
+        return self._look_name
+
+    def _write_look(self, name: str) -> None:
+        name = str(name)
+        if name != self._look_name:  # the style sheet sets it on every polish
+            self._look_name = name
+            self._look, self._paint = _look(name)
+            self._fonts_changed()
+
+    look = Property(str, _read_look, _write_look)
+
+    def _fonts_changed(self) -> None:
+        self._fonts = None
+        self._measures_changed()
+
+    def _measures_changed(self) -> None:
+        self._heights.clear()
+        self._height_for.clear()
+        self._natural_width = None
+        self.updateGeometry()
+        self.update()
+
+    def _font_set(self) -> tuple[QFont, QFont, QFont]:
+        # The family is the style sheet's; checked here rather than in changeEvent, which Qt would
+        # call into Python for three events of every tile on each polish.
+        if self._fonts is not None and self._fonts[0].family() != self.font().family():
+            self._fonts_changed()
+        if self._fonts is None:
+            look = self._look
+            fonts = []
+            for pixels, weight in ((look.title_px, QFont.Weight.Bold), (look.subtitle_px, QFont.Weight.Normal),
+                                   (look.badge_px, QFont.Weight.Normal)):
+                font = QFont(self.font())
+                font.setPixelSize(pixels)
+                font.setWeight(weight)
+                fonts.append(font)
+            self._fonts = (fonts[0], fonts[1], fonts[2])
+        return self._fonts
 
     # -- texts ------------------------------------------------------------------------------------
     def set_texts(self, title: str, subtitle: str = "", badges: Iterable[tuple[str, str]] = ()) -> None:
@@ -98,9 +118,7 @@ class Tile(QPushButton):
             return
         self._title, self._subtitle, self._badges = title, subtitle, badges
         self.setAccessibleName(" · ".join([title, subtitle, *(text for text, _role in badges)]).strip(" ·"))
-        self._height_for.clear()
-        self.updateGeometry()
-        self.update()
+        self._measures_changed()
 
     @property
     def badges(self) -> tuple[tuple[str, str], ...]:
@@ -120,61 +138,59 @@ class Tile(QPushButton):
         if height is None:
             if len(self._height_for) > 8:  # layouts ask for a few widths only
                 self._height_for.clear()
-            height = self._height_for[width] = self._content_height(width)
+            title, subtitle = self._text_heights(width)
+            height = 2 * MARGIN_Y + title
+            if self._subtitle:
+                height += LINE_GAP + subtitle
+            if self._badges:
+                height += LINE_GAP + self._badge_height()
+            self._height_for[width] = height
         return max(self.minimumHeight(), height)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        title_font, subtitle_font, _badge = self._font_set()
-        natural = max(QFontMetrics(title_font).horizontalAdvance(self._title),
-                      QFontMetrics(subtitle_font).horizontalAdvance(self._subtitle), 200)
-        width = 2 * MARGIN_X + min(natural, 900)
-        return QSize(width, self.heightForWidth(width))
+        if self._natural_width is None:
+            title_font, subtitle_font, _badge = self._font_set()
+            natural = max(QFontMetrics(title_font).horizontalAdvance(self._title),
+                          QFontMetrics(subtitle_font).horizontalAdvance(self._subtitle), 200)
+            self._natural_width = 2 * MARGIN_X + min(natural, 900)
+        return QSize(self._natural_width, self.heightForWidth(self._natural_width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(2 * MARGIN_X + 100, self.minimumHeight())
 
-    def _content_height(self, width: int) -> int:
-        title_font, subtitle_font, badge_font = self._font_set()
-        inner = max(1, width - 2 * MARGIN_X)
-        height = 2 * MARGIN_Y + _text_height(title_font, inner, self._title)
-        if self._subtitle:
-            height += LINE_GAP + _text_height(subtitle_font, inner, self._subtitle)
-        if self._badges:
-            height += LINE_GAP + QFontMetrics(badge_font).height() + 2 * BADGE_PAD_Y
-        return height
+    def _text_heights(self, width: int) -> tuple[int, int]:
+        """Heights of the title and of the line under it, wrapped to the tile's ``width``."""
+        heights = self._heights.get(width)
+        if heights is None:
+            if len(self._heights) > 8:  # layouts ask for a few widths only
+                self._heights.clear()
+            title_font, subtitle_font, _badge = self._font_set()
+            inner = max(1, width - 2 * MARGIN_X)
+            heights = self._heights[width] = (_text_height(title_font, inner, self._title),
+                                              _text_height(subtitle_font, inner, self._subtitle))
+        return heights
 
-    # -- look ---------------------------------------------------------------------------------------
-    def _fonts_changed(self) -> None:
-        self._fonts = None
-        self._height_for.clear()
-        self.updateGeometry()
-        self.update()
+    def _badge_height(self) -> int:
+        return QFontMetrics(self._font_set()[2]).height() + 2 * BADGE_PAD_Y
 
-    def _font_set(self) -> tuple[QFont, QFont, QFont]:
-        if self._fonts is not None and self._fonts[0].family() != self.font().family():
-            self._fonts_changed()  # the style sheet's font family changed
-        if self._fonts is None:
-            title, subtitle, badge = QFont(self.font()), QFont(self.font()), QFont(self.font())
-            title.setPixelSize(self._titlePx)
-            title.setWeight(QFont.Weight.Bold)
-            subtitle.setPixelSize(self._subtitlePx)
-            subtitle.setWeight(QFont.Weight.Normal)
-            badge.setPixelSize(self._badgePx)
-            badge.setWeight(QFont.Weight.Normal)
-            self._fonts = (title, subtitle, badge)
-        return self._fonts
-
+    # -- painting -----------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
-        super().paintEvent(event)  # frame, background and pressed look from the style sheet
-        title_font, subtitle_font, badge_font = self._font_set()
-        area = self.contentsRect().adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        look, paint = self._look, self._paint
         painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        half = look.border_px / 2
+        painter.setPen(paint.frame)
+        painter.setBrush(paint.pressed if self.isDown() else paint.surface)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half), look.radius - half, look.radius - half)
+
+        title_font, subtitle_font, badge_font = self._font_set()
+        area = self.rect().adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
         top = area.top()
-        for text, font, colour in ((self._title, title_font, self._titleColor),
-                                   (self._subtitle, subtitle_font, self._subtitleColor)):
+        title_height, subtitle_height = self._text_heights(self.width())
+        for text, font, colour, height in ((self._title, title_font, paint.title, title_height),
+                                           (self._subtitle, subtitle_font, paint.subtitle, subtitle_height)):
             if not text:
                 continue
-            height = _text_height(font, area.width(), text)
             painter.setFont(font)
             painter.setPen(colour)
             painter.drawText(QRect(area.left(), top, area.width(), height), WRAP, text)
@@ -188,9 +204,7 @@ class Tile(QPushButton):
         height = metrics.height() + 2 * BADGE_PAD_Y
         left, top = area.left(), area.bottom() + 1 - height
         painter.setFont(font)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colours = {"badge": (self._badgeColor, self._badgeText), "badge-alt": (self._badgeAltColor, self._badgeAltText),
-                   "badge-warn": (self._badgeWarnColor, self._badgeWarnText)}
+        colours = self._paint.badges
         for text, role in self._badges:
             back, fore = colours.get(role, colours["badge"])
             width = metrics.horizontalAdvance(text) + 2 * BADGE_PAD_X

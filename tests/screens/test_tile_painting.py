@@ -1,4 +1,4 @@
-"""The tile paints its own texts with the look the style sheet gives it, and is as tall as they need."""
+"""The tile paints its frame and texts in the look the style sheet names, and is as tall as they need."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from screens.theme import ELDERLY, NORMAL, px, style_sheet
+from screens.theme import ELDERLY, NORMAL, style_sheet, tile_look
 from screens.tile import Tile
 
 
@@ -21,14 +21,30 @@ def styled_tile(qtbot, elderly: bool = False) -> tuple[QWidget, Tile]:
     return host, tile
 
 
-def test_the_style_sheet_sets_sizes_and_colours_and_a_mode_switch_changes_them(qtbot):
+def test_the_style_sheet_names_the_look_and_a_mode_switch_changes_what_is_painted(qtbot):
     host, tile = styled_tile(qtbot)
     tile.set_texts("社保查询", "参保、缴费记录查询打印", [("24小时", "badge-alt")])
-    assert tile.titlePx == px(42, False) and tile.subtitlePx == px(28, False)
-    assert tile.titleColor == QColor(NORMAL.primary) and tile.badgeAltColor == QColor(NORMAL.ok)
+    assert tile.look == "standard"
+    normal_height = tile.heightForWidth(460)
+    frame = tile.grab().toImage().pixelColor(tile.width() // 2, 0)  # the top edge of the frame
+    assert frame == QColor(NORMAL.border)
+
     host.setStyleSheet(style_sheet(True))
-    assert tile.titlePx == px(42, True) > px(42, False)
-    assert tile.titleColor == QColor(ELDERLY.primary)
+    assert tile.look == "elderly" and tile_look("elderly").title_px > tile_look("standard").title_px
+    assert tile.heightForWidth(460) > normal_height  # larger type, taller tile
+    assert tile.grab().toImage().pixelColor(tile.width() // 2, 1) == QColor(ELDERLY.border)
+
+    host.setStyleSheet(style_sheet(False, high_contrast=True))
+    assert tile.look == "contrast" and tile.heightForWidth(460) == normal_height
+
+
+def test_a_pressed_tile_shows_the_pressed_colour(qtbot):
+    _host, tile = styled_tile(qtbot)
+    tile.set_texts("社保查询")
+    middle = (tile.width() // 2, tile.height() - 10)
+    assert tile.grab().toImage().pixelColor(*middle) == QColor(NORMAL.surface)
+    tile.setDown(True)
+    assert tile.grab().toImage().pixelColor(*middle) == QColor(NORMAL.pressed)
 
 
 def test_a_long_title_makes_the_tile_taller_and_the_texts_are_its_accessible_name(qtbot):
