@@ -151,20 +151,16 @@ class KioskWindow(QWidget):
         self.overlay.hide()
 
         self.screens: dict[str, KioskScreen] = {}
-        # The look: one style sheet per part (header, banner, footer, overlay, each screen), none on
-        # the window, so a mode switch restyles only the parts on show; the other screens get the
-        # new sheet between touches (``_restyle_later``) or when opened.
+        # The look: one style sheet per part (header, banner, footer, overlay, each screen; on a
+        # journey screen each page and each widget beside the pages), none on the window, so a mode
+        # switch restyles only what is on show; the rest gets the new sheet between touches
+        # (``_restyle_later``) or when it is shown.
         self._sheet = ""
         self._high_contrast = self._theme_is_high_contrast()
         self._background = QColor(palette(context.elderly, self._high_contrast).background)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills what it is asked to
-        self._sheet_of: dict[str, str] = {}
         self._stale: list[str] = []
-        # Holds the hidden pages of the screen on show while the style changes; never shown.
-        self._parked = QWidget()
-        self._parked.setObjectName("ParkedPages")
-        self.destroyed.connect(self._parked.deleteLater)
-        self._parked_stacks: list[PageStack] = []
+        self._stale_stacks: list[PageStack] = []
         self._stale_parts: list[QWidget] = []
         for part in (self.banner, self.announcements, self.overlay):
             part.installEventFilter(self)
@@ -193,19 +189,36 @@ class KioskWindow(QWidget):
         if name not in self.screens:
             screen = registry.create(name, self.context, self)
             self.screens[name] = screen
-            self._style(name)
+            self._style(name, every_page=True)  # nothing polished yet: cheap now, and ready when shown
             self.stack.addWidget(screen)
         return self.screens[name]
 
-    def _style(self, name: str) -> bool:
-        """Give screen ``name`` the current look if it does not have it yet; whether it needed it."""
+    def _style(self, name: str, every_page: bool = False) -> bool:
+        """Give screen ``name`` the current look where it is on show (or on ``every_page``); whether it needed it.
+
+        A screen without pages carries its style sheet itself. On one with pages (a journey screen)
+        the sheet goes on each page and on each widget beside them, not on the screen: set on the
+        screen it would polish every hidden page too. Pages not on show get it later.
+        """
         screen = self.screens[name]
         sheet = self._sheet + screen.extra_style(self.context.elderly)
-        if self._sheet_of.get(name) == sheet:
-            return False
-        self._sheet_of[name] = sheet
-        screen.setStyleSheet(sheet)
-        return True
+        children = screen.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        stacks = [child for child in children if isinstance(child, PageStack)]
+        units = [child for child in children if not isinstance(child, PageStack)] if stacks else [screen]
+        changed = False
+        for unit in units:
+            if unit.styleSheet() != sheet:
+                unit.setStyleSheet(sheet)
+                changed = True
+        for stack in stacks:
+            renewed = stack.page_sheet != sheet
+            changed = stack.set_page_sheet(sheet) or changed
+            if every_page:
+                while stack.restyle_one():
+                    changed = True
+            elif renewed and stack not in self._stale_stacks:
+                self._stale_stacks.append(stack)  # its other pages, between touches
+        return changed
 
     def show_screen(self, name: str, remember: bool = True, **params: Any) -> None:
         if self.context.maintenance and name not in ("out_of_service", "technician_pin", "technician"):
@@ -282,8 +295,8 @@ class KioskWindow(QWidget):
     # -- look --------------------------------------------------------------------------------
     def _restyle(self, *_args: object) -> None:
         # A style sheet re-polishes every widget under the widget it is set on, shown or hidden.
-        # The parts on show get the new sheet now; the hidden pages of the screen on show are taken
-        # out of it first; the other screens and those pages get it between touches, a frame apart.
+        # What is on show gets the new sheet now (the parts, and the screen's widgets and page on
+        # show); the other pages, screens and parts get it between touches, a frame apart.
         self._sheet = style_sheet(self.context.elderly, self._high_contrast)
         self._background = QColor(palette(self.context.elderly, self._high_contrast).background)
         parts = (self.header, self.banner, self.announcements, self.footer, self.overlay)
@@ -291,11 +304,7 @@ class KioskWindow(QWidget):
         for part in parts:
             if part not in self._stale_parts:
                 part.setStyleSheet(self._sheet)
-        current = self.screens.get(self.current_name)
-        self._parked_stacks = current.findChildren(PageStack) if current is not None else []
-        for pages in self._parked_stacks:
-            pages.park_hidden(self._parked)
-        if current is not None:
+        if self.current_name in self.screens:
             self._style(self.current_name)
         self._stale = [name for name in self.screens if name != self.current_name]
         self.render()
@@ -319,20 +328,21 @@ class KioskWindow(QWidget):
         return False
 
     def _restyle_one(self) -> None:
-        # Polishing a screen for the new style costs a few ms; done here, between touches, the
-        # citizen's next screen opens as fast as before the switch instead of paying for it.
+        # Polishing a page or a screen for the new style costs a few ms; done here, between touches,
+        # the citizen's next screen opens as fast as before the switch instead of paying for it.
         if self._stale_parts:
             self._stale_parts.pop(0).setStyleSheet(self._sheet)
             return
-        while self._parked_stacks:
-            if self._parked_stacks[0].unpark_one():
+        while self._stale_stacks:
+            if self._stale_stacks[0].restyle_one():
                 return
-            self._parked_stacks.pop(0)
+            self._stale_stacks.pop(0)
         while self._stale:
             name = self._stale.pop(0)
             if name in self.screens and self._style(name):
                 return
-        self._restyle_later.stop()
+        if not self._stale_stacks:
+            self._restyle_later.stop()
 
     def render(self, *_args: object) -> None:
         self.header.render()

@@ -71,43 +71,44 @@ class PageStack(QStackedWidget):
     page again whenever a label on the shown one changed (a quarter of a language switch). Here only
     the shown page is asked, and the stack never claims a height for its width.
 
-    During a change of style the pages not on show can be parked outside the window
-    (:meth:`park_hidden`), so only what the citizen sees is polished at once; a parked page comes
-    back, polished for the new style, when it is shown or when :meth:`unpark_one` is called.
+    The pages can carry the style sheet themselves (:meth:`set_page_sheet`) instead of the screen
+    above them: a style sheet re-polishes every widget under the one it is set on, shown or hidden,
+    so on a change of style only the page on show is polished at once; each other page gets the
+    new sheet when it is shown or when :meth:`restyle_one` is called, between touches.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._parked: list[QWidget] = []
+        self._page_sheet = ""
 
-    def park_hidden(self, holder: QWidget) -> None:
-        """Move every page but the current one under ``holder`` (a widget that is never shown)."""
-        current = self.currentWidget()
-        for index in reversed(range(self.count())):
-            page = self.widget(index)
-            if page is not current:
-                self.removeWidget(page)
-                page.setParent(holder)
-                self._parked.append(page)
+    @property
+    def page_sheet(self) -> str:
+        return self._page_sheet
 
-    def unpark(self, page: QWidget) -> None:
-        """Put ``page`` back into the stack if it is parked (it is polished when shown)."""
-        if page in self._parked:
-            self._parked.remove(page)
-            self.addWidget(page)
+    def set_page_sheet(self, sheet: str) -> bool:
+        """The style sheet of every page from now on; the page on show gets it now. Whether it needed it."""
+        self._page_sheet = sheet
+        page = self.currentWidget()
+        return page is not None and self._give_sheet(page)
 
-    def unpark_one(self) -> bool:
-        """Put one parked page back and polish it; False when none was parked."""
-        if not self._parked:
+    def restyle_one(self) -> bool:
+        """Give one page not on show the current sheet; False when every page has it."""
+        return any(self._give_sheet(self.widget(index)) for index in range(self.count()))
+
+    def _give_sheet(self, page: QWidget) -> bool:
+        if not self._page_sheet or page.styleSheet() == self._page_sheet:
             return False
-        page = self._parked.pop()
-        self.addWidget(page)
-        page.ensurePolished()
+        page.setStyleSheet(self._page_sheet)
         return True
 
     def setCurrentWidget(self, page: QWidget) -> None:  # noqa: N802 (Qt API)
-        self.unpark(page)
+        self._give_sheet(page)  # before it is shown: polished once, for the look in force
         super().setCurrentWidget(page)
+
+    def setCurrentIndex(self, index: int) -> None:  # noqa: N802 (Qt API)
+        if 0 <= index < self.count():
+            self._give_sheet(self.widget(index))
+        super().setCurrentIndex(index)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
         return False
