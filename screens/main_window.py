@@ -155,7 +155,9 @@ class KioskWindow(QWidget):
         # journey screen each page and each widget beside the pages), none on the window, so a mode
         # switch restyles only what is on show; the rest gets the new sheet between touches
         # (``_restyle_later``) or when it is shown.
-        self._sheet = ""
+        self._sheet = ""  # the screens'
+        self._part_names = {self.header: "header", self.banner: "banner", self.announcements: "announcements",
+                            self.footer: "footer", self.overlay: "overlay"}
         self._high_contrast = self._theme_is_high_contrast()
         self._background = QColor(palette(context.elderly, self._high_contrast).background)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills what it is asked to
@@ -297,18 +299,21 @@ class KioskWindow(QWidget):
         # A style sheet re-polishes every widget under the widget it is set on, shown or hidden.
         # What is on show gets the new sheet now (the parts, and the screen's widgets and page on
         # show); the other pages, screens and parts get it between touches, a frame apart.
-        self._sheet = style_sheet(self.context.elderly, self._high_contrast)
+        self._sheet = style_sheet(self.context.elderly, self._high_contrast, "screen")
         self._background = QColor(palette(self.context.elderly, self._high_contrast).background)
         parts = (self.header, self.banner, self.announcements, self.footer, self.overlay)
         self._stale_parts = [part for part in parts if not part.isVisibleTo(self)]  # between touches, first
         for part in parts:
             if part not in self._stale_parts:
-                part.setStyleSheet(self._sheet)
+                self._style_part(part)
         if self.current_name in self.screens:
             self._style(self.current_name)
         self._stale = [name for name in self.screens if name != self.current_name]
         self.render()
         self._restyle_later.start()
+
+    def _style_part(self, part: QWidget) -> None:
+        part.setStyleSheet(style_sheet(self.context.elderly, self._high_contrast, self._part_names[part]))
 
     def _theme_is_high_contrast(self) -> bool:
         return is_high_contrast(self.context.services.get("remote_config"))  # put in force by kiosk.bundle_updates
@@ -324,14 +329,14 @@ class KioskWindow(QWidget):
         # one that shows before its turn between touches gets the new sheet before it is painted
         if watched in self._stale_parts and event.type() == QEvent.Type.Show:
             self._stale_parts.remove(watched)
-            watched.setStyleSheet(self._sheet)
+            self._style_part(watched)
         return False
 
     def _restyle_one(self) -> None:
         # Polishing a page or a screen for the new style costs a few ms; done here, between touches,
         # the citizen's next screen opens as fast as before the switch instead of paying for it.
         if self._stale_parts:
-            self._stale_parts.pop(0).setStyleSheet(self._sheet)
+            self._style_part(self._stale_parts.pop(0))
             return
         while self._stale_stacks:
             if self._stale_stacks[0].restyle_one():

@@ -134,21 +134,38 @@ def text_pairs(p: Palette) -> list[tuple[str, str, str]]:
     ]
 
 
-def style_sheet(elderly: bool, high_contrast: bool = False) -> str:
-    """The kiosk's style sheet: type sizes follow ``elderly``; colours and borders follow either."""
+PARTS = ("screen", "header", "footer", "banner", "announcements", "overlay")
+# which groups of rules each part's sheet holds ("all": every part); the countdown overlay shows
+# titles and buttons like a screen does
+_GROUPS = {"screen": {"all", "screen"}, "overlay": {"all", "screen", "overlay"}, "header": {"all", "header"},
+           "footer": {"all", "footer"}, "banner": {"all", "banner"}, "announcements": {"all", "announcements"}}
+
+
+def style_sheet(elderly: bool, high_contrast: bool = False, part: str | None = None) -> str:
+    """The kiosk's style sheet: type sizes follow ``elderly``; colours and borders follow either.
+
+    With ``part`` (one of ``PARTS``) only the rules that part of the window uses, in the same
+    order: each widget that carries a sheet parses it, and a mode switch parses it again.
+    """
+    wanted = _GROUPS[part] if part is not None else {"all", *PARTS}
+    return "".join(rule for group, rule in _rules(elderly, high_contrast) if group in wanted)
+
+
+def _rules(elderly: bool, high_contrast: bool) -> list[tuple[str, str]]:
     p = palette(elderly, high_contrast)
     border = 3 if p is ELDERLY else 2
-    return f"""
-* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}
-QWidget#KioskWindow, QWidget#ScreenBody {{ background: {p.background}; }}
-QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}
-QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
+    return [
+        ("all", f"* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}\n"),
+        ("screen", f"QWidget#ScreenBody {{ background: {p.background}; }}\n"),
+        ("all", f"QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}\n"),
+        ("screen", f"""QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
 QLabel[role="hint"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
 QLabel[role="big-number"] {{ font-size: {px(150, elderly)}px; font-weight: 800; color: {p.primary}; }}
 QLabel[role="value"] {{ font-size: {px(34, elderly)}px; font-weight: 600; }}
 QLabel[role="error"] {{ font-size: {px(34, elderly)}px; color: {p.danger}; font-weight: 600; }}
-QFrame#Header {{ background: {p.primary}; }}
+"""),
+        ("header", f"""QFrame#Header {{ background: {p.primary}; }}
 QFrame#Header QLabel {{ color: {p.on_primary}; }}
 QFrame#Header QLabel[role="hall"] {{ font-size: {px(38, elderly)}px; font-weight: 700; }}
 QFrame#Header QLabel[role="clock"] {{ font-size: {px(30, elderly)}px; }}
@@ -158,27 +175,32 @@ QFrame#Header QPushButton {{
 }}
 QFrame#Header QPushButton:checked {{ background: {p.on_primary}; color: {p.primary}; }}
 QFrame#Header QPushButton:pressed {{ background: {p.pressed}; color: {p.text}; }}
-QFrame#Footer {{ background: {p.surface}; border-top: {border}px solid {p.border}; }}
+"""),
+        ("footer", f"""QFrame#Footer {{ background: {p.surface}; border-top: {border}px solid {p.border}; }}
 QFrame#Footer QLabel {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
-QFrame#Banner {{ background: {p.danger}; }}
+"""),
+        ("banner", f"""QFrame#Banner {{ background: {p.danger}; }}
 QFrame#Banner QLabel {{ color: {p.on_danger}; font-size: {px(30, elderly)}px; font-weight: 600; }}
-QFrame#Announcements {{ background: {p.notice}; border-bottom: {border}px solid {p.border}; }}
+"""),
+        ("announcements", f"""QFrame#Announcements {{ background: {p.notice}; border-bottom: {border}px solid {p.border}; }}
 QFrame#Announcements QLabel {{ color: {p.on_notice}; font-size: {px(ANNOUNCEMENT_PX, elderly)}px; }}
 QFrame#Announcements QLabel[role="count"] {{ font-size: {px(24, elderly)}px; font-weight: 600; }}
 QFrame#Announcements QLabel[level="warning"] {{ font-weight: 600; }}
 QFrame#AnnouncementMark {{ background: {p.accent}; border: none; }}
-QFrame#Card {{ background: {p.surface}; border: {border}px solid {p.border}; border-radius: 20px; }}
-QPushButton {{
+"""),
+        ("screen", f"QFrame#Card {{ background: {p.surface}; border: {border}px solid {p.border}; border-radius: 20px; }}\n"),
+        ("all", f"""QPushButton {{
     font-size: {px(34, elderly)}px; font-weight: 400; min-height: {MIN_TOUCH}px; padding: 0 28px;
     border-radius: 18px; border: {border}px solid {p.border}; background: {p.surface}; color: {p.text};
 }}
-QPushButton:pressed, QPushButton[pressedLook="true"] {{ background: {p.pressed}; }}
+QPushButton:pressed {{ background: {p.pressed}; }}
 QPushButton:disabled {{ color: {p.muted}; background: {p.background}; border-style: dashed; }}
 QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary}; border-color: {p.primary}; font-weight: 700; }}
 QPushButton[role="primary"]:pressed {{ background: {p.pressed}; color: {p.text}; }}
 QPushButton[role="danger"] {{ background: {p.danger}; color: {p.on_danger}; border-color: {p.danger}; }}
 QPushButton[role="nav"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
-QPushButton[role="key"] {{ font-size: {px(48, elderly)}px; font-weight: 700; min-height: 120px; }}
+"""),
+        ("screen", f"""QPushButton[role="key"] {{ font-size: {px(48, elderly)}px; font-weight: 700; min-height: 120px; }}
 QPushButton[role="letter"] {{ font-size: {px(36, elderly)}px; font-weight: 700; min-height: {MIN_TOUCH}px; padding: 0; }}
 QAbstractButton[role="tile"] {{ qproperty-look: {look_name(elderly, high_contrast)}; }}
 QLineEdit, QLabel[role="entry"] {{
@@ -188,7 +210,8 @@ QLineEdit, QLabel[role="entry"] {{
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
 QScrollBar:vertical {{ width: 14px; background: transparent; }}
 QScrollBar::handle:vertical {{ background: {p.border}; border-radius: 7px; min-height: 60px; }}
-QWidget#Overlay {{ background: rgba(0, 0, 0, 170); }}
+"""),
+        ("overlay", f"""QWidget#Overlay {{ background: rgba(0, 0, 0, 170); }}
 QFrame#OverlayCard {{ background: {p.surface}; border-radius: 28px; border: {border}px solid {p.border}; }}
-QWidget#DemoPanel, QWidget#DemoPanel * {{ font-size: 14px; min-height: 0; }}
-"""
+"""),
+    ]

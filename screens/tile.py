@@ -38,6 +38,16 @@ class _Paint:
                        (("badge", look.badge), ("badge-alt", look.badge_alt), ("badge-warn", look.badge_warn))}
 
 
+class _Measures:
+    """What a tile measured for one look: its fonts, the width its texts would like, heights by width."""
+
+    def __init__(self) -> None:
+        self.fonts: tuple[QFont, QFont, QFont] | None = None
+        self.natural_width: int | None = None
+        self.text_heights: dict[int, tuple[int, int]] = {}  # width → heights of the title and the line
+        self.height_for: dict[int, int] = {}  # width → height of all the texts
+
+
 @cache
 def _look(name: str) -> tuple[TileLook, _Paint]:
     look = tile_look(name)
@@ -56,12 +66,11 @@ class Tile(QAbstractButton):
         self._look, self._paint = _look(self._look_name)
         self._title, self._subtitle = "", ""
         self._badges: tuple[tuple[str, str], ...] = ()
-        self._fonts: tuple[QFont, QFont, QFont] | None = None
-        # until the texts or the look change: width → heights of the title and the line, and of all
-        # the texts; the width the texts would like (layouts ask a tile dozens of times per change)
-        self._heights: dict[int, tuple[int, int]] = {}
-        self._height_for: dict[int, int] = {}
-        self._natural_width: int | None = None
+        # Measures for each look the tile has had (fonts, sizes for widths), until the texts change:
+        # layouts ask a tile for its height dozens of times per change, and a mode switch and back
+        # then costs no text measuring at all.
+        self._measured: dict[str, _Measures] = {}
+        self._measures = self._measures_for(self._look_name)
         self.setProperty("role", "tile")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(min_height)
@@ -78,37 +87,42 @@ class Tile(QAbstractButton):
         if name != self._look_name:  # the style sheet sets it on every polish
             self._look_name = name
             self._look, self._paint = _look(name)
-            self._fonts_changed()
+            self._measures = self._measures_for(name)
+            self.updateGeometry()
+            self.update()
 
     look = Property(str, _read_look, _write_look)
 
-    def _fonts_changed(self) -> None:
-        self._fonts = None
-        self._measures_changed()
+    def _measures_for(self, name: str) -> _Measures:
+        measures = self._measured.get(name)
+        if measures is None:
+            measures = self._measured[name] = _Measures()
+        return measures
 
     def _measures_changed(self) -> None:
-        self._heights.clear()
-        self._height_for.clear()
-        self._natural_width = None
+        self._measured.clear()
+        self._measures = self._measures_for(self._look_name)
         self.updateGeometry()
         self.update()
 
     def _font_set(self) -> tuple[QFont, QFont, QFont]:
         # The family is the style sheet's; checked here rather than in changeEvent, which Qt would
         # call into Python for three events of every tile on each polish.
-        if self._fonts is not None and self._fonts[0].family() != self.font().family():
-            self._fonts_changed()
-        if self._fonts is None:
+        fonts = self._measures.fonts
+        if fonts is not None and fonts[0].family() != self.font().family():
+            self._measures_changed()
+            fonts = None
+        if fonts is None:
             look = self._look
-            fonts = []
+            made = []
             for pixels, weight in ((look.title_px, QFont.Weight.Bold), (look.subtitle_px, QFont.Weight.Normal),
                                    (look.badge_px, QFont.Weight.Normal)):
                 font = QFont(self.font())
                 font.setPixelSize(pixels)
                 font.setWeight(weight)
-                fonts.append(font)
-            self._fonts = (fonts[0], fonts[1], fonts[2])
-        return self._fonts
+                made.append(font)
+            fonts = self._measures.fonts = (made[0], made[1], made[2])
+        return fonts
 
     # -- texts ------------------------------------------------------------------------------------
     def set_texts(self, title: str, subtitle: str = "", badges: Iterable[tuple[str, str]] = ()) -> None:
@@ -134,40 +148,40 @@ class Tile(QAbstractButton):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
-        height = self._height_for.get(width)
+        height = self._measures.height_for.get(width)
         if height is None:
-            if len(self._height_for) > 8:  # layouts ask for a few widths only
-                self._height_for.clear()
             title, subtitle = self._text_heights(width)
             height = 2 * MARGIN_Y + title
             if self._subtitle:
                 height += LINE_GAP + subtitle
             if self._badges:
                 height += LINE_GAP + self._badge_height()
-            self._height_for[width] = height
+            self._measures.height_for[width] = height
         return max(self.minimumHeight(), height)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        if self._natural_width is None:
+        measures = self._measures
+        if measures.natural_width is None:
             title_font, subtitle_font, _badge = self._font_set()
             natural = max(QFontMetrics(title_font).horizontalAdvance(self._title),
                           QFontMetrics(subtitle_font).horizontalAdvance(self._subtitle), 200)
-            self._natural_width = 2 * MARGIN_X + min(natural, 900)
-        return QSize(self._natural_width, self.heightForWidth(self._natural_width))
+            measures.natural_width = 2 * MARGIN_X + min(natural, 900)
+        return QSize(measures.natural_width, self.heightForWidth(measures.natural_width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(2 * MARGIN_X + 100, self.minimumHeight())
 
     def _text_heights(self, width: int) -> tuple[int, int]:
         """Heights of the title and of the line under it, wrapped to the tile's ``width``."""
-        heights = self._heights.get(width)
+        heights = self._measures.text_heights.get(width)
         if heights is None:
-            if len(self._heights) > 8:  # layouts ask for a few widths only
-                self._heights.clear()
+            if len(self._measures.text_heights) > 8:  # layouts ask for a few widths only
+                self._measures.text_heights.clear()
+                self._measures.height_for.clear()
             title_font, subtitle_font, _badge = self._font_set()
             inner = max(1, width - 2 * MARGIN_X)
-            heights = self._heights[width] = (_text_height(title_font, inner, self._title),
-                                              _text_height(subtitle_font, inner, self._subtitle))
+            heights = self._measures.text_heights[width] = (_text_height(title_font, inner, self._title),
+                                                           _text_height(subtitle_font, inner, self._subtitle))
         return heights
 
     def _badge_height(self) -> int:

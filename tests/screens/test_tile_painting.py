@@ -36,6 +36,19 @@ def test_the_style_sheet_names_the_look_and_a_mode_switch_changes_what_is_painte
 
     host.setStyleSheet(style_sheet(False, high_contrast=True))
     assert tile.look == "contrast" and tile.heightForWidth(460) == normal_height
+    host.setStyleSheet(style_sheet(False))
+    assert tile.look == "standard" and tile.heightForWidth(460) == normal_height
+
+
+def test_new_texts_are_measured_again_for_every_look(qtbot):
+    host, tile = styled_tile(qtbot)
+    tile.set_texts("社保")
+    host.setStyleSheet(style_sheet(True))
+    short_elderly = tile.heightForWidth(300)
+    host.setStyleSheet(style_sheet(False))
+    tile.set_texts("Application for maternity insurance benefits and related allowances")
+    host.setStyleSheet(style_sheet(True))
+    assert tile.heightForWidth(300) > short_elderly  # not the height remembered for the old title
 
 
 def test_a_pressed_tile_shows_the_pressed_colour(qtbot):
