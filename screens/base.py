@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.context import KioskContext
@@ -38,8 +37,7 @@ class KioskScreen(QWidget):
         super().__init__(parent)
         self.context = context
         self.nav = nav
-        self.setObjectName("ScreenBody")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # its style sheet paints its background
+        self.setObjectName("ScreenBody")  # (the window paints the background behind every screen)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(48, 36, 48, 36)
         self.layout_.setSpacing(GAP)

@@ -61,7 +61,6 @@ class LookupScreen(JourneyScreen):
     # -- pages ---------------------------------------------------------------------------------
     def _page(self) -> QVBoxLayout:
         page = QWidget()
-        page.setObjectName("ScreenBody")
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(24)

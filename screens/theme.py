@@ -156,7 +156,6 @@ def _rules(elderly: bool, high_contrast: bool) -> list[tuple[str, str]]:
     border = 3 if p is ELDERLY else 2
     return [
         ("all", f"* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}\n"),
-        ("screen", f"QWidget#ScreenBody {{ background: {p.background}; }}\n"),
         ("all", f"QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}\n"),
         ("screen", f"""QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}

@@ -141,7 +141,6 @@ class KineticScrollArea(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.content = QWidget()
-        self.content.setObjectName("ScreenBody")
         self.rows = QVBoxLayout(self.content)
         self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setSpacing(GAP)
