@@ -300,6 +300,9 @@ def test_example_config_is_valid_and_uses_the_udev_names(root: Path) -> None:
     assert settings.devices.printer.startswith(("usb://", "serial:///dev/kiosk-printer"))
     assert settings.gateway.token_file == Path("/etc/kiosk/gateway.token")
     assert settings.gateway.token is None  # secrets live in the token file, never in the conffile
+    shown = tomllib.loads((root / "etc/kiosk/kiosk.toml").read_text(encoding="utf-8"))
+    assert set(shown["fleet"]) == {"heartbeat_s", "bundle_poll_s"}  # the installer sees the fleet intervals
+    assert (settings.fleet.heartbeat_s, settings.fleet.bundle_poll_s) == (60, 300)
 
 
 def test_usbguard_example_allows_only_listed_devices(root: Path) -> None:
