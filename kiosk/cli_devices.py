@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-SIM_URLS = {"idcard": "sim://idcard", "printer": "sim://printer", "scanner": "sim://scanner"}
+SIM_URLS = {"idcard": "sim://idcard?pace=1", "printer": "sim://printer", "scanner": "sim://scanner"}
 
 
 # --- configuration ------------------------------------------------------------------------------
@@ -422,7 +422,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     _add_config(read)
     read.add_argument(
-        "--device", dest="idcard", metavar="URL", help="reader URL (default from --config, else sim://idcard)"
+        "--device", dest="idcard", metavar="URL", help="reader URL (default from --config, else sim://idcard?pace=1)"
     )
     read.add_argument("--json", action="store_true")
     read.add_argument(

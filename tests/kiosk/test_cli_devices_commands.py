@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -88,6 +89,14 @@ def test_idcard_read_masks_unless_asked(capsys) -> None:
     assert main(["idcard", "read", "--json", "--unmasked", "--sim-card", "elderly", "--timeout", "3"]) == 0
     full = json.loads(capsys.readouterr().out)
     assert full["name"] == "林秀英" and full["address"] == "福建省厦门市思明区鹭江道100号"
+
+
+def test_the_default_simulated_reader_answers_at_the_pace_of_a_real_line(capsys) -> None:
+    # find + select + read at 115200 baud is ~118 ms of wire time; an unpaced pty answers in ~1 ms
+    started = time.monotonic()
+    assert main(["idcard", "read", "--json", "--timeout", "3"]) == 0
+    assert time.monotonic() - started >= 0.11
+    assert json.loads(capsys.readouterr().out)["name"]
 
 
 def test_idcard_decode_reports_each_frame_noise_and_broken_frames(capsys, tmp_path) -> None:
