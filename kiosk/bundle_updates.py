@@ -220,12 +220,12 @@ class BundleUpdates(QObject):
         - features: the availability rule (kiosk/startup.py) reads ``services["remote_config"]``,
           so a switched-off journey is "Not offered at this kiosk" from the next evaluation on;
         - theme and announcements: the window restyles and the announcement strip re-decides on
-          ``availability_changed``, emitted last;
+          the context's ``remote_config_changed``;
         - receipt lines, payment timeout, EMS mailing: the next journey's environment
           (kiosk/journeys/host.py) takes them from ``services["remote_config"]``.
         """
         context = self.context
-        context.services["remote_config"] = config
+        context.set_remote_config(config)
         context.set_catalogue(config.effective_catalogue())
         engine = context.services.get("availability")
         if engine is not None and hasattr(engine, "calendar"):

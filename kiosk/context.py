@@ -51,6 +51,7 @@ class KioskContext(QObject):
     availability_changed = Signal()
     maintenance_changed = Signal(bool)
     catalogue_changed = Signal()
+    remote_config_changed = Signal()  # a fleet bundle's configuration was put in force, or taken away
 
     def __init__(self, settings: KioskSettings, catalogue: Catalogue, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +110,17 @@ class KioskContext(QObject):
         if on != self.maintenance:
             self.maintenance = on
             self.maintenance_changed.emit(on)
+
+    # -- the fleet's configuration --------------------------------------------------------
+    def set_remote_config(self, config: Any | None) -> None:
+        """Put a bundle's configuration (``config.remote.RemoteConfig``) in force for the screens;
+        ``None`` gives back the kiosk's own defaults. Kept in ``services["remote_config"]``."""
+        if config is None:
+            if self.services.pop("remote_config", None) is None:
+                return
+        else:
+            self.services["remote_config"] = config
+        self.remote_config_changed.emit()
 
     # -- what can be offered ------------------------------------------------------------
     def set_offer_rule(self, rule: Callable[[Service], Offer]) -> None:

@@ -107,16 +107,13 @@ def _bundle_states(runtime: KioskRuntime, app: QApplication, out_dir: Path, vari
     written: list[Path] = []
     window.show_screen("home")
     for state, config in states.items():
-        context.services["remote_config"] = config
+        context.set_remote_config(config)
         context.availability_changed.emit()
         _settle(app)
         path = out_dir / f"bundle--{state}--{variant}.png"
         window.grab().save(str(path))
         written.append(path)
-    if before is None:
-        context.services.pop("remote_config", None)
-    else:
-        context.services["remote_config"] = before
+    context.set_remote_config(before)
     context.availability_changed.emit()
     _settle(app)
     return written

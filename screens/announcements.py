@@ -3,7 +3,7 @@
 Announcements are information, not faults, so they have their own calm strip (the theme's notice
 colours) apart from the banner that reports the kiosk's own troubles. Which ones show is decided
 by :meth:`config.remote.RemoteConfig.announcements_at` on the hall clock (``services["clock"]``):
-again when a bundle is put in force (``availability_changed``), when the language changes and
+again when a bundle is put in force (``remote_config_changed``), when the language changes and
 every minute, so one that starts or ends at 09:00 appears or goes within a minute.
 
 The strip never grows past ``MAX_HEIGHT_PX`` of text, so the screen below keeps its buttons on
@@ -65,7 +65,7 @@ class AnnouncementStrip(QFrame):
         self._turn_timer.timeout.connect(self._next_turn)
         context.language_changed.connect(self.render)
         context.elderly_changed.connect(self.render)  # the type size decides where pages break
-        context.availability_changed.connect(self.refresh)
+        context.remote_config_changed.connect(self.refresh)
         self.setVisible(False)
         self.refresh()
 

@@ -177,7 +177,7 @@ class KioskWindow(QWidget):
 
         context.language_changed.connect(self.render)
         context.elderly_changed.connect(self._restyle)
-        context.availability_changed.connect(self._theme_changed)  # emitted when a bundle is put in force
+        context.remote_config_changed.connect(self._theme_changed)
         context.alerts_changed.connect(self._update_banner)
         context.online_changed.connect(self._update_banner)
         context.maintenance_changed.connect(self._maintenance)

@@ -25,3 +25,24 @@ def test_only_a_bundle_saying_high_contrast_counts():
     assert is_high_contrast(RemoteConfig(theme="high-contrast"))
     assert not is_high_contrast(RemoteConfig(theme="standard"))
     assert not is_high_contrast(NO_REMOTE_CONFIG) and not is_high_contrast(None)
+
+
+def test_the_window_follows_the_theme_of_the_configuration_put_in_force(kiosk, qtbot):
+    from PySide6.QtGui import QColor
+
+    from config.remote import RemoteConfig
+
+    context, window = kiosk.context, kiosk.window
+    changes: list[bool] = []
+    context.remote_config_changed.connect(lambda: changes.append(True))
+    context.set_remote_config(None)  # nothing was in force: nothing to announce
+    assert changes == []
+
+    context.set_remote_config(RemoteConfig(theme="high-contrast"))
+    assert changes == [True]
+    assert window.header.styleSheet() == style_sheet(False, True, "header")
+    assert window.grab().toImage().pixelColor(5, 5) == QColor(ELDERLY.primary)  # the header's blue
+
+    context.set_remote_config(None)  # the bundle taken away: the kiosk's own look again
+    assert changes == [True, True] and "remote_config" not in context.services
+    assert window.grab().toImage().pixelColor(5, 5) == QColor(NORMAL.primary)
