@@ -77,8 +77,9 @@ def markdown_table(text: str) -> str:
     for line in text.splitlines():
         if not line.startswith("FIGURE "):
             continue
-        name, _, rest = line[len("FIGURE "):].partition(": ")
-        value, baseline, ratio, target, verdict = (part.strip() for part in rest.split(" | "))
+        first, _, others = line[len("FIGURE "):].partition(" | ")
+        name, _, value = first.rpartition(": ")  # the name may hold a colon of its own
+        baseline, ratio, target, verdict = (part.strip() for part in others.split(" | "))
         rows.append(f"| {name} | {value} | {baseline.removeprefix('baseline ')} | {ratio.removeprefix('ratio ')}"
                     f" | {target.removeprefix('target ')} | {verdict} |")
     return "\n".join(rows)

@@ -40,7 +40,7 @@ def test_benchmark_runs_and_prints_its_figures(script: str, tmp_path: Path) -> N
 def test_figure_line_has_value_baseline_ratio_and_verdict(capsys: pytest.CaptureFixture[str]) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from report import figure, percentile
+        from report import figure, markdown_table, percentile
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     line = figure("demo", 30.0, "ms", baseline=10.0, target="<= 40 ms", passed=True).line()
@@ -50,3 +50,5 @@ def test_figure_line_has_value_baseline_ratio_and_verdict(capsys: pytest.Capture
     with pytest.raises(ValueError):
         percentile([], 0.5)
     assert FIGURE.search(capsys.readouterr().out)
+    table = markdown_table(figure("RSS (no page shared: PSS's ceiling)", 129.0, "MB", target="(info)", passed=True).line())
+    assert table.splitlines()[-1] == "| RSS (no page shared: PSS's ceiling) | 129 MB | - | - | (info) | PASS |"
