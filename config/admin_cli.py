@@ -1,8 +1,8 @@
 """`kiosk-admin`: the admins' tool for signed configuration bundles.
 
-    kiosk-admin keygen --out DIR [--name NAME]
+    kiosk-admin keygen --out DIR [--name NAME] [--passphrase-file FILE | --no-passphrase]
     kiosk-admin bundle build FOLDER --version N --expires DAYS --group G [--group G2] --out FILE
-    kiosk-admin bundle sign FILE --key PRIVATE
+    kiosk-admin bundle sign FILE --key PRIVATE [--passphrase-file FILE]
     kiosk-admin bundle verify FILE --trust PUB [--trust PUB2] [--group G] [--installed-version N]
     kiosk-admin publish FILE --gateway URL --group G --admin-token TOKEN
 
@@ -13,6 +13,7 @@ gateway refused, 4 gateway unreachable.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -32,6 +33,7 @@ from config.bundle import (
     load_private_key,
     parse,
     parse_public_key,
+    private_key_is_encrypted,
     private_key_pem,
     public_key_text,
     read_folder,
@@ -43,6 +45,7 @@ from config.remote import RemoteConfig, parse_bundle_files
 OK, USAGE, REFUSED, UNREACHABLE = 0, 2, 3, 4
 PUBLISH_PATH = "/api/v1/fleet/bundles"
 TOKEN_ENV = "KIOSK_ADMIN_TOKEN"
+MIN_PASSPHRASE = 12  # characters, for a new key
 
 
 class Failure(Exception):
@@ -65,10 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     keygen = commands.add_parser(
         "keygen", help="make an Ed25519 signing key pair",
-        description="Write NAME.key (private, mode 0600: keep it off the kiosks and out of version control) and "
-                    "NAME.pub, and print the public key to add to security.trusted_keys on every kiosk.")
+        description="Write NAME.key (private, mode 0600, encrypted with a passphrase: keep it off the kiosks and "
+                    "out of version control) and NAME.pub, and print the public key to add to "
+                    "security.trusted_keys on every kiosk. The passphrase is asked for on a terminal, or read "
+                    f"from --passphrase-file (first line, at least {MIN_PASSPHRASE} characters); --no-passphrase "
+                    "writes the key unencrypted, on purpose only.")
     keygen.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the key files")
     keygen.add_argument("--name", default="bundle-signing", help="file name stem (default bundle-signing)")
+    secret = keygen.add_mutually_exclusive_group()
+    secret.add_argument("--passphrase-file", type=Path, metavar="FILE", help="read the passphrase from FILE")
+    secret.add_argument("--no-passphrase", action="store_true", help="write the private key unencrypted")
     keygen.set_defaults(run=_keygen)
 
     bundle = commands.add_parser("bundle", help="build, sign or verify a bundle",
@@ -96,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "(an earlier signature is replaced).")
     sign.add_argument("file", type=Path, metavar="FILE")
     sign.add_argument("--key", type=Path, required=True, metavar="PRIVATE", help="private key file (NAME.key)")
+    sign.add_argument("--passphrase-file", type=Path, metavar="FILE",
+                      help="the key's passphrase (first line of FILE); asked for on a terminal otherwise")
     sign.add_argument("--out", type=Path, metavar="FILE", help="write the signed bundle here (default: in place)")
     sign.set_defaults(run=_sign)
 
@@ -155,19 +166,49 @@ def _keygen(args: argparse.Namespace) -> int:
     for path in (private_path, public_path):
         if path.exists():
             raise Failure(USAGE, f"{path} already exists; choose another --name (keys are never overwritten)")
+    if args.no_passphrase:
+        passphrase = None
+    else:
+        passphrase = _passphrase(args.passphrase_file, f"passphrase for {private_path.name}", confirm=True)
+        if passphrase is None:
+            raise Failure(USAGE, "the private key would be written unencrypted: give --passphrase-file FILE, "
+                                 "or --no-passphrase to do that on purpose")
+        if len(passphrase.decode("utf-8")) < MIN_PASSPHRASE:
+            raise Failure(USAGE, f"the passphrase must have at least {MIN_PASSPHRASE} characters")
     key = Ed25519PrivateKey.generate()
     # O_EXCL and mode 0600 from the first byte: the private key is never readable by others, not even briefly
     fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(private_key_pem(key))
+        handle.write(private_key_pem(key, passphrase))
     public = public_key_text(key.public_key())
     public_path.write_text(public + "\n", encoding="utf-8")
-    print(f"private key: {private_path} (keep it secret; mode 0600)")
+    protection = "encrypted with the passphrase" if passphrase else "NOT encrypted"
+    print(f"private key: {private_path} ({protection}; mode 0600; keep it secret)")
     print(f"public key:  {public_path}")
     print(f"key id:      {key_id(key.public_key())}")
     print("add this to security.trusted_keys on every kiosk:")
     print(public)
     return OK
+
+
+def _passphrase(path: Path | None, prompt: str, *, confirm: bool) -> bytes | None:
+    """The passphrase from the first line of ``path``, else asked for on a terminal; None when neither."""
+    if path is not None:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Failure(USAGE, f"cannot read the passphrase file {path}: {exc}") from None
+        if not lines or not lines[0]:
+            raise Failure(USAGE, f"the passphrase file {path} is empty")
+        return lines[0].encode("utf-8")
+    if not sys.stdin.isatty():
+        return None
+    typed = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != typed:
+        raise Failure(USAGE, "the two passphrases differ")
+    if not typed:
+        raise Failure(USAGE, "no passphrase typed")
+    return typed.encode("utf-8")
 
 
 # -- bundle build / sign / verify -----------------------------------------------------------------------
@@ -221,7 +262,12 @@ def _parse_for_admin(path: Path) -> Any:
 
 def _sign(args: argparse.Namespace) -> int:
     bundle = _parse_for_admin(args.file)
-    key = load_private_key(args.key)
+    passphrase = None
+    if private_key_is_encrypted(args.key):
+        passphrase = _passphrase(args.passphrase_file, f"passphrase for {args.key.name}", confirm=False)
+        if passphrase is None:
+            raise Failure(USAGE, f"{args.key} is encrypted: give --passphrase-file FILE, or run on a terminal")
+    key = load_private_key(args.key, passphrase)
     # never put a signature on content the kiosks would refuse anyway
     parse_bundle_files(bundle.files, source=str(args.file))
     signed = bundle.signed_with(key)

@@ -147,21 +147,39 @@ class KeyRing:
         return len(self._keys)
 
 
-def private_key_pem(key: Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
 
 
-def load_private_key(path: Path) -> Ed25519PrivateKey:
+def private_key_pem(key: Ed25519PrivateKey, passphrase: bytes | None = None) -> bytes:
+    """The key as PKCS#8 PEM, encrypted with ``passphrase`` (the library's best scheme) when given."""
+    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                  else serialization.NoEncryption())
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
+def private_key_is_encrypted(path: Path) -> bool:
+    """Whether the key file at ``path`` needs a passphrase (False when it cannot be read: loading says why)."""
+    try:
+        return ENCRYPTED_PEM in Path(path).read_bytes()[:200]
+    except OSError:
+        return False
+
+
+def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
     """Read a private key file written by ``kiosk-admin keygen``; raises :class:`ConfigError`."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError(path, [f"cannot read the private key: {exc.strerror or exc}"]) from None
+    encrypted = ENCRYPTED_PEM in data
+    if encrypted and not passphrase:
+        raise ConfigError(path, ["the private key is encrypted: its passphrase is needed"])
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
     except (ValueError, TypeError) as exc:
-        raise ConfigError(path, [f"not an unencrypted PEM private key ({exc})"]) from None
+        if encrypted:
+            raise ConfigError(path, ["wrong passphrase for the private key (or a damaged key file)"]) from None
+        raise ConfigError(path, [f"not a PEM private key ({exc})"]) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigError(path, ["expected an Ed25519 private key (made by `kiosk-admin keygen`)"])
     return key

@@ -22,20 +22,31 @@ def admin(*argv: str) -> int:
     return main([str(a) for a in argv])
 
 
+PASSPHRASE = "鹭江道 signing key 2026"
+
+
 @pytest.fixture
-def keys(tmp_path: Path) -> Path:
+def passphrase_file(tmp_path: Path) -> Path:
+    path = tmp_path / "passphrase.txt"
+    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def keys(tmp_path: Path, passphrase_file: Path) -> Path:
+    """``first`` written unencrypted on purpose, ``second`` encrypted with a passphrase."""
     folder = tmp_path / "keys"
-    assert admin("keygen", "--out", folder, "--name", "first") == 0
-    assert admin("keygen", "--out", folder, "--name", "second") == 0
+    assert admin("keygen", "--out", folder, "--name", "first", "--no-passphrase") == 0
+    assert admin("keygen", "--out", folder, "--name", "second", "--passphrase-file", passphrase_file) == 0
     return folder
 
 
 @pytest.fixture
-def signed_bundle(tmp_path: Path, keys: Path) -> Path:
+def signed_bundle(tmp_path: Path, keys: Path, passphrase_file: Path) -> Path:
     out = tmp_path / "bundle-7.json"
     assert admin("bundle", "build", EXAMPLE, "--version", 7, "--expires", 30, "--group", "canary",
                  "--group", "hall-2f", "--out", out) == 0
-    assert admin("bundle", "sign", out, "--key", keys / "second.key") == 0
+    assert admin("bundle", "sign", out, "--key", keys / "second.key", "--passphrase-file", passphrase_file) == 0
     return out
 
 
@@ -52,8 +63,39 @@ def test_keygen_writes_a_private_key_only_the_owner_can_read(keys, capsys):
     assert mode == 0o600
     assert (keys / "first.key").read_text().startswith("-----BEGIN PRIVATE KEY-----")
     assert len((keys / "first.pub").read_text().strip()) == 44
-    assert admin("keygen", "--out", keys, "--name", "first") == 2  # never overwrites a key
+    assert admin("keygen", "--out", keys, "--name", "first", "--no-passphrase") == 2  # never overwrites a key
     assert "already exists" in capsys.readouterr().err
+
+
+def test_keygen_encrypts_the_private_key_unless_told_not_to(tmp_path, keys, passphrase_file, capsys):
+    assert (keys / "second.key").read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert PASSPHRASE.encode() not in (keys / "second.key").read_bytes()
+    # no terminal to ask on (as here) and neither option: nothing is written
+    assert admin("keygen", "--out", keys, "--name", "third") == 2
+    assert "--no-passphrase" in capsys.readouterr().err and not (keys / "third.key").exists()
+    short = tmp_path / "short.txt"
+    short.write_text("xiamen\n", encoding="utf-8")
+    assert admin("keygen", "--out", keys, "--name", "third", "--passphrase-file", short) == 2
+    assert "at least 12 characters" in capsys.readouterr().err and not (keys / "third.key").exists()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert admin("keygen", "--out", keys, "--name", "third", "--passphrase-file", empty) == 2
+    assert "is empty" in capsys.readouterr().err
+
+
+def test_signing_with_an_encrypted_key_needs_its_passphrase(tmp_path, keys, passphrase_file, capsys):
+    out = tmp_path / "bundle-8.json"
+    assert admin("bundle", "build", EXAMPLE, "--version", 8, "--expires", 30, "--group", "canary", "--out", out) == 0
+    unsigned = out.read_bytes()
+    assert admin("bundle", "sign", out, "--key", keys / "second.key") == 2
+    assert "is encrypted" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase at all\n", encoding="utf-8")
+    assert admin("bundle", "sign", out, "--key", keys / "second.key", "--passphrase-file", wrong) == 2
+    assert "wrong passphrase" in capsys.readouterr().err
+    assert out.read_bytes() == unsigned  # a refused signing leaves the bundle as it was
+    assert admin("bundle", "sign", out, "--key", keys / "second.key", "--passphrase-file", passphrase_file) == 0
+    assert admin("bundle", "verify", out, "--trust", keys / "second.pub") == 0
 
 
 def test_build_sign_verify_then_the_kiosk_verifies_and_applies(tmp_path, keys, signed_bundle, capsys):

@@ -22,6 +22,7 @@ from config.bundle import (
     key_id,
     load_private_key,
     parse,
+    private_key_is_encrypted,
     private_key_pem,
     public_key_text,
     verify,
@@ -225,6 +226,17 @@ def test_private_key_files_round_trip_and_bad_files_are_named(tmp_path):
         load_private_key(tmp_path / "junk.key")
     with pytest.raises(ConfigError, match="cannot read"):
         load_private_key(tmp_path / "missing.key")
+
+
+def test_an_encrypted_private_key_opens_only_with_its_passphrase(tmp_path):
+    path = tmp_path / "admin.key"
+    path.write_bytes(private_key_pem(FIRST_KEY, b"hall admin passphrase"))
+    assert private_key_is_encrypted(path) and not private_key_is_encrypted(tmp_path / "missing.key")
+    with pytest.raises(ConfigError, match="passphrase is needed"):
+        load_private_key(path)
+    with pytest.raises(ConfigError, match="wrong passphrase"):
+        load_private_key(path, b"something else")
+    assert key_id(load_private_key(path, b"hall admin passphrase").public_key()) == key_id(FIRST_KEY.public_key())
 
 
 _REFERENCE = signed(files={"settings.toml": SETTINGS, "announcements.toml": ANNOUNCEMENT})
