@@ -55,7 +55,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     app.include_router(pages.router)
     app.include_router(console.router)
     error_handlers.install(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes})
     if settings.demo:
         from gateway import demo_seed
 

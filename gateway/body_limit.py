@@ -1,26 +1,30 @@
 """Refuse request bodies over a size limit with 413 before any handler reads them.
 
 Checked twice: the declared Content-Length up front, and the bytes actually received (a chunked
-body has no length to trust).
+body has no length to trust). A few paths may take more (``larger``: publishing a configuration
+bundle carries a bundle as large as the kiosks accept); every other path has ``max_bytes``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -28,8 +32,8 @@ class BodyLimit:
                 except ValueError:
                     await _refuse(send, 400, "bad_request", "Content-Length is not a number")
                     return
-                if declared > self.max_bytes:
-                    await _refuse(send, 413, "body_too_large", f"request body over {self.max_bytes} bytes")
+                if declared > limit:
+                    await _refuse(send, 413, "body_too_large", f"request body over {limit} bytes")
                     return
         received = 0
         too_large = False
@@ -41,7 +45,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # End the body here; whatever the app answers to the truncated body is replaced below.
                     too_large = True
                     return {"type": "http.request", "body": b"", "more_body": False}
@@ -51,7 +55,7 @@ class BodyLimit:
             if not too_large:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await _refuse(send, 413, "body_too_large", f"request body over {self.max_bytes} bytes")
+                await _refuse(send, 413, "body_too_large", f"request body over {limit} bytes")
 
         await self.app(scope, counting_receive, guarded_send)
 

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from config.bundle import DEFAULT_MAX_SIZE
+
 HALL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
@@ -27,6 +29,8 @@ class GatewaySettings:
     rate_burst: int = 60
     auth_failures_per_min: int = 10
     max_body_bytes: int = 64 * 1024
+    # publishing a bundle: one as large as the kiosks accept, in whatever layout the admin's file has
+    max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     now: Callable[[], datetime] = field(default=hall_now)

@@ -161,6 +161,25 @@ def test_publish_refuses_every_bad_bundle_with_its_reason(fleet):
     assert [r["version"] for r in listed] == [9]
 
 
+def test_a_bundle_larger_than_other_requests_may_be_is_published(fleet):
+    # announcements with a long comment: far over the 64 KiB other requests may carry, well under
+    # the 2 MiB the kiosks take
+    announcements = example_files()["announcements.toml"]
+    padded = "".join(f"# 公告说明 {n:06d} " + "注" * 40 + "\n" for n in range(1500)) + announcements
+    data = signed_bundle(fleet.key, 11, files=example_files(**{"announcements.toml": padded}))
+    assert 64 * 1024 < len(data) < 2 * 1024 * 1024
+    answer = fleet.publish(data)
+    assert answer.status_code == 201, answer.text
+    fetched = fleet.fetch(installed=0)
+    assert fetched.status_code == 200 and json.loads(fetched.content)["files"]["announcements.toml"] == padded
+    # other requests keep the small limit, and publishing keeps a limit of its own
+    big_report = fleet.admin.post(fleet.url + "/api/v1/fleet/bundles/11/promote", data=b"x" * 70_000, timeout=10)
+    assert big_report.status_code == 413
+    huge = fleet.admin.post(fleet.url + "/api/v1/fleet/bundles", data=b" " * (4 * 1024 * 1024 + 1), timeout=30,
+                            headers={"Content-Type": "application/json"})
+    assert huge.status_code == 413 and huge.json()["code"] == "body_too_large"
+
+
 def test_publish_needs_a_trusted_key_on_the_gateway(fleet):
     fleet_admin.distrust_key(fleet.db, fleet_admin.trusted_keys(fleet.db).ids()[0])
     answer = fleet.publish(signed_bundle(fleet.key, 1))
