@@ -7,6 +7,7 @@ A bundle carries a folder of TOML files; each file fills some parts of :class:`R
 ``calendar.toml``    the opening-hours calendar (same form as ``config/defaults/calendar.toml``)
 ``announcements.toml`` ``[[announcements]]``: banner texts in Chinese and English with a time window
 ``settings.toml``    ``theme``, ``[timeouts]``, ``[receipts]``, ``[features]``
+``maintenance.toml`` ``[[windows]]``: planned pauses; the kiosk is out of service in each window
 ==================== ==========================================================================
 
 Every part is optional. A part the bundle does not carry means *the kiosk's own default* (the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -138,26 +139,40 @@ class Settings(_Part):
     features: Features | None = None
 
 
-class Announcement(_Part):
-    """A banner text shown from ``from`` (inclusive) until ``until`` (exclusive)."""
+class _Window(_Part):
+    """Something in force from ``from`` (inclusive) until ``until`` (exclusive), both with their offset."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
-    text_zh: str = Field(min_length=1, max_length=200)
-    text_en: str = Field(min_length=1, max_length=400)
     starts: AwareDatetime = Field(alias="from")
     until: AwareDatetime
-    level: Literal["info", "warning"] = "info"
 
     @model_validator(mode="after")
-    def _window(self) -> Announcement:
+    def _window(self) -> _Window:
         if self.until <= self.starts:
             raise ValueError(f"expected 'until' after 'from' ({self.starts.isoformat()}), got {self.until.isoformat()}")
         return self
 
     def shown_at(self, moment: datetime) -> bool:
         return self.starts <= moment < self.until
+
+
+def _once_each(items: list[Any], what: str) -> list[Any]:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"expected each {what} id once, got {item.id!r} twice")
+        seen.add(item.id)
+    return items
+
+
+class Announcement(_Window):
+    """A banner text shown from ``from`` (inclusive) until ``until`` (exclusive)."""
+
+    text_zh: str = Field(min_length=1, max_length=200)
+    text_en: str = Field(min_length=1, max_length=400)
+    level: Literal["info", "warning"] = "info"
 
 
 class Announcements(_Part):
@@ -168,12 +183,36 @@ class Announcements(_Part):
     @field_validator("announcements")
     @classmethod
     def _unique_ids(cls, items: list[Announcement]) -> list[Announcement]:
-        seen: set[str] = set()
-        for item in items:
-            if item.id in seen:
-                raise ValueError(f"expected each announcement id once, got {item.id!r} twice")
-            seen.add(item.id)
-        return items
+        return _once_each(items, "announcement")
+
+
+MAX_MAINTENANCE = timedelta(days=3)
+"""Longest planned pause: closures for holidays belong in the calendar; a longer window is a typo."""
+
+
+class MaintenanceWindow(_Window):
+    """A planned pause: from ``from`` until ``until`` citizens see the out-of-service screen with this text."""
+
+    text_zh: str = Field("系统维护", min_length=1, max_length=60)
+    text_en: str = Field("System maintenance", min_length=1, max_length=120)
+
+    @model_validator(mode="after")
+    def _not_too_long(self) -> MaintenanceWindow:
+        if self.until - self.starts > MAX_MAINTENANCE:
+            raise ValueError(f"expected a window of at most {MAX_MAINTENANCE.days} days, got "
+                             f"{self.starts.isoformat()} to {self.until.isoformat()} (closures belong in the calendar)")
+        return self
+
+
+class MaintenanceWindows(_Part):
+    """The form of ``maintenance.toml``."""
+
+    windows: list[MaintenanceWindow] = Field(max_length=20)
+
+    @field_validator("windows")
+    @classmethod
+    def _unique_ids(cls, items: list[MaintenanceWindow]) -> list[MaintenanceWindow]:
+        return _once_each(items, "maintenance window")
 
 
 class RemoteConfig(_Part):
@@ -186,6 +225,7 @@ class RemoteConfig(_Part):
     timeouts: Timeouts | None = None
     receipts: ReceiptTemplate | None = None
     features: Features | None = None
+    maintenance: tuple[MaintenanceWindow, ...] | None = None
 
     def parts(self) -> list[str]:
         """Names of the parts this configuration carries."""
@@ -215,6 +255,16 @@ class RemoteConfig(_Part):
         """The announcements to show at ``moment`` (an aware datetime), in bundle order."""
         return [a for a in self.announcements or () if a.shown_at(moment)]
 
+    def maintenance_at(self, moment: datetime) -> MaintenanceWindow | None:
+        """The planned pause in force at ``moment``, if any (the one ending last when they overlap)."""
+        current = [w for w in self.maintenance or () if w.shown_at(moment)]
+        return max(current, key=lambda w: w.until) if current else None
+
+    def next_maintenance_edge(self, moment: datetime) -> datetime | None:
+        """The next moment after ``moment`` a maintenance window starts or ends."""
+        edges = [edge for window in self.maintenance or () for edge in (window.starts, window.until) if edge > moment]
+        return min(edges, default=None)
+
 
 @cache
 def _default_calendar() -> HallCalendar:
@@ -224,7 +274,8 @@ def _default_calendar() -> HallCalendar:
 NO_REMOTE_CONFIG = RemoteConfig()
 """What a kiosk runs with before any bundle was installed: every part at its default."""
 
-BUNDLE_FILES: tuple[str, ...] = ("catalogue.toml", "calendar.toml", "announcements.toml", "settings.toml")
+BUNDLE_FILES: tuple[str, ...] = ("catalogue.toml", "calendar.toml", "announcements.toml", "settings.toml",
+                                 "maintenance.toml")
 
 
 def parse_bundle_files(files: Mapping[str, str], source: str = "bundle") -> RemoteConfig:
@@ -264,6 +315,8 @@ def _parse_file(name: str, data: dict[str, Any]) -> dict[str, Any]:
                 raise ConfigError(name, [str(exc)]) from None
         if name == "announcements.toml":
             return {"announcements": tuple(Announcements.model_validate(data).announcements)}
+        if name == "maintenance.toml":
+            return {"maintenance": tuple(MaintenanceWindows.model_validate(data).windows)}
         settings = Settings.model_validate(data)
         return {key: value for key, value in settings if value is not None}
     except ValidationError as exc:

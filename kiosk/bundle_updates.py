@@ -219,8 +219,8 @@ class BundleUpdates(QObject):
         - idle and countdown timeouts: set on the idle watch here;
         - features: the availability rule (kiosk/startup.py) reads ``services["remote_config"]``,
           so a switched-off journey is "Not offered at this kiosk" from the next evaluation on;
-        - theme and announcements: the window restyles and the announcement strip re-decides on
-          the context's ``remote_config_changed``;
+        - theme, announcements and maintenance windows: the window restyles, the announcement strip
+          and kiosk/planned_maintenance.py re-decide on the context's ``remote_config_changed``;
         - receipt lines, payment timeout, EMS mailing: the next journey's environment
           (kiosk/journeys/host.py) takes them from ``services["remote_config"]``.
         """

@@ -60,7 +60,8 @@ class KioskContext(QObject):
         self.sessions = SessionKeeper()
         self.elderly = False
         self.online = True
-        self.maintenance = False
+        self.maintenance_by_technician = False
+        self.planned_maintenance: Any | None = None  # the bundle's MaintenanceWindow in force, if any
         self._alerts: dict[str, tuple[str, str]] = {}
         self._offer_rule: Callable[[Service], Offer] = lambda service: OFFERED
         # Verdicts hold until something they depend on changes (availability_changed, emitted on
@@ -106,10 +107,25 @@ class KioskContext(QObject):
     def alerts(self) -> list[str]:
         return [i18n.pick(zh, en) for zh, en in self._alerts.values()]
 
+    @property
+    def maintenance(self) -> bool:
+        """Whether citizens see the out-of-service screen: a technician said so, or a planned window is on."""
+        return self.maintenance_by_technician or self.planned_maintenance is not None
+
     def set_maintenance(self, on: bool) -> None:
-        if on != self.maintenance:
-            self.maintenance = on
-            self.maintenance_changed.emit(on)
+        """The technician's maintenance mode (during a planned window too: the screen then says why)."""
+        if on != self.maintenance_by_technician:
+            self.maintenance_by_technician = on
+            self.maintenance_changed.emit(self.maintenance)
+
+    def set_planned_maintenance(self, window: Any | None) -> None:
+        """A planned window of the bundle in force begins (``config.remote.MaintenanceWindow``) or ends (None)."""
+        if window == self.planned_maintenance:
+            return
+        was = self.maintenance
+        self.planned_maintenance = window
+        if self.maintenance != was or window is not None:  # (another window: its text is shown)
+            self.maintenance_changed.emit(self.maintenance)
 
     # -- the fleet's configuration --------------------------------------------------------
     def set_remote_config(self, config: Any | None) -> None:

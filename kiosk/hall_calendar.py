@@ -183,6 +183,22 @@ def is_offered(calendar: HallCalendar, hours: HoursMode, zone: Zone, at: datetim
     return hall_status(calendar, at).open
 
 
+def when_wording(now: datetime, moment: datetime) -> Wording:
+    """``moment`` seen from ``now`` in the hall's time: today, tomorrow, a weekday within the week, or a date."""
+    moment = moment.astimezone(now.tzinfo)
+    hhmm = f"{moment:%H:%M}"
+    days = (moment.date() - now.date()).days
+    weekday = moment.weekday()
+    if days == 0:
+        return Wording(zh=f"今天 {hhmm}", en=f"{hhmm} today")
+    if days == 1:
+        return Wording(zh=f"明天 {hhmm}", en=f"{hhmm} tomorrow")
+    if days < 7:
+        return Wording(zh=f"{_WEEKDAY_ZH[weekday]} {hhmm}", en=f"{hhmm} {_WEEKDAY_EN[weekday]}")
+    return Wording(zh=f"{moment.month}月{moment.day}日（{_WEEKDAY_ZH[weekday]}）{hhmm}",
+                   en=f"{hhmm} {_WEEKDAY_EN[weekday]} {moment.day} {_MONTH_EN[moment.month - 1]}")
+
+
 def closed_until_wording(
     now: datetime,
     opens_at: datetime | None,
@@ -195,19 +211,8 @@ def closed_until_wording(
     """
     if opens_at is None:
         return Wording(zh="暂停服务，开放时间待公布", en="Closed — opening hours not yet published")
-    opens_at = opens_at.astimezone(now.tzinfo)
-    hhmm = f"{opens_at:%H:%M}"
-    days = (opens_at.date() - now.date()).days
-    weekday = opens_at.weekday()
-    if days == 0:
-        when_zh, when_en = f"今天 {hhmm}", f"{hhmm} today"
-    elif days == 1:
-        when_zh, when_en = f"明天 {hhmm}", f"{hhmm} tomorrow"
-    elif days < 7:
-        when_zh, when_en = f"{_WEEKDAY_ZH[weekday]} {hhmm}", f"{hhmm} {_WEEKDAY_EN[weekday]}"
-    else:
-        when_zh = f"{opens_at.month}月{opens_at.day}日（{_WEEKDAY_ZH[weekday]}）{hhmm}"
-        when_en = f"{hhmm} {_WEEKDAY_EN[weekday]} {opens_at.day} {_MONTH_EN[opens_at.month - 1]}"
+    when = when_wording(now, opens_at)
+    when_zh, when_en = when.zh, when.en
     if because is ClosedBecause.LUNCH_BREAK:
         return Wording(zh=f"午休暂停服务，{when_zh} 恢复", en=f"Lunch break — open again at {when_en}")
     if holiday is not None:

@@ -28,8 +28,8 @@ STORAGE_FREE_AGAIN_BYTES = 64 * 1024 * 1024
 
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
-                              start_devices, start_watchdog, start_bundle_updates, start_heartbeat,
-                              start_tidy_when_settled]
+                              start_devices, start_watchdog, start_planned_maintenance, start_bundle_updates,
+                              start_heartbeat, start_tidy_when_settled]
     if demo:
         steps.append(start_demo_panel)
     return steps
@@ -40,6 +40,14 @@ def start_tidy_when_settled(runtime: KioskRuntime) -> None:
     from kiosk.between_citizens import tidy_once_settled
 
     tidy_once_settled(runtime.context.sessions)
+
+
+def start_planned_maintenance(runtime: KioskRuntime) -> None:
+    """The bundle's maintenance windows put the kiosk out of service (kiosk/planned_maintenance.py)."""
+    from kiosk.planned_maintenance import PlannedMaintenance
+
+    context = runtime.context
+    context.services["planned_maintenance"] = PlannedMaintenance(context, parent=runtime.window)
 
 
 def start_bundle_updates(runtime: KioskRuntime) -> None:

@@ -483,7 +483,7 @@ class TechnicianMode(QObject):
 
     def set_maintenance(self, on: bool) -> None:
         """Maintenance on: citizens see the out-of-service screen (any session ends); the technician stays here."""
-        if on == self.context.maintenance:
+        if on == self.context.maintenance_by_technician:
             return
         self.record("maintenance_on" if on else "maintenance_off")
         log.warning("maintenance mode %s by technician", "on" if on else "off")

@@ -374,6 +374,8 @@ class KioskWindow(QWidget):
         self.banner.show_messages(messages)
 
     def _maintenance(self, on: bool) -> None:
+        if self.current_name in ("technician_pin", "technician"):
+            return  # the technician's screens stay; leaving them shows what citizens should see
         if on:
             self.overlay.hide()
             if self.context.sessions.active:

@@ -1,12 +1,17 @@
-"""Shown to citizens while a technician has the kiosk in maintenance, or it cannot serve at all."""
+"""Shown to citizens while a technician has the kiosk in maintenance, during a planned maintenance window
+of the configuration bundle (with its text and when service resumes), or when it cannot serve at all."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from kiosk.clock import SystemClock
 from kiosk.context import KioskContext
 from kiosk.i18n import _, pick
+from kiosk.planned_maintenance import resume_wording
 from screens.base import KioskScreen, Navigator
 from screens.widgets import Card, label
 
@@ -34,6 +39,31 @@ class OutOfServiceScreen(KioskScreen):
     def render(self) -> None:
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
-        self.explain.setText(_("设备正在维护，给您带来不便，敬请谅解。"))
+        window = self.context.planned_maintenance
+        if window is not None and not self.context.maintenance_by_technician:
+            now = (self.context.services.get("clock") or SystemClock()).now()
+            wording = resume_wording(now, window)
+            self.explain.setText(pick(wording.zh, wording.en))
+        else:
+            self.explain.setText(_("设备正在维护，给您带来不便，敬请谅解。"))
         self.alternative.setText(pick(kiosk.nearest_alternative_zh, kiosk.nearest_alternative_en))
         self.hotline.setText(_("服务热线 {hotline}").format(hotline=kiosk.hotline))
+
+    def tour(self) -> Iterator[str]:
+        self.activate()
+        yield "default"
+        from datetime import timedelta
+
+        from config.remote import MaintenanceWindow
+
+        now = (self.context.services.get("clock") or SystemClock()).now()
+        before = self.context.planned_maintenance
+        self.context.planned_maintenance = MaintenanceWindow(  # shown only; the kiosk's state is put back
+            id="tour", starts=now - timedelta(hours=1), until=(now + timedelta(hours=2)).replace(minute=0, second=0),
+            text_zh="系统升级", text_en="System upgrade")
+        try:
+            self.render()
+            yield "planned"
+        finally:
+            self.context.planned_maintenance = before
+            self.render()

@@ -16,9 +16,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
+from kiosk.clock import HALL_ZONE
 from kiosk.context import KioskContext
 from kiosk.diagnostics import SECTIONS, Finding, by_section, sample_findings
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, pick
 from kiosk.technician_mode import PinState, SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
@@ -241,7 +242,7 @@ class TechnicianScreen(KioskScreen):
 
     # -- taps -----------------------------------------------------------------------------------------
     def _toggle_maintenance(self) -> None:
-        _mode(self.context).set_maintenance(not self.context.maintenance)
+        _mode(self.context).set_maintenance(not self.context.maintenance_by_technician)
 
     def _ask_restart(self) -> None:
         self.confirming = True
@@ -269,7 +270,12 @@ class TechnicianScreen(KioskScreen):
     def render(self) -> None:
         mode = _mode(self.context)
         self.heading.setText(_("技术员模式 · 诊断"))
-        status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance else _("维护模式：关闭")]
+        status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance_by_technician
+                  else _("维护模式：关闭")]
+        planned = self.context.planned_maintenance
+        if planned is not None:
+            status.append(_("计划维护中（配置包）：{text}，至 {until}").format(
+                text=pick(planned.text_zh, planned.text_en), until=f"{planned.until.astimezone(HALL_ZONE):%m-%d %H:%M}"))
         if mode.notice:
             status.append(_(mode.notice).format(**mode.notice_values))
         if mode.idle_remaining is not None:
@@ -279,7 +285,7 @@ class TechnicianScreen(KioskScreen):
             "refresh": _("正在诊断…") if mode.diagnosing else _("重新诊断"),
             "print": _("打印测试页"), "card": _("读卡测试"), "scan": _("扫码测试"),
             "paper": _("已更换纸卷"),
-            "maintenance": _("关闭维护模式") if self.context.maintenance else _("开启维护模式"),
+            "maintenance": _("关闭维护模式") if self.context.maintenance_by_technician else _("开启维护模式"),
             "restart": _("重启应用"), "leave": _("退出技术员模式"),
         }
         for key, text in texts.items():
