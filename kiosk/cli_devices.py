@@ -9,7 +9,6 @@ checks (``CHECKS``); other areas append theirs with ``add_check``. Personal fiel
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import re
 import sys
@@ -17,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.clock import SystemClock
 
 SIM_URLS = {"idcard": "sim://idcard?pace=1", "printer": "sim://printer", "scanner": "sim://scanner"}
 
@@ -151,7 +152,7 @@ def _print_test(args: argparse.Namespace) -> int:
     try:
         printer = create_device("printer", url, **_settings(config))
         with printer:
-            receipt = layout.printer_test_page(printer.profile, now=dt.datetime.now(), kiosk=args.kiosk or "")
+            receipt = layout.printer_test_page(printer.profile, now=SystemClock().now(), kiosk=args.kiosk or "")
             result = printer.print_receipt(receipt)
     except DeviceError as exc:
         print(f"test page NOT printed: {exc.phase} error: {exc.technician}", file=sys.stderr)
@@ -197,7 +198,7 @@ def card_fields(card: Any, *, unmasked: bool) -> dict[str, Any]:
         "check_digit_ok": card.check_digit_ok,
         "valid_from": card.valid_from.isoformat(),
         "valid_to": card.valid_to.isoformat() if card.valid_to else "长期",
-        "expired": card.expired(dt.date.today()),
+        "expired": card.expired(SystemClock().now().date()),
         "photo": f"{len(card.photo)} bytes (opaque WLT, not shown)",
     }
     extra = {
