@@ -77,6 +77,9 @@ class Heartbeat(_Telemetry):
     last_errors: list[str] = Field(default_factory=list, max_length=10, description="recent log errors, redacted")
     uptime_s: int = Field(0, ge=0)
     online: bool = True
+    maintenance: Literal["off", "technician", "planned"] = Field(
+        "off", description="whether citizens see the out-of-service screen: a technician's maintenance mode, "
+                           "or a planned window of the configuration bundle")
 
 
 class BundleReport(Request):

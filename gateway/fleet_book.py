@@ -255,6 +255,12 @@ def _alert(code: str, zh: str, en: str, level: str = "warning") -> dict[str, str
     return {"code": code, "zh": zh, "en": en, "level": level}
 
 
+_MAINTENANCE_ALERTS = {
+    "technician": ("技术员维护中，暂停服务", "Out of service: a technician's maintenance mode"),
+    "planned": ("计划维护中，暂停服务", "Out of service: planned maintenance window"),
+}
+
+
 def alerts_for(heartbeat: dict[str, Any] | None, online: bool) -> list[dict[str, str]]:
     """What an admin should look at for one kiosk, most urgent first."""
     if heartbeat is None:
@@ -262,6 +268,9 @@ def alerts_for(heartbeat: dict[str, Any] | None, online: bool) -> list[dict[str,
     found = []
     if not online:
         found.append(_alert("offline", "离线", "Offline: heartbeats stopped", "error"))
+    maintenance = heartbeat.get("maintenance")
+    if maintenance in _MAINTENANCE_ALERTS:
+        found.append(_alert(f"maintenance_{maintenance}", *_MAINTENANCE_ALERTS[maintenance]))
     paper = heartbeat.get("paper") or {}
     if paper.get("state") == "out":
         found.append(_alert("paper_out", "打印纸已用完", "Paper out", "error"))

@@ -76,12 +76,14 @@ class HeartbeatSource:
 
     def __init__(self, settings: KioskSettings, services: dict[str, Any], *, clock: Clock | None = None,
                  errors: RecentErrors | None = None, online: Callable[[], bool] = lambda: True,
+                 maintenance: Callable[[], str] = lambda: "off",
                  uptime: Callable[[], float] = process_age_s) -> None:
         self.settings = settings
         self.services = services
         self.clock = clock or services.get("clock") or SystemClock()
         self.errors = errors
         self.online = online
+        self.maintenance = maintenance
         self.uptime = uptime
 
     def build(self) -> Heartbeat:
@@ -99,6 +101,7 @@ class HeartbeatSource:
             last_errors=self.errors.lines() if self.errors else [],
             uptime_s=int(self.uptime()),
             online=bool(self.online()),
+            maintenance=self.maintenance(),
         )
 
     def _config(self) -> dict[str, Any]:
@@ -253,14 +256,23 @@ class HeartbeatSender:
             self._wake.wait(max(0.0, next_at - time.monotonic()))
 
 
+def maintenance_state(context: Any) -> str:
+    """``technician``, ``planned`` (a window of the bundle) or ``off``: what the heartbeat reports."""
+    if context.maintenance_by_technician:
+        return "technician"
+    return "planned" if context.planned_maintenance is not None else "off"
+
+
 def start_heartbeat(runtime: KioskRuntime, interval_s: float = DEFAULT_INTERVAL_S) -> None:
     """Start-up hook: heartbeats from now on, the first one at once."""
     context = runtime.context
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
-    source = HeartbeatSource(context.settings, context.services, errors=errors, online=lambda: context.online)
+    source = HeartbeatSource(context.settings, context.services, errors=errors, online=lambda: context.online,
+                             maintenance=lambda: maintenance_state(context))
     sender = HeartbeatSender(source, context.services, interval_s).start()
     context.services["heartbeat"] = sender
+    context.maintenance_changed.connect(lambda _on: sender.beat_now())  # the console sees it at once
 
     def stop() -> None:
         sender.stop()

@@ -89,6 +89,11 @@ def test_heartbeats_show_kiosks_online_with_versions_and_alerts_then_offline(fle
     codes = {a["code"] for a in row["alerts"]}
     assert {"paper_low", "reader_error", "outbox_parked", "bundle_refused"} <= codes
     assert row["last_refusal"]["reason"] == "bad_signature" and row["last_errors"] == ["WARNING devices: SAM timeout"]
+    assert "maintenance_planned" not in codes
+    fleet.clock.advance(seconds=10)
+    assert fleet.beat(maintenance="planned").status_code == 200
+    row = fleet.kiosks()["XM-HALL-001"]
+    assert row["alerts"][0]["code"] == "maintenance_planned" and "planned" in row["alerts"][0]["en"]
     fleet.clock.advance(seconds=200)
     row = fleet.kiosks()["XM-HALL-001"]
     assert not row["online"] and row["heartbeat_age_s"] == 200 and row["alerts"][0]["code"] == "offline"

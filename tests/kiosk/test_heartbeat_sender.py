@@ -74,6 +74,25 @@ def test_without_devices_or_bundles_the_heartbeat_still_goes(tmp_path):
     assert beat.devices["printer"].state == "absent" and beat.paper.state == "unknown" and beat.outbox.unfinished == 0
 
 
+def test_a_heartbeat_says_whether_and_why_the_kiosk_is_out_of_service(kiosk, tmp_path):
+    from config.remote import parse_bundle_files
+    from kiosk.heartbeat import maintenance_state
+
+    context = kiosk.context
+    source = HeartbeatSource(context.settings, {}, maintenance=lambda: maintenance_state(context))
+    assert source.build().maintenance == "off"
+    window = parse_bundle_files({"maintenance.toml": '[[windows]]\nid = "upgrade"\n'
+                                                      'from = 2026-11-25T18:00:00+08:00\n'
+                                                      'until = 2026-11-25T20:00:00+08:00\n'}).maintenance[0]
+    context.set_planned_maintenance(window)
+    assert source.build().maintenance == "planned"
+    context.set_maintenance(True)
+    assert source.build().maintenance == "technician"  # the technician's word comes first
+    context.set_maintenance(False)
+    context.set_planned_maintenance(None)
+    assert source.build().maintenance == "off"
+
+
 def test_the_sender_queues_one_at_start_and_skips_when_telemetry_is_shed(tmp_path, outbox):
     settings = demo_settings(tmp_path / "state")
     woken = []
