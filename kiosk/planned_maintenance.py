@@ -68,3 +68,14 @@ def resume_wording(now: datetime, window: Any) -> Wording:
     when = when_wording(now, window.until)
     return Wording(zh=f"{window.text_zh}，预计{when.zh} 恢复服务",
                    en=f"{window.text_en}: expected back at {when.en}")
+
+
+def sample_window(now: datetime) -> Any:
+    """A window in force at ``now``, ending on the hour two hours on (for ``kiosk tour``)."""
+    from datetime import timedelta
+
+    from config.remote import MaintenanceWindow
+
+    return MaintenanceWindow(id="tour", starts=now - timedelta(hours=1),
+                             until=(now + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0),
+                             text_zh="系统升级", text_en="System upgrade")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.clock import SystemClock
 from kiosk.context import KioskContext
 from kiosk.i18n import _, pick
-from kiosk.planned_maintenance import resume_wording
+from kiosk.planned_maintenance import resume_wording, sample_window
 from screens.base import KioskScreen, Navigator
 from screens.widgets import Card, label
 
@@ -52,15 +52,9 @@ class OutOfServiceScreen(KioskScreen):
     def tour(self) -> Iterator[str]:
         self.activate()
         yield "default"
-        from datetime import timedelta
-
-        from config.remote import MaintenanceWindow
-
         now = (self.context.services.get("clock") or SystemClock()).now()
         before = self.context.planned_maintenance
-        self.context.planned_maintenance = MaintenanceWindow(  # shown only; the kiosk's state is put back
-            id="tour", starts=now - timedelta(hours=1), until=(now + timedelta(hours=2)).replace(minute=0, second=0),
-            text_zh="系统升级", text_en="System upgrade")
+        self.context.planned_maintenance = sample_window(now)  # shown only; the kiosk's state is put back
         try:
             self.render()
             yield "planned"

@@ -10,7 +10,7 @@ masked fields only, and they are dropped when technician mode ends.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +20,7 @@ from kiosk.clock import HALL_ZONE
 from kiosk.context import KioskContext
 from kiosk.diagnostics import SECTIONS, Finding, by_section, sample_findings
 from kiosk.i18n import N_, _, pick
+from kiosk.planned_maintenance import sample_window
 from kiosk.technician_mode import PinState, SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
@@ -158,10 +159,6 @@ class TechnicianPinScreen(KioskScreen):
 
     def tour(self) -> Iterator[str]:
         mode = _mode(self.context)
-        from datetime import datetime
-
-        from kiosk.clock import HALL_ZONE
-
         saved = mode.pin
         for state, pin, typed in (
             ("entering", PinState(), "2468"),
@@ -402,6 +399,11 @@ class TechnicianScreen(KioskScreen):
         self._ask_restart()
         yield "confirm_restart"
         self.confirming = False
+        planned = self.context.planned_maintenance
+        self.context.planned_maintenance = sample_window(datetime.now(HALL_ZONE))  # shown only, put back below
+        self.render()
+        yield "planned_maintenance"
+        self.context.planned_maintenance = planned
         mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (
             saved[0], saved[1], saved[2], saved[3], saved[4])
 
