@@ -112,6 +112,13 @@ class KioskContext(QObject):
         """Whether citizens see the out-of-service screen: a technician said so, or a planned window is on."""
         return self.maintenance_by_technician or self.planned_maintenance is not None
 
+    @property
+    def maintenance_reason(self) -> str:
+        """``technician`` (their word comes first), ``planned`` (a window of the bundle) or ``off``."""
+        if self.maintenance_by_technician:
+            return "technician"
+        return "planned" if self.planned_maintenance is not None else "off"
+
     def set_maintenance(self, on: bool) -> None:
         """The technician's maintenance mode (during a planned window too: the screen then says why)."""
         if on != self.maintenance_by_technician:

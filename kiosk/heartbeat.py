@@ -256,20 +256,13 @@ class HeartbeatSender:
             self._wake.wait(max(0.0, next_at - time.monotonic()))
 
 
-def maintenance_state(context: Any) -> str:
-    """``technician``, ``planned`` (a window of the bundle) or ``off``: what the heartbeat reports."""
-    if context.maintenance_by_technician:
-        return "technician"
-    return "planned" if context.planned_maintenance is not None else "off"
-
-
 def start_heartbeat(runtime: KioskRuntime, interval_s: float = DEFAULT_INTERVAL_S) -> None:
     """Start-up hook: heartbeats from now on, the first one at once."""
     context = runtime.context
     errors = RecentErrors()
     logging.getLogger().addHandler(errors)
     source = HeartbeatSource(context.settings, context.services, errors=errors, online=lambda: context.online,
-                             maintenance=lambda: maintenance_state(context))
+                             maintenance=lambda: context.maintenance_reason)
     sender = HeartbeatSender(source, context.services, interval_s).start()
     context.services["heartbeat"] = sender
     context.maintenance_changed.connect(lambda _on: sender.beat_now())  # the console sees it at once

@@ -39,10 +39,9 @@ class OutOfServiceScreen(KioskScreen):
     def render(self) -> None:
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
-        window = self.context.planned_maintenance
-        if window is not None and not self.context.maintenance_by_technician:
+        if self.context.maintenance_reason == "planned":
             now = (self.context.services.get("clock") or SystemClock()).now()
-            wording = resume_wording(now, window)
+            wording = resume_wording(now, self.context.planned_maintenance)
             self.explain.setText(pick(wording.zh, wording.en))
         else:
             self.explain.setText(_("设备正在维护，给您带来不便，敬请谅解。"))

@@ -76,10 +76,8 @@ def test_without_devices_or_bundles_the_heartbeat_still_goes(tmp_path):
 
 def test_a_heartbeat_says_whether_and_why_the_kiosk_is_out_of_service(kiosk, tmp_path):
     from config.remote import parse_bundle_files
-    from kiosk.heartbeat import maintenance_state
-
     context = kiosk.context
-    source = HeartbeatSource(context.settings, {}, maintenance=lambda: maintenance_state(context))
+    source = HeartbeatSource(context.settings, {}, maintenance=lambda: context.maintenance_reason)
     assert source.build().maintenance == "off"
     window = parse_bundle_files({"maintenance.toml": '[[windows]]\nid = "upgrade"\n'
                                                       'from = 2026-11-25T18:00:00+08:00\n'
