@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from config.catalogue import Catalogue, Service
 from config.local import KioskSettings
 from kiosk import i18n
+from kiosk.clock import SystemClock
 from kiosk.session import SessionKeeper
 
 log = logging.getLogger("kiosk")
@@ -133,6 +135,11 @@ class KioskContext(QObject):
         self.planned_maintenance = window
         if self.maintenance != was or window is not None:  # (another window: its text is shown)
             self.maintenance_changed.emit(self.maintenance)
+
+    def now(self) -> datetime:
+        """The hall's time: ``services["clock"]`` (set by tests, demos and the technician), else the system clock
+        in Xiamen's zone, whatever the machine's own."""
+        return (self.services.get("clock") or SystemClock()).now()
 
     # -- the fleet's configuration --------------------------------------------------------
     def set_remote_config(self, config: Any | None) -> None:

@@ -19,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from kiosk.clock import Clock, SystemClock
 from kiosk.context import KioskContext
 from kiosk.hall_calendar import Wording, when_wording
 
@@ -29,7 +28,7 @@ MAX_WAIT_MS = 60_000
 
 
 class PlannedMaintenance(QObject):
-    """Follows the maintenance windows of ``services["remote_config"]`` on the hall clock (``services["clock"]``)."""
+    """Follows the maintenance windows of ``services["remote_config"]`` on the hall clock."""
 
     def __init__(self, context: KioskContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,12 +38,8 @@ class PlannedMaintenance(QObject):
         context.remote_config_changed.connect(self.check)
         context.sessions.on_ended(lambda _reason: self.check())
 
-    def now(self) -> datetime:
-        clock: Clock = self.context.services.get("clock") or SystemClock()
-        return clock.now()
-
     def check(self) -> None:
-        now = self.now()
+        now = self.context.now()
         remote = self.context.services.get("remote_config")
         window = remote.maintenance_at(now) if remote is not None else None
         if window != self.context.planned_maintenance and (window is None or not self.context.sessions.active):

@@ -81,10 +81,9 @@ def _bundle_states(runtime: KioskRuntime, app: QApplication, out_dir: Path, vari
     from datetime import timedelta
 
     from config.remote import Announcement, RemoteConfig
-    from kiosk.clock import SystemClock
 
     context, window = runtime.context, runtime.window
-    now = (context.services.get("clock") or SystemClock()).now()
+    now = context.now()
     window_of_time = {"from": now - timedelta(days=1), "until": now + timedelta(days=1)}
     two = (
         Announcement(id="new-year", text_zh="2027年1月1日至1月3日元旦放假，大厅窗口暂停服务，24小时自助区照常开放。",

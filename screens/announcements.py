@@ -14,14 +14,12 @@ text changes.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from kiosk.clock import SystemClock
 from kiosk.context import KioskContext
 from kiosk.i18n import pick
 from screens.theme import ANNOUNCEMENT_PX, SCREEN_WIDTH, px
@@ -69,14 +67,10 @@ class AnnouncementStrip(QFrame):
         self.setVisible(False)
         self.refresh()
 
-    def now(self) -> datetime:
-        clock = self.context.services.get("clock") or SystemClock()
-        return clock.now()
-
     def refresh(self, *_args: object) -> None:
         """Decide again which announcements are in force (bundle and clock) and show them."""
         remote = self.context.services.get("remote_config")
-        in_force = remote.announcements_at(self.now()) if remote is not None else []
+        in_force = remote.announcements_at(self.context.now()) if remote is not None else []
         if in_force != self._in_force:
             self._in_force = in_force
             self._turn = 0

@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from config.catalogue import Service
-from kiosk.clock import SystemClock
 from kiosk.context import KioskContext
 from kiosk.i18n import _, current_language, pick
 from kiosk.technician_entry import install as install_technician_entry
@@ -72,8 +71,7 @@ class Header(QFrame):
         self.tick()
 
     def tick(self) -> None:
-        # the hall's clock, the one the opening hours are read on, whatever the machine's time zone
-        now = (self.context.services.get("clock") or SystemClock()).now()
+        now = self.context.now()  # the hall's clock, the one the opening hours are read on
         short = self.context.elderly  # larger type: the year gives way so the time always shows
         if current_language() == "zh":
             day = f"{now.month}月{now.day}日" if short else f"{now:%Y年%m月%d日}"

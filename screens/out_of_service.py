@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.clock import SystemClock
 from kiosk.context import KioskContext
 from kiosk.i18n import _, pick
 from kiosk.planned_maintenance import resume_wording, sample_window
@@ -40,8 +39,7 @@ class OutOfServiceScreen(KioskScreen):
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
         if self.context.maintenance_reason == "planned":
-            now = (self.context.services.get("clock") or SystemClock()).now()
-            wording = resume_wording(now, self.context.planned_maintenance)
+            wording = resume_wording(self.context.now(), self.context.planned_maintenance)
             self.explain.setText(pick(wording.zh, wording.en))
         else:
             self.explain.setText(_("设备正在维护，给您带来不便，敬请谅解。"))
@@ -51,9 +49,8 @@ class OutOfServiceScreen(KioskScreen):
     def tour(self) -> Iterator[str]:
         self.activate()
         yield "default"
-        now = (self.context.services.get("clock") or SystemClock()).now()
         before = self.context.planned_maintenance
-        self.context.planned_maintenance = sample_window(now)  # shown only; the kiosk's state is put back
+        self.context.planned_maintenance = sample_window(self.context.now())  # shown only; the kiosk's state is put back
         try:
             self.render()
             yield "planned"

@@ -400,7 +400,7 @@ class TechnicianScreen(KioskScreen):
         yield "confirm_restart"
         self.confirming = False
         planned = self.context.planned_maintenance
-        self.context.planned_maintenance = sample_window(datetime.now(HALL_ZONE))  # shown only, put back below
+        self.context.planned_maintenance = sample_window(self.context.now())  # shown only, put back below
         self.render()
         yield "planned_maintenance"
         self.context.planned_maintenance = planned
