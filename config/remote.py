@@ -27,6 +27,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -158,13 +159,16 @@ class _Window(_Part):
         return self.starts <= moment < self.until
 
 
-def _once_each(items: list[Any], what: str) -> list[Any]:
+def _once_each(items: list[Any]) -> list[Any]:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
-            raise ValueError(f"expected each {what} id once, got {item.id!r} twice")
+            raise ValueError(f"expected each id once, got {item.id!r} twice")
         seen.add(item.id)
     return items
+
+
+UniqueIds = AfterValidator(_once_each)
 
 
 class Announcement(_Window):
@@ -178,12 +182,7 @@ class Announcement(_Window):
 class Announcements(_Part):
     """The form of ``announcements.toml``."""
 
-    announcements: list[Announcement] = Field(max_length=20)
-
-    @field_validator("announcements")
-    @classmethod
-    def _unique_ids(cls, items: list[Announcement]) -> list[Announcement]:
-        return _once_each(items, "announcement")
+    announcements: Annotated[list[Announcement], Field(max_length=20), UniqueIds]
 
 
 MAX_MAINTENANCE = timedelta(days=3)
@@ -207,12 +206,7 @@ class MaintenanceWindow(_Window):
 class MaintenanceWindows(_Part):
     """The form of ``maintenance.toml``."""
 
-    windows: list[MaintenanceWindow] = Field(max_length=20)
-
-    @field_validator("windows")
-    @classmethod
-    def _unique_ids(cls, items: list[MaintenanceWindow]) -> list[MaintenanceWindow]:
-        return _once_each(items, "maintenance window")
+    windows: Annotated[list[MaintenanceWindow], Field(max_length=20), UniqueIds]
 
 
 class RemoteConfig(_Part):
