@@ -1,4 +1,4 @@
-"""A thermal receipt printer on a pty: parses the ESC/POS stream, answers status, keeps a paper roll.
+"""A thermal receipt printer on a pty or a TCP port: parses the ESC/POS stream, answers status, keeps a paper roll.
 
 The roll holds ``paper_lines`` lines; below ``near_end_lines`` the paper sensor reports near end,
 at zero the printer stops and everything after is lost (a job interrupted mid-way). An open cover
@@ -27,6 +27,7 @@ from devices.simulators.escpos_parser import (
     PrintedQr,
 )
 from devices.simulators.pty_link import PtyLink, PtySimulator
+from devices.simulators.tcp_link import TcpLink
 
 if TYPE_CHECKING:  # Pillow loads only when a receipt is drawn as a picture (demo panel, tests)
     from PIL import Image, ImageFont
@@ -67,9 +68,13 @@ class PrinterSimulator(PtySimulator):
     name = "printer"
 
     def __init__(
-        self, *, paper_lines: int = 2000, near_end_lines: int = 200, dots_per_line: int = 576
+        self, *, paper_lines: int = 2000, near_end_lines: int = 200, dots_per_line: int = 576,
+        listen: tuple[str, int] | None = None,
     ) -> None:
-        self.link = PtyLink(self.name, self._on_bytes)
+        # On a pty (a serial or USB-CDC printer), or with ``listen`` on a TCP port (a network printer).
+        self.link: PtyLink | TcpLink = (
+            PtyLink(self.name, self._on_bytes) if listen is None else TcpLink(self.name, self._on_bytes, *listen)
+        )
         self._lock = threading.RLock()
         self.dots_per_line = dots_per_line
         self.near_end_lines = near_end_lines

@@ -103,7 +103,7 @@ class PtySimulator:
     """Base of the device simulators: a :class:`PtyLink` in ``self.link`` and the controls every
     simulator shares (start, the port the driver opens, plug and unplug, close)."""
 
-    link: PtyLink
+    link: PtyLink  # or a TcpLink (devices.simulators.tcp_link), which has the same face
 
     def start(self):  # noqa: ANN201 (returns the simulator itself, for chaining)
         self.link.start()
