@@ -38,7 +38,10 @@ class OutOfServiceScreen(KioskScreen):
     def render(self) -> None:
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
-        if self.context.maintenance_reason == "planned":
+        broken = self.context.out_of_order
+        if broken is not None:
+            self.explain.setText(pick(broken.zh, broken.en))
+        elif self.context.maintenance_reason == "planned":
             wording = resume_wording(self.context.now(), self.context.planned_maintenance)
             self.explain.setText(pick(wording.zh, wording.en))
         else:
