@@ -99,7 +99,8 @@ def _devices(settings: KioskSettings) -> Iterator[Finding]:
         try:
             parsed = parse_device_url(kind, url)
         except DeviceError as exc:
-            yield Finding("error", key, url, str(exc), "a device URL this kiosk has a driver for")
+            problem, _, expected = str(exc.args[0] if exc.args else exc).partition("; expected ")
+            yield Finding("error", key, url, problem, expected or "a device URL this kiosk has a driver for")
             continue
         if parsed.scheme == "serial" and not Path(parsed.path).exists():
             yield Finding("warning", key, url,
