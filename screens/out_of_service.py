@@ -60,3 +60,12 @@ class OutOfServiceScreen(KioskScreen):
         finally:
             self.context.planned_maintenance = before
             self.render()
+        from kiosk.start_checks import not_configured
+
+        self.context.out_of_order = not_configured(self.context.settings.state_dir, "file not found")  # shown only
+        try:
+            self.render()
+            yield "not-configured"
+        finally:
+            self.context.out_of_order = None
+            self.render()
