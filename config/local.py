@@ -78,6 +78,9 @@ class SessionSettings(_Section):
     countdown_s: int = Field(15, ge=5, le=60, description="seconds the 'need more time?' overlay shows")
     priority_age: int = Field(65, ge=50, le=100, description="age from which the green channel is offered")
     payment_timeout_s: int = Field(300, ge=60, le=1800)
+    # Well inside kiosk.service's TimeoutStopSec=15, so systemd never has to kill the kiosk.
+    stop_grace_s: float = Field(8.0, ge=0, le=12, description="on stop/restart, seconds a citizen's session "
+                                "may still run before the kiosk quits anyway")
 
 
 class SecuritySettings(_Section):

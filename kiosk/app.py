@@ -15,19 +15,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from config.catalogue import Catalogue, load_default_catalogue
 from config.local import KioskSettings
+from kiosk import systemd_notify
 from kiosk.between_citizens import tidy_after_each_session
-from kiosk.context import KioskContext
+from kiosk.context import KioskContext, OutOfOrder
 from kiosk.idle import IdleWatch
 from kiosk.journeys import install_journeys
 from kiosk.journeys.host import JourneyHost
@@ -110,14 +110,17 @@ class KioskRuntime:
 
 
 def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catalogue | None = None,
-                  start_hooks: list[StartHook] | None = None) -> KioskRuntime:
-    """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication."""
+                  start_hooks: list[StartHook] | None = None, demo: bool = False) -> KioskRuntime:
+    """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication.
+
+    ``demo`` marks every screen as the demo (a badge in the header)."""
     from screens.main_window import KioskWindow
 
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("build_runtime needs a QApplication")
     context = KioskContext(settings, catalogue or load_default_catalogue(), parent=app)
+    context.demo = demo
     calls = BackgroundCalls(parent=app)
     context.services["calls"] = calls
     context.services["journeys"] = JourneyHost(context, parent=app)
@@ -162,26 +165,39 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None) -> int:
-    """Show the kiosk and run the event loop until the application is told to quit."""
+def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None,
+        demo: bool = False, out_of_order: OutOfOrder | None = None) -> int:
+    """Show the kiosk and run the event loop until it is told to stop (SIGTERM, SIGINT).
+
+    With ``out_of_order`` the kiosk shows the out-of-service screen with that reason from its first
+    frame (give it :func:`kiosk.startup.out_of_order_hooks`). ``demo`` marks every screen DEMO.
+    """
+    from kiosk.service_status import ServiceStatus
+    from kiosk.shutdown import GracefulStop
+
+    systemd_notify.status("starting: opening the window")
     route_qt_messages()
     app = make_application()
-    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks)
+    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks, demo=demo)
+    context = runtime.context
+    status = context.services["service_status"] = ServiceStatus(context, parent=app)
+    if out_of_order is not None:
+        context.set_out_of_order(out_of_order)
+
+    def leave() -> None:
+        runtime.window.closing_allowed = True  # the lockdown refuses close requests otherwise
+        app.exit(0)
+
+    stop = GracefulStop(context.sessions, leave, grace_s=settings.session.stop_grace_s, on_status=status.hold,
+                        parent=app)
+    stop.install()
+    context.services["stop"] = stop
     if kiosk_mode:
         runtime.window.showFullScreen()
     else:
         runtime.window.show()
     app.aboutToQuit.connect(runtime.stop)
-    _quit_on_signals(app)
-    return app.exec()
-
-
-def _quit_on_signals(app: QApplication) -> None:
-    """SIGTERM (systemd stop) and SIGINT end the event loop cleanly, so stop hooks run."""
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: app.quit())
-    # Python runs signal handlers only when it gets control; a light timer gives it that.
-    timer = QTimer(app, objectName="signal-check", interval=250)
-    timer.timeout.connect(lambda: None)
-    timer.start()
-
+    try:
+        return app.exec()
+    finally:
+        stop.uninstall()

@@ -14,7 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    description="Check the local configuration file, or verify/apply a signed bundle.")
     actions = config.add_subparsers(dest="config_command", metavar="ACTION")
     check = actions.add_parser("check", help="validate a local configuration file",
-                               description="Validate a local configuration file (TOML). Exit 0 when valid, 2 when not.")
+                               description=(
+        "Validate a local configuration file (TOML) and what it points at: token and CA files, the gateway URL, "
+        "device URLs and device nodes, the state directory. Exit 0 when valid (warnings are printed), 2 on errors."))
     check.add_argument("file", type=Path)
     check.set_defaults(run=_check)
     from kiosk.cli_fleet import register_bundle_commands
@@ -24,12 +26,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     from config.local import load_settings
+    from kiosk.config_check import check
 
     try:
         settings = load_settings(args.file)
     except ConfigError as exc:
         print(exc.describe(), file=sys.stderr)
         return 2
+    findings = check(settings)
+    errors = [f for f in findings if f.level == "error"]
+    for finding in findings:
+        print(f"{args.file}: {finding.describe()}", file=sys.stderr if finding.level == "error" else sys.stdout)
+    if errors:
+        print(f"{args.file}: {len(errors)} error(s): kiosk {settings.kiosk.id} would not work as configured",
+              file=sys.stderr)
+        return 2
+    warned = f", {len(findings)} warning(s)" if findings else ""
     print(f"{args.file}: valid configuration for kiosk {settings.kiosk.id} "
-          f"({settings.kiosk.zone}, group {settings.kiosk.group})")
+          f"({settings.kiosk.zone}, group {settings.kiosk.group}){warned}")
     return 0

@@ -34,12 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def load(args: argparse.Namespace):
+    """Settings for ``kiosk tour``: the file given, else the demo configuration."""
     from config.local import demo_settings, load_settings
 
-    if getattr(args, "demo", False) or args.config is None and not DEFAULT_CONFIG.exists():
+    if getattr(args, "demo", False) or args.config is None:
         settings = demo_settings(getattr(args, "state_dir", None) or DEMO_STATE_DIR.resolve())
     else:
-        settings = load_settings(args.config or DEFAULT_CONFIG)
+        settings = load_settings(args.config)
     if getattr(args, "state_dir", None):
         settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
     return settings
@@ -51,25 +52,49 @@ def _has_display() -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        settings = load(args)
-    except ConfigError as exc:
-        print(exc.describe(), file=sys.stderr)
-        return 2
+    from kiosk import start_checks, systemd_notify
+
+    systemd_notify.status("starting: reading configuration")
+    if args.demo:
+        from config.local import demo_settings
+
+        settings, broken = demo_settings(args.state_dir or DEMO_STATE_DIR.resolve()), None
+    else:
+        # Never the demo: without a usable configuration the kiosk says so on screen (start_checks).
+        settings, broken = start_checks.read_configuration(args.config or DEFAULT_CONFIG)
+        settings = settings or start_checks.unconfigured_settings()
+    if args.state_dir:
+        settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
     if not _has_display():
+        if broken is not None:
+            print(f"kiosk: {broken.detail}", file=sys.stderr)
         print("kiosk: there is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
               "To see the kiosk anyway:\n"
               "  - render every screen to PNG:   .venv/bin/kiosk tour --out tour/\n"
               "  - or run it on a virtual screen: xvfb-run -s '-screen 0 1920x1920x24' "
               ".venv/bin/kiosk run --demo --windowed", file=sys.stderr)
         return 3
-    from kiosk.logs import setup_logging
+    if broken is None:
+        problem = start_checks.writable_directory(settings.state_dir)
+        if problem is not None:
+            broken = start_checks.storage_unusable(settings.state_dir, problem)
+    from kiosk.logs import install_exception_logging, setup_logging
 
-    setup_logging(settings.state_dir / "logs", settings.logging.level, settings.logging.max_bytes,
-                  settings.logging.backups)
+    log_dir = settings.state_dir / "logs" if broken is None else None
+    setup_logging(log_dir, settings.logging.level, settings.logging.max_bytes, settings.logging.backups)
+    install_exception_logging()
     from kiosk import app, startup
 
-    return app.run(settings, kiosk_mode=not args.windowed, start_hooks=startup.hooks(settings, demo=args.demo))
+    if broken is not None:
+        import logging
+
+        hint = "; for the demo use `kiosk run --demo`" if settings.kiosk.id == start_checks.UNCONFIGURED_ID else ""
+        logging.getLogger("kiosk").error("out of service: %s%s", broken.detail, hint,
+                                         extra={"event": "out_of_order"})
+        hooks = startup.out_of_order_hooks()
+    else:
+        hooks = startup.hooks(settings, demo=args.demo)
+    return app.run(settings, kiosk_mode=not args.windowed, start_hooks=hooks, demo=args.demo, out_of_order=broken)
 
 
 def _tour(args: argparse.Namespace) -> int:

@@ -45,6 +45,19 @@ class Offer:
 OFFERED = Offer(True)
 
 
+@dataclass(frozen=True)
+class OutOfOrder:
+    """Why the kiosk cannot serve at all (no usable configuration, no writable state directory).
+
+    ``zh``/``en`` are what citizens read on the out-of-service screen (never a path or anything
+    personal); ``detail`` is for technicians: the journal and ``systemctl status``.
+    """
+
+    zh: str
+    en: str
+    detail: str
+
+
 class KioskContext(QObject):
     language_changed = Signal(str)
     elderly_changed = Signal(bool)
@@ -64,6 +77,8 @@ class KioskContext(QObject):
         self.online = True
         self.maintenance_by_technician = False
         self.planned_maintenance: Any | None = None  # the bundle's MaintenanceWindow in force, if any
+        self.out_of_order: OutOfOrder | None = None  # set once at start-up when the kiosk cannot serve
+        self.demo = False  # the demo configuration: the header says so on every screen
         self._alerts: dict[str, tuple[str, str]] = {}
         self._offer_rule: Callable[[Service], Offer] = lambda service: OFFERED
         # Verdicts hold until something they depend on changes (availability_changed, emitted on
@@ -109,14 +124,22 @@ class KioskContext(QObject):
     def alerts(self) -> list[str]:
         return [i18n.pick(zh, en) for zh, en in self._alerts.values()]
 
+    def alert_keys(self) -> list[str]:
+        """The keys of the raised alerts (``device:printer`` …), for technicians' summaries."""
+        return list(self._alerts)
+
     @property
     def maintenance(self) -> bool:
-        """Whether citizens see the out-of-service screen: a technician said so, or a planned window is on."""
-        return self.maintenance_by_technician or self.planned_maintenance is not None
+        """Whether citizens see the out-of-service screen: the kiosk cannot serve, a technician said so,
+        or a planned window is on."""
+        return self.out_of_order is not None or self.maintenance_by_technician or self.planned_maintenance is not None
 
     @property
     def maintenance_reason(self) -> str:
-        """``technician`` (their word comes first), ``planned`` (a window of the bundle) or ``off``."""
+        """``out_of_order`` (nothing can be done here), ``technician`` (their word comes before a plan),
+        ``planned`` (a window of the bundle) or ``off``."""
+        if self.out_of_order is not None:
+            return "out_of_order"
         if self.maintenance_by_technician:
             return "technician"
         return "planned" if self.planned_maintenance is not None else "off"
@@ -126,6 +149,11 @@ class KioskContext(QObject):
         if on != self.maintenance_by_technician:
             self.maintenance_by_technician = on
             self.maintenance_changed.emit(self.maintenance)
+
+    def set_out_of_order(self, reason: OutOfOrder) -> None:
+        """The kiosk cannot serve at all; citizens see why on the out-of-service screen until it restarts."""
+        self.out_of_order = reason
+        self.maintenance_changed.emit(True)
 
     def set_planned_maintenance(self, window: Any | None) -> None:
         """A planned window of the bundle in force begins (``config.remote.MaintenanceWindow``) or ends (None)."""

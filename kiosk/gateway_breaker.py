@@ -80,6 +80,16 @@ class CircuitBreaker:
             log.warning("gateway unreachable after %d failures: offline", self._failures)
             self._notify(False)
 
+    def trip(self) -> None:
+        """Open now, whatever the count (the kiosk has no credentials to call with)."""
+        with self._lock:
+            was_online = self._state == "closed"
+            self._state = "open"
+            self._opened_at = self._clock()
+            self._trial_running = False
+        if was_online:
+            self._notify(False)
+
     def _notify(self, online: bool) -> None:
         if self._on_change is None:
             return

@@ -42,6 +42,7 @@ from kiosk.gateway_errors import (
     GatewayTimeout,
 )
 from kiosk.gateway_http import Answer, ConnectTimeout, HttpSession, ReadTimeout, TLSFailure, TransportError
+from kiosk.gateway_token import GatewayToken
 from kiosk.privacy import redact
 
 log = logging.getLogger("gateway.client")
@@ -63,7 +64,7 @@ class GatewayClient:
         self,
         base_url: str,
         kiosk_id: str,
-        token: str,
+        token: str | GatewayToken,
         *,
         connect_timeout: float = 2.0,
         read_timeout: float = 8.0,
@@ -89,15 +90,17 @@ class GatewayClient:
         self.session = HttpSession()
         self.session.headers.update({
             KIOSK_ID_HEADER: kiosk_id,
-            "Authorization": f"Bearer {token}",
             "Accept": "application/json",
             "User-Agent": f"xm-hall-kiosk/{kiosk_id}",
         })
+        self._token = token if isinstance(token, GatewayToken) else GatewayToken(token)
         if ca_file:
             self.session.verify = str(ca_file)
         self._closed = threading.Event()
         self._prober: threading.Thread | None = None
         self._prober_lock = threading.Lock()
+        if not self._has_credentials():  # offline from the start; the prober tries the token file again
+            self.breaker.trip()
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> GatewayClient:
@@ -108,7 +111,14 @@ class GatewayClient:
             "ca_file": str(gateway.ca_file) if gateway.ca_file else None,
         }
         options.update(overrides)
-        return cls(gateway.url, settings.kiosk.id, gateway.secret(), **options)
+        token = GatewayToken(gateway.token or "", path=gateway.token_file)
+        return cls(gateway.url, settings.kiosk.id, token, **options)
+
+    def _has_credentials(self) -> bool:
+        """Whether there is a token to call with (a token file is read again while it yields none)."""
+        if "Authorization" not in self.session.headers and (token := self._token.value()) is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        return "Authorization" in self.session.headers
 
     # ---- online state ---------------------------------------------------------------------------
 
@@ -125,6 +135,8 @@ class GatewayClient:
 
     def probe(self) -> bool:
         """Ask /health once, outside the breaker; a healthy answer puts the kiosk back online."""
+        if not self._has_credentials():
+            return False
         try:
             answer = self.session.get(self._url("/health"), timeout=self.timeout)
             healthy = answer.status_code == 200 and Health.model_validate(answer.json()).status == "ok"
@@ -182,6 +194,9 @@ class GatewayClient:
         for attempt in range(attempts):
             if not self.breaker.allow():
                 raise GatewayOffline("circuit_open", "the kiosk is offline: the circuit breaker is open")
+            if not self._has_credentials():
+                self.breaker.trip()
+                raise GatewayOffline("no_token", f"the kiosk is offline: {self._token.problem}")
             started = time.monotonic()
             try:
                 answer = self.session.request(method, self._url(path), json=data, headers=headers,

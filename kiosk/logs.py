@@ -77,11 +77,17 @@ def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_
     formatter = JsonLineFormatter()
     log_file = None
     handlers: list[logging.Handler] = []
+    unwritable = ""
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log_file = log_dir / "kiosk.jsonl"
-        handlers.append(logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"))
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            handlers.append(logging.handlers.RotatingFileHandler(
+                log_dir / "kiosk.jsonl", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"))
+            log_file = log_dir / "kiosk.jsonl"
+        except OSError as exc:
+            # No log file is no reason to stop serving: the journal (stderr) still gets every line.
+            unwritable = f"{exc.strerror or exc} ({exc.filename or log_dir})"
+            console = True
     if console:
         handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
@@ -89,7 +95,37 @@ def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_
         handler.addFilter(redaction)
         handler.setFormatter(formatter)
         root.addHandler(handler)
+    if unwritable:
+        logging.getLogger("kiosk").warning("cannot write the log file in %s: %s; logging to stderr (the journal) only",
+                                           log_dir, unwritable, extra={"event": "log_file_unwritable"})
     return log_file
+
+
+def install_exception_logging() -> None:
+    """Uncaught exceptions (also in Qt slots and worker threads) become one structured error record.
+
+    PySide hands an exception raised in a slot to ``sys.excepthook``, whose default prints a
+    traceback to stderr, i.e. many loose lines in the journal. Here it is one JSON line (the
+    traceback inside it, redacted) and the kiosk carries on.
+    """
+
+    def log_uncaught(kind, value, traceback) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, traceback)
+            return
+        logging.getLogger("kiosk").error("uncaught %s: %s", kind.__name__, value,
+                                         exc_info=(kind, value, traceback), extra={"event": "uncaught_exception"})
+
+    def log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        logging.getLogger("kiosk").error("uncaught %s in thread %s: %s", args.exc_type.__name__, name, args.exc_value,
+                                         exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                                         extra={"event": "uncaught_exception"})
+
+    sys.excepthook = log_uncaught
+    threading.excepthook = log_uncaught_in_thread
 
 
 def recent_lines(log_file: Path, count: int = 50) -> list[str]:

@@ -26,6 +26,12 @@ STORAGE_FULL_ALERTS = ("disk_full", "outbox_full")
 STORAGE_FREE_AGAIN_BYTES = 64 * 1024 * 1024
 
 
+def out_of_order_hooks() -> list[StartHook]:
+    """A kiosk that cannot serve (kiosk/cli_run.py says why) starts nothing but proof of life:
+    no database, devices or gateway, READY=1 and the watchdog so systemd leaves it on screen."""
+    return [start_gui_bridge, start_watchdog]
+
+
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
                               start_devices, start_watchdog, start_planned_maintenance, start_bundle_updates,
@@ -299,10 +305,14 @@ def start_watchdog(runtime: KioskRuntime) -> None:
         sync = services.get("sync")
         return sync is None or sync.running
 
-    watchdog = EventLoopWatchdog(runtime.window, healthy=healthy)
+    status = services.get("service_status")
+    watchdog = EventLoopWatchdog(runtime.window, healthy=healthy,
+                                 on_health_changed=status.set_healthy if status is not None else None)
     watchdog.start()
     services["watchdog"] = watchdog
     runtime.stop_hooks.append(watchdog.stop)
+    if status is not None:
+        status.update()  # READY=1 has gone: from here on the line says how the kiosk serves
 
 
 def start_demo_panel(runtime: KioskRuntime) -> None:

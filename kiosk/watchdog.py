@@ -49,10 +49,14 @@ class EventLoopWatchdog(QObject):
     beat = Signal()
 
     def __init__(self, parent: QObject | None = None, *,
-                 healthy: Callable[[], bool] = _always_healthy) -> None:
+                 healthy: Callable[[], bool] = _always_healthy,
+                 on_health_changed: Callable[[bool], None] | None = None) -> None:
+        """``on_health_changed`` reports a change of health to whoever writes systemd's status line
+        (kiosk/service_status.py); without it the watchdog writes a line of its own."""
         super().__init__(parent)
         self.setObjectName("event-loop-watchdog")
         self._healthy = healthy
+        self._on_health_changed = on_health_changed
         self._ready_sent = False
         self._was_healthy = True
         self._watched: QObject | None = None
@@ -145,10 +149,12 @@ class EventLoopWatchdog(QObject):
             self._was_healthy = healthy
             if healthy:
                 log.info("healthy again: watchdog keep-alives resumed")
-                systemd_notify.status("running")
             else:
                 log.warning("unhealthy: withholding watchdog keep-alives so systemd restarts the kiosk")
-                systemd_notify.status("unhealthy: watchdog keep-alives withheld")
+            if self._on_health_changed is not None:
+                self._on_health_changed(healthy)
+            else:
+                systemd_notify.status("running" if healthy else "unhealthy: watchdog keep-alives withheld")
         if healthy:
             systemd_notify.watchdog()
             self.beat.emit()

@@ -42,7 +42,18 @@ class Header(QFrame):
         rows.setSpacing(8)
         self.hall = label(role="hall", wrap=True)
         self.clock = label(role="clock", wrap=False)
-        rows.addWidget(self.hall)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addWidget(self.hall, 1)
+        rows.addLayout(top)
+        self.demo_badge = None
+        if context.demo:
+            # Demo configuration: fictional citizens and a published PIN. Said on every screen, in both
+            # languages at once, so nobody takes it for a kiosk in service.
+            self.demo_badge = label("演示 DEMO", wrap=False)
+            self.demo_badge.setObjectName("DemoBadge")
+            self.demo_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            top.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignTop)
         row = QHBoxLayout()
         row.setSpacing(18)
         row.addWidget(self.clock, 1)

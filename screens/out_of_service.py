@@ -38,7 +38,10 @@ class OutOfServiceScreen(KioskScreen):
     def render(self) -> None:
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
-        if self.context.maintenance_reason == "planned":
+        broken = self.context.out_of_order
+        if broken is not None:
+            self.explain.setText(pick(broken.zh, broken.en))
+        elif self.context.maintenance_reason == "planned":
             wording = resume_wording(self.context.now(), self.context.planned_maintenance)
             self.explain.setText(pick(wording.zh, wording.en))
         else:
@@ -56,4 +59,13 @@ class OutOfServiceScreen(KioskScreen):
             yield "planned"
         finally:
             self.context.planned_maintenance = before
+            self.render()
+        from kiosk.start_checks import not_configured
+
+        self.context.out_of_order = not_configured(self.context.settings.state_dir, "file not found")  # shown only
+        try:
+            self.render()
+            yield "not-configured"
+        finally:
+            self.context.out_of_order = None
             self.render()

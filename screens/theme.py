@@ -174,6 +174,10 @@ QFrame#Header QPushButton {{
 }}
 QFrame#Header QPushButton:checked {{ background: {p.on_primary}; color: {p.primary}; }}
 QFrame#Header QPushButton:pressed {{ background: {p.pressed}; color: {p.text}; }}
+QFrame#Header QLabel#DemoBadge {{
+    background: #FFD100; color: #000000; font-size: {px(30, elderly)}px; font-weight: 700;
+    border: 3px dashed #000000; border-radius: 10px; padding: 4px 18px;
+}}
 """),
         ("footer", f"""QFrame#Footer {{ background: {p.surface}; border-top: {border}px solid {p.border}; }}
 QFrame#Footer QLabel {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}

@@ -95,3 +95,9 @@ def abstract_notify_listener(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("NOTIFY_SOCKET", listener.address)
     yield listener
     listener.close()
+
+
+@pytest.fixture
+def notify_listener_class():
+    """The listener class itself, for tests that give each child process a socket of its own."""
+    return NotifyListener
