@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from gateway.app import create_app
     from gateway.settings import GatewaySettings
+    from gateway.supervised_server import SupervisedServer
 
     sock: socket.socket | None = None
     if args.fd is not None:
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                             ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
                             access_log=False, server_header=False,
                             timeout_graceful_shutdown=3)  # a stuck client must not hold up a restart
-    server = uvicorn.Server(config)
+    server = SupervisedServer(config)  # READY=1 and watchdog keep-alives under systemd
     log.info("hall gateway on %s://%s:%d (pid %d), public URL %s", scheme, args.host, port, os.getpid(), public_url)
     try:
         server.run(sockets=[sock] if sock is not None else None)

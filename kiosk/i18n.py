@@ -1,14 +1,18 @@
-"""Translation: gettext conventions, Chinese source strings, English catalogues in ``locale/en/*.po``.
+"""Translation: gettext conventions, Chinese source strings, English catalogues compiled from ``locale/en/*.po``.
 
 Every visible string goes through :func:`_` (marked for extraction like gettext's ``_()``). The
 Chinese text is the message id, so the code reads in the hall's own language; the English
-catalogue is an ordinary ``.po`` file a translator can open in any PO editor. The language is
-switched at any moment with :func:`set_language`; screens re-read their texts when told to.
+catalogue is an ordinary ``.po`` file a translator can open in any PO editor. The ``.po`` files
+are compiled into ``locale/<lang>/LC_MESSAGES/kiosk.mo`` when the wheel is built (or by
+``scripts/bootstrap.sh`` in a checkout: ``scripts/compile_translations.py``) and loaded here with
+the standard :mod:`gettext` module. The language is switched at any moment with
+:func:`set_language`; screens re-read their texts when told to.
 """
 
 from __future__ import annotations
 
-import ast
+import gettext
+import logging
 import re
 from collections.abc import Callable
 from functools import cache
@@ -18,58 +22,43 @@ from typing import Literal
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "kiosk"
+
+log = logging.getLogger("kiosk")
 
 _current: Language = "zh"
 _listeners: list[Callable[[Language], None]] = []
 
 
-def _unquote(po_literal: str) -> str:
-    return ast.literal_eval(po_literal)
+class KioskTranslations(gettext.GNUTranslations):
+    """A compiled catalogue that can also list what it translates (for checks and bilingual titles)."""
+
+    def messages(self) -> dict[str, str]:
+        return {key: value for key, value in self._catalog.items() if isinstance(key, str) and key}
 
 
-def parse_po(text: str) -> dict[str, str]:
-    """The msgid → msgstr pairs of a PO file (plain entries; fuzzy and empty ones are skipped)."""
-    catalogue: dict[str, str] = {}
-    msgid: list[str] | None = None
-    msgstr: list[str] | None = None
-    fuzzy = False
-    current: list[str] | None = None
+@cache
+def translations(language: Language) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (Chinese, the source language, needs none).
 
-    def flush() -> None:
-        if msgid is not None and msgstr is not None and not fuzzy:
-            key, value = "".join(msgid), "".join(msgstr)
-            if key and value:
-                catalogue[key] = value
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("msgid "):
-            flush()
-            msgid, msgstr, current = [_unquote(line[6:])], None, None
-            current = msgid
-        elif line.startswith("msgstr "):
-            msgstr = [_unquote(line[7:])]
-            current = msgstr
-        elif line.startswith('"') and current is not None:
-            current.append(_unquote(line))
-        elif not line:
-            flush()
-            msgid = msgstr = current = None
-            fuzzy = False
-    flush()
-    return catalogue
+    A missing catalogue is logged and the kiosk shows the Chinese text rather than stopping:
+    it means the package or the checkout was built without compiling the translations.
+    """
+    if language == "zh":
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], class_=KioskTranslations)
+    except OSError as exc:
+        log.error("no %s translation catalogue in %s (%s); compile it with scripts/compile_translations.py",
+                  language, LOCALE_DIR, exc)
+        return gettext.NullTranslations()
 
 
 @cache
 def catalogue(language: Language) -> dict[str, str]:
-    if language == "zh":
-        return {}
-    merged: dict[str, str] = {}
-    for path in sorted((LOCALE_DIR / language).glob("*.po")):
-        merged.update(parse_po(path.read_text(encoding="utf-8")))
-    return merged
+    """Message id → translation for every message the language's catalogue translates."""
+    loaded = translations(language)
+    return loaded.messages() if isinstance(loaded, KioskTranslations) else {}
 
 
 def current_language() -> Language:
@@ -101,7 +90,7 @@ def _(message: str) -> str:
     """The message in the current language (the Chinese source text when no translation exists)."""
     if _current == "zh":
         return message
-    return catalogue(_current).get(message, message)
+    return translations(_current).gettext(message)
 
 
 def pick(zh: str, en: str) -> str:

@@ -27,7 +27,7 @@ from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QWidget
 from shiboken6 import Shiboken
 
-from kiosk import systemd_notify
+from lifecycle import systemd_notify
 
 log = logging.getLogger("kiosk")
 

@@ -99,14 +99,24 @@ mkdir -p "$wheels"
 "$python" -m pip wheel --quiet --no-deps --disable-pip-version-check -w "$wheels" "$src" >&2
 project_wheel=$(ls "$wheels"/*.whl)
 if [ "$fast" = 0 ]; then
+    # Exactly the wheels of the lock file (versions and sha256), so a rebuild carries the same
+    # bytes; packaging/lock-requirements.sh regenerates it after a dependency change.
+    lock="$src/packaging/requirements-$arch.lock"
+    [ -f "$lock" ] || { echo "build-deb: no lock file $lock (run packaging/lock-requirements.sh)" >&2; exit 1; }
     platforms=()
     # Debian 12 has glibc 2.36: every manylinux wheel up to 2_36 runs there.
     for minor in $(seq 36 -1 5); do platforms+=(--platform "manylinux_2_${minor}_$wheel_arch"); done
     for legacy in manylinux2014 manylinux2010 manylinux1; do platforms+=(--platform "${legacy}_$wheel_arch"); done
-    say "downloading dependency wheels for cp311 / $wheel_arch"
-    "$python" -m pip download --quiet --disable-pip-version-check --only-binary :all: \
-        --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
-        "${platforms[@]}" --dest "$wheels" "$project_wheel" >&2
+    wheel_target=(--python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none "${platforms[@]}")
+    say "downloading the locked dependency wheels for cp311 / $wheel_arch ($(basename "$lock"))"
+    "$python" -m pip download --quiet --disable-pip-version-check --only-binary :all: --no-deps \
+        --require-hashes "${wheel_target[@]}" --dest "$wheels" -r "$lock" >&2
+    # The kiosk installs from these wheels alone: check now that they satisfy the application
+    # (a lock older than pyproject.toml fails here, not on the kiosk).
+    PIP_CONFIG_FILE=/dev/null "$python" -m pip install --quiet --disable-pip-version-check --dry-run \
+        --ignore-installed --no-index --find-links "$wheels" --only-binary :all: "${wheel_target[@]}" \
+        --target "$work/resolve-check" "$project_wheel" >&2 \
+        || { echo "build-deb: $(basename "$lock") does not satisfy pyproject.toml (run packaging/lock-requirements.sh)" >&2; exit 1; }
 fi
 venv_id="$deb_version-$(cd "$wheels" && sha256sum -- *.whl | sha256sum | cut -c1-12)"
 
@@ -125,6 +135,28 @@ put 0644 pam/kiosk                      etc/pam.d/kiosk
 put 0644 config/kiosk.toml              etc/kiosk/kiosk.toml
 put 0644 README.md                      usr/share/doc/"$package"/README.md
 put 0644 usbguard/rules.conf            usr/share/doc/"$package"/examples/usbguard-rules.conf
+put 0644 nginx/kiosk-gateway.conf       usr/share/doc/"$package"/examples/nginx-kiosk-gateway.conf
+put 0644 debian/lintian-overrides       usr/share/lintian/overrides/"$package"
+# copyright: the project's terms, then one paragraph per bundled wheel from its own metadata.
+cat "$here/debian/copyright" > "$root/usr/share/doc/$package/copyright"
+"$python" "$here/copyright_wheels.py" "$wheels" "$package" >> "$root/usr/share/doc/$package/copyright"
+# changelog.Debian: packaging/debian/changelog, headed by an entry for this build when its version
+# is not the top one (a --fast or --revision build); dated by the commit for a repeatable result.
+maintainer=${DEB_MAINTAINER:-Xiamen Hall Kiosk Team <kiosk-team@xmzwfw.gov.cn>}
+commit=$(git -C "$repo" rev-parse --short "${ref:-HEAD}^{commit}" 2>/dev/null || echo unknown)
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct "${ref:-HEAD}" 2>/dev/null || date +%s)}
+changelog="$root/usr/share/doc/$package/changelog.Debian"
+if [ "$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$here/debian/changelog")" != "$deb_version" ]; then
+    what="commit $commit"
+    [ -z "$ref" ] && what="the working tree at commit $commit"
+    note=""
+    [ "$fast" = 1 ] && note=$'\n  * Layout check build: no dependency wheels, cannot be installed.'
+    printf '%s (%s) bookworm; urgency=medium\n\n  * Build of %s.%s\n\n -- %s  %s\n\n' \
+        "$package" "$deb_version" "$what" "$note" "$maintainer" "$(LC_ALL=C date -R -d "@$epoch")" > "$changelog"
+fi
+cat "$here/debian/changelog" >> "$changelog"
+gzip -9n "$changelog"
+chmod 0644 "$root/usr/share/doc/$package/copyright" "$changelog.gz"
 mkdir -p "$root/usr/bin"
 for command in kiosk kiosk-gateway kiosk-admin; do
     ln -s "/opt/kiosk/venv/bin/$command" "$root/usr/bin/$command"
@@ -138,35 +170,42 @@ for script in postinst prerm postrm; do
     chmod 0755 "$root/DEBIAN/$script"
 done
 printf '%s\n' /etc/kiosk/kiosk.toml /etc/pam.d/kiosk > "$root/DEBIAN/conffiles"
-# What Qt's wheels link against on Debian 12 (ldd of QtCore/QtGui/QtWidgets and the wayland
-# platform plugin), the compositor, and the Python the wheels are built for.
-depends="python3 (>= 3.11), python3 (<< 3.12), python3-venv, adduser, systemd, udev, kmod, cage"
-depends="$depends, libegl1, libgl1, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libdbus-1-3"
-depends="$depends, libwayland-client0, libwayland-cursor0, libwayland-egl1, fonts-noto-cjk"
+# What Qt's wheels need on Debian 12 (readelf -d of QtCore/QtGui/QtWidgets/QtWaylandClient, the
+# wayland platform plugin and its EGL and xdg-shell plugins), Mesa's EGL/GL drivers behind
+# libglvnd, cage and the Xwayland it starts, libusb for pyusb (USB receipt printers), the
+# Chinese font, deb-systemd-helper for the maintainer scripts, and the Python the wheels are for.
+depends="python3 (>= 3.11), python3 (<< 3.12), python3-venv, adduser, systemd, init-system-helpers (>= 1.54~)"
+depends="$depends, udev, kmod, cage, xwayland"
+depends="$depends, libc6, libstdc++6, libgcc-s1, libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri"
+depends="$depends, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libdbus-1-3, libx11-6"
+depends="$depends, libwayland-client0, libwayland-cursor0, libwayland-egl1, libusb-1.0-0, fonts-noto-cjk"
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-description="Self-service kiosk terminal for a government service hall"
-[ "$fast" = 1 ] && description="$description (layout check build: no dependency wheels, not installable)"
+layout_note=""
+if [ "$fast" = 1 ]; then
+    layout_note=$'\n .\n This is a layout check build: it carries no dependency wheels and cannot be\n installed.'
+fi
 cat > "$root/DEBIAN/control" <<EOF
 Package: $package
 Version: $deb_version
 Architecture: $arch
-Maintainer: ${DEB_MAINTAINER:-Hall kiosk maintainers <root@localhost>}
+Maintainer: $maintainer
 Installed-Size: $installed_size
 Section: misc
 Priority: optional
 Depends: $depends
-Recommends: libusb-1.0-0
 Suggests: usbguard
 Conflicts: brltty
-Description: $description
- Full-screen touch application (PySide6/Qt 6) of the Xiamen Administrative Service
- Center: queue tickets, social-security, property and population lookups, fee payment
- and service guides, with an ID card reader, receipt printer and QR scanner.
+Description: Self-service kiosk terminal for a government service hall
+ Full-screen touch application (PySide6/Qt 6) of the Xiamen Administrative
+ Service Center: queue tickets, social-security, property and population
+ lookups, fee payment and service guides, with an ID card reader, receipt
+ printer and QR scanner.
  .
- Runs as user kiosk in the cage Wayland compositor on tty1 (kiosk.service, systemd
- watchdog), with udev names for its devices and console lockdown. Also carries the hall
- gateway server (kiosk-gateway.service, not enabled). brltty is refused because it
- claims the USB-serial bridges that ID card readers use.
+ Runs as user kiosk in the cage Wayland compositor on tty1 (kiosk.service,
+ systemd watchdog), with udev names for its devices and console lockdown.
+ Also carries the hall gateway server (kiosk-gateway.service, not enabled).
+ brltty is refused because it claims the USB-serial bridges that ID card
+ readers use.$layout_note
 EOF
 (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) \
     > "$root/DEBIAN/md5sums"

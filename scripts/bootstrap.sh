@@ -37,3 +37,6 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# The translation catalogues (.po → kiosk/locale/<lang>/LC_MESSAGES/kiosk.mo, not committed):
+# compiled again whenever a .po file is newer than its catalogue.
+.venv/bin/python scripts/compile_translations.py >&2

@@ -15,7 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kiosk.i18n import LOCALE_DIR, parse_po  # noqa: E402
+# scripts/ itself is on sys.path when this runs as a script (and in the tests that import it).
+from compile_translations import po_messages  # noqa: E402
+
+from kiosk.i18n import LOCALE_DIR  # noqa: E402
 
 SOURCES = ("kiosk", "screens")
 
@@ -44,14 +47,14 @@ def main() -> int:
     args = parser.parse_args()
     known: dict[str, str] = {}
     for path in sorted((LOCALE_DIR / "en").glob("*.po")):
-        known.update(parse_po(path.read_text(encoding="utf-8")))
+        known.update(po_messages(path))
     found = extract()
     missing = [m for m in found if m not in known]
     if args.check:
         for message in missing:
             print(f"{found[message][0]}: {message}")
         return 1 if missing else 0
-    existing_ids = set(parse_po(args.po.read_text(encoding="utf-8"))) if args.po.exists() else set()
+    existing_ids = set(po_messages(args.po)) if args.po.exists() else set()
     with args.po.open("a", encoding="utf-8") as po:
         if not args.po.stat().st_size:
             po.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n')

@@ -10,6 +10,18 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The checkout's compiled translation catalogues follow its .po files, so a translation just
+    added shows in the tests without running scripts/bootstrap.sh again (a no-op when current)."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "compile_translations.py"
+    spec = importlib.util.spec_from_file_location("compile_translations", script)
+    compiler = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compiler)
+    compiler.compile_catalogues()
+
+
 @pytest.fixture
 def demo_settings(tmp_path: Path):
     from config.local import demo_settings as make

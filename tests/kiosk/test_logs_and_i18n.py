@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gettext
 import json
 import logging
 import sys
 from pathlib import Path
+
+import pytest
 
 from kiosk import i18n, logs
 from kiosk.privacy import mask_id_number, mask_name, mask_phone, redact
@@ -61,6 +64,44 @@ def test_every_message_has_an_english_translation():
         assert i18n.placeholders(message) == i18n.placeholders(english[message]), message
 
 
-def test_po_parser_handles_continuation_lines_and_fuzzy_entries():
-    text = 'msgid ""\nmsgstr ""\n\nmsgid "取"\n"号"\nmsgstr "Take "\n"a number"\n\n#, fuzzy\nmsgid "旧"\nmsgstr "Old"\n'
-    assert i18n.parse_po(text) == {"取号": "Take a number"}
+def _compiler():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import compile_translations
+
+    return compile_translations
+
+
+def test_compiled_catalogue_joins_continuation_lines_and_leaves_out_fuzzy_entries(tmp_path):
+    compiler = _compiler()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "shell.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "取"\n"号"\nmsgstr "Take "\n"a number"\n\n#, fuzzy\nmsgid "旧"\nmsgstr "Old"\n\n'
+        'msgid "空"\nmsgstr ""\n', encoding="utf-8")
+    (tmp_path / "en" / "queue.po").write_text('msgid "叫号"\nmsgstr "Now calling"\n', encoding="utf-8")
+    assert compiler.compile_catalogues(tmp_path) == [tmp_path / "en/LC_MESSAGES/kiosk.mo"]
+    assert compiler.compile_catalogues(tmp_path) == []  # current: left alone
+    english = gettext.translation("kiosk", tmp_path, languages=["en"])
+    assert english.gettext("取号") == "Take a number"
+    assert english.gettext("叫号") == "Now calling"  # every .po of the language in one catalogue
+    assert english.gettext("旧") == "旧" and english.gettext("空") == "空"
+
+
+def test_a_message_translated_two_ways_is_refused_with_both_files(tmp_path):
+    compiler = _compiler()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "a.po").write_text('msgid "取号"\nmsgstr "Take a number"\n', encoding="utf-8")
+    (tmp_path / "en" / "b.po").write_text('msgid "取号"\nmsgstr "Get a ticket"\n', encoding="utf-8")
+    assert compiler.main(["--locale-dir", str(tmp_path)]) == 1
+    with pytest.raises(compiler.TranslationError, match="a.po and b.po"):
+        compiler.compile_catalogues(tmp_path)
+
+
+def test_english_comes_from_the_compiled_catalogue():
+    assert isinstance(i18n.translations("en"), i18n.KioskTranslations)
+    i18n.set_language("en")
+    try:
+        assert i18n._("取号") == "Take a number"
+        assert i18n._("没有翻译的句子") == "没有翻译的句子"  # untranslated: the Chinese source text
+    finally:
+        i18n.set_language("zh")

@@ -1,9 +1,12 @@
-"""Fixtures for the packaging tests: a stand-in for systemd's notification socket."""
+"""Fixtures for the packaging tests: the Debian package (built once per session, --fast), and a
+stand-in for systemd's notification socket."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -11,6 +14,52 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "packaging" / "build-deb.sh"
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=170)
+
+
+@pytest.fixture(scope="session")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package as CI builds it: --fast (the project's wheel, no dependency wheels)."""
+    out = tmp_path_factory.mktemp("deb")
+    result = _run("bash", BUILD, "--fast", "--out", out, "--python", sys.executable)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.parent == out and path.is_file()
+    return path
+
+
+@pytest.fixture(scope="session")
+def listing(deb: Path) -> list[tuple[str, str, str, str]]:
+    """(mode, owner, path, link target) for every entry of the data archive."""
+    result = _run("dpkg-deb", "--contents", deb)
+    assert result.returncode == 0, result.stderr
+    entries = []
+    for line in result.stdout.splitlines():
+        mode, owner, _size, _date, _time, rest = line.split(maxsplit=5)
+        path, _, target = rest.partition(" -> ")
+        entries.append((mode, owner, path.removeprefix("./").rstrip("/"), target))
+    return entries
+
+
+@pytest.fixture(scope="session")
+def control_dir(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("control") / "DEBIAN"
+    assert _run("dpkg-deb", "--control", deb, where).returncode == 0
+    return where
+
+
+@pytest.fixture(scope="session")
+def root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's files unpacked (tests may add stand-ins next to them, never change them)."""
+    where = tmp_path_factory.mktemp("root")
+    assert _run("dpkg-deb", "--extract", deb, where).returncode == 0
+    return where
 
 
 @dataclass(frozen=True)

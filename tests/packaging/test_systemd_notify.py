@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from kiosk import systemd_notify
+from lifecycle import systemd_notify
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_outside_systemd_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_unreachable_socket_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_path,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "gone"))
-    with caplog.at_level(logging.WARNING, logger="kiosk"):
+    with caplog.at_level(logging.WARNING, logger="lifecycle"):
         assert systemd_notify.watchdog() is False
     assert "cannot notify systemd" in caplog.text
 
@@ -55,7 +55,7 @@ def test_unreachable_socket_is_reported_not_raised(monkeypatch: pytest.MonkeyPat
 def test_malformed_socket_address_is_ignored(monkeypatch: pytest.MonkeyPatch,
                                              caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("NOTIFY_SOCKET", "relative/notify")
-    with caplog.at_level(logging.WARNING, logger="kiosk"):
+    with caplog.at_level(logging.WARNING, logger="lifecycle"):
         assert systemd_notify.ready() is False
     assert "neither a path nor an abstract socket" in caplog.text
 

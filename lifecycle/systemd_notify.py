@@ -1,10 +1,11 @@
-"""Telling systemd how the kiosk is doing (the sd_notify protocol), without libsystemd.
+"""Telling systemd how a kiosk process is doing (the sd_notify protocol), without libsystemd.
 
 systemd hands a service the address of a datagram socket in ``$NOTIFY_SOCKET``; each message
 is newline-separated ``KEY=value`` fields (``READY=1``, ``WATCHDOG=1``, ``STATUS=…``). A path
 starting with ``@`` is a Linux abstract-namespace socket. Outside systemd the variable is unset
 and every function here does nothing, so the same code runs on a developer's desk.
 
+Used by the kiosk application (kiosk/watchdog.py) and the hall gateway (gateway/supervised_server.py).
 Under ``kiosk.service`` the main process is the compositor (cage) and the application is its
 child, so systemd's ``WATCHDOG_PID`` names our parent: :func:`watchdog_interval` accepts that
 (the unit sets ``NotifyAccess=all`` for the same reason).
@@ -16,7 +17,7 @@ import logging
 import os
 import socket
 
-log = logging.getLogger("kiosk")
+log = logging.getLogger("lifecycle")
 
 __all__ = ["notify", "ready", "watchdog", "stopping", "status", "watchdog_interval"]
 
