@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication
 
 from config.catalogue import Catalogue, load_default_catalogue
 from config.local import KioskSettings
-from kiosk import systemd_notify
 from kiosk.between_citizens import tidy_after_each_session
 from kiosk.context import KioskContext, OutOfOrder
 from kiosk.idle import IdleWatch
@@ -34,6 +33,7 @@ from kiosk.journeys.host import JourneyHost
 from kiosk.lockdown import Lockdown
 from kiosk.startup_clock import process_age_s
 from kiosk.worker import BackgroundCalls
+from lifecycle import systemd_notify
 
 if TYPE_CHECKING:
     from screens.main_window import KioskWindow

@@ -52,7 +52,8 @@ def _has_display() -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kiosk import start_checks, systemd_notify
+    from kiosk import start_checks
+    from lifecycle import systemd_notify
 
     systemd_notify.status("starting: reading configuration")
     if args.demo:

@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from kiosk import systemd_notify
 from kiosk.context import KioskContext
+from lifecycle import systemd_notify
 
 log = logging.getLogger("kiosk")
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 
-from kiosk import systemd_notify
 from kiosk.session import SessionKeeper
+from lifecycle import systemd_notify
 
 log = logging.getLogger("kiosk")
 
