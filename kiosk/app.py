@@ -32,6 +32,7 @@ from kiosk.idle import IdleWatch
 from kiosk.journeys import install_journeys
 from kiosk.journeys.host import JourneyHost
 from kiosk.lockdown import Lockdown
+from kiosk.panel import DESIGN_HEIGHT, DESIGN_WIDTH, Fit, Panel, check_touch_size, orientation_notice
 from kiosk.startup_clock import process_age_s
 from kiosk.worker import BackgroundCalls
 
@@ -110,8 +111,12 @@ class KioskRuntime:
 
 
 def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catalogue | None = None,
-                  start_hooks: list[StartHook] | None = None) -> KioskRuntime:
-    """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication."""
+                  start_hooks: list[StartHook] | None = None,
+                  window_size: tuple[int, int] | None = None) -> KioskRuntime:
+    """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication.
+
+    ``window_size`` is the window's logical size outside kiosk mode (default: the design's 1080×1920).
+    """
     from screens.main_window import KioskWindow
 
     app = QApplication.instance()
@@ -122,7 +127,8 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     context.services["calls"] = calls
     context.services["journeys"] = JourneyHost(context, parent=app)
     install_journeys(context)
-    window = KioskWindow(context, kiosk_mode=kiosk_mode)
+    window = KioskWindow(context, kiosk_mode=kiosk_mode) if window_size is None else \
+        KioskWindow(context, kiosk_mode=kiosk_mode, size=window_size)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
     idle.watch(window)
     context.services["idle"] = idle
@@ -162,18 +168,49 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None) -> int:
-    """Show the kiosk and run the event loop until the application is told to quit."""
+def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None,
+        panel: Panel | None = None, fit: Fit | None = None) -> int:
+    """Show the kiosk and run the event loop until the application is told to quit.
+
+    ``panel`` and ``fit`` are what ``kiosk.panel`` found and chose before the application started.
+    """
     route_qt_messages()
     app = make_application()
-    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks)
+    panel = panel or Panel(DESIGN_WIDTH, DESIGN_HEIGHT)
+    fit = fit or Fit(1.0, DESIGN_WIDTH, DESIGN_HEIGHT)
+    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks,
+                            window_size=None if kiosk_mode else fit.size)
     if kiosk_mode:
         runtime.window.showFullScreen()
     else:
         runtime.window.show()
+    check_output(runtime, app, panel, fit)
     app.aboutToQuit.connect(runtime.stop)
     _quit_on_signals(app)
     return app.exec()
+
+
+def check_output(runtime: KioskRuntime, app: QApplication, panel: Panel, fit: Fit) -> None:
+    """Log the panel and the scale in force; say on screen when its shape is not the configured one."""
+    window, display = runtime.window, runtime.context.settings.display
+    screen = app.primaryScreen()
+    width, height = fit.size
+    if runtime.lockdown is not None and screen is not None:  # kiosk mode: the window is the whole output
+        width, height = screen.geometry().width(), screen.geometry().height()
+        physical, ratio = screen.physicalSize(), screen.devicePixelRatio()
+        if panel.mm_per_px() is None and physical.width() > 0 and physical.height() > 0:
+            # the DPI Qt reports (from the output's EDID, via the compositor)
+            pitch = (physical.width() / (width * ratio) + physical.height() / (height * ratio)) / 2
+            panel = Panel(panel.width, panel.height, pitch * panel.width, pitch * panel.height, panel.source)
+    log.info("panel %dx%d (%s), design drawn at %.3f×, window %dx%d", panel.width, panel.height, panel.source,
+             fit.scale, width, height, extra={"event": "panel"})
+    check_touch_size(panel, fit.scale)
+    notice = orientation_notice(display.orientation, width, height)
+    if notice is not None:
+        log.warning("the output is %dx%d, not %s: set [display] rotation (90 or 270) to turn it, or "
+                    "orientation to match the panel", width, height, display.orientation,
+                    extra={"event": "panel_orientation"})
+        window.set_panel_notice(notice)
 
 
 def _quit_on_signals(app: QApplication) -> None:
