@@ -5,7 +5,8 @@ errors that name the key, so a typo never silently falls back to a default.
 
 Sections: ``[kiosk]`` identity, ``[devices]`` device URLs, ``[gateway]`` the hall gateway,
 ``[session]`` citizen timeouts, ``[security]`` trusted bundle keys and the technician PIN,
-``[fleet]`` heartbeat and bundle-poll intervals, ``[logging]``. ``config/defaults/demo.toml``
+``[fleet]`` heartbeat and bundle-poll intervals, ``[logging]``, ``[display]`` the panel (rotation,
+orientation, scale). ``config/defaults/demo.toml``
 shows each of them.
 """
 
@@ -23,6 +24,7 @@ DEFAULTS_DIR = Path(__file__).parent / "defaults"
 DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"
 
 DEVICE_SCHEMES = ("sim", "serial", "usb", "tcp", "file", "keyboard")
+SIZE_LIMITS = (320, 8192)  # pixels, each side of a panel
 
 
 class _Section(BaseModel):
@@ -102,6 +104,39 @@ class LoggingSettings(_Section):
     backups: int = Field(5, ge=1, le=50)
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1080x1920"`` → ``(1080, 1920)``; a ValueError that says what is expected otherwise."""
+    width, sep, height = text.strip().lower().replace("×", "x").partition("x")
+    low, high = SIZE_LIMITS
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise ValueError(f"expected a size as WIDTHxHEIGHT in pixels, e.g. 1080x1920, not {text!r}")
+    size = int(width), int(height)
+    if not all(low <= side <= high for side in size):
+        raise ValueError(f"each side of {text!r} must be between {low} and {high} pixels")
+    return size
+
+
+class DisplaySettings(_Section):
+    """The panel: how the compositor turns it and how big the 1080-wide design is drawn on it (kiosk/panel.py)."""
+
+    rotation: Literal[0, 90, 180, 270] = Field(
+        0, description="degrees clockwise the compositor (cage) turns the picture; 90 or 270 for a portrait "
+                       "kiosk whose panel reports itself as landscape")
+    orientation: Literal["portrait", "landscape"] = Field(
+        "portrait", description="how the citizen sees the screen: portrait (standing kiosk) or landscape (counter-top)")
+    scale: float | None = Field(None, ge=0.3, le=4.0,
+                                description="panel pixels per design pixel; default: what the panel's size allows")
+    size: str | None = Field(None, description="the panel's size as WIDTHxHEIGHT (windowed runs and the tour; "
+                                               "otherwise read from the display)")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, size: str | None) -> str | None:
+        if size is not None:
+            parse_size(size)
+        return size
+
+
 class KioskSettings(_Section):
     """The whole local file. ``state_dir`` holds the database, statistics, logs and bundles."""
 
@@ -114,6 +149,7 @@ class KioskSettings(_Section):
     security: SecuritySettings = SecuritySettings()
     fleet: FleetSettings = FleetSettings()
     logging: LoggingSettings = LoggingSettings()
+    display: DisplaySettings = DisplaySettings()
 
 
 def parse_settings(text: str, source: str | Path = "<text>", base_dir: Path | None = None) -> KioskSettings:
@@ -144,6 +180,29 @@ def load_settings(path: str | Path) -> KioskSettings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"cannot read: {exc}"]) from None
     return parse_settings(text, source=path, base_dir=path.parent)
+
+
+class _DisplayOnly(_Section):
+    model_config = ConfigDict(extra="ignore", frozen=True)  # the other sections are `kiosk run`'s to check
+
+    display: DisplaySettings = DisplaySettings()
+
+
+def load_display(path: str | Path) -> DisplaySettings:
+    """Only the ``[display]`` section of the local file (for the session launcher, before anything else)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    try:
+        return _DisplayOnly.model_validate(data).display
+    except ValidationError as exc:
+        raise from_validation_error(path, exc) from None
 
 
 def demo_settings(state_dir: Path) -> KioskSettings:

@@ -31,6 +31,7 @@ from kiosk.idle import IdleWatch
 from kiosk.journeys import install_journeys
 from kiosk.journeys.host import JourneyHost
 from kiosk.lockdown import Lockdown
+from kiosk.panel import DESIGN_HEIGHT, DESIGN_WIDTH, Fit, Panel, check_touch_size, orientation_notice
 from kiosk.startup_clock import process_age_s
 from kiosk.worker import BackgroundCalls
 from lifecycle import systemd_notify
@@ -110,10 +111,13 @@ class KioskRuntime:
 
 
 def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catalogue | None = None,
-                  start_hooks: list[StartHook] | None = None, demo: bool = False) -> KioskRuntime:
+                  start_hooks: list[StartHook] | None = None, demo: bool = False,
+                  window_size: tuple[int, int] | None = None) -> KioskRuntime:
     """Create the context and window and wire session, idle watch and lockdown. Needs a QApplication.
 
-    ``demo`` marks every screen as the demo (a badge in the header)."""
+    ``demo`` marks every screen as the demo (a badge in the header). ``window_size`` is the window's
+    logical size outside kiosk mode (default: the design's 1080×1920).
+    """
     from screens.main_window import KioskWindow
 
     app = QApplication.instance()
@@ -125,7 +129,8 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     context.services["calls"] = calls
     context.services["journeys"] = JourneyHost(context, parent=app)
     install_journeys(context)
-    window = KioskWindow(context, kiosk_mode=kiosk_mode)
+    window = KioskWindow(context, kiosk_mode=kiosk_mode) if window_size is None else \
+        KioskWindow(context, kiosk_mode=kiosk_mode, size=window_size)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
     idle.watch(window)
     context.services["idle"] = idle
@@ -166,11 +171,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None,
-        demo: bool = False, out_of_order: OutOfOrder | None = None) -> int:
+        demo: bool = False, out_of_order: OutOfOrder | None = None, panel: Panel | None = None,
+        fit: Fit | None = None) -> int:
     """Show the kiosk and run the event loop until it is told to stop (SIGTERM, SIGINT).
 
     With ``out_of_order`` the kiosk shows the out-of-service screen with that reason from its first
     frame (give it :func:`kiosk.startup.out_of_order_hooks`). ``demo`` marks every screen DEMO.
+    ``panel`` and ``fit`` are what ``kiosk.panel`` found and chose before the application started.
     """
     from kiosk.service_status import ServiceStatus
     from kiosk.shutdown import GracefulStop
@@ -178,7 +185,10 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
     systemd_notify.status("starting: opening the window")
     route_qt_messages()
     app = make_application()
-    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks, demo=demo)
+    panel = panel or Panel(DESIGN_WIDTH, DESIGN_HEIGHT)
+    fit = fit or Fit(1.0, DESIGN_WIDTH, DESIGN_HEIGHT)
+    runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks, demo=demo,
+                            window_size=None if kiosk_mode else fit.size)
     context = runtime.context
     status = context.services["service_status"] = ServiceStatus(context, parent=app)
     if out_of_order is not None:
@@ -196,8 +206,32 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
         runtime.window.showFullScreen()
     else:
         runtime.window.show()
+    check_output(runtime, app, panel, fit)
     app.aboutToQuit.connect(runtime.stop)
     try:
         return app.exec()
     finally:
         stop.uninstall()
+
+
+def check_output(runtime: KioskRuntime, app: QApplication, panel: Panel, fit: Fit) -> None:
+    """Log the panel and the scale in force; say on screen when its shape is not the configured one."""
+    window, display = runtime.window, runtime.context.settings.display
+    screen = app.primaryScreen()
+    width, height = fit.size
+    if runtime.lockdown is not None and screen is not None:  # kiosk mode: the window is the whole output
+        width, height = screen.geometry().width(), screen.geometry().height()
+        physical, ratio = screen.physicalSize(), screen.devicePixelRatio()
+        if panel.mm_per_px() is None and physical.width() > 0 and physical.height() > 0:
+            # the DPI Qt reports (from the output's EDID, via the compositor)
+            pitch = (physical.width() / (width * ratio) + physical.height() / (height * ratio)) / 2
+            panel = Panel(panel.width, panel.height, pitch * panel.width, pitch * panel.height, panel.source)
+    log.info("panel %dx%d (%s), design drawn at %.3f×, window %dx%d", panel.width, panel.height, panel.source,
+             fit.scale, width, height, extra={"event": "panel"})
+    check_touch_size(panel, fit.scale)
+    notice = orientation_notice(display.orientation, width, height)
+    if notice is not None:
+        log.warning("the output is %dx%d, not %s: set [display] rotation (90 or 270) to turn it, or "
+                    "orientation to match the panel", width, height, display.orientation,
+                    extra={"event": "panel_orientation"})
+        window.set_panel_notice(notice)

@@ -15,6 +15,7 @@ import sys
 # subcommand name -> module that registers it. Import happens lazily in main().
 COMMAND_MODULES: dict[str, str] = {
     "run": "kiosk.cli_run",
+    "session": "kiosk.cli_session",
     "tour": "kiosk.cli_run",
     "config": "kiosk.cli_config",
     "diag": "kiosk.cli_devices",

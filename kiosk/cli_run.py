@@ -19,18 +19,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--config", type=Path, help=f"local configuration file (default {DEFAULT_CONFIG})")
     run.add_argument("--demo", action="store_true",
                      help="demo configuration: simulated devices, embedded reference gateway, demo control panel")
-    run.add_argument("--windowed", action="store_true", help="a 1080×1920 window instead of kiosk mode (development)")
+    run.add_argument("--windowed", action="store_true", help="a window instead of kiosk mode (development)")
+    run.add_argument("--size", type=_size, metavar="WxH",
+                     help="the panel's size in pixels (default: [display] size, else the display's own, "
+                          "else 1080x1920 for a window)")
     run.add_argument("--state-dir", type=Path, help="override the state directory (database, logs, statistics)")
     run.set_defaults(run=_run)
 
     tour = subparsers.add_parser("tour", help="render every screen and state to PNG files", description=(
-        "Render every screen in every state it can reach at 1080×1920, in Chinese, English and elderly "
-        "mode, to PNG files named <screen>--<state>--<variant>.png."))
+        "Render every screen in every state it can reach, in Chinese, English and elderly mode, to PNG "
+        "files named <screen>--<state>--<variant>.png, as a panel of --size pixels shows them."))
+    tour.add_argument("--size", type=_size, default="1080x1920", metavar="WxH",
+                      help="the panel's size in pixels, portrait or landscape (default 1080x1920)")
+    tour.add_argument("--check", action="store_true",
+                      help="also check every state for widgets that overlap and text that does not fit; "
+                           "list them and exit 1 if there are any")
     tour.add_argument("--out", type=Path, default=Path("tour"), help="output folder (default ./tour)")
     tour.add_argument("--only", action="append", metavar="SCREEN", help="only this screen (repeatable)")
     tour.add_argument("--variant", action="append", choices=["zh", "en", "elderly"], help="only this variant")
     tour.add_argument("--config", type=Path, help="configuration to render with (default: the demo one)")
     tour.set_defaults(run=_tour)
+
+
+def _size(text: str) -> str:
+    from config.local import parse_size
+
+    try:
+        parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def load(args: argparse.Namespace):
@@ -84,6 +102,11 @@ def _run(args: argparse.Namespace) -> int:
     log_dir = settings.state_dir / "logs" if broken is None else None
     setup_logging(log_dir, settings.logging.level, settings.logging.max_bytes, settings.logging.backups)
     install_exception_logging()
+    from kiosk import panel
+
+    display = settings.display
+    found = panel.find_panel(args.size or display.size, display.rotation, probe=not args.windowed)
+    fit = panel.scale_before_start(found, display.scale)  # before the QApplication exists
     from kiosk import app, startup
 
     if broken is not None:
@@ -95,7 +118,8 @@ def _run(args: argparse.Namespace) -> int:
         hooks = startup.out_of_order_hooks()
     else:
         hooks = startup.hooks(settings, demo=args.demo)
-    return app.run(settings, kiosk_mode=not args.windowed, start_hooks=hooks, demo=args.demo, out_of_order=broken)
+    return app.run(settings, kiosk_mode=not args.windowed, start_hooks=hooks, demo=args.demo, out_of_order=broken,
+                   panel=found, fit=fit)
 
 
 def _tour(args: argparse.Namespace) -> int:
@@ -105,10 +129,20 @@ def _tour(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.describe(), file=sys.stderr)
         return 2
+    from kiosk import panel
+
+    fit = panel.scale_before_start(panel.find_panel(args.size, 0, probe=False), settings.display.scale)
     from kiosk.app import make_application
     from kiosk.tour import render_tour
 
     make_application()
-    written = render_tour(settings, args.out, only=args.only, variants=args.variant)
-    print(f"kiosk tour: {len(written)} images in {args.out}")
+    problems: list[str] | None = [] if args.check else None
+    written = render_tour(settings, args.out, only=args.only, variants=args.variant, window_size=fit.size,
+                          problems=problems)
+    print(f"kiosk tour: {len(written)} images of {args.size} in {args.out}")
+    if problems:
+        print(f"kiosk tour: {len(problems)} layout problems at {args.size}:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
     return 0

@@ -1,4 +1,4 @@
-"""`kiosk tour`: every screen in every state it can reach, rendered to PNG at 1080×1920.
+"""`kiosk tour`: every screen in every state it can reach, rendered to PNG at any panel size.
 
 Each screen walks itself through its states (``KioskScreen.tour``); the tour renders each state
 in Chinese, English and elderly mode, to files named ``<screen>--<state>--<variant>.png``.
@@ -10,6 +10,7 @@ high-contrast theme.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -33,15 +34,29 @@ def _settle(app: QApplication) -> None:
 
 
 def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None = None,
-                variants: list[str] | None = None) -> list[Path]:
-    """Render the tour; returns the files written."""
+                variants: list[str] | None = None, window_size: tuple[int, int] | None = None,
+                problems: list[str] | None = None) -> list[Path]:
+    """Render the tour; returns the files written.
+
+    ``window_size`` is the window's logical size (``kiosk.panel.fit``; default the design's). With a
+    ``problems`` list, each state is also checked (``screens.layout_audit``) and what is wrong is
+    added to it, each line starting with the name its picture has.
+    """
     from screens import registry
+    from screens.layout_audit import audit
+
+    def save(stem: str) -> Path:
+        path = out_dir / f"{stem}.png"
+        window.grab().save(str(path))
+        if problems is not None:
+            problems.extend(f"{stem}: {problem}" for problem in audit(window))
+        return path
 
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("render_tour needs a QApplication")
     out_dir.mkdir(parents=True, exist_ok=True)
-    runtime: KioskRuntime = build_runtime(settings, kiosk_mode=False, start_hooks=[])
+    runtime: KioskRuntime = build_runtime(settings, kiosk_mode=False, start_hooks=[], window_size=window_size)
     window = runtime.window
     window.show()
     written: list[Path] = []
@@ -56,19 +71,15 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
             for state in screen.tour():
                 window.stack.setCurrentWidget(screen)
                 _settle(app)
-                path = out_dir / f"{name}--{state}--{variant}.png"
-                window.grab().save(str(path))
-                written.append(path)
+                written.append(save(f"{name}--{state}--{variant}"))
         if not only or "idle_countdown" in only:
             window.show_screen("home")
             window.show_countdown(12)
             _settle(app)
-            path = out_dir / f"idle_countdown--home--{variant}.png"
-            window.grab().save(str(path))
-            written.append(path)
+            written.append(save(f"idle_countdown--home--{variant}"))
             window.hide_countdown()
         if not only or "bundle" in only:
-            written += _bundle_states(runtime, app, out_dir, variant)
+            written += _bundle_states(runtime, app, variant, save)
     runtime.context.set_language(settings.language)
     window.closing_allowed = True
     window.close()
@@ -76,7 +87,8 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
 
 
 
-def _bundle_states(runtime: KioskRuntime, app: QApplication, out_dir: Path, variant: str) -> list[Path]:
+def _bundle_states(runtime: KioskRuntime, app: QApplication, variant: str,
+                   save: Callable[[str], Path]) -> list[Path]:
     """The home screen under a few bundles, each put in force the way kiosk.bundle_updates does."""
     from datetime import timedelta
 
@@ -109,9 +121,7 @@ def _bundle_states(runtime: KioskRuntime, app: QApplication, out_dir: Path, vari
         context.set_remote_config(config)
         context.availability_changed.emit()
         _settle(app)
-        path = out_dir / f"bundle--{state}--{variant}.png"
-        window.grab().save(str(path))
-        written.append(path)
+        written.append(save(f"bundle--{state}--{variant}"))
     context.set_remote_config(before)
     context.availability_changed.emit()
     _settle(app)

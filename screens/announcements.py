@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from kiosk.context import KioskContext
 from kiosk.i18n import pick
+from kiosk.panel import COLUMN_WIDTH
 from screens.theme import ANNOUNCEMENT_PX, SCREEN_WIDTH, px
 from screens.widgets import label
 
@@ -143,10 +144,12 @@ class AnnouncementStrip(QFrame):
                 for i in range(0, len(lines), per_page)]
 
     def _text_width(self, elderly: bool) -> float:
-        # The window's width (fixed at 1080 on the kiosk), less the margins and room for "12/20";
-        # a little narrower than the label really is, so a page never wraps onto one more line.
+        # The window's column (1080 wide on a portrait kiosk; see KioskWindow), less the margins and
+        # room for "12/20"; a little narrower than the label really is, so a page never wraps onto one
+        # more line.
         window = self.window()
         total = window.width() if window is not None and window.width() > 0 else SCREEN_WIDTH
+        total = min(total, COLUMN_WIDTH)
         return total - 2 * MARGIN_X - SPACING - 3 * px(24, elderly) - 8
 
     def texts_on_show(self) -> list[str]:

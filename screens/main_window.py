@@ -11,117 +11,26 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from config.catalogue import Service
 from kiosk.context import KioskContext
-from kiosk.i18n import _, current_language, pick
+from kiosk.i18n import _
+from kiosk.panel import COLUMN_WIDTH
 from kiosk.technician_entry import install as install_technician_entry
 from screens import registry
 from screens.announcements import AnnouncementStrip
 from screens.base import KioskScreen
+from screens.chrome import Banner, Footer, Header
 from screens.overlay import CountdownOverlay
 from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
-from screens.widgets import PageStack, TouchButton, label
+from screens.widgets import PageStack
 
 log = logging.getLogger("screens")
 
-WEEKDAYS_ZH = "一二三四五六日"
 # After a mode switch the screens not on show are polished one at a time, a frame apart, so a paint
 # or a touch always gets in between (the switch itself is painted first).
 RESTYLE_INTERVAL_MS = 16
-
-
-class Header(QFrame):
-    def __init__(self, context: KioskContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.setObjectName("Header")
-        rows = QVBoxLayout(self)
-        rows.setContentsMargins(36, 16, 36, 16)
-        rows.setSpacing(8)
-        self.hall = label(role="hall", wrap=True)
-        self.clock = label(role="clock", wrap=False)
-        top = QHBoxLayout()
-        top.setSpacing(18)
-        top.addWidget(self.hall, 1)
-        rows.addLayout(top)
-        self.demo_badge = None
-        if context.demo:
-            # Demo configuration: fictional citizens and a published PIN. Said on every screen, in both
-            # languages at once, so nobody takes it for a kiosk in service.
-            self.demo_badge = label("演示 DEMO", wrap=False)
-            self.demo_badge.setObjectName("DemoBadge")
-            self.demo_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            top.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignTop)
-        row = QHBoxLayout()
-        row.setSpacing(18)
-        row.addWidget(self.clock, 1)
-        rows.addLayout(row)
-        self.zh = TouchButton("中文")
-        self.en = TouchButton("English")
-        self.elderly = TouchButton()
-        for button in (self.zh, self.en, self.elderly):
-            button.setCheckable(True)
-            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            row.addWidget(button)
-        self.zh.clicked.connect(lambda: context.set_language("zh"))
-        self.en.clicked.connect(lambda: context.set_language("en"))
-        self.elderly.clicked.connect(lambda: context.set_elderly(not context.elderly))
-        self._timer = QTimer(self, objectName="header-clock", interval=1000)
-        self._timer.timeout.connect(self.tick)
-        self._timer.start()
-
-    def render(self) -> None:
-        settings = self.context.settings.kiosk
-        self.hall.setText(pick(settings.hall_name_zh, settings.hall_name_en))
-        self.zh.setChecked(current_language() == "zh")
-        self.en.setChecked(current_language() == "en")
-        self.elderly.setText(_("长辈模式"))
-        self.elderly.setChecked(self.context.elderly)
-        self.tick()
-
-    def tick(self) -> None:
-        now = self.context.now()  # the hall's clock, the one the opening hours are read on
-        short = self.context.elderly  # larger type: the year gives way so the time always shows
-        if current_language() == "zh":
-            day = f"{now.month}月{now.day}日" if short else f"{now:%Y年%m月%d日}"
-            text = f"{day} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
-        else:
-            text = f"{now:%a %d %b}  {now:%H:%M}" if short else f"{now:%a %d %b %Y}  {now:%H:%M}"
-        self.clock.setText(text)
-
-
-class Footer(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Footer")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(36, 18, 36, 18)
-        row.setSpacing(24)
-        self.back = TouchButton(role="nav")
-        self.home = TouchButton(role="nav")
-        self.hotline = label(wrap=True)
-        self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for button in (self.back, self.home):
-            button.setFixedWidth(260)
-        row.addWidget(self.back)
-        row.addWidget(self.home)
-        row.addWidget(self.hotline, 1)
-
-
-class Banner(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Banner")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(36, 14, 36, 14)
-        self.text = label()
-        row.addWidget(self.text)
-
-    def show_messages(self, messages: list[str]) -> None:
-        self.text.setText("  ·  ".join(messages))
-        self.setVisible(bool(messages))
 
 
 class KioskWindow(QWidget):
@@ -130,7 +39,8 @@ class KioskWindow(QWidget):
     screen_shown = Signal(str)
     first_frame = Signal()
 
-    def __init__(self, context: KioskContext, kiosk_mode: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, context: KioskContext, kiosk_mode: bool = False, parent: QWidget | None = None,
+                 size: tuple[int, int] = (SCREEN_WIDTH, SCREEN_HEIGHT)) -> None:
         super().__init__(parent)
         self.context = context
         self.kiosk_mode = kiosk_mode
@@ -141,7 +51,7 @@ class KioskWindow(QWidget):
         if kiosk_mode:
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         else:
-            self.setFixedSize(SCREEN_WIDTH, SCREEN_HEIGHT)
+            self.setFixedSize(*size)  # logical pixels: the design's (kiosk/panel.py scales it to the panel)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         outer = QVBoxLayout(self)
@@ -155,8 +65,17 @@ class KioskWindow(QWidget):
         outer.addWidget(self.header)
         outer.addWidget(self.banner)
         outer.addWidget(self.announcements)
-        outer.addWidget(self.stack, 1)
+        body = QHBoxLayout()  # the screens, in the column (see _fit_column)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.stack)
+        outer.addLayout(body, 1)
         outer.addWidget(self.footer)
+        # On a window wider than the design (a landscape counter-top panel) the bands keep the full
+        # width and their contents, like the screens, keep to a column in the middle.
+        self._column = [(part.layout(), part.layout().contentsMargins())
+                        for part in (self.header, self.banner, self.announcements, self.footer)]
+        self._column.append((body, body.contentsMargins()))
+        self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app.py)
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
 
@@ -381,6 +300,8 @@ class KioskWindow(QWidget):
         if not self.context.online:
             messages.append(_("网络中断：部分服务暂停，可离线浏览办事指南"))
         messages += self.context.alerts()
+        if self.panel_notice:
+            messages.append(_(self.panel_notice))
         self.banner.show_messages(messages)
 
     def _maintenance(self, on: bool) -> None:
@@ -398,7 +319,18 @@ class KioskWindow(QWidget):
     # -- window events -------------------------------------------------------------------------
     def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
+        self._fit_column()
         self.overlay.setGeometry(self.rect())
+
+    def _fit_column(self) -> None:
+        side = max(0, (self.width() - COLUMN_WIDTH) // 2)
+        for layout, margins in self._column:
+            layout.setContentsMargins(margins.left() + side, margins.top(), margins.right() + side, margins.bottom())
+
+    def set_panel_notice(self, text: str) -> None:
+        """Show (``text``, Chinese source) or clear a notice for whoever installs the kiosk, in the banner."""
+        self.panel_notice = text
+        self._update_banner()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         # The window has no style sheet of its own (see _restyle); behind the parts it shows the

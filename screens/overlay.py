@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
+from kiosk.panel import DESIGN_WIDTH
 from screens.widgets import TouchButton, label
+
+SIDE = 90  # between the card and the window's edge on a portrait kiosk
 
 
 class CountdownOverlay(QWidget):
@@ -17,8 +21,8 @@ class CountdownOverlay(QWidget):
         super().__init__(parent)
         self.setObjectName("Overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(90, 0, 90, 0)
+        outer = self._outer = QVBoxLayout(self)
+        outer.setContentsMargins(SIDE, 0, SIDE, 0)
         outer.addStretch(1)
         card = QFrame()
         card.setObjectName("OverlayCard")
@@ -38,6 +42,12 @@ class CountdownOverlay(QWidget):
         outer.addWidget(card)
         outer.addStretch(1)
         self._seconds = 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        # the card stays as wide as on a portrait kiosk, in the middle of a wider (landscape) window
+        side = max(SIDE, (event.size().width() - DESIGN_WIDTH) // 2 + SIDE)
+        self._outer.setContentsMargins(side, 0, side, 0)
+        super().resizeEvent(event)
 
     def start(self, seconds: int) -> None:
         self.setGeometry(self.parentWidget().rect())

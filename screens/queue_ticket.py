@@ -441,7 +441,8 @@ class QueueTicketScreen(JourneyScreen):
             facts.append(_("预约签到 · {slot}").format(slot=ticket.appointment.slot))
         self.ticket_facts.setText("\n".join(facts))
         big = state != "issued"
-        self.qr.setPixmap(qr_pixmap(ticket.status_url, 380 if big else 220))
+        # big enough to photograph from arm's length; in elderly mode the larger text leaves less room
+        self.qr.setPixmap(qr_pixmap(ticket.status_url, (240 if self.context.elderly else 380) if big else 220))
         self.qr.setProperty("qr_payload", ticket.status_url)
         self.qr_caption.setText(_("用手机拍下或扫描二维码，可查看排队进度") if big else _("扫码在手机上查看排队进度"))
         self.print_again.setText(_("打印号票"))

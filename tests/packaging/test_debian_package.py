@@ -195,9 +195,9 @@ def test_kiosk_service_is_a_watched_cage_session(root: Path) -> None:
     assert 10 <= int(service["WatchdogSec"][0]) <= 120
     assert service["Restart"] == ["always"]
     assert int(service["RestartSec"][0]) >= 1
+    # `kiosk session` reads [display] rotation and execs cage (which stays the main process)
     exec_start = service["ExecStart"][0].split()
-    assert exec_start[:2] == ["/usr/bin/cage", "--"]
-    assert exec_start[2] == "/opt/kiosk/venv/bin/kiosk" and "run" in exec_start
+    assert exec_start == ["/opt/kiosk/venv/bin/kiosk", "session", "--config", "/etc/kiosk/kiosk.toml"]
     assert service["User"] == ["kiosk"]
     assert service["TTYPath"] == ["/dev/tty1"]
     pam = (root / "etc/pam.d" / service["PAMName"][0]).read_text()
@@ -384,7 +384,13 @@ def test_unit_command_lines_are_accepted_by_the_commands(root: Path) -> None:
     from kiosk.cli import build_parser as kiosk_parser
 
     kiosk_cmd = unit_settings(root / "lib/systemd/system/kiosk.service")["Service"]["ExecStart"][0].split()
-    args = kiosk_parser("run").parse_args(kiosk_cmd[kiosk_cmd.index("run"):])
+    args = kiosk_parser("session").parse_args(kiosk_cmd[kiosk_cmd.index("session"):])
+    assert args.config == Path("/etc/kiosk/kiosk.toml") and args.cage == "/usr/bin/cage" and not args.dry_run
+    # what the session starts inside cage
+    from kiosk.cli_session import cage_command
+
+    inner = cage_command(args.cage, 0, args.config, kiosk_cmd[0])
+    args = kiosk_parser("run").parse_args(inner[inner.index("run"):])
     assert args.config == Path("/etc/kiosk/kiosk.toml") and not args.windowed and not args.demo
 
     gateway_cmd = unit_settings(root / "lib/systemd/system/kiosk-gateway.service")["Service"]["ExecStart"][0]

@@ -1,0 +1,105 @@
+"""The window's bands around the screens: the header (hall, clock, language, elderly mode), the
+banner (what is wrong), the footer (Back, Home, the hotline)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk.context import KioskContext
+from kiosk.i18n import _, current_language, pick
+from screens.widgets import TouchButton, label
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+class Header(QFrame):
+    def __init__(self, context: KioskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("Header")
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(36, 16, 36, 16)
+        rows.setSpacing(8)
+        self.hall = label(role="hall", wrap=True)
+        self.clock = label(role="clock", wrap=False)
+        top = QHBoxLayout()
+        top.setSpacing(18)
+        top.addWidget(self.hall, 1)
+        rows.addLayout(top)
+        self.demo_badge = None
+        if context.demo:
+            # Demo configuration: fictional citizens and a published PIN. Said on every screen, in both
+            # languages at once, so nobody takes it for a kiosk in service.
+            self.demo_badge = label("演示 DEMO", wrap=False)
+            self.demo_badge.setObjectName("DemoBadge")
+            self.demo_badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            top.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout()
+        row.setSpacing(18)
+        row.addWidget(self.clock, 1)
+        rows.addLayout(row)
+        self.zh = TouchButton("中文")
+        self.en = TouchButton("English")
+        self.elderly = TouchButton()
+        for button in (self.zh, self.en, self.elderly):
+            button.setCheckable(True)
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            row.addWidget(button)
+        self.zh.clicked.connect(lambda: context.set_language("zh"))
+        self.en.clicked.connect(lambda: context.set_language("en"))
+        self.elderly.clicked.connect(lambda: context.set_elderly(not context.elderly))
+        self._timer = QTimer(self, objectName="header-clock", interval=1000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+
+    def render(self) -> None:
+        settings = self.context.settings.kiosk
+        self.hall.setText(pick(settings.hall_name_zh, settings.hall_name_en))
+        self.zh.setChecked(current_language() == "zh")
+        self.en.setChecked(current_language() == "en")
+        self.elderly.setText(_("长辈模式"))
+        self.elderly.setChecked(self.context.elderly)
+        self.tick()
+
+    def tick(self) -> None:
+        now = self.context.now()  # the hall's clock, the one the opening hours are read on
+        short = self.context.elderly  # larger type: the year gives way so the time always shows
+        if current_language() == "zh":
+            day = f"{now.month}月{now.day}日" if short else f"{now:%Y年%m月%d日}"
+            text = f"{day} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
+        else:
+            text = f"{now:%a %d %b}  {now:%H:%M}" if short else f"{now:%a %d %b %Y}  {now:%H:%M}"
+        self.clock.setText(text)
+
+
+class Footer(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Footer")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(36, 18, 36, 18)
+        row.setSpacing(24)
+        self.back = TouchButton(role="nav")
+        self.home = TouchButton(role="nav")
+        self.hotline = label(wrap=True)
+        self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for button in (self.back, self.home):
+            button.setFixedWidth(260)
+        row.addWidget(self.back)
+        row.addWidget(self.home)
+        row.addWidget(self.hotline, 1)
+
+
+class Banner(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Banner")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(36, 14, 36, 14)
+        self.text = label()
+        row.addWidget(self.text)
+
+    def show_messages(self, messages: list[str]) -> None:
+        self.text.setText("  ·  ".join(messages))
+        self.setVisible(bool(messages))
