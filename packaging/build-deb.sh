@@ -131,7 +131,6 @@ put 0644 systemd/system-kiosk.conf      usr/lib/systemd/system.conf.d/90-kiosk.c
 put 0644 udev/70-kiosk-devices.rules    lib/udev/rules.d/70-kiosk-devices.rules
 put 0644 sysctl/90-kiosk-lockdown.conf  usr/lib/sysctl.d/90-kiosk-lockdown.conf
 put 0644 modules-load/kiosk.conf        usr/lib/modules-load.d/kiosk.conf
-put 0644 pam/kiosk                      etc/pam.d/kiosk
 put 0644 config/kiosk.toml              etc/kiosk/kiosk.toml
 put 0644 README.md                      usr/share/doc/"$package"/README.md
 put 0644 usbguard/rules.conf            usr/share/doc/"$package"/examples/usbguard-rules.conf
@@ -169,13 +168,13 @@ for script in postinst prerm postrm; do
         "$here/debian/$script" > "$root/DEBIAN/$script"
     chmod 0755 "$root/DEBIAN/$script"
 done
-printf '%s\n' /etc/kiosk/kiosk.toml /etc/pam.d/kiosk > "$root/DEBIAN/conffiles"
+printf '%s\n' /etc/kiosk/kiosk.toml > "$root/DEBIAN/conffiles"
 # What Qt's wheels need on Debian 12 (readelf -d of QtCore/QtGui/QtWidgets/QtWaylandClient, the
 # wayland platform plugin and its EGL and xdg-shell plugins), Mesa's EGL/GL drivers behind
 # libglvnd, cage and the Xwayland it starts, libusb for pyusb (USB receipt printers), the
 # Chinese font, deb-systemd-helper for the maintainer scripts, and the Python the wheels are for.
 depends="python3 (>= 3.11), python3 (<< 3.12), python3-venv, adduser, systemd, init-system-helpers (>= 1.54~)"
-depends="$depends, udev, kmod, cage, xwayland"
+depends="$depends, udev, kmod, procps, cage, seatd, xwayland"
 depends="$depends, libc6, libstdc++6, libgcc-s1, libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri"
 depends="$depends, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libdbus-1-3, libx11-6"
 depends="$depends, libwayland-client0, libwayland-cursor0, libwayland-egl1, libusb-1.0-0, fonts-noto-cjk"

@@ -25,7 +25,6 @@ VERSION = PROJECT["version"]
 
 EXPECTED_FILES = {
     "etc/kiosk/kiosk.toml",
-    "etc/pam.d/kiosk",
     "lib/systemd/system/kiosk.service",
     "lib/systemd/system/kiosk-gateway.service",
     "lib/udev/rules.d/70-kiosk-devices.rules",
@@ -106,7 +105,7 @@ def test_control_fields(control_dir: Path) -> None:
     # cage stops at once without Xwayland; pyusb (USB printers) loads libusb; Qt's wayland
     # plugin and Mesa behind libglvnd draw the window; init-system-helpers: deb-systemd-helper.
     assert {"python3", "python3-venv", "cage", "xwayland", "adduser", "fonts-noto-cjk", "libwayland-egl1",
-            "libwayland-cursor0", "libxkbcommon0", "libegl1", "libegl-mesa0", "libgl1", "libusb-1.0-0",
+            "libwayland-cursor0", "libxkbcommon0", "libegl1", "libegl-mesa0", "libgl1", "libusb-1.0-0", "seatd", "procps",
             "init-system-helpers"} <= depends
     assert re.fullmatch(r"[^<>@]+ <[a-z0-9.-]+@[a-z0-9.-]+\.[a-z]{2,}>", control["Maintainer"])
     assert "localhost" not in control["Maintainer"]
@@ -115,7 +114,7 @@ def test_control_fields(control_dir: Path) -> None:
 
 
 def test_conffiles_are_the_local_configuration(control_dir: Path) -> None:
-    assert (control_dir / "conffiles").read_text().split() == ["/etc/kiosk/kiosk.toml", "/etc/pam.d/kiosk"]
+    assert (control_dir / "conffiles").read_text().split() == ["/etc/kiosk/kiosk.toml"]
 
 
 def test_md5sums_cover_every_file(control_dir: Path) -> None:
@@ -175,7 +174,7 @@ def test_units_pass_systemd_analyze_verify(root: Path) -> None:
         pytest.skip("no systemd units on this machine to resolve kiosk.service's dependencies against")
     # verify needs the targets the units refer to and executables where ExecStart points.
     shutil.copytree(host_units, root / "usr/lib/systemd/system", symlinks=True, dirs_exist_ok=True)
-    for stub in ("usr/bin/cage", "opt/kiosk/venv/bin/kiosk", "opt/kiosk/venv/bin/kiosk-gateway"):
+    for stub in ("usr/bin/cage", "bin/sh", "opt/kiosk/venv/bin/kiosk", "opt/kiosk/venv/bin/kiosk-gateway"):
         (root / stub).parent.mkdir(parents=True, exist_ok=True)
         (root / stub).unlink(missing_ok=True)
         (root / stub).write_text("#!/bin/sh\n")
@@ -200,9 +199,14 @@ def test_kiosk_service_is_a_watched_cage_session(root: Path) -> None:
     assert exec_start == ["/opt/kiosk/venv/bin/kiosk", "session", "--config", "/etc/kiosk/kiosk.toml"]
     assert service["User"] == ["kiosk"]
     assert service["TTYPath"] == ["/dev/tty1"]
-    pam = (root / "etc/pam.d" / service["PAMName"][0]).read_text()
-    assert re.search(r"^session\s+required\s+pam_systemd\.so", pam, re.M)
-    assert re.search(r"^auth\s+required\s+pam_deny\.so", pam, re.M)
+    # No logind session (pam_systemd would move cage and the app out of this unit's cgroup, and
+    # systemd would ignore their READY=1 and WATCHDOG=1): the seat comes from seatd.
+    assert "PAMName" not in service
+    assert "LIBSEAT_BACKEND=seatd" in service["Environment"]
+    assert "seatd.service" in unit["Unit"]["Wants"]
+    assert "XDG_RUNTIME_DIR=/run/kiosk" in service["Environment"] and service["RuntimeDirectory"] == ["kiosk"]
+    # systemd stops the app first (it ends a citizen's session), cage then exits with its client
+    assert "pkill -TERM --parent" in service["ExecStop"][0]
 
 
 def test_kiosk_service_hardening_still_reaches_its_devices(root: Path) -> None:
@@ -210,9 +214,8 @@ def test_kiosk_service_hardening_still_reaches_its_devices(root: Path) -> None:
     for key, value in {"NoNewPrivileges": "yes", "ProtectSystem": "strict", "PrivateTmp": "yes",
                        "DevicePolicy": "closed", "LimitCORE": "0"}.items():
         assert service[key] == [value], key
-    # ProtectHome=yes would hide /run/user and with it the Wayland socket.
-    assert service["ProtectHome"] == ["read-only"]
-    assert "-/run/user" in service["ReadWritePaths"]
+    # The Wayland socket is in the unit's own runtime directory, so homes can be hidden entirely.
+    assert service["ProtectHome"] == ["yes"]
     assert service["StateDirectory"] == ["kiosk"]
     allowed = {entry.split()[0] for entry in service["DeviceAllow"]}
     assert {"/dev/tty1", "char-drm", "char-ttyUSB", "char-ttyACM", "char-usb_device", "char-usb"} <= allowed
