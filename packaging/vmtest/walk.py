@@ -1,0 +1,169 @@
+"""What the deployment test checks on the booted virtual kiosk, from outside, in the order a hall meets it.
+
+Touches go to the display as a finger would (QMP pointer events on the virtual touch screen),
+at the places the kiosk's 1080×1920 design puts its buttons; every step leaves a screenshot, so
+a failure shows what the screen said.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+# Where the design puts what the walk touches, at 1080×1920 (checked against the screenshots).
+ENGLISH = (793, 129)
+CHINESE = (651, 129)
+QUEUE_TILE = (286, 607)
+SOCIAL_SECURITY_TILE = (791, 607)
+STOP_LIMIT_S = 5.0
+
+
+@dataclass
+class Checks:
+    out: Path
+    results: list[tuple[str, bool, str]] = field(default_factory=list)
+    figures: list[tuple[str, str]] = field(default_factory=list)
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        self.results.append((name, bool(ok), detail))
+        print(f"deploy: {'PASS' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
+        return bool(ok)
+
+    def fail(self, name: str, detail: str) -> None:
+        self.check(name, False, detail)
+
+    def figure(self, name: str, value: str) -> None:
+        self.figures.append((name, value))
+        print(f"deploy: {name}: {value}", flush=True)
+
+    def as_dict(self) -> dict:
+        return {"checks": [{"name": n, "ok": ok, "detail": d} for n, ok, d in self.results],
+                "figures": dict(self.figures)}
+
+    def report(self) -> int:
+        failed = [name for name, ok, _ in self.results if not ok]
+        print(f"deploy: {len(self.results) - len(failed)} of {len(self.results)} checks passed"
+              + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)
+        return 1 if failed or not self.results else 0
+
+
+def busy(picture: Image.Image) -> bool:
+    """Not a blank screen: many colours, the way a painted page has."""
+    colours = picture.convert("RGB").resize((270, 480)).getcolors(maxcolors=100_000) or []
+    return len(colours) > 50
+
+
+def changed(before: Image.Image, after: Image.Image) -> float:
+    """Share of the screen's pixels that differ between two screenshots."""
+    diff = ImageChops.difference(before.convert("RGB"), after.convert("RGB")).convert("L")
+    histogram = diff.point(lambda v: 255 if v > 24 else 0).histogram()
+    return histogram[255] / (before.width * before.height)
+
+
+def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> None:  # noqa: ANN001
+    out = checks.out
+
+    def kiosk_state() -> dict[str, str]:
+        return machine.show("kiosk.service", "ActiveState", "SubState", "StatusText", "NRestarts", "Result",
+                            "ActiveEnterTimestampMonotonic", "MainPID")
+
+    def active(restarts: int | None = None):  # noqa: ANN202
+        state = kiosk_state()
+        if state.get("ActiveState") != "active":
+            return None
+        if restarts is not None and int(state.get("NRestarts", "0")) <= restarts:
+            return None
+        return state
+
+    # 1. Boot to a working kiosk.
+    state = wait_for("kiosk.service active (READY=1)", active, 420, every=2)
+    checks.figure("boot → READY=1 (kiosk.service active)", f"{int(state['ActiveEnterTimestampMonotonic']) / 1e6:.1f} s")
+    checks.check("kiosk.service reached active with READY=1", state["SubState"] == "running", str(state))
+    checks.check("systemctl status shows what the kiosk is doing", state["StatusText"].startswith("ready"),
+                 repr(state["StatusText"]))
+    time.sleep(4)
+    home_zh = machine.screenshot(out / "home-zh.png")
+    checks.check("home screen painted on the DRM display (Chinese)", busy(home_zh), "screenshot home-zh.png")
+
+    # 2. English, from the installed wheel's compiled catalogue.
+    machine.tap(*ENGLISH)
+    time.sleep(4)
+    home_en = machine.screenshot(out / "home-en.png")
+    checks.check("English button switches the screen", changed(home_zh, home_en) > 0.01,
+                 f"{changed(home_zh, home_en):.1%} of the pixels changed; home-en.png")
+    probe = machine.ssh("/opt/kiosk/venv/bin/python -c \"from kiosk import i18n; i18n.set_language('en'); "
+                        "print(i18n._('排队取号'))\"")
+    english = probe.stdout.strip()
+    checks.check("installed package translates (排队取号 in English)", english and english != "排队取号"
+                 and english.isascii(), repr(english or probe.stderr[-300:]))
+    machine.tap(*CHINESE)
+    time.sleep(3)
+
+    # 3. A card read through /dev/kiosk-idreader.
+    machine.tap(*SOCIAL_SECURITY_TILE)
+    time.sleep(4)
+    machine.screenshot(out / "lookup-card-prompt.png")
+    frames_before = len(idcard.received)
+    idcard.place("young")
+    read = wait_for("the kiosk reads the card", lambda: any(f[7] == 0x30 for f in list(idcard.received)[frames_before:]
+                                                            if len(f) > 8) or None, 60, every=0.5)
+    time.sleep(6)
+    machine.screenshot(out / "lookup-after-card.png")
+    checks.check("card read through the udev-named reader (/dev/kiosk-idreader)", bool(read))
+    idcard.lift()
+    time.sleep(2)
+    _walk_ticket(machine, checks, printer, wait_for)
+
+    # 4. A technician's check and a clean stop.
+    t = time.monotonic()
+    machine.ssh("systemctl stop kiosk.service", timeout=60)
+    stop_s = time.monotonic() - t
+    checks.figure("systemctl stop kiosk", f"{stop_s:.2f} s")
+    state = kiosk_state()
+    killed = machine.ssh("journalctl -b -u kiosk.service --no-pager | grep -cE 'SIGKILL|timed out. Killing' || true").stdout
+    checks.check(f"systemctl stop kiosk within {STOP_LIMIT_S:.0f} s, no SIGKILL",
+                 stop_s <= STOP_LIMIT_S and state.get("Result") == "success" and killed.strip() == "0",
+                 f"{stop_s:.2f} s, Result={state.get('Result')}, SIGKILL lines: {killed.strip()}")
+    diag = machine.ssh("runuser -u kiosk -- kiosk diag --json --config /etc/kiosk/kiosk.toml", timeout=180)
+    (out / "diag.json").write_text(diag.stdout)
+    try:
+        report = json.loads(diag.stdout)
+        bad = [c for c in report.get("checks", []) if not c.get("ok")]
+        checks.check("kiosk diag --json inside the VM: all OK", report.get("ok") is True and not bad,
+                     "; ".join(f"{c['name']}: {c['text']}" for c in bad) or f"{len(report['checks'])} checks")
+    except (json.JSONDecodeError, KeyError, TypeError):
+        checks.fail("kiosk diag --json inside the VM: all OK", (diag.stdout + diag.stderr)[-500:])
+
+    # 5. A hung event loop: the watchdog kills it and the kiosk comes back.
+    machine.ssh("systemctl start --no-block kiosk.service")
+    state = wait_for("kiosk.service active again", active, 300, every=2)
+    restarts = int(state.get("NRestarts", "0"))
+    t = time.monotonic()
+    machine.ssh("pkill -STOP -f 'kiosk run'")
+    back = wait_for("the watchdog restarts a hung kiosk", lambda: active(restarts), 300, every=2)
+    checks.figure("event loop stopped → kiosk back (watchdog)", f"{time.monotonic() - t:.0f} s")
+    watchdog_lines = machine.ssh("journalctl -b -u kiosk.service --no-pager | grep -c 'Watchdog timeout' || true").stdout
+    checks.check("hung event loop killed by the watchdog, kiosk back", bool(back) and watchdog_lines.strip() != "0",
+                 f"NRestarts {restarts} → {back.get('NRestarts')}")
+    time.sleep(4)
+    checks.check("home screen back after the watchdog restart", busy(machine.screenshot(out / "home-after-watchdog.png")))
+
+    # 6. The journal.
+    tracebacks = machine.ssh("journalctl -b --no-pager | grep -c 'Traceback (most recent call last)' || true").stdout
+    checks.check("no Python traceback in the journal", tracebacks.strip() == "0", f"{tracebacks.strip()} found")
+
+
+def _walk_ticket(machine, checks: Checks, printer, wait_for) -> None:  # noqa: ANN001
+    """Home → queue ticket → the first service's ticket, printed on the network printer."""
+    receipts_before = len(printer.receipts)
+    machine.tap(540, 1840)  # footer: home
+    time.sleep(3)
+    machine.tap(*QUEUE_TILE)
+    time.sleep(4)
+    machine.screenshot(checks.out / "queue-services.png")
+    checks.check("queue ticket printed on the network printer", len(printer.receipts) > receipts_before,
+                 f"{len(printer.receipts) - receipts_before} receipts")
