@@ -42,9 +42,10 @@ def _validated(kind: str, payload: dict[str, Any]) -> Any:
                       clean_errors(list(exc.errors()))) from None
 
 
-def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPayload) -> dict[str, Any]:
-    try:
-        order = payments_book.order_view(ctx, conn, payload.order_id)
+def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPayload,
+               kiosk_id: str) -> dict[str, Any]:
+    try:  # another kiosk's order reads as unknown, like one that never existed
+        order = payments_book.order_view(ctx, conn, payload.order_id, kiosk_id)
     except Problem:
         return {"order_id": payload.order_id, "status": "unknown_order"}
     return {"order_id": order["order_id"], "status": order["status"], "transaction_ref": order["transaction_ref"]}
@@ -72,7 +73,7 @@ def deliver(
             conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?)",
                          (kiosk.kiosk_id, kind, key, dumps(body.payload), body.created_at, ctx.now_iso()))
             if kind == "payment-reconciliation":
-                return 200, _reconcile(ctx, conn, entry)
+                return 200, _reconcile(ctx, conn, entry, kiosk.kiosk_id)
             return 200, {"stored": True}
 
         scope = kind if kind in ("feedback", "mailing") else f"outbox:{kind}"

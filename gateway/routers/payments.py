@@ -21,11 +21,11 @@ _ORDER_ID = r"^PO\d{8}[0-9A-F]{12}$"
 @router.get("/notices/{number}", response_model=Notice, responses=NOT_FOUND, summary="A payment notice (缴款通知书)")
 def notice(
     number: str = Path(pattern=NOTICE_NUMBER_PATTERN, description="the notice's 16 digits"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Notice:
     with ctx.db.transaction() as conn:
-        return Notice.model_validate(payments_book.notice_view(ctx, conn, number))
+        return Notice.model_validate(payments_book.notice_view(ctx, conn, number, kiosk.kiosk_id))
 
 
 @router.post("/orders", response_model=Order, status_code=201,
@@ -45,26 +45,27 @@ def create_order(
             ctx.now_iso(),
         )
         if replayed:  # the same order, in its current state (it may be paid by now)
-            result = payments_book.order_view(ctx, conn, result["order_id"])
+            result = payments_book.order_view(ctx, conn, result["order_id"], kiosk.kiosk_id)
     return reply(200 if replayed else status, result, replayed)
 
 
-@router.get("/orders/{order_id}", response_model=Order, responses=NOT_FOUND, summary="An order's state")
+@router.get("/orders/{order_id}", response_model=Order, responses=NOT_FOUND,
+            summary="An order's state (only the kiosk that opened it may ask)")
 def order(
     order_id: str = Path(pattern=_ORDER_ID),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Order:
     with ctx.db.transaction() as conn:
-        return Order.model_validate(payments_book.order_view(ctx, conn, order_id))
+        return Order.model_validate(payments_book.order_view(ctx, conn, order_id, kiosk.kiosk_id))
 
 
 @router.post("/orders/{order_id}/close", response_model=Order, responses={**NOT_FOUND, **CONFLICT},
-             summary="Close an unpaid order (the citizen cancelled or the kiosk gave up waiting)")
+             summary="Close an unpaid order this kiosk opened (the citizen cancelled or the kiosk gave up waiting)")
 def close_order(
     order_id: str = Path(pattern=_ORDER_ID),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Order:
     with ctx.db.transaction() as conn:
-        return Order.model_validate(payments_book.close_order(ctx, conn, order_id))
+        return Order.model_validate(payments_book.close_order(ctx, conn, order_id, kiosk.kiosk_id))

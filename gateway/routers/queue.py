@@ -43,25 +43,29 @@ def issue_ticket(
     return reply(status, result, replayed)
 
 
-@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND, summary="A ticket's progress")
+@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND,
+            summary="A ticket's progress (only the kiosk that issued it may ask)")
 def ticket(
     ticket_id: str = Path(pattern=r"^[A-Za-z0-9_-]{8,40}$"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Ticket:
     with ctx.db.transaction() as conn:
-        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (ticket_id,))
-        if row is None:
+        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk.kiosk_id))
+        if row is None:  # another kiosk's ticket reads as unknown: the same 404
             raise Problem(404, "ticket_not_found", "no ticket with this id")
         return Ticket.model_validate(queue_book.ticket_view(ctx, conn, row))
 
 
 @router.post("/services/{service_id}/call-next", response_model=CallNextResult, responses=NOT_FOUND,
-             summary="Call the next number at this service (a window's action; used by the demo)")
+             summary="Call the next number at a window service of this kiosk's zone (a window's action; "
+                     "used by the demo)")
 def call_next(
     service_id: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> CallNextResult:
+    if not queue_book.may_call(ctx, kiosk.zone, service_id):
+        raise Problem(404, "service_not_found", "no ticket-taking service with this id")
     with ctx.db.transaction() as conn:
         return CallNextResult.model_validate(queue_book.call_next(ctx, conn, service_id))
