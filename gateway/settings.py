@@ -33,6 +33,8 @@ class GatewaySettings:
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
+    # a heartbeat whose kiosk clock is further than this from the gateway's is refused
+    heartbeat_skew_s: int = 24 * 3600
     now: Callable[[], datetime] = field(default=hall_now)
 
     def public(self, path: str) -> str:

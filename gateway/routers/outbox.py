@@ -69,7 +69,9 @@ def deliver(
             if kind == "mailing":
                 return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
             if is_heartbeat:  # kept by the fleet book, not stored as raw entries
-                return 200, {"latest": fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now())}
+                latest = fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now(),
+                                                     ctx.settings.heartbeat_skew_s)
+                return 200, {"latest": latest}
             conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?)",
                          (kiosk.kiosk_id, kind, key, dumps(body.payload), body.created_at, ctx.now_iso()))
             if kind == "payment-reconciliation":
