@@ -249,11 +249,12 @@ def test_repeated_wrong_passwords_lock_the_console_login(fleet):
     assert ok.status_code == 303
 
 
-def test_password_is_kept_only_as_a_scrypt_hash(fleet):
+def test_password_is_kept_only_as_an_argon2id_hash(fleet):
     stored = fleet_admin.password_hash(fleet.db)
-    assert stored.startswith("scrypt$16384$8$1$") and ADMIN_PASSWORD not in stored
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and ADMIN_PASSWORD not in stored
     assert fleet_admin.check_password(ADMIN_PASSWORD, stored) and not fleet_admin.check_password("x", stored)
     assert not fleet_admin.check_password(ADMIN_PASSWORD, "scrypt$broken")
+    assert not fleet_admin.check_password(ADMIN_PASSWORD, "$argon2id$broken")
     with pytest.raises(ValueError, match="at least"):
         fleet_admin.set_password(fleet.db, "short")
 
