@@ -9,7 +9,6 @@ from contract.payments import NOTICE_NUMBER_PATTERN, Notice, Order, OrderRequest
 from gateway import payments_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
 
@@ -39,13 +38,12 @@ def create_order(
     ctx: GatewayContext = Depends(get_context),
 ) -> JSONResponse:
     with ctx.db.transaction() as conn:
-        status, result, replayed = run_once(
+        status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, "order", body.model_dump(),
             lambda: (201, payments_book.create_order(ctx, conn, body.notice_number, kiosk.kiosk_id)),
-            ctx.now_iso(),
+            # the same order, in its current state (it may be paid by now)
+            lambda kept: payments_book.order_view(ctx, conn, kept["order_id"], kiosk.kiosk_id),
         )
-        if replayed:  # the same order, in its current state (it may be paid by now)
-            result = payments_book.order_view(ctx, conn, result["order_id"], kiosk.kiosk_id)
     return reply(200 if replayed else status, result, replayed)
 
 

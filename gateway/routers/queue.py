@@ -9,7 +9,6 @@ from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
 from gateway import queue_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, optional_key, reply
@@ -35,11 +34,11 @@ def issue_ticket(
         def work() -> tuple[int, dict]:
             return 201, queue_book.issue(ctx, conn, body.model_dump(), kiosk.kiosk_id)
 
-        status, result, replayed = run_once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work,
-                                            ctx.now_iso())
-        if replayed:  # the stored ticket, with today's progress rather than the progress back then
-            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (result["ticket_id"],))
-            result = queue_book.ticket_view(ctx, conn, row)
+        def again(kept: dict) -> dict:  # the stored ticket, with today's progress rather than back then's
+            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (kept["ticket_id"],))
+            return queue_book.ticket_view(ctx, conn, row)
+
+        status, result, replayed = ctx.once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work, again)
     return reply(status, result, replayed)
 
 
