@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 import gateway
 from contract import API_PREFIX
-from gateway import console, error_handlers, pages
+from gateway import console, error_handlers, log_privacy, pages
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
 from gateway.ratelimit import RateLimiter
@@ -34,6 +34,7 @@ API_ROUTERS: list[APIRouter] = [
 
 def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     """A gateway app over ``settings.db_path``; demo data is seeded when ``settings.demo``."""
+    log_privacy.install()
     app = FastAPI(
         title="Hall gateway",
         version=gateway.__version__,

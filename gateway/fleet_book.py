@@ -21,6 +21,7 @@ from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
+from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
 from gateway.storage import Database, Transaction, dumps, loads
 
@@ -104,7 +105,7 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
         raise Problem(422, "sent_at_out_of_range",
                       f"sent_at is more than {max_skew_s / 3600:g} h away from the gateway's clock; "
                       "check the kiosk's clock", {"gateway_time": now.isoformat(timespec="seconds")})
-    data = dumps(heartbeat.model_dump(mode="json"))
+    data = dumps(redact_all(heartbeat.model_dump(mode="json")))  # the console shows its texts
     at = now.isoformat(timespec="seconds")
     conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES (?, ?, ?)",
                  (kiosk_id, at, data))
@@ -144,7 +145,7 @@ def record_report(conn: Transaction, kiosk_id: str, report: BundleReport, now: d
     """Keep what a kiosk did with a bundle (applied, refused with its reason, rolled back)."""
     conn.execute("INSERT INTO fleet_reports (kiosk_id, version, outcome, reason, message, group_name, at) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (kiosk_id, report.version, report.outcome, report.reason, report.message, report.group,
+                 (kiosk_id, report.version, report.outcome, redact(report.reason), redact(report.message), report.group,
                   now.isoformat(timespec="seconds")))
     conn.execute("DELETE FROM fleet_reports WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_reports "
                  "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_REPORTS))
