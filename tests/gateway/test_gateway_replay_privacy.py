@@ -8,6 +8,9 @@ import sqlite3
 
 import pytest
 
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+
 ELDERLY, YOUNG = "350203194803120021", "350206199607210013"
 MAILING = {"document_number": "XMZW-SS-20261125-000001", "recipient_name": "王晓明", "phone": "13812345678",
            "address": "福建省厦门市湖里区仙岳路4688号", "postcode": "361000"}
@@ -123,3 +126,25 @@ def test_every_outbox_kind_has_a_bounded_schema(gateway, kind, payload):
     assert answer.json()["code"] in ("invalid_payload", "invalid_request")
     assert "王晓明" not in answer.text and "Traceback" not in answer.text
     assert _rows(settings, "outbox_entries") == []
+
+
+def test_what_expired_while_the_gateway_was_stopped_is_pruned_at_start(tmp_path, clock):
+    settings = GatewaySettings(db_path=tmp_path / "stopped.sqlite3", now=clock)
+    db = create_app(settings).state.gateway.db
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO idempotency VALUES ('XM-HALL-001', 'key-old-0001', 'feedback', 'digest', 201, "
+                     "'{\"feedback_id\": \"FB1\"}', ?)", (clock().timestamp(),))
+        conn.execute("INSERT INTO outbox_entries VALUES ('XM-HALL-001', 'event', 'key-old-0002', "
+                     "'{\"event\": \"paper_low\"}', NULL, 'then', ?)", (clock().timestamp(),))
+    db.close()
+    clock.advance(hours=23)
+    db = create_app(settings).state.gateway.db
+    with db.transaction() as conn:
+        assert conn.one("SELECT COUNT(*) FROM idempotency")[0] == 1  # still within the day
+    db.close()
+    clock.advance(hours=2)
+    db = create_app(settings).state.gateway.db
+    with db.transaction() as conn:
+        assert conn.one("SELECT COUNT(*) FROM idempotency")[0] == 0
+        assert conn.one("SELECT COUNT(*) FROM outbox_entries")[0] == 0
+    db.close()
