@@ -7,7 +7,7 @@ must not refuse (and so make the kiosk park forever) the telemetry of a newer ki
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,7 +27,8 @@ class DeviceReport(_Telemetry):
 
     state: str = Field(max_length=20, description="idle, busy, error, offline, closed or absent")
     last_error: str | None = Field(None, max_length=300)
-    statistics: dict[str, float] = Field(default_factory=dict, description="the device's own counters")
+    statistics: dict[Annotated[str, Field(max_length=40)], float] = Field(
+        default_factory=dict, max_length=32, description="the device's own counters")
 
 
 class PaperReport(_Telemetry):
@@ -52,6 +53,15 @@ class RefusalReport(_Telemetry):
     count: int = Field(1, ge=1)
 
 
+class RollbackReport(_Telemetry):
+    """A bundle that could not bring the screens up, and what the kiosk went back to."""
+
+    failed_version: int = Field(0, ge=0, le=MAX_VERSION)
+    restored_version: int = Field(0, ge=0, le=MAX_VERSION)
+    why: str = Field("", max_length=300)
+    at: str = Field("", max_length=40)
+
+
 class ConfigReport(_Telemetry):
     installed_version: int = Field(0, ge=0, le=MAX_VERSION, description="configuration bundle in force (0: shipped defaults)")
     accepted_version: int = Field(0, ge=0, le=MAX_VERSION)
@@ -59,7 +69,7 @@ class ConfigReport(_Telemetry):
     pending_version: int | None = Field(None, ge=0, le=MAX_VERSION)
     awaiting_confirmation: int | None = Field(None, ge=0, le=MAX_VERSION)
     last_refusal: RefusalReport | None = None
-    last_rollback: dict[str, Any] | None = None
+    last_rollback: RollbackReport | None = None
 
 
 class Heartbeat(_Telemetry):
@@ -74,7 +84,8 @@ class Heartbeat(_Telemetry):
     devices: dict[str, DeviceReport] = Field(default_factory=dict, max_length=8)
     paper: PaperReport = Field(default_factory=PaperReport)
     outbox: OutboxReport = Field(default_factory=OutboxReport)
-    last_errors: list[str] = Field(default_factory=list, max_length=10, description="recent log errors, redacted")
+    last_errors: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=10,
+                                                                     description="recent log errors, redacted")
     uptime_s: int = Field(0, ge=0)
     online: bool = True
     maintenance: Literal["off", "technician", "planned"] = Field(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI
 
 import gateway
 from contract import API_PREFIX
-from gateway import console, error_handlers, pages
+from gateway import console, error_handlers, log_privacy, pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
 from gateway.ratelimit import RateLimiter
@@ -34,6 +34,7 @@ API_ROUTERS: list[APIRouter] = [
 
 def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     """A gateway app over ``settings.db_path``; demo data is seeded when ``settings.demo``."""
+    log_privacy.install()
     app = FastAPI(
         title="Hall gateway",
         version=gateway.__version__,
@@ -50,6 +51,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
         failed_logins=RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failures_per_min),
     )
     app.state.gateway = ctx
+    with ctx.db.transaction() as conn:  # what expired while the gateway was stopped (then on every keyed write)
+        retention.prune(conn, settings.now().timestamp(), settings.replay_window_s)
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)

@@ -8,6 +8,7 @@ are limited too (guessing tokens); only failures count, so a stranger cannot loc
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import Depends
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -23,6 +24,7 @@ _kiosk_id = APIKeyHeader(name=KIOSK_ID_HEADER, auto_error=False, scheme_name="Ki
                          description="the kiosk's fleet id, e.g. XM-HALL-001")
 _bearer = HTTPBearer(auto_error=False, scheme_name="KioskToken", description="the kiosk's secret token")
 
+_KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="hall-gateway"'}
 
 
@@ -37,7 +39,8 @@ def require_kiosk(
                       headers=_CHALLENGE)
     identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
     if identity is None:
-        log.warning("refused credentials for kiosk id %r", kiosk_id[:40])
+        shown = kiosk_id[:40] if _KIOSK_ID.fullmatch(kiosk_id[:40]) else "(not a kiosk id)"
+        log.warning("refused credentials for kiosk id %r", shown)  # the log filter masks ID-number-like ids
         wait = ctx.failed_logins.take(kiosk_id[:40])
         if wait:
             raise Problem(429, "rate_limited", f"too many failed logins for this kiosk id; retry in {wait} s",

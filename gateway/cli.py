@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ssl-keyfile", default=None, help="TLS private key (PEM)")
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second each kiosk may make")
     parser.add_argument("--burst", type=int, default=60, help="requests a kiosk may make at once")
+    parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                        help="a reverse proxy (its address as the gateway sees it) whose X-Forwarded-Proto and "
+                             "X-Forwarded-For are believed; repeatable")
+    parser.add_argument("--replay-window-hours", type=float, default=24.0, metavar="HOURS",
+                        help="how long idempotency keys and processed outbox entries are kept (default 24)")
     parser.add_argument("--demo-caller", type=float, default=0.0, metavar="SECONDS",
                         help="demo: call the next number at a random window every SECONDS")
     parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
@@ -89,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     scheme = "https" if args.ssl_certfile else "http"
     public_url = args.public_url or f"{scheme}://{args.host}:{port}"
     settings = GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo, rate_per_s=args.rate,
-                               rate_burst=args.burst)
+                               rate_burst=args.burst, trusted_proxies=tuple(args.trusted_proxy),
+                               replay_window_s=max(60, round(args.replay_window_hours * 3600)))
     try:
         app = create_app(settings)
         fleet_admin.apply_serve_options(args, app.state.gateway.db)
@@ -103,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level,
                             ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
                             access_log=False, server_header=False,
+                            proxy_headers=False,  # --trusted-proxy alone decides whom X-Forwarded-* is believed from
                             timeout_graceful_shutdown=3)  # a stuck client must not hold up a restart
     server = SupervisedServer(config)  # READY=1 and watchdog keep-alives under systemd
     log.info("hall gateway on %s://%s:%d (pid %d), public URL %s", scheme, args.host, port, os.getpid(), public_url)

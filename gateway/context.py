@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
 
 from gateway.catalogue_source import departments_by_id, load_catalogue_document, services_by_id
+from gateway.idempotency import run_once
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
-from gateway.storage import Database
+from gateway.storage import Database, Transaction
 
 
 @dataclass
@@ -34,6 +36,13 @@ class GatewayContext:
 
     def today(self) -> str:
         return self.settings.now().date().isoformat()
+
+    def once(self, conn: Transaction, kiosk_id: str, key: str | None, scope: str, body: Any,
+             work: Callable[[], tuple[int, dict[str, Any]]],
+             replay: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> tuple[int, dict[str, Any], bool]:
+        """:func:`gateway.idempotency.run_once` with this gateway's clock and replay window."""
+        return run_once(conn, kiosk_id, key, scope, body, work, self.settings.now().timestamp(),
+                        self.settings.replay_window_s, replay)
 
 
 def get_context(request: Request) -> GatewayContext:

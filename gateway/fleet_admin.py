@@ -1,14 +1,14 @@
 """Who may run the fleet: the admin password, admin API tokens, console sessions, trusted signing keys.
 
-- The console password is kept only as a salted scrypt hash (``hashlib.scrypt``, about 16 MiB and
-  tens of milliseconds per try), set by ``kiosk-gateway admin set-password`` or, at each start,
-  from ``--admin-password-file``.
+- The console password is kept only as an Argon2id hash (:mod:`gateway.admin_password`), set by
+  ``kiosk-gateway admin set-password`` or, at each start, from ``--admin-password-file``; an older
+  scrypt hash still opens the console once and is replaced at that login.
 - ``kiosk-admin publish`` authenticates with an admin token (``kiosk-gateway admin new-token``):
   a long random secret, stored as SHA-256 like the kiosks' tokens.
 - A console session is a random id in an HttpOnly, SameSite=Strict cookie, stored hashed, with its
   own CSRF token that every state-changing request must echo.
 - Wrong passwords (and wrong tokens) from one address lock that address out for a while after
-  ``FREE_FAILURES``, doubling each time.
+  ``FREE_FAILURES``, doubling each time; an address quiet for ``FAILURES_KEPT_S`` is forgotten.
 - The public keys the gateway checks uploaded bundles against (``admin trust-key`` or
   ``--trusted-key``); the kiosks pin their own copies.
 """
@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import getpass
 import hashlib
 import hmac
@@ -26,41 +25,22 @@ import sys
 from pathlib import Path
 
 from config.bundle import KeyRing, key_id, parse_public_key
+from gateway.admin_password import check_password, hash_password, is_hash, needs_rehash, within_bounds
 from gateway.fleet_book import ensure_tables
 from gateway.storage import Database
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+__all__ = ["check_password", "hash_password", "needs_rehash"]  # re-exported for the console and tests
+
 MIN_PASSWORD = 10
 FREE_FAILURES = 5
 FIRST_LOCK_S = 30.0
 MAX_LOCK_S = 15 * 60.0
 SESSION_IDLE_S = 30 * 60.0
 SESSION_MAX_S = 12 * 3600.0
+FAILURES_KEPT_S = 24 * 3600.0
 
 
 # -- the password ----------------------------------------------------------------------------------
-
-def hash_password(password: str) -> str:
-    """``scrypt$N$r$p$salt$hash`` (base64 parts) for ``password``."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
-
-
-def check_password(password: str, stored: str | None) -> bool:
-    """True when ``password`` matches the stored hash; a missing or damaged hash matches nothing."""
-    try:
-        scheme, n, r, p, salt, digest = (stored or "").split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                                p=int(p), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
 
 def _get(db: Database, name: str) -> str | None:
     with ensure_tables(db).transaction() as conn:
@@ -76,8 +56,10 @@ def _put(db: Database, name: str, value: str) -> None:
 
 def set_password(db: Database, password: str) -> None:
     """Store the console password (as its hash); raises ValueError for one too short to be safe."""
-    if password.startswith("scrypt$") and password.count("$") == 5:
-        _put(db, "password_hash", password)  # already hashed (e.g. kept in a credentials store)
+    if is_hash(password):  # already hashed (e.g. kept in a credentials store)
+        if not within_bounds(password):
+            raise ValueError("that password hash is damaged or asks for more work than the gateway allows")
+        _put(db, "password_hash", password)
     elif len(password) < MIN_PASSWORD:
         raise ValueError(f"the admin password must have at least {MIN_PASSWORD} characters")
     else:
@@ -88,6 +70,16 @@ def set_password(db: Database, password: str) -> None:
 
 def password_hash(db: Database) -> str | None:
     return _get(db, "password_hash")
+
+
+def login(db: Database, password: str) -> bool:
+    """Check the console password; a correct one kept under an old scheme or settings is rehashed now."""
+    stored = password_hash(db)
+    if not check_password(password, stored):
+        return False
+    if stored is not None and needs_rehash(stored):
+        _put(db, "password_hash", hash_password(password))  # open sessions stay: it is the same password
+    return True
 
 
 # -- admin tokens --------------------------------------------------------------------------------------
@@ -167,6 +159,8 @@ def locked_for(db: Database, source: str, now_ts: float) -> float:
 def note_failure(db: Database, source: str, now_ts: float) -> float:
     """Count a wrong password or token from ``source``; returns the lock it now has (seconds, 0: none)."""
     with ensure_tables(db).transaction() as conn:
+        # Forget addresses quiet for a day, so the table does not grow with every address that ever knocked.
+        conn.execute("DELETE FROM fleet_login_failures WHERE locked_until < ?", (now_ts - FAILURES_KEPT_S,))
         row = conn.one("SELECT failures FROM fleet_login_failures WHERE source = ?", (source,))
         failures = (row["failures"] if row is not None else 0) + 1
         lock = 0.0
@@ -217,7 +211,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     """Options of ``kiosk-gateway`` (serving) that concern the fleet console."""
     parser.add_argument("--admin-password-file", type=Path, metavar="FILE",
                         help="set the fleet console password from this file at start (its first line; "
-                             "a scrypt$… hash is taken as is)")
+                             "an $argon2id$… hash is taken as is)")
     parser.add_argument("--trusted-key", action="append", default=[], metavar="PUB",
                         help="trust this bundle signing key (base64 or a NAME.pub file; repeatable)")
 
@@ -245,7 +239,7 @@ def admin_main(argv: list[str]) -> int:
     """``kiosk-gateway admin …``: set the console password, make tokens, trust keys. Exit 0 / 2."""
     parser = argparse.ArgumentParser(prog="kiosk-gateway admin", description="Manage who may run the fleet.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    setpw = commands.add_parser("set-password", help="set the fleet console password (stored as a scrypt hash)")
+    setpw = commands.add_parser("set-password", help="set the fleet console password (stored as an Argon2id hash)")
     setpw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     token = commands.add_parser("new-token", help="make an admin token for `kiosk-admin publish`")
     token.add_argument("--label", default="kiosk-admin", help="what the token is for")
@@ -280,7 +274,7 @@ def _run_admin(args: argparse.Namespace, db: Database) -> int:
             if getpass.getpass("again: ") != password:
                 raise ValueError("the two passwords differ; nothing changed")
         set_password(db, password)
-        print("fleet console password set (stored as a scrypt hash); open console sessions were closed")
+        print("fleet console password set (stored as an Argon2id hash); open console sessions were closed")
     elif args.command == "new-token":
         from datetime import UTC, datetime
 

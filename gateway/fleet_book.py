@@ -21,6 +21,7 @@ from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
+from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
 from gateway.storage import Database, Transaction, dumps, loads
 
@@ -85,23 +86,33 @@ def prepare(conn: Transaction) -> None:
 
 # -- heartbeats and reports -------------------------------------------------------------------------
 
-def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now: datetime) -> bool:
-    """Keep ``heartbeat`` as the kiosk's latest unless a newer one (by the kiosk's clock) is already here.
+def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now: datetime,
+                     max_skew_s: float = 86400.0) -> bool:
+    """Keep ``heartbeat`` as the kiosk's latest unless a newer one is already here; True when it became the latest.
 
-    Returns True when it became the latest. Replayed old heartbeats (an outbox drained after an
-    outage) still land in the kiosk's history but never make its state look older.
+    The kiosk's clock is not trusted: a ``sent_at`` more than ``max_skew_s`` away from the gateway's
+    clock is refused (422), and a heartbeat counts as of ``min(sent_at, received)``, so a kiosk
+    clock running ahead can never make later heartbeats look older. Replayed old heartbeats (an
+    outbox drained after an outage) still land in the history but never make the state look older.
     """
     prepare(conn)
     if heartbeat.kiosk_id != kiosk_id:
         raise Problem(422, "kiosk_mismatch", f"heartbeat for {heartbeat.kiosk_id[:32]!r} sent by kiosk {kiosk_id!r}")
-    data = dumps(heartbeat.model_dump(mode="json"))
+    sent = _instant(heartbeat.sent_at)
+    if sent is None:
+        raise Problem(422, "sent_at_invalid", "sent_at must be an ISO 8601 time with its UTC offset")
+    if abs(sent - now.timestamp()) > max_skew_s:
+        raise Problem(422, "sent_at_out_of_range",
+                      f"sent_at is more than {max_skew_s / 3600:g} h away from the gateway's clock; "
+                      "check the kiosk's clock", {"gateway_time": now.isoformat(timespec="seconds")})
+    data = dumps(redact_all(heartbeat.model_dump(mode="json")))  # the console shows its texts
     at = now.isoformat(timespec="seconds")
     conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES (?, ?, ?)",
                  (kiosk_id, at, data))
     conn.execute("DELETE FROM fleet_heartbeats WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_heartbeats "
                  "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_HEARTBEATS))
-    row = conn.one("SELECT sent_at FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
-    if row is not None and _instant(row["sent_at"]) > _instant(heartbeat.sent_at):
+    row = conn.one("SELECT sent_at, received_ts FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    if row is not None and _as_of(row["sent_at"], row["received_ts"]) > min(sent, now.timestamp()):
         return False
     conn.execute(
         "INSERT INTO fleet_kiosks (kiosk_id, group_name, heartbeat, sent_at, received_at, received_ts, app_version, "
@@ -115,19 +126,26 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
     return True
 
 
-def _instant(text: str) -> float:
+def _instant(text: str) -> float | None:
+    """Seconds since the epoch of an ISO 8601 time with an offset; None for anything else."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        return 0.0
-    return moment.timestamp() if moment.tzinfo else 0.0
+        return None
+    return moment.timestamp() if moment.tzinfo else None
+
+
+def _as_of(sent_at: str, received_ts: float) -> float:
+    """When a stored heartbeat counts as made: its kiosk time, but never later than its arrival."""
+    sent = _instant(sent_at)
+    return received_ts if sent is None else min(sent, received_ts)
 
 
 def record_report(conn: Transaction, kiosk_id: str, report: BundleReport, now: datetime) -> None:
     """Keep what a kiosk did with a bundle (applied, refused with its reason, rolled back)."""
     conn.execute("INSERT INTO fleet_reports (kiosk_id, version, outcome, reason, message, group_name, at) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (kiosk_id, report.version, report.outcome, report.reason, report.message, report.group,
+                 (kiosk_id, report.version, report.outcome, redact(report.reason), redact(report.message), report.group,
                   now.isoformat(timespec="seconds")))
     conn.execute("DELETE FROM fleet_reports WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_reports "
                  "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_REPORTS))

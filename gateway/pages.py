@@ -99,7 +99,7 @@ def _order_card(o: dict) -> str:
 def cashier_page(order_id: str = Path(max_length=40), ctx: GatewayContext = Depends(get_context)) -> HTMLResponse:
     try:
         with ctx.db.transaction() as conn:
-            o = payments_book.order_view(ctx, conn, order_id)
+            o = payments_book.order_view(ctx, conn, order_id, None)
     except Problem:
         return _not_found("该订单", "Order")
     head = "<h1>演示收银台 · Demo cashier</h1><p class='muted'>代替统一公共支付平台用于演示，不会真实扣款。" \
@@ -129,7 +129,7 @@ def cashier_pay(order_id: str = Path(max_length=40), ctx: GatewayContext = Depen
 def receipt_page(order_id: str = Path(max_length=40), ctx: GatewayContext = Depends(get_context)) -> HTMLResponse:
     try:
         with ctx.db.transaction() as conn:
-            o = payments_book.order_view(ctx, conn, order_id)
+            o = payments_book.order_view(ctx, conn, order_id, None)
     except Problem:
         return _not_found("该票据", "Receipt")
     if o["status"] != "paid":

@@ -27,6 +27,10 @@ def _expire(ctx: GatewayContext, conn: Transaction, notice_number: str | None = 
             conn.execute("UPDATE orders SET status = 'expired' WHERE order_id = ?", (row["order_id"],))
 
 
+_PAYING_ELSEWHERE = ("该缴款通知书正在另一台自助终端支付中，请稍候几分钟再试。",
+                     "This notice is being paid at another kiosk; please try again in a few minutes.")
+
+
 def notice_row(conn: Transaction, number: str) -> Any:
     row = conn.one("SELECT * FROM notices WHERE number = ?", (number,))
     if row is None:
@@ -34,13 +38,16 @@ def notice_row(conn: Transaction, number: str) -> Any:
     return row
 
 
-def notice_view(ctx: GatewayContext, conn: Transaction, number: str) -> dict[str, Any]:
+def notice_view(ctx: GatewayContext, conn: Transaction, number: str, kiosk_id: str) -> dict[str, Any]:
+    """The notice as ``kiosk_id`` may see it: an open order's id only when that kiosk opened it."""
     _expire(ctx, conn, notice_number=number)
     row = notice_row(conn, number)
     status = row["status"]
     if status == "unpaid" and row["due_date"] < ctx.today():
         status = "overdue"
-    open_order = conn.one("SELECT order_id FROM orders WHERE notice_number = ? AND status = 'open'", (number,))
+    open_order = conn.one("SELECT order_id, kiosk_id FROM orders WHERE notice_number = ? AND status = 'open'",
+                          (number,))
+    elsewhere = open_order is not None and open_order["kiosk_id"] != kiosk_id
     messages = {
         "unpaid": ("", ""),
         "paid": ("该缴款通知书已缴费，无需重复缴纳。", "This notice has already been paid; nothing more to pay."),
@@ -48,19 +55,26 @@ def notice_view(ctx: GatewayContext, conn: Transaction, number: str) -> dict[str
                     "This notice is overdue and a late fee applies: please go to the finance window."),
     }
     zh, en = messages[status]
+    if elsewhere and status == "unpaid":
+        zh, en = _PAYING_ELSEWHERE
     return {
         "number": row["number"], "item_zh": row["item_zh"], "item_en": row["item_en"],
         "payer_masked": mask_name(row["payer_name"]), "amount_fen": row["amount_fen"], "due_date": row["due_date"],
-        "status": status, "payable_here": status == "unpaid", "message_zh": zh, "message_en": en,
-        "open_order_id": open_order["order_id"] if open_order else None,
+        "status": status, "payable_here": status == "unpaid" and not elsewhere, "message_zh": zh, "message_en": en,
+        "open_order_id": open_order["order_id"] if open_order and not elsewhere else None,
     }
 
 
-def order_view(ctx: GatewayContext, conn: Transaction, order_id: str) -> dict[str, Any]:
+def order_view(ctx: GatewayContext, conn: Transaction, order_id: str, kiosk_id: str | None) -> dict[str, Any]:
+    """The order, for the kiosk that opened it (``kiosk_id``) or, with None, for the payment platform's pages.
+
+    Another kiosk's order answers 404 exactly like an unknown one: its id is printed in a QR code,
+    and knowing it must not let a second kiosk read, close or reconcile it.
+    """
     _expire(ctx, conn, order_id=order_id)
     row = conn.one("SELECT o.*, n.item_zh, n.item_en FROM orders o JOIN notices n ON n.number = o.notice_number "
                    "WHERE o.order_id = ?", (order_id,))
-    if row is None:
+    if row is None or (kiosk_id is not None and row["kiosk_id"] != kiosk_id):
         raise Problem(404, "order_not_found", "no order with this id")
     paid = row["status"] == "paid"
     return {
@@ -74,16 +88,19 @@ def order_view(ctx: GatewayContext, conn: Transaction, order_id: str) -> dict[st
 
 
 def create_order(ctx: GatewayContext, conn: Transaction, notice_number: str, kiosk_id: str) -> dict[str, Any]:
-    notice = notice_view(ctx, conn, notice_number)
+    notice = notice_view(ctx, conn, notice_number, kiosk_id)
     if notice["status"] == "paid":
         raise Problem(409, "notice_paid", "this notice is already paid")
-    if not notice["payable_here"]:
-        raise Problem(409, "notice_not_payable_here", "this notice cannot be paid at a kiosk",
-                      {"status": notice["status"]})
     if notice["open_order_id"]:
         # Never two orders (and so never two charges) for one notice: the kiosk closes or waits on this one.
         raise Problem(409, "order_already_open", "an unpaid order for this notice is still open",
                       {"order_id": notice["open_order_id"]})
+    if notice["status"] == "unpaid" and not notice["payable_here"]:
+        # Another kiosk's open order: the same refusal, but its id stays with that kiosk.
+        raise Problem(409, "order_already_open", "an unpaid order for this notice is open at another kiosk")
+    if not notice["payable_here"]:
+        raise Problem(409, "notice_not_payable_here", "this notice cannot be paid at a kiosk",
+                      {"status": notice["status"]})
     now = ctx.settings.now()
     order_id = f"PO{now:%Y%m%d}{secrets.token_hex(6).upper()}"
     conn.execute(
@@ -92,22 +109,22 @@ def create_order(ctx: GatewayContext, conn: Transaction, notice_number: str, kio
         (order_id, notice_number, notice["amount_fen"], now.isoformat(timespec="seconds"),
          (now + timedelta(seconds=ctx.settings.order_ttl_s)).isoformat(timespec="seconds"), kiosk_id),
     )
-    return order_view(ctx, conn, order_id)
+    return order_view(ctx, conn, order_id, kiosk_id)
 
 
-def close_order(ctx: GatewayContext, conn: Transaction, order_id: str) -> dict[str, Any]:
-    order = order_view(ctx, conn, order_id)
+def close_order(ctx: GatewayContext, conn: Transaction, order_id: str, kiosk_id: str) -> dict[str, Any]:
+    order = order_view(ctx, conn, order_id, kiosk_id)
     if order["status"] == "paid":
         raise Problem(409, "order_paid", "this order is paid and cannot be closed; refunds go through the finance window",
                       {"transaction_ref": order["transaction_ref"]})
     if order["status"] == "open":
         conn.execute("UPDATE orders SET status = 'closed' WHERE order_id = ?", (order_id,))
-    return order_view(ctx, conn, order_id)
+    return order_view(ctx, conn, order_id, kiosk_id)
 
 
 def pay(ctx: GatewayContext, conn: Transaction, order_id: str) -> dict[str, Any]:
     """What the payment platform does when the citizen confirms: the order and its notice become paid."""
-    order = order_view(ctx, conn, order_id)
+    order = order_view(ctx, conn, order_id, None)
     if order["status"] == "paid":
         return order
     if order["status"] != "open":
@@ -117,4 +134,4 @@ def pay(ctx: GatewayContext, conn: Transaction, order_id: str) -> dict[str, Any]
     conn.execute("UPDATE orders SET status = 'paid', paid_at = ?, transaction_ref = ? WHERE order_id = ?",
                  (now.isoformat(timespec="seconds"), reference, order_id))
     conn.execute("UPDATE notices SET status = 'paid' WHERE number = ?", (order["notice_number"],))
-    return order_view(ctx, conn, order_id)
+    return order_view(ctx, conn, order_id, None)

@@ -145,6 +145,16 @@ def issue(ctx: GatewayContext, conn: Transaction, request: dict[str, Any], kiosk
     return ticket_view(ctx, conn, row)
 
 
+def may_call(ctx: GatewayContext, zone: str, service_id: str) -> bool:
+    """Whether a kiosk standing in ``zone`` may call numbers of ``service_id``: only its own zone's windows.
+
+    The hall's window services keep hall hours, so a kiosk in the 24-hour zone calls nobody; a
+    kiosk in the hall may call the hall's windows (the demo's stand-in for the window's own button).
+    """
+    service = ctx.services.get(service_id)
+    return service is not None and bool(service.get("queue_prefix")) and service.get("hours", "hall") == zone
+
+
 def call_next(ctx: GatewayContext, conn: Transaction, service_id: str) -> dict[str, Any]:
     """The window calls the next number: the one being served is done, the next waiting one is called."""
     if service_id not in ctx.services or not ctx.services[service_id].get("queue_prefix"):

@@ -24,7 +24,8 @@ class GatewayThread:
         self.host, self.port = self._sock.getsockname()[:2]
         scheme = "https" if uvicorn_options.get("ssl_certfile") else "http"
         self.url = f"{scheme}://{host}:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+        # proxy_headers off: only GatewaySettings.trusted_proxies decides whom X-Forwarded-* is believed from
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
                                 timeout_graceful_shutdown=1, **uvicorn_options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},

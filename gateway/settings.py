@@ -33,6 +33,12 @@ class GatewaySettings:
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
+    # a heartbeat whose kiosk clock is further than this from the gateway's is refused
+    heartbeat_skew_s: int = 24 * 3600
+    # idempotency keys (and the outbox's processed entries) are kept this long, then pruned
+    replay_window_s: int = 24 * 3600
+    # reverse proxies whose X-Forwarded-Proto/-For are believed (peer addresses, e.g. "127.0.0.1")
+    trusted_proxies: tuple[str, ...] = ()
     now: Callable[[], datetime] = field(default=hall_now)
 
     def public(self, path: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 log = logging.getLogger("gateway.server")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each step takes the database from the version before it to its own number.
 _MIGRATIONS: dict[int, str] = {
@@ -30,6 +30,36 @@ _MIGRATIONS: dict[int, str] = {
     );
     INSERT INTO outbox_entries SELECT * FROM outbox_entries_v1;
     DROP TABLE outbox_entries_v1
+    """,
+    # 3: replays keep a reference (order id, ticket id, document number…) instead of the whole answer,
+    # with the time as a number so old rows can be pruned; payment-reconciliation payloads (processed at
+    # once, and the only raw ones kept) are dropped.
+    3: """
+    CREATE TABLE idempotency_v3 (
+        kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL, ref TEXT NOT NULL, created_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, key)
+    );
+    INSERT INTO idempotency_v3 SELECT kiosk_id, key, scope, request_hash, status,
+        json_object('order_id', json_extract(body, '$.order_id'), 'ticket_id', json_extract(body, '$.ticket_id'),
+                    'feedback_id', json_extract(body, '$.feedback_id'),
+                    'mailing_id', json_extract(body, '$.mailing_id'),
+                    'document', json_extract(body, '$.document.number'), 'latest', json_extract(body, '$.latest'),
+                    'stored', json_extract(body, '$.stored')),
+        COALESCE(CAST(strftime('%s', created_at) AS REAL), 0)
+        FROM idempotency WHERE json_valid(body);
+    DROP TABLE idempotency;
+    ALTER TABLE idempotency_v3 RENAME TO idempotency;
+    CREATE INDEX idempotency_by_age ON idempotency (created_ts);
+    CREATE TABLE outbox_entries_v3 (
+        kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
+        created_at TEXT, received_at TEXT NOT NULL, received_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
+    );
+    INSERT INTO outbox_entries_v3 SELECT kiosk_id, kind, key, payload, created_at, received_at,
+        COALESCE(CAST(strftime('%s', received_at) AS REAL), 0)
+        FROM outbox_entries WHERE kind IN ('telemetry', 'event');
+    DROP TABLE outbox_entries;
+    ALTER TABLE outbox_entries_v3 RENAME TO outbox_entries;
+    CREATE INDEX outbox_entries_by_age ON outbox_entries (received_ts)
     """,
 }
 
@@ -79,12 +109,14 @@ CREATE TABLE mailings (
 );
 CREATE TABLE outbox_entries (
     kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
-    created_at TEXT, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
+    created_at TEXT, received_at TEXT NOT NULL, received_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
 );
+CREATE INDEX outbox_entries_by_age ON outbox_entries (received_ts);
 CREATE TABLE idempotency (
     kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
-    status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, key)
+    status INTEGER NOT NULL, ref TEXT NOT NULL, created_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, key)
 );
+CREATE INDEX idempotency_by_age ON idempotency (created_ts);
 """
 
 

@@ -22,7 +22,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from gateway import fleet_admin
 from gateway.context import GatewayContext, get_context
-from gateway.routers.fleet import SESSION_COOKIE, client_source
+from gateway.forwarded import client_source, through_tls
+from gateway.routers.fleet import SESSION_COOKIE
 
 log = logging.getLogger("fleet")
 
@@ -43,7 +44,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _cookie_options(request: Request) -> dict:
-    return {"httponly": True, "samesite": "strict", "secure": request.url.scheme == "https", "path": "/"}
+    return {"httponly": True, "samesite": "strict", "secure": through_tls(request), "path": "/"}
 
 
 def _page(name: str, **values: str) -> str:
@@ -100,7 +101,7 @@ async def login(request: Request, ctx: GatewayContext = Depends(get_context)) ->
     if wait:
         return _login_page(request, ctx, f"密码错误次数过多，请 {wait:.0f} 秒后再试 · Too many wrong passwords; "
                                          f"try again in {wait:.0f} s", 429)
-    if not fleet_admin.check_password(form.get("password", ""), fleet_admin.password_hash(db)):
+    if not fleet_admin.login(db, form.get("password", "")):
         lock = fleet_admin.note_failure(db, source, now_ts)
         log.warning("wrong console password from %s", source)
         text = "密码错误 · Wrong password"
@@ -118,13 +119,13 @@ async def login(request: Request, ctx: GatewayContext = Depends(get_context)) ->
 
 @router.post("/fleet/logout")
 async def logout(request: Request, ctx: GatewayContext = Depends(get_context)) -> Response:
-    form = await _form(request)
-    session_id = request.cookies.get(SESSION_COOKIE)
-    csrf = fleet_admin.session_csrf(ctx.db, session_id, ctx.settings.now().timestamp())
-    if csrf is not None and hmac.compare_digest(form.get("csrf", ""), csrf):
-        fleet_admin.close_session(ctx.db, session_id)
+    """End the session on the server, whatever the form says: a copied cookie must stop working too.
+
+    (Another site cannot log the admin out: the cookie is SameSite=Strict, so its posts come without it.)
+    """
+    fleet_admin.close_session(ctx.db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/fleet/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=through_tls(request), httponly=True, samesite="strict")
     return response
 
 

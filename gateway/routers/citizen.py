@@ -9,7 +9,6 @@ from contract.citizen import FeedbackReceipt, FeedbackRequest, MailingReceipt, M
 from gateway import citizen_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, optional_key, reply
 
@@ -25,9 +24,10 @@ def feedback(
     ctx: GatewayContext = Depends(get_context),
 ) -> JSONResponse:
     with ctx.db.transaction() as conn:
-        status, result, replayed = run_once(
+        status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, "feedback", body.model_dump(),
-            lambda: (201, citizen_book.record_feedback(ctx, conn, body, kiosk.kiosk_id)), ctx.now_iso(),
+            lambda: (201, citizen_book.record_feedback(ctx, conn, body, kiosk.kiosk_id)),
+            lambda kept: citizen_book.feedback_receipt(conn, kept["feedback_id"]),
         )
     return reply(status, result, replayed)
 
@@ -41,8 +41,9 @@ def mailing(
     ctx: GatewayContext = Depends(get_context),
 ) -> JSONResponse:
     with ctx.db.transaction() as conn:
-        status, result, replayed = run_once(
+        status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, "mailing", body.model_dump(),
-            lambda: (201, citizen_book.record_mailing(ctx, conn, body, kiosk.kiosk_id)), ctx.now_iso(),
+            lambda: (201, citizen_book.record_mailing(ctx, conn, body, kiosk.kiosk_id)),
+            lambda kept: citizen_book.mailing_receipt(conn, kept["mailing_id"]),
         )
     return reply(status, result, replayed)

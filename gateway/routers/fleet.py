@@ -22,6 +22,7 @@ from contract.fleet import BundleReport, PublishRequest, ReportAck, RolloutView
 from gateway import fleet_admin, fleet_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
+from gateway.forwarded import client_source
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND
@@ -41,11 +42,6 @@ _session = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="Cons
 _csrf = APIKeyHeader(name=CSRF_HEADER, auto_error=False, scheme_name="ConsoleCsrf",
                      description="the console session's CSRF token, required with the cookie on changes")
 _FORBIDDEN = {403: {"model": ErrorBody, "description": "console request without its CSRF token"}}
-
-
-def client_source(request: Request) -> str:
-    """Who is knocking, for lockouts: the peer address (the gateway is not behind a proxy in the hall)."""
-    return request.client.host if request.client else "unknown"
 
 
 def require_admin(

@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.identity_numbers import card_type_of, is_valid, mask_name
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
@@ -37,7 +36,14 @@ _NO_RECORD = {
 }
 
 
-def _document(ctx: GatewayContext, conn: Transaction, kind: str, holder_masked: str, kiosk_id: str) -> dict[str, Any]:
+def _document(ctx: GatewayContext, conn: Transaction, kind: str, holder_masked: str, kiosk_id: str,
+              number: str | None = None) -> dict[str, Any]:
+    """A new document for this answer, or (a replay) the one issued the first time, by ``number``."""
+    if number is not None:
+        row = conn.one("SELECT number, issued_at FROM documents WHERE number = ? AND kiosk_id = ?", (number, kiosk_id))
+        if row is not None:
+            return {"number": row["number"], "verify_url": ctx.settings.public(f"/verify/{row['number']}"),
+                    "issued_at": row["issued_at"]}
     prefix = _KINDS[kind][0]
     day = ctx.settings.now().strftime("%Y%m%d")
     seq = conn.next_value(f"document-{day}")
@@ -48,7 +54,8 @@ def _document(ctx: GatewayContext, conn: Transaction, kind: str, holder_masked: 
     return {"number": number, "verify_url": ctx.settings.public(f"/verify/{number}"), "issued_at": issued}
 
 
-def _answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: str, kiosk_id: str) -> dict[str, Any]:
+def _answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: str, kiosk_id: str,
+            document: str | None = None) -> dict[str, Any]:
     if not is_valid(body.id_number):
         raise Problem(422, "id_number_invalid", "the ID number's check digit is wrong (damaged or forged card?)")
     card_type = card_type_of(body.id_number)
@@ -68,7 +75,7 @@ def _answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: s
     answer: dict[str, Any] = {
         "status": "found", "message_zh": f"已查询到您的{_KINDS[kind][1]}。",
         "message_en": f"Your {_KINDS[kind][2]} was found.", "holder_masked": holder,
-        "document": _document(ctx, conn, kind, holder, kiosk_id),
+        "document": _document(ctx, conn, kind, holder, kiosk_id, document),
     }
     field = {"social_security": "record", "properties": "properties", "household": "household"}[kind]
     answer[field] = record
@@ -78,9 +85,12 @@ def _answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: s
 def _lookup(kind: str, body: LookupRequest, kiosk: KioskIdentity, key: str | None,
             ctx: GatewayContext) -> JSONResponse:
     with ctx.db.transaction() as conn:
-        status, result, replayed = run_once(
+        # A replay asks the registry again (the request carries the ID number again; the gateway kept
+        # only its digest) and hands back the document issued the first time.
+        status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, f"lookup:{kind}", body.model_dump(),
-            lambda: (200, _answer(ctx, conn, body, kind, kiosk.kiosk_id)), ctx.now_iso(),
+            lambda: (200, _answer(ctx, conn, body, kind, kiosk.kiosk_id)),
+            lambda kept: _answer(ctx, conn, body, kind, kiosk.kiosk_id, kept.get("document")),
         )
     answer = reply(status, result, replayed)
     answer.headers["Cache-Control"] = "no-store"  # personal data: no proxy or browser keeps a copy

@@ -1,7 +1,9 @@
 """The kiosk's outbox, replayed: entries recorded while offline, deduplicated on their key.
 
 Feedback and mailing entries use the same idempotency scope as the direct endpoints, so an entry
-whose first direct attempt did reach the gateway is recognised and not recorded twice.
+whose first direct attempt did reach the gateway is recognised and not recorded twice. Every kind
+is checked against its schema (:mod:`contract.outbox`); only ``telemetry`` samples and ``event``
+entries are kept as entries, in their validated form, for the replay window.
 """
 
 from __future__ import annotations
@@ -10,16 +12,22 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from contract.citizen import FeedbackRequest, MailingRequest
 from contract.fleet import Heartbeat
-from contract.outbox import OutboxAck, OutboxEntry, OutboxKind, ReconciliationPayload
+from contract.outbox import (
+    EventPayload,
+    OutboxAck,
+    OutboxEntry,
+    OutboxKind,
+    ReconciliationPayload,
+    TelemetrySample,
+)
 from gateway import citizen_book, fleet_book, payments_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.error_handlers import clean_errors
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
@@ -27,14 +35,14 @@ from gateway.storage import Transaction, dumps
 
 router = APIRouter(prefix="/outbox", tags=["outbox"], responses=AUTH_ERRORS)
 
-_PAYLOADS = {"feedback": FeedbackRequest, "mailing": MailingRequest, "payment-reconciliation": ReconciliationPayload,
-             "heartbeat": Heartbeat}
+_PAYLOADS: dict[str, type[BaseModel]] = {
+    "feedback": FeedbackRequest, "mailing": MailingRequest, "payment-reconciliation": ReconciliationPayload,
+    "heartbeat": Heartbeat, "telemetry": TelemetrySample, "event": EventPayload,
+}
 
 
 def _validated(kind: str, payload: dict[str, Any]) -> Any:
-    model = _PAYLOADS.get(kind)
-    if model is None:
-        return None
+    model = _PAYLOADS[kind]
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -42,9 +50,10 @@ def _validated(kind: str, payload: dict[str, Any]) -> Any:
                       clean_errors(list(exc.errors()))) from None
 
 
-def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPayload) -> dict[str, Any]:
-    try:
-        order = payments_book.order_view(ctx, conn, payload.order_id)
+def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPayload,
+               kiosk_id: str) -> dict[str, Any]:
+    try:  # another kiosk's order reads as unknown, like one that never existed
+        order = payments_book.order_view(ctx, conn, payload.order_id, kiosk_id)
     except Problem:
         return {"order_id": payload.order_id, "status": "unknown_order"}
     return {"order_id": order["order_id"], "status": order["status"], "transaction_ref": order["transaction_ref"]}
@@ -67,15 +76,27 @@ def deliver(
                 return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)
             if kind == "mailing":
                 return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
-            if is_heartbeat:  # kept by the fleet book, not stored as raw entries
-                return 200, {"latest": fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now())}
-            conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?)",
-                         (kiosk.kiosk_id, kind, key, dumps(body.payload), body.created_at, ctx.now_iso()))
-            if kind == "payment-reconciliation":
-                return 200, _reconcile(ctx, conn, entry)
+            if is_heartbeat:  # kept by the fleet book, not stored as entries
+                latest = fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now(),
+                                                     ctx.settings.heartbeat_skew_s)
+                return 200, {"latest": latest}
+            if kind == "payment-reconciliation":  # answered now from the order; nothing to keep
+                return 200, _reconcile(ctx, conn, entry, kiosk.kiosk_id)
+            now = ctx.settings.now()
+            conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (kiosk.kiosk_id, kind, key, dumps(entry.model_dump(mode="json")), body.created_at,
+                          now.isoformat(timespec="seconds"), now.timestamp()))
             return 200, {"stored": True}
 
+        def again(kept: dict[str, Any]) -> dict[str, Any]:
+            if kind == "feedback":
+                return citizen_book.feedback_receipt(conn, kept["feedback_id"])
+            if kind == "mailing":
+                return citizen_book.mailing_receipt(conn, kept["mailing_id"])
+            if kind == "payment-reconciliation":  # the order's state now, as the first answer was
+                return _reconcile(ctx, conn, entry, kiosk.kiosk_id)
+            return kept  # {"latest": …} or {"stored": True}
+
         scope = kind if kind in ("feedback", "mailing") else f"outbox:{kind}"
-        request_body = entry.model_dump() if entry is not None else body.payload
-        _, result, replayed = run_once(conn, kiosk.kiosk_id, key, scope, request_body, work, ctx.now_iso())
+        _, result, replayed = ctx.once(conn, kiosk.kiosk_id, key, scope, entry.model_dump(mode="json"), work, again)
     return reply(200, {"kind": kind, "key": key, "duplicate": replayed, "result": result}, replayed)

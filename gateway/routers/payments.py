@@ -9,7 +9,6 @@ from contract.payments import NOTICE_NUMBER_PATTERN, Notice, Order, OrderRequest
 from gateway import payments_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
 
@@ -21,11 +20,11 @@ _ORDER_ID = r"^PO\d{8}[0-9A-F]{12}$"
 @router.get("/notices/{number}", response_model=Notice, responses=NOT_FOUND, summary="A payment notice (缴款通知书)")
 def notice(
     number: str = Path(pattern=NOTICE_NUMBER_PATTERN, description="the notice's 16 digits"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Notice:
     with ctx.db.transaction() as conn:
-        return Notice.model_validate(payments_book.notice_view(ctx, conn, number))
+        return Notice.model_validate(payments_book.notice_view(ctx, conn, number, kiosk.kiosk_id))
 
 
 @router.post("/orders", response_model=Order, status_code=201,
@@ -39,32 +38,32 @@ def create_order(
     ctx: GatewayContext = Depends(get_context),
 ) -> JSONResponse:
     with ctx.db.transaction() as conn:
-        status, result, replayed = run_once(
+        status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, "order", body.model_dump(),
             lambda: (201, payments_book.create_order(ctx, conn, body.notice_number, kiosk.kiosk_id)),
-            ctx.now_iso(),
+            # the same order, in its current state (it may be paid by now)
+            lambda kept: payments_book.order_view(ctx, conn, kept["order_id"], kiosk.kiosk_id),
         )
-        if replayed:  # the same order, in its current state (it may be paid by now)
-            result = payments_book.order_view(ctx, conn, result["order_id"])
     return reply(200 if replayed else status, result, replayed)
 
 
-@router.get("/orders/{order_id}", response_model=Order, responses=NOT_FOUND, summary="An order's state")
+@router.get("/orders/{order_id}", response_model=Order, responses=NOT_FOUND,
+            summary="An order's state (only the kiosk that opened it may ask)")
 def order(
     order_id: str = Path(pattern=_ORDER_ID),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Order:
     with ctx.db.transaction() as conn:
-        return Order.model_validate(payments_book.order_view(ctx, conn, order_id))
+        return Order.model_validate(payments_book.order_view(ctx, conn, order_id, kiosk.kiosk_id))
 
 
 @router.post("/orders/{order_id}/close", response_model=Order, responses={**NOT_FOUND, **CONFLICT},
-             summary="Close an unpaid order (the citizen cancelled or the kiosk gave up waiting)")
+             summary="Close an unpaid order this kiosk opened (the citizen cancelled or the kiosk gave up waiting)")
 def close_order(
     order_id: str = Path(pattern=_ORDER_ID),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Order:
     with ctx.db.transaction() as conn:
-        return Order.model_validate(payments_book.close_order(ctx, conn, order_id))
+        return Order.model_validate(payments_book.close_order(ctx, conn, order_id, kiosk.kiosk_id))

@@ -9,7 +9,6 @@ from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
 from gateway import queue_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.idempotency import run_once
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, optional_key, reply
@@ -35,33 +34,37 @@ def issue_ticket(
         def work() -> tuple[int, dict]:
             return 201, queue_book.issue(ctx, conn, body.model_dump(), kiosk.kiosk_id)
 
-        status, result, replayed = run_once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work,
-                                            ctx.now_iso())
-        if replayed:  # the stored ticket, with today's progress rather than the progress back then
-            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (result["ticket_id"],))
-            result = queue_book.ticket_view(ctx, conn, row)
+        def again(kept: dict) -> dict:  # the stored ticket, with today's progress rather than back then's
+            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (kept["ticket_id"],))
+            return queue_book.ticket_view(ctx, conn, row)
+
+        status, result, replayed = ctx.once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work, again)
     return reply(status, result, replayed)
 
 
-@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND, summary="A ticket's progress")
+@router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND,
+            summary="A ticket's progress (only the kiosk that issued it may ask)")
 def ticket(
     ticket_id: str = Path(pattern=r"^[A-Za-z0-9_-]{8,40}$"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Ticket:
     with ctx.db.transaction() as conn:
-        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (ticket_id,))
-        if row is None:
+        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ? AND kiosk_id = ?", (ticket_id, kiosk.kiosk_id))
+        if row is None:  # another kiosk's ticket reads as unknown: the same 404
             raise Problem(404, "ticket_not_found", "no ticket with this id")
         return Ticket.model_validate(queue_book.ticket_view(ctx, conn, row))
 
 
 @router.post("/services/{service_id}/call-next", response_model=CallNextResult, responses=NOT_FOUND,
-             summary="Call the next number at this service (a window's action; used by the demo)")
+             summary="Call the next number at a window service of this kiosk's zone (a window's action; "
+                     "used by the demo)")
 def call_next(
     service_id: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$"),
-    _: KioskIdentity = Depends(require_kiosk),
+    kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> CallNextResult:
+    if not queue_book.may_call(ctx, kiosk.zone, service_id):
+        raise Problem(404, "service_not_found", "no ticket-taking service with this id")
     with ctx.db.transaction() as conn:
         return CallNextResult.model_validate(queue_book.call_next(ctx, conn, service_id))

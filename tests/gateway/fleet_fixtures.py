@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from gateway_api import HALL, NIGHT, Api, MovableClock  # noqa: F401 (the fleet tests import them from here)
 
 from config.bundle import build, public_key_text
 from config.local import DEFAULTS_DIR
+from gateway import fleet_admin
+from gateway.app import create_app
+from gateway.kiosks import DEMO_KIOSKS, register_kiosk
+from gateway.serve_thread import GatewayThread
+from gateway.settings import GatewaySettings
 
 ADMIN_PASSWORD = "correct horse battery staple"
 EXAMPLE = DEFAULTS_DIR / "bundle-example"
@@ -47,3 +54,41 @@ def heartbeat(kiosk_id: str = "XM-HALL-001", group: str = "canary", sent_at: str
 def write_text(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class Fleet:
+    """A running gateway with an admin password, an admin token and one trusted signing key."""
+
+    def __init__(self, tmp_path, clock=None, **overrides) -> None:
+        self.clock = clock or MovableClock(datetime.now(UTC))
+        settings = GatewaySettings(db_path=tmp_path / "fleet.sqlite3", demo=False, rate_per_s=1000,
+                                   rate_burst=1000, now=self.clock, **overrides)
+        self.app = create_app(settings)
+        self.db = self.app.state.gateway.db
+        for kiosk_id, token, zone in DEMO_KIOSKS:
+            register_kiosk(self.db, kiosk_id, token, zone)
+        fleet_admin.set_password(self.db, ADMIN_PASSWORD)
+        self.token = fleet_admin.new_token(self.db, "tests", "2026-11-25T00:00:00Z")
+        self.key, self.public = new_key()
+        fleet_admin.trust_key(self.db, self.public)
+        self.server = GatewayThread(self.app).start()
+        self.url = self.server.url
+        self.admin = requests.Session()
+        self.admin.headers["Authorization"] = f"Bearer {self.token}"
+
+    def beat(self, kiosk=HALL, **parts) -> requests.Response:
+        body = heartbeat(kiosk[0], **{"sent_at": self.clock().isoformat(timespec="seconds"), **parts})
+        key = f"hb-{kiosk[0]}-{body['sent_at']}".replace("+", "p")
+        return Api(self.url, kiosk).post("/outbox/telemetry", json={"payload": body}, key=key)
+
+    def publish(self, data: bytes, group: str = "canary", session=None) -> requests.Response:
+        return (session or self.admin).post(self.url + "/api/v1/fleet/bundles",
+                                            json={"group": group, "bundle": json.loads(data)}, timeout=10)
+
+    def kiosks(self) -> dict[str, dict]:
+        answer = self.admin.get(self.url + "/api/v1/fleet/kiosks", timeout=10)
+        assert answer.status_code == 200, answer.text
+        return {k["kiosk_id"]: k for k in answer.json()}
+
+    def fetch(self, kiosk=HALL, group="canary", installed=0) -> requests.Response:
+        return Api(self.url, kiosk).get("/fleet/bundle", params={"group": group, "installed": installed})

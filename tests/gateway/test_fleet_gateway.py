@@ -14,7 +14,7 @@ from fleet_fixtures import (
     HALL,
     NIGHT,
     Api,
-    MovableClock,
+    Fleet,
     example_files,
     heartbeat,
     new_key,
@@ -23,48 +23,6 @@ from fleet_fixtures import (
 
 from config import admin_cli
 from gateway import fleet_admin
-from gateway.app import create_app
-from gateway.kiosks import DEMO_KIOSKS, register_kiosk
-from gateway.serve_thread import GatewayThread
-from gateway.settings import GatewaySettings
-
-
-class Fleet:
-    """A running gateway with an admin password, an admin token and one trusted signing key."""
-
-    def __init__(self, tmp_path, clock=None) -> None:
-        self.clock = clock or MovableClock(datetime.now(UTC))
-        settings = GatewaySettings(db_path=tmp_path / "fleet.sqlite3", demo=False, rate_per_s=1000,
-                                   rate_burst=1000, now=self.clock)
-        self.app = create_app(settings)
-        self.db = self.app.state.gateway.db
-        for kiosk_id, token, zone in DEMO_KIOSKS:
-            register_kiosk(self.db, kiosk_id, token, zone)
-        fleet_admin.set_password(self.db, ADMIN_PASSWORD)
-        self.token = fleet_admin.new_token(self.db, "tests", "2026-11-25T00:00:00Z")
-        self.key, self.public = new_key()
-        fleet_admin.trust_key(self.db, self.public)
-        self.server = GatewayThread(self.app).start()
-        self.url = self.server.url
-        self.admin = requests.Session()
-        self.admin.headers["Authorization"] = f"Bearer {self.token}"
-
-    def beat(self, kiosk=HALL, **parts) -> requests.Response:
-        body = heartbeat(kiosk[0], **{"sent_at": self.clock().isoformat(timespec="seconds"), **parts})
-        key = f"hb-{kiosk[0]}-{body['sent_at']}".replace("+", "p")
-        return Api(self.url, kiosk).post("/outbox/telemetry", json={"payload": body}, key=key)
-
-    def publish(self, data: bytes, group: str = "canary", session=None) -> requests.Response:
-        return (session or self.admin).post(self.url + "/api/v1/fleet/bundles",
-                                            json={"group": group, "bundle": json.loads(data)}, timeout=10)
-
-    def kiosks(self) -> dict[str, dict]:
-        answer = self.admin.get(self.url + "/api/v1/fleet/kiosks", timeout=10)
-        assert answer.status_code == 200, answer.text
-        return {k["kiosk_id"]: k for k in answer.json()}
-
-    def fetch(self, kiosk=HALL, group="canary", installed=0) -> requests.Response:
-        return Api(self.url, kiosk).get("/fleet/bundle", params={"group": group, "installed": installed})
 
 
 @pytest.fixture
@@ -291,11 +249,12 @@ def test_repeated_wrong_passwords_lock_the_console_login(fleet):
     assert ok.status_code == 303
 
 
-def test_password_is_kept_only_as_a_scrypt_hash(fleet):
+def test_password_is_kept_only_as_an_argon2id_hash(fleet):
     stored = fleet_admin.password_hash(fleet.db)
-    assert stored.startswith("scrypt$16384$8$1$") and ADMIN_PASSWORD not in stored
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and ADMIN_PASSWORD not in stored
     assert fleet_admin.check_password(ADMIN_PASSWORD, stored) and not fleet_admin.check_password("x", stored)
     assert not fleet_admin.check_password(ADMIN_PASSWORD, "scrypt$broken")
+    assert not fleet_admin.check_password(ADMIN_PASSWORD, "$argon2id$broken")
     with pytest.raises(ValueError, match="at least"):
         fleet_admin.set_password(fleet.db, "short")
 

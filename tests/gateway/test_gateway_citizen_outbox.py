@@ -84,8 +84,10 @@ def test_outbox_refusals(api):
     assert api.post("/outbox/gossip", json={"payload": {}}, key="outbox-key-0008").status_code == 422
     assert api.post("/outbox/event", json={"payload": {}}).status_code == 422  # a key is required
     assert api.post("/outbox/event", json={"payload": "text"}, key="outbox-key-0009").status_code == 422
-    reused = api.post("/outbox/event", json={"payload": {"other": 1}}, key="outbox-key-0003")
+    reused = api.post("/outbox/event", json={"payload": {"event": "door_open"}}, key="outbox-key-0003")
     assert reused.status_code == 409
+    unknown = api.post("/outbox/event", json={"payload": {"other": 1}}, key="outbox-key-0010")
+    assert unknown.status_code == 422 and unknown.json()["code"] == "invalid_payload"
 
 
 def test_reconciliation_keyed_with_the_orders_own_key_is_accepted(api):

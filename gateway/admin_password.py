@@ -1,0 +1,100 @@
+"""The fleet console password as stored: an Argon2id hash, with bounded cost read back from the database.
+
+``argon2.PasswordHasher`` makes and checks the hash. A hash carries its own cost parameters, and
+the database is not a trusted source of them: a hash asking for gigabytes of memory or thousands
+of passes is refused as damaged rather than run, so a tampered row cannot stall the gateway on
+every login. Hashes made by earlier gateways (``scrypt$N$r$p$salt$hash``) still verify, within
+the same kind of bounds, and the console login then stores an Argon2id hash in their place
+(:func:`needs_rehash`); so does an Argon2 hash made with weaker settings than today's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+from argon2 import PasswordHasher, extract_parameters
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.low_level import Type
+
+_hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 "low memory" profile (64 MiB, t=3)
+
+# The most any stored hash may ask for (well above what this gateway writes, far below a stall).
+MAX_MEMORY_KIB = 256 * 1024
+MAX_TIME_COST = 10
+MAX_PARALLELISM = 8
+_SCRYPT_MAX_N, _SCRYPT_MAX_R, _SCRYPT_MAX_P = 2**17, 16, 4
+
+
+def hash_password(password: str) -> str:
+    """The Argon2id hash (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``) of ``password``."""
+    return _hasher.hash(password)
+
+
+def is_hash(text: str) -> bool:
+    """Whether ``text`` looks like a stored hash (Argon2 or legacy scrypt) rather than a password."""
+    return text.startswith("$argon2") or (text.startswith("scrypt$") and text.count("$") == 5)
+
+
+def within_bounds(stored: str) -> bool:
+    """Whether the cost a stored hash asks for is one this gateway is willing to pay."""
+    if stored.startswith("scrypt$"):
+        return _scrypt_parts(stored) is not None
+    try:
+        params = extract_parameters(stored)
+    except (InvalidHashError, ValueError):
+        return False
+    return (params.type == Type.ID and params.memory_cost <= MAX_MEMORY_KIB
+            and params.time_cost <= MAX_TIME_COST and params.parallelism <= MAX_PARALLELISM)
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    """True when ``password`` matches ``stored``; a missing, damaged or too costly hash matches nothing."""
+    if not stored or not within_bounds(stored):
+        return False
+    if stored.startswith("scrypt$"):
+        return _check_scrypt(password, stored)
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a hash that just verified should be replaced by a fresh Argon2id one (old scheme or settings)."""
+    if stored.startswith("scrypt$"):
+        return True
+    try:
+        return _hasher.check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def _scrypt_parts(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        n_, r_, p_ = int(n), int(r), int(p)
+        salt_b, digest_b = base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if scheme != "scrypt" or not (2 <= n_ <= _SCRYPT_MAX_N and n_ & (n_ - 1) == 0):
+        return None
+    if not (1 <= r_ <= _SCRYPT_MAX_R and 1 <= p_ <= _SCRYPT_MAX_P and 8 <= len(salt_b) <= 64
+            and 16 <= len(digest_b) <= 64):
+        return None
+    return n_, r_, p_, salt_b, digest_b
+
+
+def _check_scrypt(password: str, stored: str) -> bool:
+    parts = _scrypt_parts(stored)
+    if parts is None:
+        return False
+    n, r, p, salt, expected = parts
+    try:
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=len(expected),
+                                maxmem=256 * 1024 * 1024)
+    except (ValueError, MemoryError):
+        return False
+    return hmac.compare_digest(actual, expected)

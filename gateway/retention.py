@@ -1,0 +1,19 @@
+"""How long the gateway keeps what it only needs for a while: idempotency keys and processed outbox entries.
+
+Both are pruned on write, by age, within the writing transaction (both tables are indexed by age,
+so a prune with nothing to do costs one index probe). The window is
+``GatewaySettings.replay_window_s``: the kiosks retry within minutes and drain their outbox within
+hours, so a day covers every replay while keeping nothing for long.
+"""
+
+from __future__ import annotations
+
+from gateway.storage import Transaction
+
+
+def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
+    """Delete idempotency rows and outbox entries older than ``window_s``; returns how many went."""
+    cutoff = now_ts - window_s
+    gone = conn.execute("DELETE FROM idempotency WHERE created_ts < ?", (cutoff,)).rowcount
+    gone += conn.execute("DELETE FROM outbox_entries WHERE received_ts < ?", (cutoff,)).rowcount
+    return gone
