@@ -36,6 +36,7 @@ from config.bundle import (
     private_key_is_encrypted,
     private_key_pem,
     public_key_text,
+    read_bundle_file,
     read_folder,
     verify,
 )
@@ -46,6 +47,7 @@ OK, USAGE, REFUSED, UNREACHABLE = 0, 2, 3, 4
 PUBLISH_PATH = "/api/v1/fleet/bundles"
 TOKEN_ENV = "KIOSK_ADMIN_TOKEN"
 MIN_PASSPHRASE = 12  # characters, for a new key
+PUBLIC_KEY_FILE_MAX = 4096
 
 
 class Failure(Exception):
@@ -215,7 +217,9 @@ def _passphrase(path: Path | None, prompt: str, *, confirm: bool) -> bytes | Non
 
 def _read_bundle(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bundle_file(path, DEFAULT_MAX_SIZE)
+    except BundleRefused as exc:
+        raise Failure(REFUSED, f"{exc.message}; kiosks refuse it") from None
     except OSError as exc:
         raise Failure(USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -283,7 +287,12 @@ def _trusted(values: list[str]) -> KeyRing:
         text = value
         path = Path(value)
         if path.is_file():
-            text = path.read_text(encoding="utf-8")
+            try:
+                with path.open("rb") as handle:  # a public key file is one short line
+                    text = handle.read(PUBLIC_KEY_FILE_MAX).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"--trust {value}: cannot read the public key file: {exc}")
+                continue
         try:
             keys.append(parse_public_key(text))
         except ValueError as exc:

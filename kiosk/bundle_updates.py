@@ -44,24 +44,50 @@ class BundleFetchFailed(RuntimeError):
     """The gateway could not be asked, or answered something other than a bundle or "nothing newer"."""
 
 
-def fetch_bundle(client: Any, group: str, installed: int) -> bytes | None:
+class OfferedBundle(bytes):
+    """A bundle file as the gateway sent it, with the version the gateway says it is (None: not said)."""
+
+    offered_version: int | None = None
+
+
+def fetch_bundle(client: Any, group: str, installed: int, max_size: int | None = None) -> bytes | None:
     """The bundle file the gateway offers this kiosk's group above ``installed``, or None (204).
 
     Uses the gateway client's session (credentials, TLS pinning) and timeouts; the body is taken
-    as raw bytes, exactly as the gateway stores it, so the store sees what was signed.
+    as raw bytes, exactly as the gateway stores it, so the store sees what was signed. An answer
+    larger than ``max_size`` (default: the bundle size limit) is not read whole: it raises
+    :class:`~config.bundle.BundleRefused` (oversized), refused as early as the Content-Length says so.
     """
-    from kiosk.gateway_http import TransportError
+    from config.bundle import DEFAULT_MAX_SIZE, BundleRefused, Reason
+    from kiosk.gateway_http import AnswerTooLarge, TransportError
 
+    limit = DEFAULT_MAX_SIZE if max_size is None else max_size
     url = f"{client.base_url}{API_PREFIX}{BUNDLE_PATH}"
     try:
-        answer = client.session.get(url, params={"group": group, "installed": installed}, timeout=client.timeout)
+        answer = client.session.get(url, params={"group": group, "installed": installed}, timeout=client.timeout,
+                                    max_bytes=limit)
+    except AnswerTooLarge as exc:
+        refused = BundleRefused(Reason.OVERSIZED, f"the gateway's answer: {exc}")
+        refused.offered_version = _version_header(exc.headers.get("X-Bundle-Version"))  # type: ignore[attr-defined]
+        raise refused from None
     except TransportError as exc:
         raise BundleFetchFailed(f"gateway unreachable: {type(exc).__name__}") from None
     if answer.status_code == 204:
         return None
     if answer.status_code != 200:
         raise BundleFetchFailed(f"gateway answered HTTP {answer.status_code} to the bundle request")
-    return answer.content
+    offered = OfferedBundle(answer.content)
+    offered.offered_version = _version_header(answer.headers.get("X-Bundle-Version"))
+    return offered
+
+
+def _version_header(text: str | None) -> int | None:
+    from config.bundle import MAX_CONFIG_VERSION
+
+    if text is None or not text.strip().isdigit() or len(text.strip()) > 16:
+        return None
+    version = int(text.strip())
+    return version if 0 < version <= MAX_CONFIG_VERSION else None
 
 
 def send_report(client: Any, report: dict[str, Any]) -> None:
@@ -133,12 +159,21 @@ class BundleUpdates(QObject):
     def _fetch_and_stage(self) -> bool:
         from config.bundle import BundleRefused
 
-        floor = max(self.store.accepted_version, getattr(self.store.pending(), "version", 0))
-        data = self._fetch(self.store.group, floor)
+        # above everything accepted, waiting, or already refused for good: never the same bad file twice
+        floor = max(self.store.accepted_version, getattr(self.store.pending(), "version", 0),
+                    self.store.skip_through)
+        try:
+            data = self._fetch(self.store.group, floor)
+        except BundleRefused as refused:  # refused before it could be read, e.g. far too large
+            self.store.note_refusal(refused, f"{refused.reason} above {floor}: {refused.message}".encode(),
+                                    getattr(refused, "offered_version", None))
+            self._tell({"version": refused.version, "outcome": "refused", "reason": str(refused.reason),
+                        "message": refused.message[:500]})
+            return False
         if data is None:
             return False
         try:
-            bundle = self.store.stage(data)
+            bundle = self.store.stage(data, getattr(data, "offered_version", None))
         except BundleRefused as refused:
             self._tell({"version": refused.version, "outcome": "refused", "reason": str(refused.reason),
                         "message": refused.message[:500]})
@@ -262,7 +297,7 @@ def start_bundle_updates(runtime: KioskRuntime, poll_s: float = DEFAULT_POLL_S,
         client = context.services.get("gateway")
         if client is None:
             return None  # not attached yet; the next round will ask
-        return fetch_bundle(client, group, installed)
+        return fetch_bundle(client, group, installed, store.max_size)
 
     def report(body: dict[str, Any]) -> None:
         client = context.services.get("gateway")

@@ -51,6 +51,7 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 def _open(args: argparse.Namespace):
     """Settings, bundle store and bundle bytes, or an exit code after saying what is wrong."""
+    from config.bundle import BundleRefused, read_bundle_file
     from config.errors import ConfigError
     from config.local import load_settings
     from kiosk.clock import SystemClock
@@ -66,7 +67,9 @@ def _open(args: argparse.Namespace):
         print(f"cannot use the state directory: {exc}", file=sys.stderr)
         return USAGE
     try:
-        data = args.bundle.read_bytes()
+        data = read_bundle_file(args.bundle, store.max_size)
+    except BundleRefused as exc:
+        return _refused(exc, store)
     except OSError as exc:
         print(f"cannot read {args.bundle}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE

@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -55,37 +54,13 @@ from config.bundle import (
 from config.bundle import verify as verify_bundle
 from config.local import KioskSettings
 from config.remote import NO_REMOTE_CONFIG, RemoteConfig
+from kiosk.bundle_record import BundleRecord, Rollback
 from kiosk.clock import Clock
 from kiosk.durable_files import exclusive, remove_durably, write_atomically
 
 log = logging.getLogger("fleet")
 
-KEPT_REFUSALS = 20
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A bundle this kiosk would not take, as the heartbeat reports it."""
-
-    reason: str
-    message: str
-    version: int | None
-    digest: str
-    at: str
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class Rollback:
-    """A bundle that could not bring the screens up, and what the kiosk went back to."""
-
-    failed_version: int
-    restored_version: int  # 0: the shipped defaults
-    why: str
-    at: str
-
-
-class BundleStore:
+class BundleStore(BundleRecord):
     """The bundles of one kiosk. Safe to use from the running application and a command line at once."""
 
     def __init__(self, state_dir: Path, trusted_keys: KeyRing | Iterable[str], group: str, clock: Clock,
@@ -99,10 +74,12 @@ class BundleStore:
         self.max_size = max_size
         self._thread_lock = threading.Lock()
         self._checked: dict[str, VerifiedBundle | None] = {}
-        for stale in self.folder.glob(".*.tmp"):
-            # left by a write that a power cut or a kill interrupted; the real file is intact
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        with self._locked():
+            # Left by a write that a power cut or a kill interrupted (the real file is intact). Every
+            # write happens under this lock, so no temporary file here belongs to a write under way.
+            for stale in self.folder.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     @classmethod
     def for_settings(cls, settings: KioskSettings, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> BundleStore:
@@ -125,33 +102,10 @@ class BundleStore:
     def trial_path(self) -> Path:
         return self.folder / "trial.json"
 
-    @property
-    def record_path(self) -> Path:
-        return self.folder / "record.json"
-
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         with self._thread_lock, exclusive(self.folder / ".lock"):
             yield
-
-    def _now(self) -> str:
-        return self.clock.now().isoformat(timespec="seconds")
-
-    def _read_json(self, path: Path) -> dict[str, Any]:
-        try:
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("bundle state file %s unreadable (%s); treating it as empty", path.name, exc)
-            return {}
-        return value if isinstance(value, dict) else {}
-
-    def _write_json(self, path: Path, value: dict[str, Any]) -> None:
-        write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
-
-    def _record(self) -> dict[str, Any]:
-        return self._read_json(self.record_path)
 
     def _load(self, path: Path) -> VerifiedBundle | None:
         """A bundle kept on disk, checked again (signature and schema; its age no longer matters)."""
@@ -215,12 +169,13 @@ class BundleStore:
         floor = max(self.accepted_version, self._pending_version())
         return verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
 
-    def stage(self, data: bytes) -> VerifiedBundle | None:
+    def stage(self, data: bytes, offered_version: int | None = None) -> VerifiedBundle | None:
         """Verify ``data`` and keep it as the pending bundle until :meth:`apply_pending`.
 
         Returns the verified bundle, or None when exactly this bundle is already installed or
         pending (fetched again: nothing to do). Raises :class:`BundleRefused` otherwise; the
-        refusal is logged and recorded, and nothing in force changes.
+        refusal is logged and recorded, and nothing in force changes. ``offered_version`` is the
+        version the gateway said it sent: after a refusal the poller asks for newer ones only.
         """
         digest = hashlib.sha256(data).hexdigest()
         with self._locked():
@@ -230,50 +185,24 @@ class BundleStore:
             try:
                 bundle = self.check(data)
             except BundleRefused as refused:
-                self._note_refusal(refused, digest)
+                self._note_refusal(refused, digest, offered_version)
                 raise
             write_atomically(self.pending_path, data)
         log.info("bundle version %d staged (groups %s, key %s, files %s); applied between sessions",
                  bundle.version, ",".join(bundle.header.groups), bundle.header.key_id, ",".join(sorted(bundle.files)))
         return bundle
 
+    def note_refusal(self, refused: BundleRefused, what: bytes, offered_version: int | None = None) -> None:
+        """Record a refusal made before the bundle reached :meth:`stage` (e.g. an answer too large to read).
+
+        ``what`` identifies the refused answer (its first bytes, or a description), for counting repeats.
+        """
+        with self._locked():
+            self._note_refusal(refused, hashlib.sha256(what).hexdigest(), offered_version)
+
     def _pending_version(self) -> int:
         bundle = self.pending()
         return bundle.version if bundle else 0
-
-    def _note_refusal(self, refused: BundleRefused, digest: str) -> None:
-        record = self._record()
-        refusals = [r for r in record.get("refusals", []) if isinstance(r, dict)]
-        last = refusals[-1] if refusals else None
-        if last and last.get("digest") == digest and last.get("reason") == str(refused.reason):
-            last.update(count=int(last.get("count", 1)) + 1, at=self._now())
-            log.debug("bundle %s refused again (%s)", digest[:12], refused.reason)
-        else:
-            refusals.append(asdict(Refusal(str(refused.reason), refused.message, refused.version, digest,
-                                           self._now())))
-            log.warning("bundle refused (%s): %s", refused.reason, refused.message,
-                        extra={"event": "bundle_refused"})
-        record["refusals"] = refusals[-KEPT_REFUSALS:]
-        self._write_json(self.record_path, record)
-
-    def refusals(self) -> list[Refusal]:
-        """Recent refusals, oldest first (at most ``KEPT_REFUSALS``)."""
-        result = []
-        for item in self._record().get("refusals", []):
-            with contextlib.suppress(TypeError):
-                result.append(Refusal(**item))
-        return result
-
-    def last_refusal(self) -> Refusal | None:
-        found = self.refusals()
-        return found[-1] if found else None
-
-    def last_rollback(self) -> Rollback | None:
-        item = self._record().get("last_rollback")
-        try:
-            return Rollback(**item) if isinstance(item, dict) else None
-        except TypeError:
-            return None
 
     # -- applying, confirming, rolling back ------------------------------------------------------------
     def apply_pending(self, *, start_now: bool = True) -> RemoteConfig | None:
