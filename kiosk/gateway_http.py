@@ -121,6 +121,7 @@ class HttpSession:
             response = conn.getresponse()
             answer = Answer(response.status, response.msg, _read_body(response, max_bytes))
         except AnswerTooLarge as exc:
+            response.close()
             conn.close()  # the rest of the body is still on the wire: this connection cannot be reused
             exc.headers = response.msg
             raise
