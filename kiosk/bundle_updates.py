@@ -129,12 +129,15 @@ class BundleUpdates(QObject):
     # -- start ---------------------------------------------------------------------------------------------
     def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
         """Put the installed configuration in force (finishing the last trial) and start polling."""
-        before = self.store.last_rollback()
+        before, expired_before = self.store.last_rollback(), self.store.last_expiry()
         config = self.store.config_for_start()
-        after = self.store.last_rollback()
+        after, expired = self.store.last_rollback(), self.store.last_expiry()
         if after is not None and after != before:
             self._tell_later({"version": after.failed_version, "outcome": "rolled_back", "reason": "start_failed",
-                        "message": after.why[:500]})
+                              "message": after.why[:500]})
+        if expired is not None and expired != expired_before:
+            self._tell_later({"version": expired.expired_version, "outcome": "rolled_back", "reason": "expired",
+                              "message": f"version {expired.expired_version} expired at {expired.expired_at}"})
         if self.store.installed() is not None:
             self._settle(config)
         self._timer.start()
@@ -185,13 +188,13 @@ class BundleUpdates(QObject):
     def _fetched(self, staged: bool) -> None:
         self._busy = False
         self.checked.emit()
-        if staged or self.store.pending() is not None:
-            self.apply_when_idle()
+        self.apply_when_idle()
 
     def _fetch_failed(self, error: BaseException) -> None:
         self._busy = False
         log.info("bundle check failed: %s", error)
         self.checked.emit()
+        self.apply_when_idle()  # an offline kiosk still notices its bundle expiring
 
     def _tell(self, report: dict[str, Any]) -> None:
         try:
@@ -205,8 +208,15 @@ class BundleUpdates(QObject):
 
     # -- applying (GUI thread) -----------------------------------------------------------------------------
     def apply_when_idle(self) -> bool:
-        """Apply the staged bundle if no citizen is using the kiosk; True when a new bundle is now in force."""
-        if self.context.sessions.active or self.store.pending() is None:
+        """Apply the staged bundle if no citizen is using the kiosk; True when a new bundle is now in force.
+
+        Between sessions it also checks that the installed bundle has not expired meanwhile (each
+        poll round ends here); an expired one gives way to the last good bundle or the defaults.
+        """
+        if self.context.sessions.active:
+            return False
+        self._expire_if_due()
+        if self.store.pending() is None:
             return False
         previous = self.store.installed_version
         config = self.store.apply_pending(start_now=True)
@@ -233,6 +243,17 @@ class BundleUpdates(QObject):
             heartbeat.beat_now()
         self.applied.emit(version)
         return True
+
+    def _expire_if_due(self) -> None:
+        expired = self.store.last_expiry()
+        config = self.store.expire_if_due()
+        if config is None:
+            return
+        self._put_in_force(config)
+        now = self.store.last_expiry()
+        if now is not None and now != expired:
+            self._tell_later({"version": now.expired_version, "outcome": "rolled_back", "reason": "expired",
+                              "message": f"version {now.expired_version} expired at {now.expired_at}"})
 
     def _settle(self, config: RemoteConfig) -> None:
         """At start: the installed configuration in force; confirmed once the window rendered with it."""

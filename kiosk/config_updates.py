@@ -54,7 +54,7 @@ from config.bundle import (
 from config.bundle import verify as verify_bundle
 from config.local import KioskSettings
 from config.remote import NO_REMOTE_CONFIG, RemoteConfig
-from kiosk.bundle_record import BundleRecord, Rollback
+from kiosk.bundle_record import BundleRecord, Expiry, Rollback
 from kiosk.clock import Clock
 from kiosk.durable_files import exclusive, remove_durably, write_atomically
 
@@ -250,6 +250,8 @@ class BundleStore(BundleRecord):
         Call once at start-up, before the screens are built, and :meth:`confirm_good` once they are up.
         """
         with self._locked():
+            if self._expired_installed() is not None:
+                return self._expire()
             trial = self._read_json(self.trial_path)
             installed = self.installed()
             version = trial.get("version")
@@ -283,10 +285,55 @@ class BundleStore(BundleRecord):
         with self._locked():
             return self._roll_back(why)
 
-    def _roll_back(self, why: str) -> RemoteConfig:
-        failed = self.installed_version
+    # -- expiry -----------------------------------------------------------------------------------------
+    def _expired_installed(self) -> VerifiedBundle | None:
+        installed = self.installed()
+        if installed is not None and self.clock.now() >= installed.header.expires_at:
+            return installed
+        return None
+
+    def expire_if_due(self) -> RemoteConfig | None:
+        """If the installed bundle has expired, go back to the last good one (if still valid) or the defaults.
+
+        Returns the configuration now in force, or None when nothing changed. Call between citizen
+        sessions (the running application) or at start (:meth:`config_for_start` does).
+        """
+        with self._locked():
+            if self._expired_installed() is None:
+                return None
+            return self._expire()
+
+    def _expire(self) -> RemoteConfig:
+        expired = self.installed()
+        assert expired is not None
+        good, good_data = self._restorable()
+        if good is not None and good.version == expired.version:
+            good, good_data = None, None
+        record = self._record()
+        record["last_expiry"] = asdict(Expiry(expired.version, expired.header.expires_at.isoformat(),
+                                              good.version if good else 0, self._now()))
+        self._write_json(self.record_path, record)
+        if good is not None and good_data is not None:
+            write_atomically(self.installed_path, good_data)
+        else:
+            remove_durably(self.installed_path)
+        remove_durably(self.trial_path)
+        log.error("bundle version %d expired at %s; now running %s", expired.version,
+                  expired.header.expires_at.isoformat(), f"version {good.version}" if good else "the shipped defaults",
+                  extra={"event": "bundle_expired"})
+        return good.config if good else NO_REMOTE_CONFIG
+
+    def _restorable(self) -> tuple[VerifiedBundle | None, bytes | None]:
+        """The last good bundle and its bytes, unless it is missing, untrusted or itself expired."""
         good_data = self._read_bytes(self.last_good_path)
         good = self._load(self.last_good_path) if good_data is not None else None
+        if good is None or self.clock.now() >= good.header.expires_at:
+            return None, None
+        return good, good_data
+
+    def _roll_back(self, why: str) -> RemoteConfig:
+        failed = self.installed_version
+        good, good_data = self._restorable()
         record = self._record()
         record["highest_version"] = max(int(record.get("highest_version", 0) or 0), failed)
         record["last_rollback"] = asdict(Rollback(failed, good.version if good else 0, why, self._now()))
@@ -312,9 +359,10 @@ class BundleStore(BundleRecord):
     def status(self) -> dict[str, Any]:
         """What the heartbeat and the diagnostics screen report about configuration (JSON-ready)."""
         installed, pending = self.installed(), self.pending()
-        refusal, rollback = self.last_refusal(), self.last_rollback()
+        refusal, rollback, expiry = self.last_refusal(), self.last_rollback(), self.last_expiry()
         return {
             "installed_version": installed.version if installed else 0,
+            "installed_expires_at": installed.header.expires_at.isoformat() if installed else None,
             "installed_digest": installed.digest if installed else None,
             "accepted_version": self.accepted_version,
             "last_good_version": self.last_good_version(),
@@ -322,4 +370,5 @@ class BundleStore(BundleRecord):
             "awaiting_confirmation": self.awaiting_confirmation(),
             "last_refusal": asdict(refusal) if refusal else None,
             "last_rollback": asdict(rollback) if rollback else None,
+            "last_expiry": asdict(expiry) if expiry else None,
         }
