@@ -92,12 +92,24 @@ class BundleRecord:
     def _write_json(self, path: Path, value: dict[str, Any]) -> None:
         write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
 
+    @staticmethod
+    def _read_bytes(path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
     def _record(self) -> dict[str, Any]:
         return self._read_json(self.record_path)
 
     def _recorded_int(self, name: str) -> int:
         value = self._record().get(name, 0)
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def retired_keys(self) -> list[str]:
+        """Ids of keys a signed key rotation retired: their bundles are refused."""
+        retired = self._record().get("retired_keys", [])
+        return [k for k in retired if isinstance(k, str)] if isinstance(retired, list) else []
 
     # -- refusals ---------------------------------------------------------------------------------
     def _note_refusal(self, refused: BundleRefused, digest: str, offered_version: int | None = None) -> None:

@@ -47,10 +47,13 @@ from config.bundle import (
     DEFAULT_MAX_SIZE,
     BundleRefused,
     KeyRing,
+    Reason,
     VerifiedBundle,
     check_schema,
     check_signature,
+    public_key_text,
 )
+from config.bundle import parse as parse_bundle
 from config.bundle import verify as verify_bundle
 from config.local import KioskSettings
 from config.remote import NO_REMOTE_CONFIG, RemoteConfig
@@ -145,9 +148,11 @@ class BundleStore(BundleRecord):
 
     @property
     def accepted_version(self) -> int:
-        """The highest version ever accepted here (also counting rolled-back ones); new bundles must exceed it."""
-        recorded = self._record().get("highest_version", 0)
-        return max(recorded if isinstance(recorded, int) else 0, self.installed_version)
+        """The version floor: the highest version ever accepted here (also counting rolled-back ones),
+        unless a signed key rotation set it since; new bundles must exceed it."""
+        installed = self.installed()
+        counted = installed.version if installed and installed.header.key_id not in self.retired_keys() else 0
+        return max(self._recorded_int("highest_version"), counted)
 
     def pending(self) -> VerifiedBundle | None:
         """The staged bundle waiting to be applied, if any."""
@@ -166,8 +171,26 @@ class BundleStore(BundleRecord):
     # -- taking a bundle in ------------------------------------------------------------------------
     def check(self, data: bytes) -> VerifiedBundle:
         """Verify ``data`` as :meth:`stage` would, without keeping or recording anything."""
-        floor = max(self.accepted_version, self._pending_version())
-        return verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
+        return self._verify(data, max(self.accepted_version, self._pending_version()))
+
+    def _verify(self, data: bytes, floor: int) -> VerifiedBundle:
+        """Every check of :func:`config.bundle.verify`, and none by a key a rotation retired."""
+        try:
+            bundle = verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
+        except BundleRefused as refused:
+            if refused.reason != Reason.NOT_NEWER:
+                raise
+            bundle = None
+            retired_version = refused.version
+        header = bundle.header if bundle else parse_bundle(data).header
+        if header.key_id in self.retired_keys():
+            raise BundleRefused(Reason.RETIRED_KEY, f"version {header.config_version} is signed by key "
+                                                    f"{header.key_id}, retired by a key rotation",
+                                header.config_version)
+        if bundle is None:
+            raise BundleRefused(Reason.NOT_NEWER, f"version {retired_version} is not newer than version {floor} "
+                                                  f"already accepted here", retired_version)
+        return bundle
 
     def stage(self, data: bytes, offered_version: int | None = None) -> VerifiedBundle | None:
         """Verify ``data`` and keep it as the pending bundle until :meth:`apply_pending`.
@@ -217,8 +240,7 @@ class BundleStore(BundleRecord):
             if data is None:
                 return None
             try:
-                bundle = verify_bundle(data, self.keys, self.accepted_version, self.group, self.clock.now(),
-                                       self.max_size)
+                bundle = self._verify(data, self.accepted_version)
             except BundleRefused as refused:
                 self._note_refusal(refused, hashlib.sha256(data).hexdigest())
                 remove_durably(self.pending_path)
@@ -231,7 +253,10 @@ class BundleStore(BundleRecord):
             write_atomically(self.installed_path, data)
             remove_durably(self.pending_path)
             record = self._record()
-            record["highest_version"] = max(int(record.get("highest_version", 0) or 0), bundle.version)
+            if bundle.version > self._int(record.get("highest_version")):
+                record["highest_version"] = bundle.version
+                signer = self.keys.get(bundle.header.key_id or "")
+                record["floor_key"] = public_key_text(signer) if signer else None  # may lower it by a rotation
             self._write_json(self.record_path, record)
         log.info("bundle version %d installed in place of version %d; on trial until the screens are up",
                  bundle.version, previous, extra={"event": "bundle_installed"})
@@ -335,7 +360,9 @@ class BundleStore(BundleRecord):
         failed = self.installed_version
         good, good_data = self._restorable()
         record = self._record()
-        record["highest_version"] = max(int(record.get("highest_version", 0) or 0), failed)
+        installed = self.installed()
+        if installed is not None and installed.header.key_id not in self.retired_keys():
+            record["highest_version"] = max(self._int(record.get("highest_version")), failed)
         record["last_rollback"] = asdict(Rollback(failed, good.version if good else 0, why, self._now()))
         self._write_json(self.record_path, record)
         if good is not None and good_data is not None:
@@ -347,13 +374,6 @@ class BundleStore(BundleRecord):
                   f"version {good.version}" if good else "the shipped defaults", why,
                   extra={"event": "bundle_rolled_back"})
         return good.config if good else NO_REMOTE_CONFIG
-
-    @staticmethod
-    def _read_bytes(path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
 
     # -- for the heartbeat and diagnostics -------------------------------------------------------------
     def status(self) -> dict[str, Any]:
