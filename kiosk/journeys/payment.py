@@ -48,6 +48,7 @@ from config.catalogue import Service
 from contract.payments import Notice, Order, yuan
 from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
+from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrder, UnresolvedOrders
 from kiosk.privacy import mask_name
 
@@ -109,6 +110,7 @@ class FeePaymentJourney(Journey):
     def __init__(self, env: JourneyEnv, service: Service | None = None) -> None:
         super().__init__(env, service)
         self.orders = UnresolvedOrders.in_state_dir(env.settings.state_dir)
+        self.owed = OwedReceipts.in_state_dir(env.settings.state_dir)
         self.number = ""
         self.notice: Notice | None = None
         self.order: Order | None = None
@@ -242,19 +244,25 @@ class FeePaymentJourney(Journey):
         self.go("looking_up")
         self.call(lambda: self._fetch_notice(digits), self._notice_arrived, self._lookup_failed)
 
-    def _fetch_notice(self, number: str) -> Notice | None:
-        """(worker) Settle an earlier order of ours for this notice, then fetch it; None if unsettled."""
+    def _fetch_notice(self, number: str) -> tuple[Notice, Order | None] | None:
+        """(worker) Settle an earlier order of ours for this notice, then fetch it (with a receipt owed
+        for it, if any); None if unsettled."""
         record = self.orders.get(number)
         if record is not None and self._settle_record(record) == "unknown":
             return None
-        return self._gateway_notice(number)
+        notice = self._gateway_notice(number)
+        return notice, self.owed.get(number) if notice.status == "paid" else None
 
-    def _notice_arrived(self, notice: Notice | None) -> None:
-        if notice is None:
+    def _notice_arrived(self, found: tuple[Notice, Order | None] | None) -> None:
+        if found is None:
             self.fail(ORDER_UNRESOLVED, "order_unresolved")
             return
+        notice, owed = found
         self.notice = notice
-        if notice.status == "paid":
+        if owed is not None:  # paid here, but the receipt never came out (e.g. a restart): give it now
+            log.info("receipt owed for this notice: giving it now", extra={"event": "receipt_reissued"})
+            self._deliver_receipt(owed)
+        elif notice.status == "paid":
             self.fail(_notice_problem(notice, "该缴款通知书已缴费，无需重复缴纳。",
                                       "This notice has already been paid; there is nothing more to pay.",
                                       "already_paid"), "already_paid")
@@ -424,10 +432,20 @@ class FeePaymentJourney(Journey):
         self.order = order
         number = self.number
         log.info("payment confirmed", extra={"event": "payment_paid"})
+        try:
+            # before anything else (a small local file): a kill from here on still leaves the receipt owed
+            self.owed.owe(order, self._now_iso())
+        except OSError as error:
+            log.error("could not record the owed receipt: %r", error)
         self.env.calls.submit(lambda: self.orders.resolve(number), lambda _r: None,
                               lambda error: log.error("could not clear the settled order record: %r", error))
+        self._deliver_receipt(order)
+
+    def _deliver_receipt(self, order: Order) -> None:
+        """Print the receipt of a paid order, or show it as an e-receipt QR code when the printer cannot."""
+        self.order = order
         if not self._printer_ready():
-            self.fail(_printer_problem(), "e_receipt")
+            self._e_receipt()
             return
         self.go("printing")
         self._print(self._receipt(order), self._receipt_printed)
@@ -435,9 +453,19 @@ class FeePaymentJourney(Journey):
     def _receipt_printed(self, printed: bool) -> None:
         if printed:
             self.receipt_printed = True
+            self._receipt_given()
             self.go("receipt")
         else:
-            self.fail(_printer_problem(), "e_receipt")
+            self._e_receipt()
+
+    def _e_receipt(self) -> None:
+        self._receipt_given()
+        self.fail(_printer_problem(), "e_receipt")
+
+    def _receipt_given(self) -> None:
+        number = self.order.notice_number if self.order is not None else self.number
+        self.env.calls.submit(lambda: self.owed.settle(number), lambda _r: None,
+                              lambda error: log.error("could not clear the owed receipt: %r", error))
 
     def _give_voucher(self) -> None:
         self.go("confirming")
@@ -483,6 +511,8 @@ class FeePaymentJourney(Journey):
         Returns (``paid`` | ``closed`` | ``unknown``, the order if known, whether the outbox has it).
         """
         outcome, order = self._close_and_ask(order_id)
+        if outcome == "paid" and order is not None:
+            self.owed.owe(order, self._now_iso())  # before the record goes: the receipt is owed until given
         if outcome in ("paid", "closed"):
             self.orders.resolve(number)
             return outcome, order, False
