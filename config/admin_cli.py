@@ -4,7 +4,12 @@
     kiosk-admin bundle build FOLDER --version N --expires DAYS --group G [--group G2] --out FILE
     kiosk-admin bundle sign FILE --key PRIVATE [--passphrase-file FILE]
     kiosk-admin bundle verify FILE --trust PUB [--trust PUB2] [--group G] [--installed-version N]
-    kiosk-admin publish FILE --gateway URL --group G --admin-token TOKEN
+    kiosk-admin publish FILE --gateway URL --group G --admin-token TOKEN [--allow-version-jump]
+    kiosk-admin rotate --key OLD_PRIVATE --new NEW_PUB --floor N --out FILE [--group G] [--expires DAYS]
+
+A version more than MAX_VERSION_JUMP above the last published one is refused (`bundle build`:
+against --last-published; `publish`: against the gateway) unless --allow-version-jump, since
+kiosks never go below a version they took. If a typo got through, `rotate` is the way out.
 
 Exit codes: 0 done, 2 usage or configuration error, 3 bundle refused / verification failed or the
 gateway refused, 4 gateway unreachable.
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -36,6 +40,7 @@ from config.bundle import (
     private_key_is_encrypted,
     private_key_pem,
     public_key_text,
+    read_bundle_file,
     read_folder,
     verify,
 )
@@ -46,6 +51,9 @@ OK, USAGE, REFUSED, UNREACHABLE = 0, 2, 3, 4
 PUBLISH_PATH = "/api/v1/fleet/bundles"
 TOKEN_ENV = "KIOSK_ADMIN_TOKEN"
 MIN_PASSPHRASE = 12  # characters, for a new key
+PUBLIC_KEY_FILE_MAX = 4096
+MAX_VERSION_JUMP = 1000
+ROLLOUTS_PATH = "/api/v1/fleet/rollouts"
 
 
 class Failure(Exception):
@@ -98,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--group", action="append", required=True, metavar="G",
                       help="roll-out group it is for (repeatable); '*' means every kiosk")
     make.add_argument("--out", type=Path, required=True, metavar="FILE", help="bundle file to write")
+    make.add_argument("--last-published", type=int, metavar="N",
+                      help=f"the last version published; --version may be at most {MAX_VERSION_JUMP} above it")
+    make.add_argument("--allow-version-jump", action="store_true",
+                      help=f"allow a --version more than {MAX_VERSION_JUMP} above the last published one")
     make.set_defaults(run=_build)
 
     sign = actions.add_parser("sign", help="sign a bundle with a private key",
@@ -131,7 +143,28 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--group", required=True, metavar="G", help="roll-out group to publish to")
     publish.add_argument("--admin-token", metavar="TOKEN", help=f"admin token (default ${TOKEN_ENV})")
     publish.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait (default 30)")
+    publish.add_argument("--allow-version-jump", action="store_true",
+                         help=f"publish even when the version is more than {MAX_VERSION_JUMP} above the "
+                              f"gateway's newest")
     publish.set_defaults(run=_publish)
+
+    rotate = commands.add_parser(
+        "rotate", help="hand the version floor from an old signing key to a new one",
+        description="Write a key rotation signed by the OLD key (the one that signed the bundle that set the "
+                    "kiosks' highest version), naming the NEW public key and the new version floor N. A kiosk "
+                    "given it (`kiosk config apply FILE`) that pins the new key lowers its floor to N, refuses "
+                    "the old key's bundles from then on, and accepts the new key's bundles above N. This is "
+                    "the way out when a wrong version (e.g. a typo) was accepted.")
+    rotate.add_argument("--key", type=Path, required=True, metavar="OLD_PRIVATE", help="the old private key file")
+    rotate.add_argument("--passphrase-file", type=Path, metavar="FILE", help="the old key's passphrase (first line)")
+    rotate.add_argument("--new", required=True, metavar="NEW_PUB", help="the new public key: base64 or a NAME.pub file")
+    rotate.add_argument("--floor", type=int, required=True, metavar="N",
+                        help="the new version floor: the next bundle needs a version above N")
+    rotate.add_argument("--group", action="append", metavar="G", help="roll-out group (repeatable; default '*')")
+    rotate.add_argument("--expires", type=float, default=30.0, metavar="DAYS",
+                        help="kiosks refuse the rotation after this many days (default 30)")
+    rotate.add_argument("--out", type=Path, required=True, metavar="FILE", help="rotation file to write")
+    rotate.set_defaults(run=_rotate)
     return parser
 
 
@@ -149,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc.describe(), file=sys.stderr)
         return USAGE
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from config.admin_publish import publish
+
+    return publish(args)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -215,7 +254,9 @@ def _passphrase(path: Path | None, prompt: str, *, confirm: bool) -> bytes | Non
 
 def _read_bundle(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bundle_file(path, DEFAULT_MAX_SIZE)
+    except BundleRefused as exc:
+        raise Failure(REFUSED, f"{exc.message}; kiosks refuse it") from None
     except OSError as exc:
         raise Failure(USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -239,6 +280,7 @@ def _build(args: argparse.Namespace) -> int:
     files = read_folder(args.folder)
     if not 0 < args.expires <= 3650:
         raise Failure(USAGE, f"--expires must be between 0 and 3650 days, got {args.expires}")
+    _check_jump(args.version, args.last_published or 0, "--last-published", args.allow_version_jump)
     issued = datetime.now(UTC).replace(microsecond=0)
     bundle, config = build(files, version=args.version, issued_at=issued,
                            expires_at=issued + timedelta(days=args.expires), groups=args.group)
@@ -251,6 +293,14 @@ def _build(args: argparse.Namespace) -> int:
     print(_describe(config))
     print(f"next: kiosk-admin bundle sign {args.out} --key NAME.key")
     return OK
+
+
+def _check_jump(version: int, last: int, source: str, allowed: bool) -> None:
+    """Refuse a version far above the last published one: kiosks could never go below it again."""
+    if version - last > MAX_VERSION_JUMP and not allowed:
+        raise Failure(USAGE, f"version {version} is {version - last} above the last published version {last} "
+                             f"({source}); kiosks never accept a lower version again, so a typo would freeze them. "
+                             f"Check it, or give --allow-version-jump if it is meant")
 
 
 def _parse_for_admin(path: Path) -> Any:
@@ -283,7 +333,12 @@ def _trusted(values: list[str]) -> KeyRing:
         text = value
         path = Path(value)
         if path.is_file():
-            text = path.read_text(encoding="utf-8")
+            try:
+                with path.open("rb") as handle:  # a public key file is one short line
+                    text = handle.read(PUBLIC_KEY_FILE_MAX).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"--trust {value}: cannot read the public key file: {exc}")
+                continue
         try:
             keys.append(parse_public_key(text))
         except ValueError as exc:
@@ -308,52 +363,37 @@ def _verify(args: argparse.Namespace) -> int:
     return OK
 
 
-# -- publish ------------------------------------------------------------------------------------------
+# -- rotate ---------------------------------------------------------------------------------------------
 
-def _publish(args: argparse.Namespace) -> int:
-    if not args.gateway.startswith(("http://", "https://")):
-        raise Failure(USAGE, f"--gateway must be an http:// or https:// URL, got {args.gateway!r}")
-    token = args.admin_token or os.environ.get(TOKEN_ENV, "")
-    if not token:
-        raise Failure(USAGE, f"an admin token is needed: --admin-token TOKEN or ${TOKEN_ENV}")
-    data = _read_bundle(args.file)
-    bundle = _parse_for_admin(args.file)
-    if bundle.signature is None:
-        raise Failure(USAGE, f"{args.file} is not signed; run `kiosk-admin bundle sign {args.file} --key NAME.key`")
-    if not bundle.header.targets(args.group):
-        raise Failure(USAGE, f"the bundle is for group(s) {', '.join(bundle.header.groups)}, not {args.group!r}; "
-                             f"every kiosk in {args.group!r} would refuse it")
-    if datetime.now(UTC) >= bundle.header.expires_at:
-        raise Failure(REFUSED, f"the bundle expired at {format_time(bundle.header.expires_at)}; build a new one")
+def _rotate(args: argparse.Namespace) -> int:
+    from config.rotation import make
 
-    import requests  # only this command needs the network
-
-    url = args.gateway.rstrip("/") + PUBLISH_PATH
-    body = {"group": args.group, "bundle": json.loads(data)}
+    groups = tuple(args.group or ["*"])
+    if not 0 < args.expires <= 365:
+        raise Failure(USAGE, f"--expires must be between 0 and 365 days, got {args.expires}")
+    new_key = _trusted([args.new])
+    if len(new_key) != 1:
+        raise Failure(USAGE, "--new: expected one public key")
+    passphrase = None
+    if private_key_is_encrypted(args.key):
+        passphrase = _passphrase(args.passphrase_file, f"passphrase for {args.key.name}", confirm=False)
+        if passphrase is None:
+            raise Failure(USAGE, f"{args.key} is encrypted: give --passphrase-file FILE, or run on a terminal")
+    old_key = load_private_key(args.key, passphrase)
+    issued = datetime.now(UTC).replace(microsecond=0)
     try:
-        response = requests.post(url, json=body, timeout=(min(5.0, args.timeout), args.timeout),
-                                 headers={"Authorization": f"Bearer {token}"})
-    except requests.exceptions.RequestException as exc:
-        raise Failure(UNREACHABLE, f"gateway {args.gateway} unreachable: {type(exc).__name__}: {exc}") from None
-    if response.status_code >= 400:
-        raise Failure(REFUSED, f"gateway refused the bundle (HTTP {response.status_code}): {_reason(response)}")
-    print(f"published {args.file} (version {bundle.header.config_version}) to group {args.group} "
-          f"at {args.gateway} (HTTP {response.status_code})")
+        rotation = make(old_key, new_key.get(new_key.ids()[0]), args.floor, issued,
+                        issued + timedelta(days=args.expires), groups)
+    except ValueError as exc:
+        raise Failure(USAGE, str(exc)) from None
+    _write(args.out, rotation.to_bytes())
+    print(f"rotation {args.out}: key {rotation.from_key_id} hands the version floor to key {rotation.new_key_id}, "
+          f"floor {rotation.version_floor}, for group(s) {', '.join(groups)}, expires "
+          f"{format_time(rotation.expires_at)}")
+    print(f"on each kiosk: pin the new key in security.trusted_keys, then `kiosk config apply {args.out.name}`; "
+          f"then publish bundles above version {rotation.version_floor} signed with the new key")
     return OK
 
-
-def _reason(response: Any) -> str:
-    """The gateway's own words (``code: message`` of its error body), else a hint from the status."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and ("message" in body or "code" in body):
-        return f"{body.get('code', 'error')}: {body.get('message', '')}".strip()
-    hints = {401: "admin token missing or wrong", 403: "this token may not publish bundles",
-             404: f"no {PUBLISH_PATH} endpoint on this gateway (is it up to date?)",
-             413: "bundle too large for the gateway"}
-    return hints.get(response.status_code, (response.text or response.reason or "no reason given")[:200])
 
 
 if __name__ == "__main__":

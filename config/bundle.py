@@ -41,11 +41,21 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.errors import ConfigError
 from config.remote import BUNDLE_FILES, RemoteConfig, parse_bundle_files
+from config.signing_keys import (  # noqa: F401 (the key helpers are part of this module's interface)
+    ENCRYPTED_PEM,
+    KeyRing,
+    key_id,
+    load_private_key,
+    parse_public_key,
+    private_key_is_encrypted,
+    private_key_pem,
+    public_key_bytes,
+    public_key_text,
+)
 
 FORMAT = "xm-kiosk-bundle"
 FORMAT_VERSION = 1
@@ -75,6 +85,7 @@ class Reason(StrEnum):
     MALFORMED = "malformed"
     OVERSIZED = "oversized"
     SCHEMA_INVALID = "schema_invalid"
+    RETIRED_KEY = "retired_key"  # signed by a key a signed key rotation has since retired
 
 
 class BundleRefused(Exception):
@@ -89,100 +100,6 @@ class BundleRefused(Exception):
         self.message = message
         self.version = version
         super().__init__(f"{self.reason}: {message}")
-
-
-# -- keys ------------------------------------------------------------------------------------
-
-def public_key_bytes(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def public_key_text(key: Ed25519PublicKey) -> str:
-    """The base64 form that goes into ``security.trusted_keys``."""
-    return base64.b64encode(public_key_bytes(key)).decode("ascii")
-
-
-def key_id(key: Ed25519PublicKey) -> str:
-    """A short fingerprint naming the key in bundle headers, logs and the console."""
-    return hashlib.sha256(public_key_bytes(key)).hexdigest()[:16]
-
-
-def parse_public_key(text: str) -> Ed25519PublicKey:
-    """A public key from its base64 text; raises ``ValueError`` saying what was expected."""
-    try:
-        raw = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("expected a base64 Ed25519 public key (as printed by `kiosk-admin keygen`)") from None
-    if len(raw) != 32:
-        raise ValueError(f"expected 32 bytes of Ed25519 public key in base64, got {len(raw)} bytes")
-    return Ed25519PublicKey.from_public_bytes(raw)
-
-
-class KeyRing:
-    """The public keys a kiosk (or an admin) trusts, found by key id."""
-
-    def __init__(self, keys: Iterable[Ed25519PublicKey] = ()) -> None:
-        self._keys = {key_id(key): key for key in keys}
-
-    @classmethod
-    def from_text(cls, texts: Iterable[str], source: str = "security.trusted_keys") -> KeyRing:
-        """Parse base64 keys; a bad one raises :class:`ConfigError` naming its position."""
-        keys, problems = [], []
-        for index, text in enumerate(texts):
-            try:
-                keys.append(parse_public_key(text))
-            except ValueError as exc:
-                problems.append(f"{source}[{index}] = {text!r}: {exc}")
-        if problems:
-            raise ConfigError(source, problems)
-        return cls(keys)
-
-    def get(self, kid: str) -> Ed25519PublicKey | None:
-        return self._keys.get(kid)
-
-    def ids(self) -> list[str]:
-        return sorted(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
-ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
-
-
-def private_key_pem(key: Ed25519PrivateKey, passphrase: bytes | None = None) -> bytes:
-    """The key as PKCS#8 PEM, encrypted with ``passphrase`` (the library's best scheme) when given."""
-    encryption = (serialization.BestAvailableEncryption(passphrase) if passphrase
-                  else serialization.NoEncryption())
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
-
-
-def private_key_is_encrypted(path: Path) -> bool:
-    """Whether the key file at ``path`` needs a passphrase (False when it cannot be read: loading says why)."""
-    try:
-        return ENCRYPTED_PEM in Path(path).read_bytes()[:200]
-    except OSError:
-        return False
-
-
-def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
-    """Read a private key file written by ``kiosk-admin keygen``; raises :class:`ConfigError`."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, [f"cannot read the private key: {exc.strerror or exc}"]) from None
-    encrypted = ENCRYPTED_PEM in data
-    if encrypted and not passphrase:
-        raise ConfigError(path, ["the private key is encrypted: its passphrase is needed"])
-    try:
-        key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
-    except (ValueError, TypeError) as exc:
-        if encrypted:
-            raise ConfigError(path, ["wrong passphrase for the private key (or a damaged key file)"]) from None
-        raise ConfigError(path, [f"not a PEM private key ({exc})"]) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ConfigError(path, ["expected an Ed25519 private key (made by `kiosk-admin keygen`)"])
-    return key
 
 
 # -- the format --------------------------------------------------------------------------------
@@ -355,11 +272,23 @@ def parse(data: bytes) -> Bundle:
         return BundleRefused(Reason.MALFORMED, message)
 
     try:
-        document = json.loads(data.decode("utf-8"), object_pairs_hook=_reject_duplicates)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise malformed("not UTF-8 text") from None
+    try:
+        document = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except RecursionError:
+        raise malformed("JSON nested far too deeply (a bundle nests three levels)") from None
     except ValueError as exc:
         raise malformed(f"not a JSON bundle: {exc}") from None
+    try:
+        canonical_bytes(document)
+    except RecursionError:
+        raise malformed("JSON nested far too deeply (a bundle nests three levels)") from None
+    except UnicodeEncodeError as exc:
+        # a lone surrogate escape (\ud800) parses as JSON but is no UTF-8 text: nothing to sign or apply
+        raise malformed(f"text with an unpaired surrogate escape (\\u{ord(exc.object[exc.start]):04x}) "
+                        f"is not valid Unicode") from None
     if not isinstance(document, dict):
         raise malformed("expected a JSON object")
     if document.get("format") != FORMAT:
@@ -403,6 +332,19 @@ class VerifiedBundle:
     def digest(self) -> str:
         """SHA-256 of the file, to tell two copies apart in logs and the heartbeat."""
         return hashlib.sha256(self.raw).hexdigest()
+
+
+def read_bundle_file(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> bytes:
+    """The bytes of a bundle file, reading no more than ``max_size + 1`` of them.
+
+    Raises :class:`BundleRefused` (oversized) for a larger file, without reading it whole, and
+    ``OSError`` when it cannot be read.
+    """
+    with Path(path).open("rb") as handle:
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise BundleRefused(Reason.OVERSIZED, f"{Path(path).name} is larger than the {max_size} bytes allowed")
+    return data
 
 
 def check_signature(data: bytes, trusted: KeyRing | Iterable[str], max_size: int = DEFAULT_MAX_SIZE) -> Bundle:

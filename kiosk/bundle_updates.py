@@ -44,24 +44,50 @@ class BundleFetchFailed(RuntimeError):
     """The gateway could not be asked, or answered something other than a bundle or "nothing newer"."""
 
 
-def fetch_bundle(client: Any, group: str, installed: int) -> bytes | None:
+class OfferedBundle(bytes):
+    """A bundle file as the gateway sent it, with the version the gateway says it is (None: not said)."""
+
+    offered_version: int | None = None
+
+
+def fetch_bundle(client: Any, group: str, installed: int, max_size: int | None = None) -> bytes | None:
     """The bundle file the gateway offers this kiosk's group above ``installed``, or None (204).
 
     Uses the gateway client's session (credentials, TLS pinning) and timeouts; the body is taken
-    as raw bytes, exactly as the gateway stores it, so the store sees what was signed.
+    as raw bytes, exactly as the gateway stores it, so the store sees what was signed. An answer
+    larger than ``max_size`` (default: the bundle size limit) is not read whole: it raises
+    :class:`~config.bundle.BundleRefused` (oversized), refused as early as the Content-Length says so.
     """
-    from kiosk.gateway_http import TransportError
+    from config.bundle import DEFAULT_MAX_SIZE, BundleRefused, Reason
+    from kiosk.gateway_http import AnswerTooLarge, TransportError
 
+    limit = DEFAULT_MAX_SIZE if max_size is None else max_size
     url = f"{client.base_url}{API_PREFIX}{BUNDLE_PATH}"
     try:
-        answer = client.session.get(url, params={"group": group, "installed": installed}, timeout=client.timeout)
+        answer = client.session.get(url, params={"group": group, "installed": installed}, timeout=client.timeout,
+                                    max_bytes=limit)
+    except AnswerTooLarge as exc:
+        refused = BundleRefused(Reason.OVERSIZED, f"the gateway's answer: {exc}")
+        refused.offered_version = _version_header(exc.headers.get("X-Bundle-Version"))  # type: ignore[attr-defined]
+        raise refused from None
     except TransportError as exc:
         raise BundleFetchFailed(f"gateway unreachable: {type(exc).__name__}") from None
     if answer.status_code == 204:
         return None
     if answer.status_code != 200:
         raise BundleFetchFailed(f"gateway answered HTTP {answer.status_code} to the bundle request")
-    return answer.content
+    offered = OfferedBundle(answer.content)
+    offered.offered_version = _version_header(answer.headers.get("X-Bundle-Version"))
+    return offered
+
+
+def _version_header(text: str | None) -> int | None:
+    from config.bundle import MAX_CONFIG_VERSION
+
+    if text is None or not text.strip().isdigit() or len(text.strip()) > 16:
+        return None
+    version = int(text.strip())
+    return version if 0 < version <= MAX_CONFIG_VERSION else None
 
 
 def send_report(client: Any, report: dict[str, Any]) -> None:
@@ -103,12 +129,15 @@ class BundleUpdates(QObject):
     # -- start ---------------------------------------------------------------------------------------------
     def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
         """Put the installed configuration in force (finishing the last trial) and start polling."""
-        before = self.store.last_rollback()
+        before, expired_before = self.store.last_rollback(), self.store.last_expiry()
         config = self.store.config_for_start()
-        after = self.store.last_rollback()
+        after, expired = self.store.last_rollback(), self.store.last_expiry()
         if after is not None and after != before:
             self._tell_later({"version": after.failed_version, "outcome": "rolled_back", "reason": "start_failed",
-                        "message": after.why[:500]})
+                              "message": after.why[:500]})
+        if expired is not None and expired != expired_before:
+            self._tell_later({"version": expired.expired_version, "outcome": "rolled_back", "reason": "expired",
+                              "message": f"version {expired.expired_version} expired at {expired.expired_at}"})
         if self.store.installed() is not None:
             self._settle(config)
         self._timer.start()
@@ -133,12 +162,21 @@ class BundleUpdates(QObject):
     def _fetch_and_stage(self) -> bool:
         from config.bundle import BundleRefused
 
-        floor = max(self.store.accepted_version, getattr(self.store.pending(), "version", 0))
-        data = self._fetch(self.store.group, floor)
+        # above everything accepted, waiting, or already refused for good: never the same bad file twice
+        floor = max(self.store.accepted_version, getattr(self.store.pending(), "version", 0),
+                    self.store.skip_through)
+        try:
+            data = self._fetch(self.store.group, floor)
+        except BundleRefused as refused:  # refused before it could be read, e.g. far too large
+            self.store.note_refusal(refused, f"{refused.reason} above {floor}: {refused.message}".encode(),
+                                    getattr(refused, "offered_version", None))
+            self._tell({"version": refused.version, "outcome": "refused", "reason": str(refused.reason),
+                        "message": refused.message[:500]})
+            return False
         if data is None:
             return False
         try:
-            bundle = self.store.stage(data)
+            bundle = self.store.stage(data, getattr(data, "offered_version", None))
         except BundleRefused as refused:
             self._tell({"version": refused.version, "outcome": "refused", "reason": str(refused.reason),
                         "message": refused.message[:500]})
@@ -150,13 +188,13 @@ class BundleUpdates(QObject):
     def _fetched(self, staged: bool) -> None:
         self._busy = False
         self.checked.emit()
-        if staged or self.store.pending() is not None:
-            self.apply_when_idle()
+        self.apply_when_idle()
 
     def _fetch_failed(self, error: BaseException) -> None:
         self._busy = False
         log.info("bundle check failed: %s", error)
         self.checked.emit()
+        self.apply_when_idle()  # an offline kiosk still notices its bundle expiring
 
     def _tell(self, report: dict[str, Any]) -> None:
         try:
@@ -170,8 +208,15 @@ class BundleUpdates(QObject):
 
     # -- applying (GUI thread) -----------------------------------------------------------------------------
     def apply_when_idle(self) -> bool:
-        """Apply the staged bundle if no citizen is using the kiosk; True when a new bundle is now in force."""
-        if self.context.sessions.active or self.store.pending() is None:
+        """Apply the staged bundle if no citizen is using the kiosk; True when a new bundle is now in force.
+
+        Between sessions it also checks that the installed bundle has not expired meanwhile (each
+        poll round ends here); an expired one gives way to the last good bundle or the defaults.
+        """
+        if self.context.sessions.active:
+            return False
+        self._expire_if_due()
+        if self.store.pending() is None:
             return False
         previous = self.store.installed_version
         config = self.store.apply_pending(start_now=True)
@@ -198,6 +243,17 @@ class BundleUpdates(QObject):
             heartbeat.beat_now()
         self.applied.emit(version)
         return True
+
+    def _expire_if_due(self) -> None:
+        expired = self.store.last_expiry()
+        config = self.store.expire_if_due()
+        if config is None:
+            return
+        self._put_in_force(config)
+        now = self.store.last_expiry()
+        if now is not None and now != expired:
+            self._tell_later({"version": now.expired_version, "outcome": "rolled_back", "reason": "expired",
+                              "message": f"version {now.expired_version} expired at {now.expired_at}"})
 
     def _settle(self, config: RemoteConfig) -> None:
         """At start: the installed configuration in force; confirmed once the window rendered with it."""
@@ -262,7 +318,7 @@ def start_bundle_updates(runtime: KioskRuntime, poll_s: float = DEFAULT_POLL_S,
         client = context.services.get("gateway")
         if client is None:
             return None  # not attached yet; the next round will ask
-        return fetch_bundle(client, group, installed)
+        return fetch_bundle(client, group, installed, store.max_size)
 
     def report(body: dict[str, Any]) -> None:
         client = context.services.get("gateway")

@@ -212,6 +212,7 @@ def card_fields(card: Any, *, unmasked: bool) -> dict[str, Any]:
         "card_version": card.card_version,
         "authority_code": card.authority_code,
         "renewal_count": card.renewal_count,
+        "old_card_link": card.old_card_link,  # Y: links to the holder's previous card
         "fingerprint": f"{len(card.fingerprint)} bytes" if card.fingerprint else "",
     }
     fields.update({k: v for k, v in extra.items() if v})

@@ -1,5 +1,8 @@
 """`kiosk config verify|apply BUNDLE` and `kiosk config pin-hash`: bundles and the PIN by hand.
 
+``verify`` and ``apply`` also take a signed key rotation (config/rotation.py, made with
+``kiosk-admin rotate``), the documented way to lower a version floor pushed too high.
+
 Exit codes: 0 valid / applied / done, 2 usage or configuration error, 3 bundle refused.
 Heavy modules (cryptography, pydantic schemas) are imported only when one of these runs.
 """
@@ -29,7 +32,9 @@ def register_bundle_commands(actions: argparse._SubParsersAction) -> None:
         "apply", help="install a signed configuration bundle (used from the next start)",
         description="Verify BUNDLE and install it. The kiosk application uses it from its next start; if the "
                     "screens cannot come up with it, the kiosk returns to the last good configuration by "
-                    "itself. Exit 0 applied, 3 refused (nothing changed), 2 usage or configuration error.")
+                    "itself. BUNDLE may also be a signed key rotation (kiosk-admin rotate): it retires the "
+                    "old key and sets the version floor it names. Exit 0 applied, 3 refused (nothing "
+                    "changed), 2 usage or configuration error.")
     apply.add_argument("bundle", type=Path, metavar="BUNDLE")
     _config_option(apply)
     apply.set_defaults(run=_apply)
@@ -51,6 +56,7 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
 
 def _open(args: argparse.Namespace):
     """Settings, bundle store and bundle bytes, or an exit code after saying what is wrong."""
+    from config.bundle import BundleRefused, read_bundle_file
     from config.errors import ConfigError
     from config.local import load_settings
     from kiosk.clock import SystemClock
@@ -66,7 +72,9 @@ def _open(args: argparse.Namespace):
         print(f"cannot use the state directory: {exc}", file=sys.stderr)
         return USAGE
     try:
-        data = args.bundle.read_bytes()
+        data = read_bundle_file(args.bundle, store.max_size)
+    except BundleRefused as exc:
+        return _refused(exc, store)
     except OSError as exc:
         print(f"cannot read {args.bundle}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE
@@ -81,13 +89,43 @@ def _refused(exc, store) -> int:
     return REFUSED
 
 
+def _rotate(store, data: bytes, *, apply: bool) -> int:
+    """A signed key rotation given to ``verify`` or ``apply`` (see config/rotation.py)."""
+    from config.bundle import BundleRefused
+    from config.rotation import verify as verify_rotation
+    from kiosk.key_rotation import apply_rotation, floor_owner
+
+    try:
+        if apply:
+            rotation = apply_rotation(store, data)
+        else:
+            rotation = verify_rotation(data, floor_owner(store), store.group, store.clock.now())
+            if store.keys.get(rotation.new_key_id) is None:
+                raise BundleRefused("unknown_key", f"the new key {rotation.new_key_id} is not pinned in "
+                                                   f"security.trusted_keys; pin it first")
+    except BundleRefused as exc:
+        print(f"REFUSED ({exc.reason}): {exc.message}", file=sys.stderr)
+        print(f"the version floor is unchanged ({store.accepted_version})", file=sys.stderr)
+        return REFUSED
+    done = "applied" if apply else "valid"
+    print(f"{done}: key rotation from key {rotation.from_key_id} to key {rotation.new_key_id}, "
+          f"version floor {rotation.version_floor}" + ("" if apply else f" (now {store.accepted_version})"))
+    if apply:
+        print(f"bundles signed by key {rotation.from_key_id} are refused from now on; the next bundle needs a "
+              f"version above {rotation.version_floor}, signed by a pinned key")
+    return OK
+
+
 def _verify(args: argparse.Namespace) -> int:
     from config.bundle import BundleRefused
+    from config.rotation import is_rotation
 
     opened = _open(args)
     if isinstance(opened, int):
         return opened
     settings, store, data = opened
+    if is_rotation(data):
+        return _rotate(store, data, apply=False)
     installed = store.installed()
     if installed is not None and installed.raw == data:
         print(f"already installed: version {installed.version} is the configuration in force")
@@ -104,6 +142,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _apply(args: argparse.Namespace) -> int:
     from config.bundle import BundleRefused
+    from config.rotation import is_rotation
     from kiosk.clock import SystemClock
     from kiosk.technician import AuditLog
 
@@ -111,6 +150,12 @@ def _apply(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     settings, store, data = opened
+    if is_rotation(data):
+        code = _rotate(store, data, apply=True)
+        if code == OK:
+            AuditLog.in_state_dir(settings.state_dir, SystemClock()).record(
+                "key_rotation", {"floor": store.accepted_version, "retired": store.retired_keys()[-1:]})
+        return code
     previous = store.installed_version
     try:
         bundle = store.install(data)

@@ -36,11 +36,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -48,44 +47,23 @@ from config.bundle import (
     DEFAULT_MAX_SIZE,
     BundleRefused,
     KeyRing,
+    Reason,
     VerifiedBundle,
     check_schema,
     check_signature,
+    public_key_text,
 )
+from config.bundle import parse as parse_bundle
 from config.bundle import verify as verify_bundle
 from config.local import KioskSettings
 from config.remote import NO_REMOTE_CONFIG, RemoteConfig
+from kiosk.bundle_record import BundleRecord, Expiry, Rollback
 from kiosk.clock import Clock
 from kiosk.durable_files import exclusive, remove_durably, write_atomically
 
 log = logging.getLogger("fleet")
 
-KEPT_REFUSALS = 20
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A bundle this kiosk would not take, as the heartbeat reports it."""
-
-    reason: str
-    message: str
-    version: int | None
-    digest: str
-    at: str
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class Rollback:
-    """A bundle that could not bring the screens up, and what the kiosk went back to."""
-
-    failed_version: int
-    restored_version: int  # 0: the shipped defaults
-    why: str
-    at: str
-
-
-class BundleStore:
+class BundleStore(BundleRecord):
     """The bundles of one kiosk. Safe to use from the running application and a command line at once."""
 
     def __init__(self, state_dir: Path, trusted_keys: KeyRing | Iterable[str], group: str, clock: Clock,
@@ -99,10 +77,12 @@ class BundleStore:
         self.max_size = max_size
         self._thread_lock = threading.Lock()
         self._checked: dict[str, VerifiedBundle | None] = {}
-        for stale in self.folder.glob(".*.tmp"):
-            # left by a write that a power cut or a kill interrupted; the real file is intact
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        with self._locked():
+            # Left by a write that a power cut or a kill interrupted (the real file is intact). Every
+            # write happens under this lock, so no temporary file here belongs to a write under way.
+            for stale in self.folder.glob(".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     @classmethod
     def for_settings(cls, settings: KioskSettings, clock: Clock, max_size: int = DEFAULT_MAX_SIZE) -> BundleStore:
@@ -125,33 +105,10 @@ class BundleStore:
     def trial_path(self) -> Path:
         return self.folder / "trial.json"
 
-    @property
-    def record_path(self) -> Path:
-        return self.folder / "record.json"
-
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         with self._thread_lock, exclusive(self.folder / ".lock"):
             yield
-
-    def _now(self) -> str:
-        return self.clock.now().isoformat(timespec="seconds")
-
-    def _read_json(self, path: Path) -> dict[str, Any]:
-        try:
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            log.warning("bundle state file %s unreadable (%s); treating it as empty", path.name, exc)
-            return {}
-        return value if isinstance(value, dict) else {}
-
-    def _write_json(self, path: Path, value: dict[str, Any]) -> None:
-        write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
-
-    def _record(self) -> dict[str, Any]:
-        return self._read_json(self.record_path)
 
     def _load(self, path: Path) -> VerifiedBundle | None:
         """A bundle kept on disk, checked again (signature and schema; its age no longer matters)."""
@@ -191,9 +148,11 @@ class BundleStore:
 
     @property
     def accepted_version(self) -> int:
-        """The highest version ever accepted here (also counting rolled-back ones); new bundles must exceed it."""
-        recorded = self._record().get("highest_version", 0)
-        return max(recorded if isinstance(recorded, int) else 0, self.installed_version)
+        """The version floor: the highest version ever accepted here (also counting rolled-back ones),
+        unless a signed key rotation set it since; new bundles must exceed it."""
+        installed = self.installed()
+        counted = installed.version if installed and installed.header.key_id not in self.retired_keys() else 0
+        return max(self._recorded_int("highest_version"), counted)
 
     def pending(self) -> VerifiedBundle | None:
         """The staged bundle waiting to be applied, if any."""
@@ -212,15 +171,34 @@ class BundleStore:
     # -- taking a bundle in ------------------------------------------------------------------------
     def check(self, data: bytes) -> VerifiedBundle:
         """Verify ``data`` as :meth:`stage` would, without keeping or recording anything."""
-        floor = max(self.accepted_version, self._pending_version())
-        return verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
+        return self._verify(data, max(self.accepted_version, self._pending_version()))
 
-    def stage(self, data: bytes) -> VerifiedBundle | None:
+    def _verify(self, data: bytes, floor: int) -> VerifiedBundle:
+        """Every check of :func:`config.bundle.verify`, and none by a key a rotation retired."""
+        try:
+            bundle = verify_bundle(data, self.keys, floor, self.group, self.clock.now(), self.max_size)
+        except BundleRefused as refused:
+            if refused.reason != Reason.NOT_NEWER:
+                raise
+            bundle = None
+            retired_version = refused.version
+        header = bundle.header if bundle else parse_bundle(data).header
+        if header.key_id in self.retired_keys():
+            raise BundleRefused(Reason.RETIRED_KEY, f"version {header.config_version} is signed by key "
+                                                    f"{header.key_id}, retired by a key rotation",
+                                header.config_version)
+        if bundle is None:
+            raise BundleRefused(Reason.NOT_NEWER, f"version {retired_version} is not newer than version {floor} "
+                                                  f"already accepted here", retired_version)
+        return bundle
+
+    def stage(self, data: bytes, offered_version: int | None = None) -> VerifiedBundle | None:
         """Verify ``data`` and keep it as the pending bundle until :meth:`apply_pending`.
 
         Returns the verified bundle, or None when exactly this bundle is already installed or
         pending (fetched again: nothing to do). Raises :class:`BundleRefused` otherwise; the
-        refusal is logged and recorded, and nothing in force changes.
+        refusal is logged and recorded, and nothing in force changes. ``offered_version`` is the
+        version the gateway said it sent: after a refusal the poller asks for newer ones only.
         """
         digest = hashlib.sha256(data).hexdigest()
         with self._locked():
@@ -230,50 +208,24 @@ class BundleStore:
             try:
                 bundle = self.check(data)
             except BundleRefused as refused:
-                self._note_refusal(refused, digest)
+                self._note_refusal(refused, digest, offered_version)
                 raise
             write_atomically(self.pending_path, data)
         log.info("bundle version %d staged (groups %s, key %s, files %s); applied between sessions",
                  bundle.version, ",".join(bundle.header.groups), bundle.header.key_id, ",".join(sorted(bundle.files)))
         return bundle
 
+    def note_refusal(self, refused: BundleRefused, what: bytes, offered_version: int | None = None) -> None:
+        """Record a refusal made before the bundle reached :meth:`stage` (e.g. an answer too large to read).
+
+        ``what`` identifies the refused answer (its first bytes, or a description), for counting repeats.
+        """
+        with self._locked():
+            self._note_refusal(refused, hashlib.sha256(what).hexdigest(), offered_version)
+
     def _pending_version(self) -> int:
         bundle = self.pending()
         return bundle.version if bundle else 0
-
-    def _note_refusal(self, refused: BundleRefused, digest: str) -> None:
-        record = self._record()
-        refusals = [r for r in record.get("refusals", []) if isinstance(r, dict)]
-        last = refusals[-1] if refusals else None
-        if last and last.get("digest") == digest and last.get("reason") == str(refused.reason):
-            last.update(count=int(last.get("count", 1)) + 1, at=self._now())
-            log.debug("bundle %s refused again (%s)", digest[:12], refused.reason)
-        else:
-            refusals.append(asdict(Refusal(str(refused.reason), refused.message, refused.version, digest,
-                                           self._now())))
-            log.warning("bundle refused (%s): %s", refused.reason, refused.message,
-                        extra={"event": "bundle_refused"})
-        record["refusals"] = refusals[-KEPT_REFUSALS:]
-        self._write_json(self.record_path, record)
-
-    def refusals(self) -> list[Refusal]:
-        """Recent refusals, oldest first (at most ``KEPT_REFUSALS``)."""
-        result = []
-        for item in self._record().get("refusals", []):
-            with contextlib.suppress(TypeError):
-                result.append(Refusal(**item))
-        return result
-
-    def last_refusal(self) -> Refusal | None:
-        found = self.refusals()
-        return found[-1] if found else None
-
-    def last_rollback(self) -> Rollback | None:
-        item = self._record().get("last_rollback")
-        try:
-            return Rollback(**item) if isinstance(item, dict) else None
-        except TypeError:
-            return None
 
     # -- applying, confirming, rolling back ------------------------------------------------------------
     def apply_pending(self, *, start_now: bool = True) -> RemoteConfig | None:
@@ -288,8 +240,7 @@ class BundleStore:
             if data is None:
                 return None
             try:
-                bundle = verify_bundle(data, self.keys, self.accepted_version, self.group, self.clock.now(),
-                                       self.max_size)
+                bundle = self._verify(data, self.accepted_version)
             except BundleRefused as refused:
                 self._note_refusal(refused, hashlib.sha256(data).hexdigest())
                 remove_durably(self.pending_path)
@@ -302,7 +253,10 @@ class BundleStore:
             write_atomically(self.installed_path, data)
             remove_durably(self.pending_path)
             record = self._record()
-            record["highest_version"] = max(int(record.get("highest_version", 0) or 0), bundle.version)
+            if bundle.version > self._int(record.get("highest_version")):
+                record["highest_version"] = bundle.version
+                signer = self.keys.get(bundle.header.key_id or "")
+                record["floor_key"] = public_key_text(signer) if signer else None  # may lower it by a rotation
             self._write_json(self.record_path, record)
         log.info("bundle version %d installed in place of version %d; on trial until the screens are up",
                  bundle.version, previous, extra={"event": "bundle_installed"})
@@ -321,6 +275,8 @@ class BundleStore:
         Call once at start-up, before the screens are built, and :meth:`confirm_good` once they are up.
         """
         with self._locked():
+            if self._expired_installed() is not None:
+                return self._expire()
             trial = self._read_json(self.trial_path)
             installed = self.installed()
             version = trial.get("version")
@@ -354,12 +310,59 @@ class BundleStore:
         with self._locked():
             return self._roll_back(why)
 
-    def _roll_back(self, why: str) -> RemoteConfig:
-        failed = self.installed_version
+    # -- expiry -----------------------------------------------------------------------------------------
+    def _expired_installed(self) -> VerifiedBundle | None:
+        installed = self.installed()
+        if installed is not None and self.clock.now() >= installed.header.expires_at:
+            return installed
+        return None
+
+    def expire_if_due(self) -> RemoteConfig | None:
+        """If the installed bundle has expired, go back to the last good one (if still valid) or the defaults.
+
+        Returns the configuration now in force, or None when nothing changed. Call between citizen
+        sessions (the running application) or at start (:meth:`config_for_start` does).
+        """
+        with self._locked():
+            if self._expired_installed() is None:
+                return None
+            return self._expire()
+
+    def _expire(self) -> RemoteConfig:
+        expired = self.installed()
+        assert expired is not None
+        good, good_data = self._restorable()
+        if good is not None and good.version == expired.version:
+            good, good_data = None, None
+        record = self._record()
+        record["last_expiry"] = asdict(Expiry(expired.version, expired.header.expires_at.isoformat(),
+                                              good.version if good else 0, self._now()))
+        self._write_json(self.record_path, record)
+        if good is not None and good_data is not None:
+            write_atomically(self.installed_path, good_data)
+        else:
+            remove_durably(self.installed_path)
+        remove_durably(self.trial_path)
+        log.error("bundle version %d expired at %s; now running %s", expired.version,
+                  expired.header.expires_at.isoformat(), f"version {good.version}" if good else "the shipped defaults",
+                  extra={"event": "bundle_expired"})
+        return good.config if good else NO_REMOTE_CONFIG
+
+    def _restorable(self) -> tuple[VerifiedBundle | None, bytes | None]:
+        """The last good bundle and its bytes, unless it is missing, untrusted or itself expired."""
         good_data = self._read_bytes(self.last_good_path)
         good = self._load(self.last_good_path) if good_data is not None else None
+        if good is None or self.clock.now() >= good.header.expires_at:
+            return None, None
+        return good, good_data
+
+    def _roll_back(self, why: str) -> RemoteConfig:
+        failed = self.installed_version
+        good, good_data = self._restorable()
         record = self._record()
-        record["highest_version"] = max(int(record.get("highest_version", 0) or 0), failed)
+        installed = self.installed()
+        if installed is not None and installed.header.key_id not in self.retired_keys():
+            record["highest_version"] = max(self._int(record.get("highest_version")), failed)
         record["last_rollback"] = asdict(Rollback(failed, good.version if good else 0, why, self._now()))
         self._write_json(self.record_path, record)
         if good is not None and good_data is not None:
@@ -372,20 +375,14 @@ class BundleStore:
                   extra={"event": "bundle_rolled_back"})
         return good.config if good else NO_REMOTE_CONFIG
 
-    @staticmethod
-    def _read_bytes(path: Path) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
-
     # -- for the heartbeat and diagnostics -------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         """What the heartbeat and the diagnostics screen report about configuration (JSON-ready)."""
         installed, pending = self.installed(), self.pending()
-        refusal, rollback = self.last_refusal(), self.last_rollback()
+        refusal, rollback, expiry = self.last_refusal(), self.last_rollback(), self.last_expiry()
         return {
             "installed_version": installed.version if installed else 0,
+            "installed_expires_at": installed.header.expires_at.isoformat() if installed else None,
             "installed_digest": installed.digest if installed else None,
             "accepted_version": self.accepted_version,
             "last_good_version": self.last_good_version(),
@@ -393,4 +390,5 @@ class BundleStore:
             "awaiting_confirmation": self.awaiting_confirmation(),
             "last_refusal": asdict(refusal) if refusal else None,
             "last_rollback": asdict(rollback) if rollback else None,
+            "last_expiry": asdict(expiry) if expiry else None,
         }

@@ -277,7 +277,13 @@ def configuration_finding(settings: KioskSettings, clock: Any = None) -> list[Fi
             if status.get("pending_version"):
                 bundle_text += f", version {status['pending_version']} waiting"
             if status.get("last_rollback"):
-                bundle_text += f", rolled back from {status['last_rollback'].get('version')}"
+                bundle_text += f", rolled back from {status['last_rollback'].get('failed_version')}"
+                ok = False
+            expiry = status.get("last_expiry")
+            if expiry and expiry.get("restored_version") == status["installed_version"]:
+                # still running what the kiosk fell back to: the admins owe it a new bundle
+                bundle_text += (f", version {expiry.get('expired_version')} expired at {expiry.get('expired_at')} "
+                                f"(publish a new bundle)")
                 ok = False
         except ModuleNotFoundError:
             pass

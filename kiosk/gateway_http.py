@@ -26,6 +26,8 @@ from email.message import Message
 from typing import Any
 
 POOL_SIZE = 10  # idle connections kept per host; more threads than that just open and close their own
+MAX_ANSWER_BYTES = 16 * 1024 * 1024  # no answer the kiosk expects comes near this; a larger one is refused
+_CHUNK = 64 * 1024
 
 
 class TransportError(OSError):
@@ -42,6 +44,15 @@ class ReadTimeout(TransportError):
 
 class TLSFailure(TransportError):
     """The TLS handshake failed (certificate not trusted, wrong host, not TLS at all)."""
+
+
+class AnswerTooLarge(TransportError):
+    """The answer's body is larger than the caller allows; it was not read whole (``limit`` in bytes)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.headers: Message = Message()  # the answer's headers, which did arrive
 
 
 @dataclass
@@ -82,8 +93,13 @@ class HttpSession:
         return self.request("POST", url, **options)
 
     def request(self, method: str, url: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, timeout: Timeout = (2.0, 8.0)) -> Answer:
-        """Send one request and read its whole answer; a :class:`TransportError` if none came."""
+                headers: Mapping[str, str] | None = None, timeout: Timeout = (2.0, 8.0),
+                max_bytes: int = MAX_ANSWER_BYTES) -> Answer:
+        """Send one request and read its whole answer; a :class:`TransportError` if none came.
+
+        A body larger than ``max_bytes`` raises :class:`AnswerTooLarge`: refused at once when the
+        Content-Length says so, else as soon as the bytes read pass the limit (never held whole).
+        """
         connect_s, read_s = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -103,7 +119,12 @@ class HttpSession:
             conn.sock.settimeout(read_s)  # type: ignore[union-attr]
             conn.request(method, target, body=body, headers=all_headers)
             response = conn.getresponse()
-            answer = Answer(response.status, response.msg, response.read())
+            answer = Answer(response.status, response.msg, _read_body(response, max_bytes))
+        except AnswerTooLarge as exc:
+            response.close()
+            conn.close()  # the rest of the body is still on the wire: this connection cannot be reused
+            exc.headers = response.msg
+            raise
         except TimeoutError:
             conn.close()
             raise ReadTimeout(f"no answer within {read_s} s") from None
@@ -177,6 +198,22 @@ class HttpSession:
                         cafile=self.verify if isinstance(self.verify, str) else None)
                 self._tls, self._tls_for = context, self.verify
             return self._tls
+
+
+def _read_body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
+    """The body, in chunks, refusing one over ``max_bytes`` early (Content-Length) or while reading."""
+    declared = response.length  # None when chunked or unknown
+    if declared is not None and declared > max_bytes:
+        raise AnswerTooLarge(f"the answer announces {declared} bytes, more than the {max_bytes} allowed", max_bytes)
+    parts, size = [], 0
+    while True:
+        chunk = response.read(min(_CHUNK, max_bytes + 1 - size))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise AnswerTooLarge(f"the answer is larger than the {max_bytes} bytes allowed", max_bytes)
 
 
 def _dropped(conn: http.client.HTTPConnection) -> bool:

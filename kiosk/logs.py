@@ -1,8 +1,9 @@
 """Logging: JSON lines, one logger per area, rotation, and redaction of personal data.
 
 Areas: kiosk, session, screens, qt, devices.*, cache, outbox, sync, gateway.client, config, fleet.
-Every record passes through :class:`RedactionFilter` before any handler formats it, so an ID
-number, phone number or the current citizen's name never reaches a file.
+Every record passes through :class:`RedactionFilter` before any handler formats it, so an ID,
+permit, pass or phone number, an address or the current citizen's name never reaches a file
+(the rules: :mod:`kiosk.privacy`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from kiosk.privacy import redact
 
 _citizen_names: tuple[str, ...] = ()
+_citizen_addresses: tuple[str, ...] = ()
 _names_lock = threading.Lock()
 
 
@@ -27,8 +29,24 @@ def set_citizen_names(*names: str) -> None:
         _citizen_names = tuple(n for n in names if n)
 
 
+def set_citizen_addresses(*addresses: str) -> None:
+    """The addresses of the citizen at the kiosk now (card, mailing); redacted until cleared."""
+    global _citizen_addresses
+    with _names_lock:
+        _citizen_addresses = tuple(a for a in addresses if a)
+
+
 def clear_citizen_names() -> None:
+    """The citizen left: forget their names and addresses."""
     set_citizen_names()
+    set_citizen_addresses()
+
+
+def redact_text(text: str) -> str:
+    """``text`` through the redaction rules with the current citizen's names and addresses."""
+    with _names_lock:
+        names, addresses = _citizen_names, _citizen_addresses
+    return redact(text, names, addresses)
 
 
 class RedactionFilter(logging.Filter):
@@ -39,12 +57,12 @@ class RedactionFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
             message = f"{record.msg!r} {record.args!r}"
-        record.msg = redact(message, _citizen_names)
+        record.msg = redact_text(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, _citizen_names)
+            record.exc_text = redact_text(record.exc_text)
         return True
 
 

@@ -30,10 +30,12 @@ class CitizenSession:
     data: dict[str, Any] = field(default_factory=dict)
 
     def remember_card(self, card: Any) -> None:
-        """Keep a card read at this kiosk; its names are redacted from logs from now on."""
+        """Keep a card read at this kiosk; its names and addresses are redacted from logs from now on."""
         self.card = card
         names = [getattr(card, attr, "") for attr in ("name", "name_zh", "name_en", "english_name")]
         logs.set_citizen_names(*[n for n in names if isinstance(n, str)])
+        addresses = [getattr(card, attr, "") for attr in ("address", "appended_address")]
+        logs.set_citizen_addresses(*[a for a in addresses if isinstance(a, str)])
 
     def _release_card(self) -> None:
         card, self.card = self.card, None

@@ -12,8 +12,11 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
+SQLITE_PERM = 3
+SQLITE_READONLY = 8
 SQLITE_FULL = 13
 SQLITE_IOERR = 10
+SQLITE_CANTOPEN = 14
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 
@@ -59,6 +62,11 @@ def translated(path: object) -> Iterator[None]:
             raise StoreFull(f"the kiosk's storage is full ({path}): {text}") from exc
         if primary == SQLITE_IOERR:
             raise StoreUnavailable(f"the kiosk's storage failed to read or write ({path}): {text}") from exc
+        if primary in (SQLITE_READONLY, SQLITE_PERM) or "readonly database" in text:
+            raise StoreUnavailable(f"the kiosk's database cannot be written ({path}: read-only file or "
+                                   f"file system): {text}") from exc
+        if primary == SQLITE_CANTOPEN or "unable to open database" in text:
+            raise StoreUnavailable(f"the kiosk's database cannot be opened ({path}): {text}") from exc
         if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or "not a database" in text or "malformed" in text:
             raise StoreCorrupt(f"the kiosk's database is damaged ({path}): {text}") from exc
         raise

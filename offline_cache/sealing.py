@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import logging
 import os
+import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -38,22 +40,20 @@ class Sealer:
         self._lookup_key = hmac.new(key, b"xm-kiosk lookup fingerprint v1", hashlib.sha256).digest()
 
     @classmethod
-    def from_key_file(cls, path: Path | str) -> Sealer:
+    def from_key_file(cls, path: Path | str, *, sealed_with_it: Callable[[], bool] | None = None) -> Sealer:
         """Load the key from ``path``, creating it (mode 0600) if it does not exist.
 
-        A key file that group or others may read or write is refused with :class:`SealingError`.
+        The key is written whole or not at all (temporary file, fsync, rename), so a full disk
+        leaves no key file behind. An empty or short key file (left by an older kiosk that ran out
+        of space while writing it) is replaced by a new key when nothing was sealed with it; if
+        something was, the file is damaged and :class:`SealingError` says so, since a new key
+        would make those entries unreadable. ``sealed_with_it`` answers that question; by default
+        the kiosk database beside the key file is asked. A key file that group or others may read
+        or write is refused with :class:`SealingError`.
         """
         path = Path(path)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(os.urandom(KEY_BYTES))
-                handle.flush()
-                os.fsync(handle.fileno())
-            log.info("created a new store key at %s", path)
+        if not path.exists():
+            _create_key(path)
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             raise SealingError(
@@ -61,7 +61,16 @@ class Sealer:
             )
         key = path.read_bytes()
         if len(key) != KEY_BYTES:
-            raise SealingError(f"{path}: expected a {KEY_BYTES}-byte key file, found {len(key)} bytes")
+            in_use = sealed_with_it() if sealed_with_it is not None else _sealed_entries_beside(path)
+            if in_use:
+                raise SealingError(
+                    f"{path}: the key file is damaged ({len(key)} bytes, expected {KEY_BYTES}) and sealed "
+                    f"entries in the kiosk database need it; restore the key file from a backup, or move "
+                    f"the database aside to start empty"
+                )
+            log.warning("store key %s was incomplete (%d bytes) and never used; replacing it", path, len(key))
+            _create_key(path, replace=True)
+            key = path.read_bytes()
         return cls(key)
 
     def seal(self, plaintext: bytes, bound_to: bytes) -> bytes:
@@ -81,3 +90,55 @@ class Sealer:
     def fingerprint(self, text: str) -> str:
         """A keyed hash of ``text`` (e.g. a URL containing an ID number) that cannot be reversed by guessing."""
         return hmac.new(self._lookup_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _create_key(path: Path, *, replace: bool = False) -> None:
+    """A new random key at ``path``, mode 0600 from the first byte, written whole or not at all."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        data = memoryview(os.urandom(KEY_BYTES))
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    try:
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # never over a key another process made meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    log.info("created a new store key at %s", path)
+
+
+def _sealed_entries_beside(key_path: Path) -> bool:
+    """Whether the kiosk database next to the key holds any sealed value (outbox or response cache)."""
+    from offline_cache.store import DEFAULT_FILENAME
+
+    database = key_path.parent / DEFAULT_FILENAME
+    if not database.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return True  # cannot tell: do not risk making sealed entries unreadable
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return any(conn.execute(f"SELECT 1 FROM {table} WHERE sealed = 1 LIMIT 1").fetchone()
+                   for table in ("outbox", "responses") if table in tables)
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()

@@ -170,8 +170,25 @@ def _database_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def _owner_only(path: Path) -> None:
+    """Create the database file 0600 (it holds personal data); tighten an existing one made 0644 before.
+
+    SQLite gives the -wal and -shm files the database file's permissions.
+    """
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # e.g. a read-only file or folder: opening says what is wrong
+    with contextlib.suppress(OSError):
+        for part in _database_files(path):
+            if part.exists() and part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    _owner_only(path)
+    with translated(path):
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     try:
         with translated(path):
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]

@@ -46,58 +46,41 @@ from typing import Any
 
 from config.catalogue import Service
 from contract.payments import Notice, Order, yuan
-from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
+from devices.printer.layout import Receipt
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
-from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrder, UnresolvedOrders
+from kiosk.journeys.owed_receipts import OwedReceipts
+from kiosk.journeys.payment_paper import (  # noqa: F401 (ORDER_UNRESOLVED, kiosk_fault: the screen's words)
+    OFFLINE,
+    ORDER_UNRESOLVED,
+    PaymentPaper,
+    kiosk_fault,
+    notice_problem,
+    print_succeeded,
+    printer_problem,
+)
+from kiosk.journeys.payment_settling import (  # noqa: F401 (RECONCILIATION_KIND, error_code: part of this interface)
+    RECONCILIATION_KIND,
+    OrderSettling,
+    error_code,
+    refused,
+)
+from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrders
 from kiosk.privacy import mask_name
 
 log = logging.getLogger("kiosk.journeys")
 
 NOTICE_DIGITS = 16
-RECONCILIATION_KIND = "payment-reconciliation"  # contract.outbox.OutboxKind
 
 # Where a number may be scanned or typed (not while an order is open).
 _ENTRY_STATES = {"enter", "notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved", "expired"}
 # While in these states the citizen is waiting on the kiosk or paying on their phone.
 _BUSY_STATES = {"looking_up", "creating", "awaiting_payment", "closing", "printing", "confirming"}
 
-_OFFLINE = Problem(
-    "缴费服务需要连接财政缴费系统，目前网络中断，暂停缴费。",
-    "Fee payment needs the finance payment system, which cannot be reached right now, so payment is paused.",
-    "请稍后再试，或到财政窗口缴费。",
-    "Please try again later or pay at the finance window.",
-    "offline",
-)
-ORDER_UNRESOLVED = Problem(
-    "该缴款通知书有一笔支付结果正在确认中。为避免重复扣款，暂时不能再次支付。",
-    "A payment for this notice is still being confirmed. To avoid charging you twice, it cannot be paid again yet.",
-    "如已扣款，系统将自动核对，无需重复缴费；请稍后再试或到财政窗口查询。",
-    "If you were charged, it will be matched automatically; please try again later or ask at the finance window.",
-    "order_unresolved",
-)
-
-
-def error_code(error: BaseException) -> str:
-    """The gateway's machine code (``notice_not_found`` …) or ``""``."""
-    code = getattr(error, "code", "")
-    return code if isinstance(code, str) else ""
-
-
-def refused(error: BaseException) -> bool:
-    """True when the gateway answered and said no on purpose (4xx): trying again will not change it."""
-    status = getattr(error, "status", None)
-    if not error_code(error):
-        return False
-    if isinstance(status, int):
-        return 400 <= status < 500 and status not in (401, 403, 408, 429)
-    return getattr(error, "permanent", False) is True
-
-
 class _CreateUnanswered(Exception):
     """Every attempt to open the order went unanswered; the key is kept for the next try."""
 
 
-class FeePaymentJourney(Journey):
+class FeePaymentJourney(OrderSettling, PaymentPaper, Journey):
     """The fee payment state machine. Screens read the attributes below and call the public methods."""
 
     name = "payment"
@@ -109,6 +92,7 @@ class FeePaymentJourney(Journey):
     def __init__(self, env: JourneyEnv, service: Service | None = None) -> None:
         super().__init__(env, service)
         self.orders = UnresolvedOrders.in_state_dir(env.settings.state_dir)
+        self.owed = OwedReceipts.in_state_dir(env.settings.state_dir)
         self.number = ""
         self.notice: Notice | None = None
         self.order: Order | None = None
@@ -163,7 +147,7 @@ class FeePaymentJourney(Journey):
         if self._reachable():
             self.go("enter")
         else:
-            self.fail(_OFFLINE, "offline")
+            self.fail(OFFLINE, "offline")
 
     def restart(self) -> None:
         """Back to the keypad for another notice (not while an order is open)."""
@@ -173,7 +157,7 @@ class FeePaymentJourney(Journey):
         if self._reachable():
             self.go("enter")
         else:
-            self.fail(_OFFLINE, "offline")
+            self.fail(OFFLINE, "offline")
 
     def cancel(self) -> None:
         """The citizen left: an open order is closed (or handed to reconciliation), personal data forgotten."""
@@ -235,31 +219,37 @@ class FeePaymentJourney(Journey):
                 "bad_number"))
             return
         if not self._reachable():
-            self.fail(_OFFLINE, "offline")
+            self.fail(OFFLINE, "offline")
             return
         self._forget()
         self.number = digits
         self.go("looking_up")
         self.call(lambda: self._fetch_notice(digits), self._notice_arrived, self._lookup_failed)
 
-    def _fetch_notice(self, number: str) -> Notice | None:
-        """(worker) Settle an earlier order of ours for this notice, then fetch it; None if unsettled."""
+    def _fetch_notice(self, number: str) -> tuple[Notice, Order | None] | None:
+        """(worker) Settle an earlier order of ours for this notice, then fetch it (with a receipt owed
+        for it, if any); None if unsettled."""
         record = self.orders.get(number)
         if record is not None and self._settle_record(record) == "unknown":
             return None
-        return self._gateway_notice(number)
+        notice = self._gateway_notice(number)
+        return notice, self.owed.get(number) if notice.status == "paid" else None
 
-    def _notice_arrived(self, notice: Notice | None) -> None:
-        if notice is None:
+    def _notice_arrived(self, found: tuple[Notice, Order | None] | None) -> None:
+        if found is None:
             self.fail(ORDER_UNRESOLVED, "order_unresolved")
             return
+        notice, owed = found
         self.notice = notice
-        if notice.status == "paid":
-            self.fail(_notice_problem(notice, "该缴款通知书已缴费，无需重复缴纳。",
+        if owed is not None:  # paid here, but the receipt never came out (e.g. a restart): give it now
+            log.info("receipt owed for this notice: giving it now", extra={"event": "receipt_reissued"})
+            self._deliver_receipt(owed)
+        elif notice.status == "paid":
+            self.fail(notice_problem(notice, "该缴款通知书已缴费，无需重复缴纳。",
                                       "This notice has already been paid; there is nothing more to pay.",
                                       "already_paid"), "already_paid")
         elif not notice.payable_here:
-            self.fail(_notice_problem(notice, "该缴款通知书不能在自助终端缴纳。",
+            self.fail(notice_problem(notice, "该缴款通知书不能在自助终端缴纳。",
                                       "This notice cannot be paid at a kiosk.", notice.status), "not_payable")
         elif notice.open_order_id:
             self.fail(ORDER_UNRESOLVED, "order_unresolved")
@@ -275,7 +265,7 @@ class FeePaymentJourney(Journey):
         elif isinstance(error, LedgerDamaged):
             self.fail(kiosk_fault(), "failed")
         elif not refused(error):
-            self.fail(_OFFLINE, "offline")
+            self.fail(OFFLINE, "offline")
         else:
             self.fail(Problem.from_error(error, "请稍后再试，或到财政窗口缴费。",
                                          "Please try again later or pay at the finance window.", code))
@@ -286,7 +276,7 @@ class FeePaymentJourney(Journey):
         if self.state not in ("notice", "create_failed") or self.notice is None:
             return
         if not self._reachable():
-            self.fail(_OFFLINE, "offline")
+            self.fail(OFFLINE, "offline")
             return
         self.will_print = self._printer_ready()
         number = self.number
@@ -424,10 +414,20 @@ class FeePaymentJourney(Journey):
         self.order = order
         number = self.number
         log.info("payment confirmed", extra={"event": "payment_paid"})
+        try:
+            # before anything else (a small local file): a kill from here on still leaves the receipt owed
+            self.owed.owe(order, self._now_iso())
+        except OSError as error:
+            log.error("could not record the owed receipt: %r", error)
         self.env.calls.submit(lambda: self.orders.resolve(number), lambda _r: None,
                               lambda error: log.error("could not clear the settled order record: %r", error))
+        self._deliver_receipt(order)
+
+    def _deliver_receipt(self, order: Order) -> None:
+        """Print the receipt of a paid order, or show it as an e-receipt QR code when the printer cannot."""
+        self.order = order
         if not self._printer_ready():
-            self.fail(_printer_problem(), "e_receipt")
+            self._e_receipt()
             return
         self.go("printing")
         self._print(self._receipt(order), self._receipt_printed)
@@ -435,9 +435,19 @@ class FeePaymentJourney(Journey):
     def _receipt_printed(self, printed: bool) -> None:
         if printed:
             self.receipt_printed = True
+            self._receipt_given()
             self.go("receipt")
         else:
-            self.fail(_printer_problem(), "e_receipt")
+            self._e_receipt()
+
+    def _e_receipt(self) -> None:
+        self._receipt_given()
+        self.fail(printer_problem(), "e_receipt")
+
+    def _receipt_given(self) -> None:
+        number = self.order.notice_number if self.order is not None else self.number
+        self.env.calls.submit(lambda: self.owed.settle(number), lambda _r: None,
+                              lambda error: log.error("could not clear the owed receipt: %r", error))
 
     def _give_voucher(self) -> None:
         self.go("confirming")
@@ -450,117 +460,6 @@ class FeePaymentJourney(Journey):
     def _voucher_done(self, printed: bool) -> None:
         self.voucher_printed = printed
         self.go("voucher")
-
-    def _receipt(self, order: Order) -> Receipt:
-        notice = self.notice
-        item = notice.item_zh if notice else order.item_zh
-        return payment_receipt(
-            notice_number=order.notice_number, item=item, payer=self.payer, amount=yuan(order.amount_fen),
-            paid_at=_moment(order.paid_at) or self.env.clock.now(), transaction_id=order.transaction_ref or "",
-            qr_url=self.e_receipt_payload,
-        )
-
-    def _voucher(self) -> Receipt:
-        """The voucher for an unknown outcome: what was being paid and the order reference."""
-        assert self.order is not None
-        order = self.order
-        hotline = self.env.settings.kiosk.hotline
-        return Receipt("payment_voucher").add(
-            Text("支付结果确认中", "center", bold=True), Text("Payment result being confirmed", "center"), Rule(),
-            Row("缴款通知书号 Notice", order.notice_number), Row("项目 Item", order.item_zh),
-            Row("金额 Amount", f"￥{yuan(order.amount_fen)}"), Row("订单号 Order", order.order_id),
-            Row("时间 Time", f"{self.env.clock.now():%Y-%m-%d %H:%M:%S}"), Rule(),
-            Text("如已扣款，系统将自动核对，无需重复缴费。"),
-            Text("If you were charged, the payment will be matched automatically. Do not pay again."),
-            Text(f"咨询 Enquiries：财政窗口 Finance window / {hotline}"),
-            QrCode(order.order_id, "订单号 Order reference"), Feed(2), Cut(),
-        )
-
-    # -- settling an order (worker thread: no state changes here) ----------------------------------
-    def _settle_order(self, number: str, order_id: str, key: str, kiosk_status: str) -> tuple[str, Order | None, bool]:
-        """Close the order and ask once more; on an unknown outcome hand it to reconciliation.
-
-        Returns (``paid`` | ``closed`` | ``unknown``, the order if known, whether the outbox has it).
-        """
-        outcome, order = self._close_and_ask(order_id)
-        if outcome in ("paid", "closed"):
-            self.orders.resolve(number)
-            return outcome, order, False
-        return outcome, order, self._hand_to_reconciliation(number, order_id, key, kiosk_status)
-
-    def _close_and_ask(self, order_id: str) -> tuple[str, Order | None]:
-        try:
-            self._gateway_close(order_id)
-        except Exception as error:
-            if error_code(error) == "order_not_found":
-                return "closed", None  # the gateway never had it: nothing can be paid
-            # order_paid: paid after all (asked below); anything else: unanswered, ask below.
-        try:
-            order = self._gateway_order(order_id)
-        except Exception as error:
-            log.warning("order status unknown after closing: %s", error_code(error) or type(error).__name__,
-                        extra={"event": "payment_outcome_unknown"})
-            return "unknown", None
-        if order.status == "paid":
-            return "paid", order
-        if order.status in ("closed", "expired"):
-            return "closed", order
-        return "unknown", order
-
-    def _settle_record(self, record: UnresolvedOrder) -> str:
-        """(worker) Settle one of our earlier orders for a notice: ``paid``, ``closed`` or ``unknown``."""
-        order_id = record.order_id
-        if not order_id:
-            # The answer to the first attempt was lost: the same key returns the order it made, if any.
-            try:
-                order_id = self._gateway_create(record.notice, record.key).order_id
-            except Exception as error:
-                if refused(error):
-                    self.orders.resolve(record.notice)
-                    return "closed"
-                return "unknown"
-        outcome, _order, _handed = self._settle_order(record.notice, order_id, record.key,
-                                                      "unknown" if record.state == "reconciling" else "open")
-        return outcome
-
-    def _hand_to_reconciliation(self, number: str, order_id: str, key: str, kiosk_status: str) -> bool:
-        """Append the reconciliation entry (keyed by the order's own key) and mark the record; True if done."""
-        outbox = self.env.outbox
-        if outbox is None:
-            log.error("no outbox: an unsettled payment order stays on record for the next lookup",
-                      extra={"event": "payment_reconciliation_pending"})
-            return False
-        payload = {"order_id": order_id, "kiosk_status": kiosk_status,
-                   "note": f"idempotency_key={key}; outcome unknown at the kiosk"}
-        try:
-            outbox.append(_outbox_kind(), payload, idempotency_key=key)
-        except Exception:
-            log.exception("could not hand an unsettled payment order to the outbox",
-                          extra={"event": "payment_reconciliation_pending"})
-            return False
-        try:
-            self.orders.reconciling(number)
-        except KeyError:
-            pass  # settled by another path meanwhile
-        log.info("payment order handed to reconciliation", extra={"event": "payment_reconciliation"})
-        return True
-
-    def _hand_over_leftovers(self) -> None:
-        """Orders left open by a restart or an abandoned journey go to reconciliation (in the background)."""
-
-        def hand_over() -> int:
-            count = 0
-            for record in self.orders.all():
-                if record.state == "open" and record.order_id:
-                    count += self._hand_to_reconciliation(record.notice, record.order_id, record.key, "open")
-            return count
-
-        def report(count: int) -> None:
-            if count:
-                log.info("%d payment order(s) from before handed to reconciliation", count,
-                         extra={"event": "payment_reconciliation"})
-
-        self.env.calls.submit(hand_over, report, lambda error: log.error("payment order hand-over failed: %r", error))
 
     # -- devices and the gateway ----------------------------------------------------------------------
     def _reachable(self) -> bool:
@@ -578,7 +477,7 @@ class FeePaymentJourney(Journey):
         def finished(outcome: Any = None) -> None:
             if self.finished:
                 return
-            done(_printed(outcome))
+            done(print_succeeded(outcome))
 
         try:
             self.env.devices.print_receipt(self.framed(receipt), finished)
@@ -586,67 +485,8 @@ class FeePaymentJourney(Journey):
             log.exception("print job could not start")
             done(False)
 
-    def _gateway_notice(self, number: str) -> Notice:
-        return _model(Notice, self.env.gateway.notice(number))
-
-    def _gateway_create(self, number: str, key: str) -> Order:
-        return _model(Order, self.env.gateway.create_order(number, key))
-
-    def _gateway_order(self, order_id: str) -> Order:
-        return _model(Order, self.env.gateway.order(order_id))
-
-    def _gateway_close(self, order_id: str) -> Order:
-        return _model(Order, self.env.gateway.close_order(order_id))
-
-    def _now_iso(self) -> str:
-        return self.env.clock.now().isoformat(timespec="seconds")
-
     def _notify(self) -> None:
         for listener in list(self._listeners):
             listener(self)
 
 
-def _model(model: type, value: Any) -> Any:
-    return value if isinstance(value, model) else model.model_validate(value)
-
-
-def _moment(text: str | None) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _printed(outcome: Any) -> bool:
-    """A print outcome (the hub's ``PrintOutcome``, or None/True/False/an error) → printed or not."""
-    if outcome is None or isinstance(outcome, bool):
-        return outcome is not False
-    if isinstance(outcome, BaseException):
-        return False
-    return bool(getattr(outcome, "printed", False))
-
-
-def _outbox_kind() -> str:
-    # The contract spells the kind with a hyphen; the kiosk's outbox only stores [a-z0-9_] kinds,
-    # so it is stored with "_" and the gateway client puts the hyphen back when it replays it.
-    from offline_cache.outbox import KIND_PATTERN
-
-    return RECONCILIATION_KIND if KIND_PATTERN.match(RECONCILIATION_KIND) else RECONCILIATION_KIND.replace("-", "_")
-
-
-def _notice_problem(notice: Notice, zh: str, en: str, code: str) -> Problem:
-    return Problem(notice.message_zh or zh, notice.message_en or en,
-                   "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.", code)
-
-
-def _printer_problem() -> Problem:
-    return Problem("缴费成功。打印机暂时无法打印，请用手机拍下电子票据二维码保存。",
-                   "Paid. The printer cannot print right now: please photograph the e-receipt QR code with your phone.",
-                   "扫码可随时查看和下载电子票据。", "Scan it at any time to view and download the e-receipt.",
-                   "printer_unavailable")
-
-
-def kiosk_fault() -> Problem:
-    return Problem("本终端暂时无法办理缴费。", "This kiosk cannot take payments right now.",
-                   "请使用其他自助终端或到财政窗口缴费。", "Please use another kiosk or pay at the finance window.",
-                   "kiosk_fault")

@@ -65,6 +65,13 @@ def test_y_card_is_not_read_as_a_resident_card() -> None:
     assert (c.name, c.name_en, c.nationality) == ("玛丽亚", "GARCIA LOPEZ, MARIA", "USA")
     assert c.address == ""  # the English name must not land in the address
     assert c.id_number.startswith("9") and c.check_digit_ok
+    assert c.old_card_link == "K7Q"  # the last 3 characters, after the type character
+
+
+def test_y_card_without_a_previous_card_has_an_empty_link() -> None:
+    base = CITIZENS["foreigner2023"]
+    fields = tuple(f for f in base.fields if f[0] != 250)
+    assert decode_text(DemoCitizen("first", "first", fields).text_block()).old_card_link == ""
 
 
 def test_y_card_english_name_spanning_both_fields_is_joined_before_stripping() -> None:

@@ -145,6 +145,16 @@ def test_idcard_decode_reads_a_spy_hexdump_and_bad_card_data(capsys, tmp_path) -
     assert "card_error" in items[1]  # 256 zero bytes are no card text
 
 
+def test_idcard_decode_gives_the_y_cards_link_to_the_previous_card(capsys, tmp_path) -> None:
+    path = tmp_path / "capture.bin"
+    path.write_bytes(read_answer("foreigner2023"))
+    assert main(["idcard", "decode", str(path), "--json"]) == 0
+    [item] = [i for i in json.loads(capsys.readouterr().out)["items"] if "card" in i]
+    assert item["card"]["card_type"] == "Y" and item["card"]["old_card_link"] == "K7Q"
+    assert main(["idcard", "decode", str(path)]) == 0
+    assert "old_card_link" in capsys.readouterr().out
+
+
 def test_idcard_decode_missing_file(capsys, tmp_path) -> None:
     assert main(["idcard", "decode", str(tmp_path / "nope.bin")]) == 2
     assert "cannot read" in capsys.readouterr().err

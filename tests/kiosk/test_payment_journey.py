@@ -394,7 +394,7 @@ def test_second_order_for_an_unresolved_notice_is_refused_until_it_is_settled(ma
     assert second.state == "awaiting_payment" and second.order.order_id != first.order.order_id
 
 
-def test_an_order_paid_while_unresolved_shows_already_paid(make, gateway, clock):
+def test_an_order_paid_while_unresolved_gives_its_receipt_then_shows_already_paid(make, gateway, clock, printer):
     first = waiting(make)
     gateway.down = True
     clock.advance(seconds=300)
@@ -403,8 +403,12 @@ def test_an_order_paid_while_unresolved_shows_already_paid(make, gateway, clock)
     gateway.orders[first.order.order_id]["status"] = "open"
     gateway.pay(first.order.order_id)  # the platform confirms the payment late
     second = make()
-    second.look_up(UNPAID)
-    assert second.state == "already_paid" and gateway.count("create_order") == 1
+    second.look_up(UNPAID)  # the kiosk learns it was paid: the receipt it owes comes out
+    assert second.state == "receipt" and gateway.count("create_order") == 1
+    assert [r.kind for r in printer.printed] == ["payment_voucher", "payment_receipt"]
+    third = make()
+    third.look_up(UNPAID)
+    assert third.state == "already_paid" and len(printer.printed) == 2
 
 
 def test_restart_mid_payment_blocks_a_second_order_and_hands_it_to_reconciliation(

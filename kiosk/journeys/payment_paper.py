@@ -1,0 +1,98 @@
+"""What the fee payment journey says and prints: its problems in both languages, the receipt and the voucher.
+
+Kept apart from the state machine (kiosk/journeys/payment.py) so the wording and the paper
+change in one place; the journey mixes in :class:`PaymentPaper`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from contract.payments import Notice, Order, yuan
+from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
+from kiosk.journeys.base import Problem
+
+OFFLINE = Problem(
+    "缴费服务需要连接财政缴费系统，目前网络中断，暂停缴费。",
+    "Fee payment needs the finance payment system, which cannot be reached right now, so payment is paused.",
+    "请稍后再试，或到财政窗口缴费。",
+    "Please try again later or pay at the finance window.",
+    "offline",
+)
+ORDER_UNRESOLVED = Problem(
+    "该缴款通知书有一笔支付结果正在确认中。为避免重复扣款，暂时不能再次支付。",
+    "A payment for this notice is still being confirmed. To avoid charging you twice, it cannot be paid again yet.",
+    "如已扣款，系统将自动核对，无需重复缴费；请稍后再试或到财政窗口查询。",
+    "If you were charged, it will be matched automatically; please try again later or ask at the finance window.",
+    "order_unresolved",
+)
+
+
+class PaymentPaper:
+    """Mixed into the payment journey: ``env``, ``notice``, ``order``, ``payer`` and ``e_receipt_payload`` come from it."""
+
+    env: Any
+    notice: Notice | None
+    order: Order | None
+    payer: str
+    e_receipt_payload: str
+
+    def _receipt(self, order: Order) -> Receipt:
+        notice = self.notice
+        item = notice.item_zh if notice else order.item_zh
+        return payment_receipt(
+            notice_number=order.notice_number, item=item, payer=self.payer, amount=yuan(order.amount_fen),
+            paid_at=_moment(order.paid_at) or self.env.clock.now(), transaction_id=order.transaction_ref or "",
+            qr_url=self.e_receipt_payload,
+        )
+
+    def _voucher(self) -> Receipt:
+        """The voucher for an unknown outcome: what was being paid and the order reference."""
+        assert self.order is not None
+        order = self.order
+        hotline = self.env.settings.kiosk.hotline
+        return Receipt("payment_voucher").add(
+            Text("支付结果确认中", "center", bold=True), Text("Payment result being confirmed", "center"), Rule(),
+            Row("缴款通知书号 Notice", order.notice_number), Row("项目 Item", order.item_zh),
+            Row("金额 Amount", f"￥{yuan(order.amount_fen)}"), Row("订单号 Order", order.order_id),
+            Row("时间 Time", f"{self.env.clock.now():%Y-%m-%d %H:%M:%S}"), Rule(),
+            Text("如已扣款，系统将自动核对，无需重复缴费。"),
+            Text("If you were charged, the payment will be matched automatically. Do not pay again."),
+            Text(f"咨询 Enquiries：财政窗口 Finance window / {hotline}"),
+            QrCode(order.order_id, "订单号 Order reference"), Feed(2), Cut(),
+        )
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def print_succeeded(outcome: Any) -> bool:
+    """A print outcome (the hub's ``PrintOutcome``, or None/True/False/an error) → printed or not."""
+    if outcome is None or isinstance(outcome, bool):
+        return outcome is not False
+    if isinstance(outcome, BaseException):
+        return False
+    return bool(getattr(outcome, "printed", False))
+
+
+def notice_problem(notice: Notice, zh: str, en: str, code: str) -> Problem:
+    return Problem(notice.message_zh or zh, notice.message_en or en,
+                   "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.", code)
+
+
+def printer_problem() -> Problem:
+    return Problem("缴费成功。打印机暂时无法打印，请用手机拍下电子票据二维码保存。",
+                   "Paid. The printer cannot print right now: please photograph the e-receipt QR code with your phone.",
+                   "扫码可随时查看和下载电子票据。", "Scan it at any time to view and download the e-receipt.",
+                   "printer_unavailable")
+
+
+def kiosk_fault() -> Problem:
+    return Problem("本终端暂时无法办理缴费。", "This kiosk cannot take payments right now.",
+                   "请使用其他自助终端或到财政窗口缴费。", "Please use another kiosk or pay at the finance window.",
+                   "kiosk_fault")
