@@ -120,7 +120,7 @@ class Machine:
             "-netdev", f"user,id=net0,hostfwd=tcp:127.0.0.1:{self.ssh_port}-:22",
             "-device", "virtio-net-pci,netdev=net0",
             "-device", "qemu-xhci,id=usb",
-            "-device", "usb-tablet,bus=usb.0",
+            "-device", "usb-tablet,bus=usb.0,id=touch",
             "-chardev", f"serial,id=idcard,path={self.idcard_pty}",
             "-device", "usb-serial,bus=usb.0,chardev=idcard,serial=KIOSKIDR01",
             "-chardev", f"serial,id=scanner,path={self.scanner_pty}",
@@ -153,15 +153,18 @@ class Machine:
     def tap(self, x: int, y: int) -> None:
         """A finger on the screen at pixel (x, y) of the display, held briefly, lifted."""
         assert self.qmp is not None
+        # Every event names the tablet: QEMU would otherwise hand the button to the PS/2 mouse.
         position = [
             {"type": "abs", "data": {"axis": "x", "value": round(x * ABS_MAX / (self.width - 1))}},
             {"type": "abs", "data": {"axis": "y", "value": round(y * ABS_MAX / (self.height - 1))}},
         ]
-        self.qmp.command("input-send-event", events=position)
-        time.sleep(0.05)
-        self.qmp.command("input-send-event", events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
-        time.sleep(0.12)
-        self.qmp.command("input-send-event", events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
+        self.qmp.command("input-send-event", device="touch", events=position)
+        time.sleep(0.3)
+        self.qmp.command("input-send-event", device="touch",
+                         events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
+        time.sleep(0.3)  # a finger's press; libinput debounces shorter ones on a slow board
+        self.qmp.command("input-send-event", device="touch",
+                         events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
 
     # --- from outside: a technician's shell -------------------------------------------------
     def ssh(self, command: str, timeout: float = 120, check: bool = False) -> subprocess.CompletedProcess:
