@@ -116,11 +116,11 @@ class Machine:
             "-kernel", str(kernel), "-initrd", str(initrd),
             "-append", "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=false",
             "-drive", f"file={self.disk},if=virtio,format=raw,cache=unsafe",
-            "-device", f"virtio-gpu-pci,xres={self.width},yres={self.height}",
+            "-device", f"virtio-gpu-pci,id=display,xres={self.width},yres={self.height}",
             "-netdev", f"user,id=net0,hostfwd=tcp:127.0.0.1:{self.ssh_port}-:22",
             "-device", "virtio-net-pci,netdev=net0",
             "-device", "qemu-xhci,id=usb",
-            "-device", "usb-tablet,bus=usb.0,id=touch",
+            "-device", "usb-tablet,bus=usb.0,id=touch,display=display",
             "-chardev", f"serial,id=idcard,path={self.idcard_pty}",
             "-device", "usb-serial,bus=usb.0,chardev=idcard,serial=KIOSKIDR01",
             "-chardev", f"serial,id=scanner,path={self.scanner_pty}",
@@ -153,17 +153,17 @@ class Machine:
     def tap(self, x: int, y: int) -> None:
         """A finger on the screen at pixel (x, y) of the display, held briefly, lifted."""
         assert self.qmp is not None
-        # Every event names the tablet: QEMU would otherwise hand the button to the PS/2 mouse.
+        # Every event goes to the display the tablet is bound to: QEMU would otherwise hand the button to the PS/2 mouse.
         position = [
             {"type": "abs", "data": {"axis": "x", "value": round(x * ABS_MAX / (self.width - 1))}},
             {"type": "abs", "data": {"axis": "y", "value": round(y * ABS_MAX / (self.height - 1))}},
         ]
-        self.qmp.command("input-send-event", device="touch", events=position)
+        self.qmp.command("input-send-event", device="display", events=position)
         time.sleep(0.3)
-        self.qmp.command("input-send-event", device="touch",
+        self.qmp.command("input-send-event", device="display",
                          events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
         time.sleep(0.3)  # a finger's press; libinput debounces shorter ones on a slow board
-        self.qmp.command("input-send-event", device="touch",
+        self.qmp.command("input-send-event", device="display",
                          events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
 
     # --- from outside: a technician's shell -------------------------------------------------
