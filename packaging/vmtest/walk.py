@@ -19,6 +19,7 @@ ENGLISH = (793, 129)
 CHINESE = (625, 129)  # inside the button in both languages (its place moves with the English labels)
 QUEUE_TILE = (286, 607)
 FIRST_QUEUE_SERVICE = (286, 571)  # 社会保障卡申领
+CONFIRM_TICKET = (540, 1448)  # 确认取号
 SOCIAL_SECURITY_TILE = (791, 607)
 STOP_LIMIT_S = 5.0
 
@@ -174,7 +175,8 @@ def _walk_ticket(machine, checks: Checks, printer, wait_for) -> None:  # noqa: A
     receipts_before = len(printer.receipts)
     touch(machine, checks, (449, 1853), "home-before-ticket")  # footer: home
     touch(machine, checks, QUEUE_TILE, "queue-services")
-    touch(machine, checks, FIRST_QUEUE_SERVICE, "queue-ticket-issuing", settle=2.0)
+    touch(machine, checks, FIRST_QUEUE_SERVICE, "queue-ticket-confirm")
+    touch(machine, checks, CONFIRM_TICKET, "queue-ticket-issuing", settle=2.0)
     try:
         wait_for("a ticket on the network printer", lambda: len(printer.receipts) > receipts_before, 40)
     except TimeoutError:
