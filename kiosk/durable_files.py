@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,3 +57,16 @@ def exclusive(lock_path: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+# One lock per file in this process, shared by everyone who rewrites it (journeys run one at a
+# time, but their work runs on worker threads and a cancelled journey's clean-up may overlap the
+# next journey's work).
+_THREAD_LOCKS: dict[Path, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def thread_lock(path: Path) -> threading.Lock:
+    """This process's lock for the file at ``path`` (the same lock for every caller)."""
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(Path(path).resolve(), threading.Lock())

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
 from contract.payments import Order
-from kiosk.durable_files import write_atomically
+from kiosk.durable_files import thread_lock, write_atomically
 
 log = logging.getLogger("kiosk.journeys")
 
 FILENAME = "receipts-owed.json"
-_LOCKS: dict[Path, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
 
 
 class OwedReceipts:
@@ -34,8 +31,7 @@ class OwedReceipts:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        with _LOCKS_GUARD:
-            self._lock = _LOCKS.setdefault(self.path.resolve(), threading.Lock())
+        self._lock = thread_lock(self.path)
 
     @classmethod
     def in_state_dir(cls, state_dir: Path) -> OwedReceipts:

@@ -41,25 +41,14 @@ import datetime as dt
 import logging
 import math
 import time
-from collections.abc import Callable
 from typing import Any
 
 from config.catalogue import Service
 from contract.payments import Notice, Order, yuan
-from devices.printer.layout import Receipt
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
 from kiosk.journeys.owed_receipts import OwedReceipts
-from kiosk.journeys.payment_paper import (  # noqa: F401 (ORDER_UNRESOLVED, kiosk_fault: the screen's words)
-    OFFLINE,
-    ORDER_UNRESOLVED,
-    PaymentPaper,
-    kiosk_fault,
-    notice_problem,
-    print_succeeded,
-    printer_problem,
-)
-from kiosk.journeys.payment_settling import (  # noqa: F401 (RECONCILIATION_KIND, error_code: part of this interface)
-    RECONCILIATION_KIND,
+from kiosk.journeys.payment_paper import OFFLINE, ORDER_UNRESOLVED, PaymentPaper, kiosk_fault, notice_problem
+from kiosk.journeys.payment_settling import (
     OrderSettling,
     error_code,
     refused,
@@ -124,18 +113,6 @@ class FeePaymentJourney(OrderSettling, PaymentPaper, Journey):
         """The amount in yuan, e.g. ``80.00``."""
         source = self.order or self.notice
         return yuan(source.amount_fen) if source is not None else ""
-
-    @property
-    def e_receipt_payload(self) -> str:
-        """What the e-receipt QR carries (the gateway's receipt page; the reference if it has none)."""
-        if self.order is None:
-            return ""
-        return self.order.receipt_url or self.order.transaction_ref or self.order.order_id
-
-    @property
-    def can_print_receipt(self) -> bool:
-        """Whether the printer can print now (a cached status, no I/O); if not, the receipt is shown as a QR."""
-        return self._printer_ready()
 
     @property
     def payer(self) -> str:
@@ -408,82 +385,9 @@ class FeePaymentJourney(OrderSettling, PaymentPaper, Journey):
             self.handed_to_reconciliation = handed
             self._give_voucher()
 
-    # -- outcomes -----------------------------------------------------------------------------------
-    def _paid(self, order: Order | None) -> None:
-        assert order is not None
-        self.order = order
-        number = self.number
-        log.info("payment confirmed", extra={"event": "payment_paid"})
-        try:
-            # before anything else (a small local file): a kill from here on still leaves the receipt owed
-            self.owed.owe(order, self._now_iso())
-        except OSError as error:
-            log.error("could not record the owed receipt: %r", error)
-        self.env.calls.submit(lambda: self.orders.resolve(number), lambda _r: None,
-                              lambda error: log.error("could not clear the settled order record: %r", error))
-        self._deliver_receipt(order)
-
-    def _deliver_receipt(self, order: Order) -> None:
-        """Print the receipt of a paid order, or show it as an e-receipt QR code when the printer cannot."""
-        self.order = order
-        if not self._printer_ready():
-            self._e_receipt()
-            return
-        self.go("printing")
-        self._print(self._receipt(order), self._receipt_printed)
-
-    def _receipt_printed(self, printed: bool) -> None:
-        if printed:
-            self.receipt_printed = True
-            self._receipt_given()
-            self.go("receipt")
-        else:
-            self._e_receipt()
-
-    def _e_receipt(self) -> None:
-        self._receipt_given()
-        self.fail(printer_problem(), "e_receipt")
-
-    def _receipt_given(self) -> None:
-        number = self.order.notice_number if self.order is not None else self.number
-        self.env.calls.submit(lambda: self.owed.settle(number), lambda _r: None,
-                              lambda error: log.error("could not clear the owed receipt: %r", error))
-
-    def _give_voucher(self) -> None:
-        self.go("confirming")
-        if not self._printer_ready():
-            self.voucher_printed = False
-            self.go("voucher")
-            return
-        self._print(self._voucher(), self._voucher_done)
-
-    def _voucher_done(self, printed: bool) -> None:
-        self.voucher_printed = printed
-        self.go("voucher")
-
     # -- devices and the gateway ----------------------------------------------------------------------
     def _reachable(self) -> bool:
         return self.env.gateway is not None and bool(self.env.online())
-
-    def _printer_ready(self) -> bool:
-        devices = self.env.devices
-        try:
-            return bool(devices is not None and devices.can_print())
-        except Exception:
-            log.exception("printer check failed")
-            return False
-
-    def _print(self, receipt: Receipt, done: Callable[[bool], None]) -> None:
-        def finished(outcome: Any = None) -> None:
-            if self.finished:
-                return
-            done(print_succeeded(outcome))
-
-        try:
-            self.env.devices.print_receipt(self.framed(receipt), finished)
-        except Exception:
-            log.exception("print job could not start")
-            done(False)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):

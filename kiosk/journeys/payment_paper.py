@@ -1,4 +1,6 @@
-"""What the fee payment journey says and prints: its problems in both languages, the receipt and the voucher.
+"""What the fee payment journey says and prints: its problems in both languages, the receipt and the
+voucher, and how they reach the citizen (printed, else the e-receipt QR on screen; the receipt is
+owed from "paid" until one of those happened).
 
 Kept apart from the state machine (kiosk/journeys/payment.py) so the wording and the paper
 change in one place; the journey mixes in :class:`PaymentPaper`.
@@ -7,11 +9,15 @@ change in one place; the journey mixes in :class:`PaymentPaper`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from contract.payments import Notice, Order, yuan
 from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
 from kiosk.journeys.base import Problem
+
+log = logging.getLogger("kiosk.journeys")
 
 OFFLINE = Problem(
     "缴费服务需要连接财政缴费系统，目前网络中断，暂停缴费。",
@@ -30,13 +36,111 @@ ORDER_UNRESOLVED = Problem(
 
 
 class PaymentPaper:
-    """Mixed into the payment journey: ``env``, ``notice``, ``order``, ``payer`` and ``e_receipt_payload`` come from it."""
+    """Mixed into the payment journey, whose state (``env``, ``notice``, ``order``, ``number``, the
+    owed-receipt file ``owed``, the order records ``orders``) and steps (``go``, ``fail``) it uses."""
 
     env: Any
     notice: Notice | None
     order: Order | None
+    number: str
     payer: str
-    e_receipt_payload: str
+    owed: Any
+    orders: Any
+    finished: bool
+    receipt_printed: bool
+    voucher_printed: bool
+    go: Callable[[str], None]
+    fail: Callable[..., None]
+    framed: Callable[[Receipt], Any]
+    _now_iso: Callable[[], str]
+
+    @property
+    def e_receipt_payload(self) -> str:
+        """What the e-receipt QR carries (the gateway's receipt page; the reference if it has none)."""
+        if self.order is None:
+            return ""
+        return self.order.receipt_url or self.order.transaction_ref or self.order.order_id
+
+    @property
+    def can_print_receipt(self) -> bool:
+        """Whether the printer can print now (a cached status, no I/O); if not, the receipt is shown as a QR."""
+        return self._printer_ready()
+
+    # -- outcomes -----------------------------------------------------------------------------------
+    def _paid(self, order: Order | None) -> None:
+        assert order is not None
+        self.order = order
+        number = self.number
+        log.info("payment confirmed", extra={"event": "payment_paid"})
+        try:
+            # before anything else (a small local file): a kill from here on still leaves the receipt owed
+            self.owed.owe(order, self._now_iso())
+        except OSError as error:
+            log.error("could not record the owed receipt: %r", error)
+        self.env.calls.submit(lambda: self.orders.resolve(number), lambda _r: None,
+                              lambda error: log.error("could not clear the settled order record: %r", error))
+        self._deliver_receipt(order)
+
+    def _deliver_receipt(self, order: Order) -> None:
+        """Print the receipt of a paid order, or show it as an e-receipt QR code when the printer cannot."""
+        self.order = order
+        if not self._printer_ready():
+            self._e_receipt()
+            return
+        self.go("printing")
+        self._print(self._receipt(order), self._receipt_printed)
+
+    def _receipt_printed(self, printed: bool) -> None:
+        if printed:
+            self.receipt_printed = True
+            self._receipt_given()
+            self.go("receipt")
+        else:
+            self._e_receipt()
+
+    def _e_receipt(self) -> None:
+        self._receipt_given()
+        self.fail(printer_problem(), "e_receipt")
+
+    def _receipt_given(self) -> None:
+        number = self.order.notice_number if self.order is not None else self.number
+        self.env.calls.submit(lambda: self.owed.settle(number), lambda _r: None,
+                              lambda error: log.error("could not clear the owed receipt: %r", error))
+
+    def _give_voucher(self) -> None:
+        self.go("confirming")
+        if not self._printer_ready():
+            self.voucher_printed = False
+            self.go("voucher")
+            return
+        self._print(self._voucher(), self._voucher_done)
+
+    def _voucher_done(self, printed: bool) -> None:
+        self.voucher_printed = printed
+        self.go("voucher")
+
+    # -- devices and the gateway ----------------------------------------------------------------------
+
+    # -- the printer ----------------------------------------------------------------------------------
+    def _printer_ready(self) -> bool:
+        devices = self.env.devices
+        try:
+            return bool(devices is not None and devices.can_print())
+        except Exception:
+            log.exception("printer check failed")
+            return False
+
+    def _print(self, receipt: Receipt, done: Callable[[bool], None]) -> None:
+        def finished(outcome: Any = None) -> None:
+            if self.finished:
+                return
+            done(print_succeeded(outcome))
+
+        try:
+            self.env.devices.print_receipt(self.framed(receipt), finished)
+        except Exception:
+            log.exception("print job could not start")
+            done(False)
 
     def _receipt(self, order: Order) -> Receipt:
         notice = self.notice

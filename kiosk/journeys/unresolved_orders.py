@@ -16,23 +16,18 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from kiosk.durable_files import write_atomically
+from kiosk.durable_files import thread_lock, write_atomically
 
 log = logging.getLogger("kiosk.journeys")
 
 FILENAME = "unresolved-payment-orders.json"
 RecordState = Literal["creating", "open", "reconciling"]
 
-# One lock per file, shared by every journey (they run one at a time, but their work runs on
-# worker threads and a cancelled journey's clean-up may overlap the next journey's lookup).
-_LOCKS: dict[Path, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
 
 
 class LedgerDamaged(RuntimeError):
@@ -56,8 +51,7 @@ class UnresolvedOrders:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        with _LOCKS_GUARD:
-            self._lock = _LOCKS.setdefault(self.path.resolve(), threading.Lock())
+        self._lock = thread_lock(self.path)
 
     @classmethod
     def in_state_dir(cls, state_dir: Path) -> UnresolvedOrders:
