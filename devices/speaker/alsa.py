@@ -1,0 +1,136 @@
+"""The kiosk's loudspeaker through ALSA: prompts rendered by espeak-ng, played with ``aplay``.
+
+``alsa://default`` plays on ALSA's default device (``alsa://plughw:0,0`` or any other PCM name
+works too). Prompts are rendered into ``<state_dir>/voice`` on first use, and ahead of time while
+the speaker is idle, so a prompt normally starts from a file in a few milliseconds. A player that
+cannot open the sound card exits with an error: the device goes to ERROR with ALSA's own words.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from devices.errors import DeviceOperationError, DriverUnavailable
+from devices.speaker.prompts import PROMPTS
+from devices.speaker.rendering import VOICES, PromptAudio
+from devices.speaker.speaker import Sound, Speaker
+
+log = logging.getLogger("devices.speaker")
+
+PLAYER_TIMEOUT_S = 60.0  # longer than any prompt: a player hanging on a stuck sound card is ended
+KILL_AFTER_S = 0.3  # a player asked to stop that is still there after this is killed
+
+
+def _kill_if_running(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+
+
+class AlsaSpeaker(Speaker):
+    def __init__(self, pcm: str = "default", *, state_dir: str | None = None, espeak: str | None = None,
+                 player: str = "aplay", environment: Mapping[str, str] | None = None, **settings: Any) -> None:
+        super().__init__(state_dir=state_dir, **settings)
+        self.pcm = pcm
+        self._espeak = espeak
+        self._player = player
+        self._environment = dict(environment) if environment is not None else None
+        base = Path(state_dir) / "voice" if state_dir else Path(tempfile.gettempdir()) / "kiosk-voice"
+        self._folder = base
+        self._audio: PromptAudio | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._process_lock = threading.Lock()
+        self._ahead: list[tuple[str, str]] = []
+
+    def _open(self) -> None:
+        if shutil.which(self._player) is None:
+            raise DriverUnavailable(f"audio player {self._player} not found (apt-get install alsa-utils)",
+                                    device=self.name)
+        self._audio = PromptAudio(self._folder, espeak=self._espeak, rate=self.policy.rate)
+        self._ahead = [(prompt_id, language) for prompt_id in PROMPTS for language in VOICES]
+
+    def _close(self) -> None:
+        self._cut()
+
+    # --- playing ----------------------------------------------------------------------------------------
+    def _file_for(self, sound: Sound) -> Path:
+        audio = self._audio
+        if audio is None:
+            raise DeviceOperationError("speaker is not open", device=self.name)
+        if audio.rate != self.policy.rate:
+            audio.rate = self.policy.rate
+        if sound.kind == "tone":
+            return audio.tone(sound.name, sound.volume)
+        return audio.prompt(PROMPTS[sound.name], sound.language, sound.volume)
+
+    def _play(self, sound: Sound) -> None:
+        path = self._file_for(sound)
+        if self._superseded():
+            return
+        command = [self._player, "-q", "-D", self.pcm, str(path)]
+        with self._process_lock:
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE, env=self._environment)
+            except OSError as exc:
+                raise DeviceOperationError(f"cannot start {self._player}: {exc}", device=self.name) from None
+            self._process = process
+        if self._superseded():
+            self._cut()
+        try:
+            _, err = process.communicate(timeout=PLAYER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise DeviceOperationError(f"{self._player} on {self.pcm} did not finish in {PLAYER_TIMEOUT_S:g} s",
+                                       device=self.name) from None
+        finally:
+            with self._process_lock:
+                self._process = None
+        if process.returncode < 0:  # ended by _cut: a newer sound took over
+            return
+        if process.returncode != 0:
+            words = err.decode("utf-8", "replace").strip().splitlines()
+            raise DeviceOperationError(
+                f"{self._player} cannot play on {self.pcm}: {words[-1] if words else f'exit {process.returncode}'}",
+                device=self.name)
+
+    def _cut(self) -> None:
+        with self._process_lock:
+            process = self._process
+            if process is not None and process.poll() is None:
+                process.terminate()
+                # aplay drains its buffer when asked to stop; a stuck sound card would hold it there
+                timer = threading.Timer(KILL_AFTER_S, _kill_if_running, (process,))
+                timer.daemon = True
+                timer.start()
+
+    # --- rendering ahead while idle ---------------------------------------------------------------------
+    def _idle_wait(self) -> float | None:
+        return 0.2 if self._ahead else None
+
+    def _when_idle(self) -> None:
+        if not self._ahead or self._audio is None:
+            return
+        prompt_id, language = self._ahead.pop(0)
+        volumes = {self.policy.volume, self.policy.quiet_volume} - {0}
+        try:
+            for volume in volumes:
+                self._audio.prompt(PROMPTS[prompt_id], language, volume, background=True)
+        except DeviceOperationError as exc:
+            log.warning("%s: rendering ahead stopped: %s", self.name, exc.technician)
+            self._ahead.clear()
+
+    def _health_external(self) -> tuple[bool, str]:
+        """Play the card tone: the player must reach the sound card."""
+        try:
+            self._play(Sound("tone", "card_placed", volume=self.policy.volume or 10))
+        except DeviceOperationError as exc:
+            return False, exc.technician
+        return True, f"{self._player} plays on {self.pcm}; espeak-ng {self._audio.version if self._audio else '?'}"
