@@ -47,6 +47,7 @@ class AlsaSpeaker(Speaker):
         self._process: subprocess.Popen[bytes] | None = None
         self._process_lock = threading.Lock()
         self._ahead: list[tuple[str, str]] = []
+        self._pruned = False
 
     def _open(self) -> None:
         if shutil.which(self._player) is None:
@@ -54,6 +55,7 @@ class AlsaSpeaker(Speaker):
                                     device=self.name)
         self._audio = PromptAudio(self._folder, espeak=self._espeak, rate=self.policy.rate)
         self._ahead = [(prompt_id, language) for prompt_id in PROMPTS for language in VOICES]
+        self._pruned = False
 
     def _close(self) -> None:
         self._cut()
@@ -113,10 +115,14 @@ class AlsaSpeaker(Speaker):
 
     # --- rendering ahead while idle ---------------------------------------------------------------------
     def _idle_wait(self) -> float | None:
-        return 0.2 if self._ahead else None
+        return 0.2 if self._ahead or not self._pruned else None
 
     def _when_idle(self) -> None:
-        if not self._ahead or self._audio is None:
+        if self._audio is None:
+            return
+        self._audio.rate = self.policy.rate
+        if not self._ahead:
+            self._prune()
             return
         prompt_id, language = self._ahead.pop(0)
         volumes = {self.policy.volume, self.policy.quiet_volume} - {0}
@@ -126,6 +132,23 @@ class AlsaSpeaker(Speaker):
         except DeviceOperationError as exc:
             log.warning("%s: rendering ahead stopped: %s", self.name, exc.technician)
             self._ahead.clear()
+
+    def _prune(self) -> None:
+        """Remove prompts rendered for another volume, speed, catalogue or espeak-ng (once all are rendered)."""
+        self._pruned = True
+        audio = self._audio
+        if audio is None:
+            return
+        volumes = {self.policy.volume, self.policy.quiet_volume} - {0}
+        keep = {audio.path_for(prompt, language, volume).name
+                for prompt in PROMPTS.values() for language in VOICES for volume in volumes}
+        removed = 0
+        for path in self._folder.glob("*.wav"):
+            if not path.name.startswith("tone-") and path.name not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        if removed:
+            log.info("%s: removed %d prompts rendered for other settings", self.name, removed)
 
     def _health_external(self) -> tuple[bool, str]:
         """Play the card tone: the player must reach the sound card."""

@@ -19,7 +19,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from devices.errors import DeviceError, DeviceOperationError
@@ -50,6 +50,12 @@ class VoicePolicy:
     quiet_volume: int = 0  # per cent during quiet hours; 0 is silence
     quiet_hours: tuple[Period, ...] = ()  # hall time
     rate: int = 175  # words (Mandarin: syllables) per minute
+
+    @classmethod
+    def from_settings(cls, voice: Any) -> VoicePolicy:
+        """The policy of the local file's ``[voice]`` section (``config.local.VoiceSettings``)."""
+        return cls(enabled=voice.enabled, volume=voice.volume, quiet_volume=voice.quiet_volume,
+                   quiet_hours=tuple(voice.quiet_periods()), rate=voice.rate)
 
     def volume_at(self, moment: dt.datetime) -> int:
         """The volume for a sound at ``moment`` (hall time); 0 means it is not played."""

@@ -59,3 +59,12 @@ def test_the_demo_and_packaged_files_show_the_section(tmp_path):
     packaged = tomllib.loads(PACKAGED.read_text(encoding="utf-8"))
     assert packaged["devices"]["speaker"] == "alsa://default"
     assert VoiceSettings.model_validate(packaged["voice"]).quiet_periods() == ((dt.time(21), dt.time(7)),)
+
+
+def test_the_speaker_takes_its_policy_from_the_section():
+    from devices.speaker.speaker import VoicePolicy
+
+    voice = parse_settings(BASE + '[voice]\nvolume = 60\nquiet_hours = ["21:00-07:00"]\nquiet_volume = 10\n'
+                                  "rate = 150\nenabled = false\n").voice
+    assert VoicePolicy.from_settings(voice) == VoicePolicy(enabled=False, volume=60, quiet_volume=10,
+                                                           quiet_hours=((dt.time(21), dt.time(7)),), rate=150)

@@ -24,6 +24,7 @@ from devices.registry import create_device
 from devices.speaker.alsa import AlsaSpeaker
 from devices.speaker.prompts import PROMPTS
 from devices.speaker.rendering import PromptAudio, render_catalogue, wav_facts, write_tone
+from devices.speaker.speaker import VoicePolicy
 
 TOOLS = {"espeak-ng": "espeak-ng", "aplay": "alsa-utils"}
 
@@ -157,3 +158,26 @@ def test_missing_espeak_ng_is_a_driver_error_when_opened(tmp_path) -> None:
         speaker.start()  # the device hub opens devices on worker threads and retries with back-off
     assert speaker.state == DeviceState.CLOSED
     assert not speaker.say("place_card")  # a page asking anyway gets False, not an exception
+
+
+def test_idle_time_renders_every_prompt_ahead_and_clears_out_old_ones(tmp_path, card) -> None:
+    env, _ = card
+    folder = tmp_path / "state" / "voice"
+    folder.mkdir(parents=True)
+    stale = folder / "place_card-cmn-0123456789abcdef.wav"  # rendered for a volume no longer configured
+    stale.write_bytes(b"RIFF")
+    speaker = AlsaSpeaker("default", state_dir=str(tmp_path / "state"), environment=env,
+                          policy=VoicePolicy(volume=70, quiet_volume=20))
+    speaker.start()
+    try:
+        wait_for(lambda: speaker._pruned, timeout=150)
+        assert not stale.exists()
+        rendered = {p.name for p in folder.glob("*.wav")}
+        assert len(rendered) == 2 * 2 * len(PROMPTS)  # both languages at both volumes
+        started = time.perf_counter()
+        assert speaker.say("take_card", "en")  # now played from a file rendered ahead
+        wait_for(lambda: speaker.statistics.get("prompts") == 1, timeout=5)
+        assert len({p.name for p in folder.glob("*.wav")}) == len(rendered)
+        assert time.perf_counter() - started < 5
+    finally:
+        speaker.close()
