@@ -89,6 +89,7 @@ class Speaker(Device):
         self._pending: Sound | None = None
         self._playing: Sound | None = None
         self._last_prompt: Sound | None = None
+        self._cut_asked = False
 
     # --- what callers use (any thread, never blocking, never raising) ---------------------------------
     @property
@@ -155,9 +156,9 @@ class Speaker(Device):
     def _cut_safely(self) -> None:
         if self._playing is None:
             return
+        self._cut_asked = True  # counted by the worker: the statistics file is not written on the caller's thread
         try:
             self._cut()
-            self.statistics.add("cut_off")
         except Exception:  # cutting a sound short must never reach the caller
             log.exception("%s: cutting the sound short failed", self.name)
 
@@ -187,6 +188,7 @@ class Speaker(Device):
             if sound is None:
                 self._when_idle()
                 continue
+            self._cut_asked = False
             self._set_state(DeviceState.BUSY, f"playing {sound.kind} {sound.name}")
             try:
                 self._play(sound)
@@ -200,7 +202,7 @@ class Speaker(Device):
                 self._fail(DeviceOperationError(f"playing {sound.name} failed: {exc}", device=self.name))
                 continue
             self._playing = None
-            self.statistics.add("prompts" if sound.kind == "prompt" else "tones")
+            self.statistics.add("cut_off" if self._cut_asked else "prompts" if sound.kind == "prompt" else "tones")
             if self._state == DeviceState.ERROR:
                 log.info("%s plays again", self.name)
             self.last_error = None
