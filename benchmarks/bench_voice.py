@@ -8,6 +8,9 @@ temporary HOME's ``.asoundrc``) and watches for the first bytes written to it, s
 - rendered:  ``aplay -q prompt.wav`` (the WAV rendered once, as ``devices/speaker`` does)
 - sox play:  ``play -q prompt.wav`` (the other small player)
 
+It also times ``AlsaSpeaker.say()`` on the caller's thread (the GUI thread in the kiosk) while
+prompts every 10 ms cut each other: what a page pays for speaking.
+
 espeak-ng's own audio output is not measured: with no sound server it exits 0 having written
 nothing (see the printout), so the kiosk could not even tell that it was silent.
 
@@ -49,6 +52,25 @@ def _first_bytes(command: str, home: Path, out: Path, timeout: float = 10.0) -> 
         process.wait(timeout=timeout)
 
 
+def _say_costs(home: Path, count: int) -> list[float]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from devices.speaker.alsa import AlsaSpeaker
+
+    speaker = AlsaSpeaker("default", state_dir=str(home / "state"), environment={**os.environ, "HOME": str(home)})
+    speaker.start()
+    costs = []
+    try:
+        for i in range(count):
+            started = time.perf_counter()
+            speaker.say("place_card" if i % 2 else "take_card")
+            costs.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.01)
+    finally:
+        speaker.close()
+    print(f"say() on the caller's thread: max {max(costs):.3f} ms over {count} calls")
+    return costs
+
+
 def main() -> int:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     missing = [tool for tool in ("espeak-ng", "aplay", "play") if shutil.which(tool) is None]
@@ -78,6 +100,7 @@ def main() -> int:
                                 capture_output=True)
         print(f"espeak-ng speaking itself: exit {silent.returncode}, {out.stat().st_size if out.exists() else 0}"
               " bytes reached the sound card")
+        results["say() on the caller's thread"] = _say_costs(home, rounds * 10)
     print(f"{'way':40} {'median ms':>10} {'p95 ms':>8} {'n':>4}")
     for name, times in results.items():
         if not times:

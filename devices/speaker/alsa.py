@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,6 @@ log = logging.getLogger("devices.speaker")
 
 PLAYER_TIMEOUT_S = 60.0  # longer than any prompt: a player hanging on a stuck sound card is ended
 KILL_AFTER_S = 0.3  # a player asked to stop that is still there after this is killed
-
-
-def _kill_if_running(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.kill()
 
 
 class AlsaSpeaker(Speaker):
@@ -76,42 +72,58 @@ class AlsaSpeaker(Speaker):
         if self._superseded():
             return
         command = [self._player, "-q", "-D", self.pcm, str(path)]
+        try:  # started outside the lock: a caller cutting the sound never waits for a fork
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, env=self._environment)
+        except OSError as exc:
+            raise DeviceOperationError(f"cannot start {self._player}: {exc}", device=self.name) from None
         with self._process_lock:
-            try:
-                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.PIPE, env=self._environment)
-            except OSError as exc:
-                raise DeviceOperationError(f"cannot start {self._player}: {exc}", device=self.name) from None
             self._process = process
-        if self._superseded():
+        if self._superseded():  # a newer sound came while the player started
             self._cut()
         try:
-            _, err = process.communicate(timeout=PLAYER_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise DeviceOperationError(f"{self._player} on {self.pcm} did not finish in {PLAYER_TIMEOUT_S:g} s",
-                                       device=self.name) from None
+            self._wait_for(process)
+            err = process.stderr.read() if process.stderr else b""
         finally:
+            if process.stderr:
+                process.stderr.close()
             with self._process_lock:
                 self._process = None
-        if process.returncode < 0:  # ended by _cut: a newer sound took over
-            return
+        if process.returncode < 0 or self._cut_asked or self._superseded():
+            return  # ended by _cut (aplay, stopped mid-read, may exit 1 with "read error"): not a failure
         if process.returncode != 0:
             words = err.decode("utf-8", "replace").strip().splitlines()
             raise DeviceOperationError(
                 f"{self._player} cannot play on {self.pcm}: {words[-1] if words else f'exit {process.returncode}'}",
                 device=self.name)
 
+    def _wait_for(self, process: subprocess.Popen[bytes]) -> None:
+        """Wait for the player; one asked to stop that is still there after KILL_AFTER_S is killed
+        (aplay drains its buffer when asked to stop, and a stuck sound card would hold it there)."""
+        started = time.monotonic()
+        cut_at: float | None = None
+        while True:
+            try:
+                process.wait(timeout=0.05)
+                return
+            except subprocess.TimeoutExpired:
+                now = time.monotonic()
+                if cut_at is None and (self._cut_asked or self._superseded()):
+                    cut_at = now
+                if (cut_at is not None and now - cut_at > KILL_AFTER_S) or now - started > PLAYER_TIMEOUT_S:
+                    process.kill()
+                    process.wait()
+                    if cut_at is None:
+                        raise DeviceOperationError(f"{self._player} on {self.pcm} did not finish in "
+                                                   f"{PLAYER_TIMEOUT_S:g} s", device=self.name) from None
+                    return
+
     def _cut(self) -> None:
+        """Ask the player to stop (a signal: the caller never waits; the worker kills it if it lingers)."""
         with self._process_lock:
             process = self._process
             if process is not None and process.poll() is None:
                 process.terminate()
-                # aplay drains its buffer when asked to stop; a stuck sound card would hold it there
-                timer = threading.Timer(KILL_AFTER_S, _kill_if_running, (process,))
-                timer.daemon = True
-                timer.start()
 
     # --- rendering ahead while idle ---------------------------------------------------------------------
     def _idle_wait(self) -> float | None:

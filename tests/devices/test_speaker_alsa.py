@@ -181,3 +181,14 @@ def test_idle_time_renders_every_prompt_ahead_and_clears_out_old_ones(tmp_path, 
         assert time.perf_counter() - started < 5
     finally:
         speaker.close()
+
+
+def test_many_prompts_cutting_each_other_are_never_a_failure(speaker: AlsaSpeaker, caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="devices.speaker"):
+        for i in range(60):
+            assert speaker.say("place_card" if i % 2 else "take_card", "zh" if i % 3 else "en")
+            time.sleep(0.005)
+        wait_for(lambda: speaker.state == DeviceState.IDLE and speaker._pending is None, timeout=20)
+    assert "cannot play" not in caplog.text
+    assert speaker.last_error is None
+    assert speaker.statistics.get("cut_off") + speaker.statistics.get("prompts") >= 2
