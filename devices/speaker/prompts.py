@@ -63,6 +63,9 @@ PROMPTS: dict[str, Prompt] = {p.id: p for p in (
     _P("scan_booking", "① 把预约短信或页面上的二维码，对准扫码窗口",
        "① Hold the QR code from your booking message or page to the scanner window"),
     _P("or_place_card", "② 或者把身份证平放在身份证感应区", "② Or lay your ID card flat on the ID card reader"),
+    _P("check_in", "请把预约短信或页面上的二维码对准扫码窗口，或者把身份证平放在身份证感应区",
+       "Hold the QR code from your booking message or page to the scanner window, or lay your ID card flat "
+       "on the ID card reader"),
     _P("scan_booking_code", "请扫描预约短信或预约页面上的二维码。",
        "Please scan the QR code from your booking message or page."),
     _P("choose_booked_service", "已识别预约码，请选择您预约的业务",
