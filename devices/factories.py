@@ -176,3 +176,23 @@ def scanner_keyboard(url: DeviceURL, **settings: Any) -> Device:
         domain=settings.get("center_domain") or "zwfw.xm.gov.cn",
         state_dir=settings.get("state_dir"),
     )
+
+
+def _speaker_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    # the kiosk passes the [voice] policy and the hall clock; the printer's and scanner's settings are not for it
+    return {key: settings[key] for key in ("state_dir", "policy", "now") if settings.get(key) is not None}
+
+
+def speaker_sim(url: DeviceURL, **settings: Any) -> Device:
+    from devices.speaker.simulated import SimulatedSpeaker
+
+    pace = url.number("pace", 0.0)
+    if not 0 <= pace <= 10:
+        raise DeviceURLError(f"option pace={pace!r} in {url.raw} must be between 0 and 10", device=url.kind)
+    return SimulatedSpeaker(pace=pace, **_speaker_settings(settings))
+
+
+def speaker_alsa(url: DeviceURL, **settings: Any) -> Device:
+    from devices.speaker.alsa import AlsaSpeaker
+
+    return AlsaSpeaker(url.host, **_speaker_settings(settings))

@@ -1,6 +1,6 @@
 """Choosing a driver by URL: the scheme picks the driver, imported only when it is asked for.
 
-Forms (``kind`` is idcard, printer or scanner):
+Forms (``kind`` is idcard, printer, scanner or speaker):
 
 - ``sim://idcard`` / ``sim://printer`` / ``sim://scanner`` — a simulator in this process; the real
   serial driver talks to it over a pty (``sim://idcard?pace=1`` sends the reader's answers at the
@@ -13,6 +13,8 @@ Forms (``kind`` is idcard, printer or scanner):
 - ``tcp://192.0.2.10:9100`` — a network printer
 - ``file:///var/lib/kiosk/receipts.bin`` — printer output appended to a file
 - ``keyboard://`` — a keyboard-wedge scanner; key presses are fed in by the kiosk
+- ``alsa://default`` — the loudspeaker on an ALSA device (any PCM name: ``alsa://plughw:0,0``);
+  ``sim://speaker?pace=1`` — a speaker that records what it says (pace: how long a sound lasts, 0–10× real)
 
 An unknown scheme or option is a ``DeviceURLError`` that shows the expected form.
 """
@@ -27,7 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 from devices.errors import DeviceURLError, DriverUnavailable
 from devices.model import Device
 
-KINDS = ("idcard", "printer", "scanner")
+KINDS = ("idcard", "printer", "scanner", "speaker")
 
 # (kind, scheme) -> (factory "module:function", allowed options, expected form)
 _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
@@ -62,6 +64,8 @@ _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
     ("scanner", "keyboard"): (
         "devices.factories:scanner_keyboard", frozenset({"terminator", "max_gap_ms", "min_length"}), "keyboard://"
     ),
+    ("speaker", "sim"): ("devices.factories:speaker_sim", frozenset({"pace"}), "sim://speaker"),
+    ("speaker", "alsa"): ("devices.factories:speaker_alsa", frozenset(), "alsa://default"),
 }  # fmt: skip
 
 
@@ -124,8 +128,8 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
             device=kind,
         )
     host = parts.hostname or ""
-    if scheme == "usb":
-        host = parts.netloc  # VID:PID is not a host:port
+    if scheme in ("usb", "alsa"):
+        host = parts.netloc  # VID:PID or an ALSA PCM name (plughw:0,0) is not a host:port
     result = DeviceURL(kind, url, scheme, host, port if scheme == "tcp" else None, parts.path, options)
     _check_shape(result, form)
     return result
@@ -139,6 +143,8 @@ def _check_shape(url: DeviceURL, form: str) -> None:
         raise bad(f"sim URL must name the {url.kind} simulator")
     if url.scheme in ("serial", "file") and not url.path.startswith("/"):
         raise bad("an absolute path is needed")
+    if url.scheme == "alsa" and (not url.host or url.path not in ("", "/")):
+        raise bad("an ALSA device name is needed")
     if url.scheme == "tcp" and not url.host:
         raise bad("a host is needed")
     if url.scheme == "usb":
