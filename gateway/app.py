@@ -8,6 +8,8 @@ several side by side. The fleet work mounts its router in ``API_ROUTERS`` and re
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -35,7 +37,14 @@ API_ROUTERS: list[APIRouter] = [
 def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     """A gateway app over ``settings.db_path``; demo data is seeded when ``settings.demo``."""
     log_privacy.install()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.gateway.db.close()  # the connections go back to the database server
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Hall gateway",
         version=gateway.__version__,
         description="The contract between the self-service kiosks of the Xiamen Administrative Service "

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from gateway import fleet_admin
+from gateway.storage import database_location
 
 log = logging.getLogger("gateway.server")
 
@@ -23,7 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # socket handed over by a parent
-    parser.add_argument("--db", type=Path, default=Path("gateway.sqlite3"), help="SQLite database file")
+    parser.add_argument("--db", type=database_location, default=Path("gateway.sqlite3"), metavar="FILE|URL",
+                        help="the database: a SQLite file (default gateway.sqlite3; one hall) or "
+                             "postgresql://user@host/dbname (a province; password from ~/.pgpass or PGPASSWORD)")
     parser.add_argument("--public-url", default=None,
                         help="base URL phones reach this gateway at (QR codes); default from host and port")
     parser.add_argument("--demo", action="store_true", help="seed the demo citizens, notices and appointments")

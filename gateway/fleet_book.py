@@ -6,8 +6,7 @@ canary kiosks), and once those run it well it is promoted to everyone. A kiosk a
 gets the newest one its group may have at the current stage, and the kiosk checks it again itself
 (signature, version, expiry, group), so the gateway is a distributor, never a source of trust.
 
-The tables live beside the gateway's own schema and are created on first use
-(``CREATE TABLE IF NOT EXISTS``), so a database made before the fleet existed simply gains them.
+The tables are part of the gateway's schema (:mod:`gateway.migrations`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import weakref
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +21,7 @@ from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse
 from contract.fleet import BundleReport, Heartbeat
 from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
-from gateway.storage import Database, Transaction, dumps, loads
+from gateway.storage import Transaction, dumps, loads
 
 log = logging.getLogger("fleet")
 
@@ -33,55 +31,6 @@ PAPER_LOW_PERCENT = 10.0
 OUTBOX_BACKLOG_ALERT = 100
 KEPT_HEARTBEATS = 20
 KEPT_REPORTS = 20
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS fleet_kiosks (
-    kiosk_id TEXT PRIMARY KEY, group_name TEXT NOT NULL, heartbeat TEXT NOT NULL, sent_at TEXT NOT NULL,
-    received_at TEXT NOT NULL, received_ts REAL NOT NULL, app_version TEXT NOT NULL,
-    config_version INTEGER NOT NULL, first_seen_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_heartbeats (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, heartbeat TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fleet_heartbeats_by_kiosk ON fleet_heartbeats (kiosk_id, seq);
-CREATE TABLE IF NOT EXISTS fleet_reports (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL,
-    reason TEXT NOT NULL, message TEXT NOT NULL, group_name TEXT NOT NULL, at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fleet_reports_by_kiosk ON fleet_reports (kiosk_id, seq);
-CREATE TABLE IF NOT EXISTS fleet_bundles (
-    version INTEGER PRIMARY KEY, digest TEXT NOT NULL, key_id TEXT, groups TEXT NOT NULL, files TEXT NOT NULL,
-    expires_at TEXT NOT NULL, bundle BLOB NOT NULL, published_to TEXT NOT NULL, stage TEXT NOT NULL,
-    published_at TEXT NOT NULL, promoted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS fleet_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS fleet_admin_tokens (
-    token_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_sessions (
-    id_hash TEXT PRIMARY KEY, csrf TEXT NOT NULL, created_ts REAL NOT NULL, seen_ts REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_login_failures (
-    source TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until REAL NOT NULL
-);
-"""
-
-_ready: weakref.WeakSet[Database] = weakref.WeakSet()
-
-
-def ensure_tables(db: Database) -> Database:
-    """Create the fleet tables in ``db`` if they are missing (cheap after the first call)."""
-    if db not in _ready:
-        with db.transaction() as conn:
-            prepare(conn)
-        _ready.add(db)
-    return db
-
-
-def prepare(conn: Transaction) -> None:
-    """Inside a transaction someone else opened: create the fleet tables if they are missing."""
-    if conn.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_login_failures'") is None:
-        conn.executescript_in_transaction(_SCHEMA)
 
 
 # -- heartbeats and reports -------------------------------------------------------------------------
@@ -95,7 +44,6 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
     clock running ahead can never make later heartbeats look older. Replayed old heartbeats (an
     outbox drained after an outage) still land in the history but never make the state look older.
     """
-    prepare(conn)
     if heartbeat.kiosk_id != kiosk_id:
         raise Problem(422, "kiosk_mismatch", f"heartbeat for {heartbeat.kiosk_id[:32]!r} sent by kiosk {kiosk_id!r}")
     sent = _instant(heartbeat.sent_at)

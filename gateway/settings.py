@@ -22,7 +22,8 @@ def hall_now() -> datetime:
 class GatewaySettings:
     """Settings of one gateway; tests build their own with small limits and a fixed clock."""
 
-    db_path: Path
+    db_path: Path | str
+    """A SQLite file (one hall) or a ``postgresql://user@host/dbname`` URL (a province)."""
     public_url: str = "http://127.0.0.1:8765"
     demo: bool = False
     rate_per_s: float = 20.0

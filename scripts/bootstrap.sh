@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Prepares this checkout to run: Debian packages Qt and Chinese text need (when missing),
+# PostgreSQL for the gateway's tests (they start their own server as the postgres user),
 # a virtual environment in .venv, and the project installed into it (editable).
 # Safe to run again: each step is skipped when it is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_debs=()
-want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 postgresql)
 if [ "${KIOSK_WITH_X11:-0}" = 1 ]; then
   want_debs+=(xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0
               libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1)
@@ -20,8 +21,19 @@ if [ "${#need_debs[@]}" -gt 0 ]; then
   echo "kiosk: installing Debian packages: ${need_debs[*]}" >&2
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_debs[@]}" >/dev/null
+  # apt may be busy for a moment (another install, unattended upgrades): try a few times
+  for attempt in 1 2 3 4 5 6; do
+    if $sudo_cmd apt-get update -q >/dev/null &&
+       DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_debs[@]}" >/dev/null; then
+      break
+    fi
+    if [ "$attempt" = 6 ]; then
+      echo "kiosk: could not install ${need_debs[*]} (apt failed six times)" >&2
+      exit 1
+    fi
+    echo "kiosk: apt busy or failing, trying again in 10 s ($attempt/6)" >&2
+    sleep 10
+  done
 fi
 
 python=${PYTHON:-python3}

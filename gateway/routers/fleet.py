@@ -83,7 +83,7 @@ def fetch_bundle(
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Response:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         found = fleet_book.bundle_for(conn, group, installed)
     if found is None:
         return Response(status_code=204)
@@ -99,7 +99,7 @@ def report(
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         fleet_book.record_report(conn, kiosk.kiosk_id, body, ctx.settings.now())
     return {"recorded": True}
 
@@ -115,7 +115,7 @@ def publish_bundle(
 ) -> JSONResponse:
     data = fleet_book.document_bytes(body.bundle)
     keys = fleet_admin.trusted_keys(ctx.db)
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         before = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"]
         view = fleet_book.publish(conn, data, body.group, keys, ctx.settings.now())
         created = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"] > before
@@ -132,20 +132,20 @@ def promote_bundle(
     admin: str = Depends(require_admin),
     ctx: GatewayContext = Depends(get_context),
 ) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         return fleet_book.promote(conn, version, ctx.settings.now())
 
 
 @router.get("/rollouts", response_model=list[RolloutView], summary="Published bundles and their roll-out stage, newest first")
 def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         return fleet_book.rollouts(conn)
 
 
 @router.get("/kiosks", response_model=list[dict[str, Any]],
             summary="Every kiosk: online by heartbeat age, versions, paper, outbox, alerts")
 def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         return fleet_book.kiosks(conn, ctx.settings.now())
 
 
@@ -153,7 +153,7 @@ def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depen
             summary="One kiosk with its latest heartbeat, recent heartbeats and bundle reports")
 def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         return fleet_book.kiosk_detail(conn, kiosk_id, ctx.settings.now())
 
 
