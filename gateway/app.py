@@ -68,7 +68,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     app.include_router(console.router)
     error_handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
-                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes})
+                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
+                               f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes})
     if settings.demo:
         from gateway import demo_seed
 

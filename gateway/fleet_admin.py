@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from config.bundle import KeyRing, key_id, parse_public_key
+from gateway import enrolment_cli
 from gateway.admin_password import check_password, hash_password, is_hash, needs_rehash, within_bounds
 from gateway.storage import Database, database_location, describe
 
@@ -235,7 +236,7 @@ def _key_text(value: str) -> str:
 
 
 def admin_main(argv: list[str]) -> int:
-    """``kiosk-gateway admin …``: set the console password, make tokens, trust keys. Exit 0 / 2."""
+    """``kiosk-gateway admin …``: console password, admin tokens, trusted keys, kiosk enrolment. Exit 0 / 2."""
     parser = argparse.ArgumentParser(prog="kiosk-gateway admin", description="Manage who may run the fleet.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     setpw = commands.add_parser("set-password", help="set the fleet console password (stored as an Argon2id hash)")
@@ -247,7 +248,8 @@ def admin_main(argv: list[str]) -> int:
     distrust = commands.add_parser("distrust-key", help="stop trusting a key, by its key id")
     distrust.add_argument("key_id", metavar="KEY_ID")
     commands.add_parser("keys", help="list the trusted signing keys")
-    for sub in (setpw, token, trust, distrust, commands.choices["keys"]):
+    kiosk_commands = enrolment_cli.add_commands(commands)
+    for sub in (setpw, token, trust, distrust, commands.choices["keys"], *kiosk_commands):
         sub.add_argument("--db", type=database_location, default=Path("gateway.sqlite3"), metavar="FILE|URL",
                          help="the gateway's database (a SQLite file or a postgresql:// URL)")
     args = parser.parse_args(argv)
@@ -266,6 +268,8 @@ def admin_main(argv: list[str]) -> int:
 
 
 def _run_admin(args: argparse.Namespace, db: Database) -> int:
+    if args.command in enrolment_cli.COMMANDS:
+        return enrolment_cli.run(args, db)
     if args.command == "set-password":
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")

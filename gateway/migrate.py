@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from gateway.storage import Database
 
 log = logging.getLogger("gateway.server")
+if logging.getLogger("alembic").level == logging.NOTSET:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # each step's INFO line; ours says what happened
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 LEGACY_SCHEMA = 3

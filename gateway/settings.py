@@ -32,6 +32,8 @@ class GatewaySettings:
     max_body_bytes: int = 64 * 1024
     # publishing a bundle: one as large as the kiosks accept, in whatever layout the admin's file has
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
+    # enrolling a province's kiosks at once: 20,000 rows of JSON
+    max_enrolment_bytes: int = 4 * 1024 * 1024
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     # a heartbeat whose kiosk clock is further than this from the gateway's is refused

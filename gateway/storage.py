@@ -116,6 +116,11 @@ class Transaction:
             raise ValueError(f"{count} placeholders, {len(params)} parameters: {sql[:80]}")
         return self._conn.execute(statement, {f"p{i}": value for i, value in enumerate(params)})
 
+    def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement with ``:name`` parameters, for each of ``rows`` (sent as a batch)."""
+        if rows:
+            self._conn.execute(text(sql), rows)
+
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Record | None:
         result = self.execute(sql, params)
         row = result.fetchone()

@@ -18,8 +18,9 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 
 from config.bundle import MAX_CONFIG_VERSION
 from contract.base import ErrorBody
+from contract.enrolment import KIOSK_ID_PATTERN, EnrolAnswer, EnrolRequest, KioskAccess, KioskToken
 from contract.fleet import BundleReport, PublishRequest, ReportAck, RolloutView
-from gateway import fleet_admin, fleet_book
+from gateway import enrolment, fleet_admin, fleet_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.forwarded import client_source
@@ -160,3 +161,57 @@ def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
 @router.get("/trusted-keys", response_model=list[str], summary="Ids of the keys uploaded bundles must be signed with")
 def trusted_keys(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[str]:
     return fleet_admin.trusted_keys(ctx.db).ids()
+
+
+# -- enrolment ---------------------------------------------------------------------------------------------
+
+@router.post("/enrolments", response_model=EnrolAnswer, status_code=201, responses={**CONFLICT, **_FORBIDDEN},
+             summary="Enrol kiosks (id, hall, group): each gets a new secret token, shown only in this answer")
+def enrol_kiosks(
+    body: EnrolRequest,
+    admin: str = Depends(require_admin),
+    ctx: GatewayContext = Depends(get_context),
+) -> JSONResponse:
+    try:
+        tokens = enrolment.enrol(ctx.db, body.kiosks, ctx.now_iso())
+    except enrolment.EnrolmentRefused as exc:
+        raise Problem(409 if exc.already_enrolled else 422, "enrolment_refused", "nothing enrolled",
+                      exc.problems[:enrolment.SHOWN_PROBLEMS]) from None
+    log.info("enrolment by %s: %d kiosks", admin, len(tokens), extra={"event": "kiosks_enrolled"})
+    return JSONResponse({"kiosks": [{"kiosk_id": k, "token": t} for k, t in tokens]}, status_code=201,
+                        headers={"Cache-Control": "no-store"})
+
+
+_KIOSK = Path(pattern=KIOSK_ID_PATTERN, description="the kiosk's fleet id")
+
+
+@router.post("/kiosks/{kiosk_id}/token", response_model=KioskToken, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Give a kiosk a new token; the old one stops working within seconds")
+def rotate_token(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                 ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
+    token = enrolment.rotate(ctx.db, kiosk_id, ctx.now_iso())
+    if token is None:
+        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
+    log.info("token of kiosk %s rotated by %s", kiosk_id, admin, extra={"event": "kiosk_token_rotated"})
+    return JSONResponse({"kiosk_id": kiosk_id, "token": token}, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/kiosks/{kiosk_id}/disable", response_model=KioskAccess, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Refuse a kiosk from now on (within seconds); its token is kept")
+def disable_kiosk(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
+    return _set_enabled(ctx, kiosk_id, False, admin)
+
+
+@router.post("/kiosks/{kiosk_id}/enable", response_model=KioskAccess, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Accept a disabled kiosk again")
+def enable_kiosk(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                 ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
+    return _set_enabled(ctx, kiosk_id, True, admin)
+
+
+def _set_enabled(ctx: GatewayContext, kiosk_id: str, enabled: bool, admin: str) -> dict[str, Any]:
+    if not enrolment.set_enabled(ctx.db, kiosk_id, enabled):
+        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
+    log.info("kiosk %s %s by %s", kiosk_id, "enabled" if enabled else "disabled", admin)
+    return {"kiosk_id": kiosk_id, "enabled": enabled}
