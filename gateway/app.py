@@ -23,6 +23,7 @@ from gateway.ratelimit import RateLimiter
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
 from gateway.storage import Database
+from gateway.token_cache import TokenCache
 
 log = logging.getLogger("gateway.server")
 
@@ -58,6 +59,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
         db=Database(settings.db_path),
         limiter=RateLimiter(settings.rate_per_s, settings.rate_burst),
         failed_logins=RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failures_per_min),
+        tokens=TokenCache(settings.token_cache_s),
     )
     app.state.gateway = ctx
     with ctx.db.transaction() as conn:  # what expired while the gateway was stopped (then on every keyed write)

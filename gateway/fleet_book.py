@@ -184,13 +184,22 @@ def promote(conn: Transaction, version: int, now: datetime) -> dict[str, Any]:
 
 def bundle_for(conn: Transaction, group: str, installed: int) -> tuple[int, bytes] | None:
     """The newest bundle ``group`` may have now, if it is above ``installed``; else None."""
-    rows = conn.all("SELECT version, groups, bundle, stage, published_to FROM fleet_bundles WHERE version > ? "
+    version = version_for(conn, group, installed)
+    if version is None:
+        return None
+    row = conn.one("SELECT bundle FROM fleet_bundles WHERE version = ?", (version,))
+    return (version, bytes(row["bundle"])) if row is not None else None
+
+
+def version_for(conn: Transaction, group: str, installed: int) -> int | None:
+    """The version :func:`bundle_for` would send, without reading any bundle (a poll with nothing newer)."""
+    rows = conn.all("SELECT version, groups FROM fleet_bundles WHERE version > ? "
                     "AND (stage = 'everyone' OR (stage = 'canary' AND published_to = ?)) ORDER BY version DESC",
                     (installed, group))
     for row in rows:
         groups = loads(row["groups"])
         if ALL_GROUPS in groups or group in groups:
-            return int(row["version"]), bytes(row["bundle"])
+            return int(row["version"])
     return None
 
 
@@ -270,7 +279,7 @@ def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool
     age = max(0, round(now.timestamp() - row["received_ts"])) if row is not None else None
     online = age is not None and age <= OFFLINE_AFTER_S
     group = row["group_name"] if row is not None else None
-    target = bundle_for(conn, group, 0) if group else None
+    target = version_for(conn, group, 0) if group else None
     report = conn.one("SELECT * FROM fleet_reports WHERE kiosk_id = ? AND outcome IN ('refused', 'rolled_back') "
                       "ORDER BY seq DESC LIMIT 1", (kiosk_id,))
     return {
@@ -278,7 +287,7 @@ def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool
         "heartbeat_age_s": age, "last_heartbeat_at": row["received_at"] if row is not None else None,
         "app_version": row["app_version"] if row is not None else None,
         "config_version": row["config_version"] if row is not None else None,
-        "target_version": target[0] if target else None,
+        "target_version": target,
         "paper": (heartbeat or {}).get("paper"), "outbox": (heartbeat or {}).get("outbox"),
         "devices": {name: d.get("state") for name, d in ((heartbeat or {}).get("devices") or {}).items()},
         "last_errors": (heartbeat or {}).get("last_errors", []),

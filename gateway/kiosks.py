@@ -49,8 +49,9 @@ def set_enabled(db: Database, kiosk_id: str, enabled: bool) -> None:
 
 def verify_kiosk(db: Database, kiosk_id: str, token: str) -> KioskIdentity | None:
     """The kiosk when ``token`` is its current secret and it is enabled; otherwise None."""
-    with db.transaction() as conn:
-        row = conn.one("SELECT * FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    with db.read() as conn:
+        row = conn.one("SELECT kiosk_id, token_salt, token_hash, zone, enabled FROM kiosks WHERE kiosk_id = ?",
+                       (kiosk_id,))
     if row is None:
         # Compare anyway so an unknown id costs the same time as a wrong token.
         hmac.compare_digest(token_hash("", token), "0" * 64)

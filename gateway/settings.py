@@ -34,6 +34,8 @@ class GatewaySettings:
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
     # enrolling a province's kiosks at once: 20,000 rows of JSON
     max_enrolment_bytes: int = 4 * 1024 * 1024
+    # a kiosk's good token is remembered this long per process (0: check the database every time)
+    token_cache_s: float = 5.0
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     # a heartbeat whose kiosk clock is further than this from the gateway's is refused

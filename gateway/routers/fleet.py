@@ -78,13 +78,13 @@ def require_admin(
     200: {"content": {"application/json": {}}, "description": "the signed bundle file, exactly as stored"},
     204: {"description": "nothing newer than `installed` for this group at the current roll-out stage"},
 }, summary="The newest configuration bundle this kiosk's group may have now")
-def fetch_bundle(
+async def fetch_bundle(
     group: str = Query(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="the kiosk's roll-out group"),
     installed: int = Query(0, ge=0, le=MAX_CONFIG_VERSION, description="highest bundle version the kiosk has accepted"),
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Response:
-    with ctx.db.transaction() as conn:
+    with ctx.db.read() as conn:  # short, and never the write lock: answered on the event loop
         found = fleet_book.bundle_for(conn, group, installed)
     if found is None:
         return Response(status_code=204)
@@ -190,6 +190,7 @@ _KIOSK = Path(pattern=KIOSK_ID_PATTERN, description="the kiosk's fleet id")
 def rotate_token(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
                  ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
     token = enrolment.rotate(ctx.db, kiosk_id, ctx.now_iso())
+    ctx.tokens.forget(kiosk_id)  # other worker processes follow within the cache's seconds
     if token is None:
         raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
     log.info("token of kiosk %s rotated by %s", kiosk_id, admin, extra={"event": "kiosk_token_rotated"})
@@ -211,7 +212,9 @@ def enable_kiosk(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
 
 
 def _set_enabled(ctx: GatewayContext, kiosk_id: str, enabled: bool, admin: str) -> dict[str, Any]:
-    if not enrolment.set_enabled(ctx.db, kiosk_id, enabled):
+    found = enrolment.set_enabled(ctx.db, kiosk_id, enabled)
+    ctx.tokens.forget(kiosk_id)
+    if not found:
         raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
     log.info("kiosk %s %s by %s", kiosk_id, "enabled" if enabled else "disabled", admin)
     return {"kiosk_id": kiosk_id, "enabled": enabled}
