@@ -19,6 +19,7 @@ from contract import API_PREFIX
 from gateway import console, error_handlers, log_privacy, pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
+from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import RateLimiter
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
@@ -72,6 +73,9 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
                                f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes})
+    # outermost: a request refused for load costs nothing further
+    app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight, retry_after_s=settings.shed_retry_after_s,
+                       exempt=(f"{API_PREFIX}/health",))
     if settings.demo:
         from gateway import demo_seed
 

@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ssl-keyfile", default=None, help="TLS private key (PEM)")
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second each kiosk may make")
     parser.add_argument("--burst", type=int, default=60, help="requests a kiosk may make at once")
+    parser.add_argument("--max-in-flight", type=int, default=64, metavar="N",
+                        help="requests served at once (per worker); beyond, 503 with Retry-After (default 64)")
+    parser.add_argument("--token-cache-seconds", type=float, default=5.0, metavar="S",
+                        help="how long a kiosk's good token is remembered (default 5; 0: check every request)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                         help="a reverse proxy (its address as the gateway sees it) whose X-Forwarded-Proto and "
                              "X-Forwarded-For are believed; repeatable")
@@ -98,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     public_url = args.public_url or f"{scheme}://{args.host}:{port}"
     settings = GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo, rate_per_s=args.rate,
                                rate_burst=args.burst, trusted_proxies=tuple(args.trusted_proxy),
-                               replay_window_s=max(60, round(args.replay_window_hours * 3600)))
+                               replay_window_s=max(60, round(args.replay_window_hours * 3600)),
+                               max_in_flight=max(1, args.max_in_flight), token_cache_s=max(0.0, args.token_cache_seconds))
     try:
         app = create_app(settings)
         fleet_admin.apply_serve_options(args, app.state.gateway.db)

@@ -36,6 +36,9 @@ class GatewaySettings:
     max_enrolment_bytes: int = 4 * 1024 * 1024
     # a kiosk's good token is remembered this long per process (0: check the database every time)
     token_cache_s: float = 5.0
+    # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
+    max_in_flight: int = 64
+    shed_retry_after_s: int = 2
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     # a heartbeat whose kiosk clock is further than this from the gateway's is refused
