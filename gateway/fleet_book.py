@@ -19,6 +19,7 @@ from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
+from gateway import heartbeat_history
 from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
 from gateway.storage import Transaction, dumps, loads
@@ -29,7 +30,6 @@ OFFLINE_AFTER_S = 180
 """A kiosk whose newest heartbeat is older than this is shown offline (three missed 60 s beats)."""
 PAPER_LOW_PERCENT = 10.0
 OUTBOX_BACKLOG_ALERT = 100
-KEPT_HEARTBEATS = 20
 KEPT_REPORTS = 20
 
 
@@ -55,10 +55,7 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
                       "check the kiosk's clock", {"gateway_time": now.isoformat(timespec="seconds")})
     data = dumps(redact_all(heartbeat.model_dump(mode="json")))  # the console shows its texts
     at = now.isoformat(timespec="seconds")
-    conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES (?, ?, ?)",
-                 (kiosk_id, at, data))
-    conn.execute("DELETE FROM fleet_heartbeats WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_heartbeats "
-                 "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_HEARTBEATS))
+    heartbeat_history.record(conn, kiosk_id, now.timestamp(), heartbeat.sent_at)
     row = conn.one("SELECT sent_at, received_ts FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
     if row is not None and _as_of(row["sent_at"], row["received_ts"]) > min(sent, now.timestamp()):
         return False
@@ -312,16 +309,15 @@ def kiosks(conn: Transaction, now: datetime) -> list[dict[str, Any]]:
 
 
 def kiosk_detail(conn: Transaction, kiosk_id: str, now: datetime) -> dict[str, Any]:
-    """One kiosk: its row, its latest heartbeat in full, recent heartbeats and bundle reports."""
+    """One kiosk: its row, its latest heartbeat in full, recent beats, its uptime and bundle reports."""
     reg = conn.one("SELECT kiosk_id, zone, enabled FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
     row = conn.one("SELECT * FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
     if reg is None and row is None:
         raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is registered or has sent a heartbeat")
     view = _kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False, row, now)
     view["heartbeat"] = loads(row["heartbeat"]) if row is not None else None
-    view["history"] = [{"received_at": r["received_at"], "sent_at": loads(r["heartbeat"]).get("sent_at")}
-                       for r in conn.all("SELECT received_at, heartbeat FROM fleet_heartbeats WHERE kiosk_id = ? "
-                                         "ORDER BY seq DESC", (kiosk_id,))]
+    view["history"] = heartbeat_history.recent(conn, kiosk_id)
+    view["uptime"] = heartbeat_history.uptime(conn, kiosk_id, now.timestamp())
     view["reports"] = [dict(r) for r in conn.all("SELECT version, outcome, reason, message, at FROM fleet_reports "
                                                  "WHERE kiosk_id = ? ORDER BY seq DESC", (kiosk_id,))]
     return view

@@ -75,7 +75,8 @@ def test_a_schema_3_database_keeps_everything_and_serves(tmp_path: Path):
         conn.execute("INSERT INTO counters VALUES ('documents', 41)")
         conn.execute("INSERT INTO idempotency VALUES ('XM-HALL-001', 'key-old-0001', 'feedback', 'd', 201, "
                      "'{\"feedback_id\": \"FB1\"}', 1795572000.0)")
-        conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES ('XM-HALL-001', 'then', '{}')")
+        conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES ('XM-HALL-001', "
+                     "'2026-11-25T10:00:00+08:00', '{\"sent_at\": \"2026-11-25T09:59:58+08:00\"}')")
         conn.execute("INSERT INTO fleet_settings VALUES ('password_hash', '$argon2id$kept')")
         conn.execute("INSERT INTO fleet_bundles VALUES (5, 'digest', 'kid', '[\"*\"]', '[]', '2027-01-01T00:00:00Z', "
                      "x'7b7d', '*', 'everyone', '2026-11-01T00:00:00Z', NULL)")
@@ -87,7 +88,7 @@ def test_a_schema_3_database_keeps_everything_and_serves(tmp_path: Path):
             assert tx.one("SELECT number FROM tickets WHERE ticket_id = 'ticket-old-01'")["number"] == "G007"
             assert tx.next_value("documents") == 42
             assert tx.one("SELECT ref FROM idempotency WHERE key = 'key-old-0001'")["ref"] == '{"feedback_id": "FB1"}'
-            assert tx.one("SELECT COUNT(*) FROM fleet_heartbeats")[0] == 1
+            assert tx.one("SELECT COUNT(*) FROM fleet_beats")[0] == 1  # the old history, as beats
             assert tx.one("SELECT value FROM fleet_settings WHERE name = 'password_hash'")["value"] == "$argon2id$kept"
             assert bytes(tx.one("SELECT bundle FROM fleet_bundles WHERE version = 5")["bundle"]) == b"{}"
     finally:
