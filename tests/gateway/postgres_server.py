@@ -51,7 +51,8 @@ class PostgresServer:
         return subprocess.run([*prefix, *command], capture_output=True, text=True, check=False, cwd="/")
 
     def start(self) -> PostgresServer:
-        self.dir = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+        # /tmp itself when switching users: $TMPDIR may be a folder only root can enter
+        self.dir = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir="/tmp" if self._user else None))
         if self._user:
             entry = pwd.getpwnam(self._user)
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
