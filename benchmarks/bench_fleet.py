@@ -171,8 +171,9 @@ def bench(gateway: Gateway, args: argparse.Namespace) -> None:
     kiosk = over.of("heartbeat", "poll")
     shed = [s for s in kiosk if s.status == 503]
     wrong = [s for s in kiosk if s.status not in OK and not (s.status == 503 and s.retry_after)]
-    note(f"{gateway.label}: overload at {overload_rate:g} requests/s: {len(kiosk) - len(shed) - len(wrong)} served, "
-         f"{len(shed)} refused with 503, {len(wrong)} other failures")
+    served = [s.latency_ms for s in kiosk if s.status in OK]
+    note(f"{gateway.label}: overload at {overload_rate:g} requests/s: {len(served)} served (p99 "
+         f"{_p(served, 0.99):.0f} ms), {len(shed)} refused with 503, {len(wrong)} other failures")
     figure(f"{name}: at 2x saturation, answers neither served nor 503+Retry-After", len(wrong), "requests",
            target="0", passed=not wrong)
     figure(f"{name}: RSS growth under overload", gateway.rss_mb() - rss_start, "MB", target="<= 20 MB",

@@ -75,7 +75,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
                                f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes})
     # outermost: a request refused for load costs nothing further
     app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight, retry_after_s=settings.shed_retry_after_s,
-                       exempt=(f"{API_PREFIX}/health",))
+                       max_lag_s=settings.shed_lag_s, exempt=(f"{API_PREFIX}/health",))
     if settings.demo:
         from gateway import demo_seed
 

@@ -5,10 +5,19 @@ the ones before it until the kiosks' timeouts fire, they retry, and throughput c
 memory grows with the queue. Refusing the surplus straight away costs microseconds, keeps the
 requests taken fast, and tells the kiosks when to come back (their outbox waits for Retry-After).
 The health check is never refused, so supervisors do not mistake a busy gateway for a dead one.
+
+Two signs of overload, either enough: more than ``max_in_flight`` requests inside the app at once
+(slow answers waiting on the database), or an event loop running late by more than
+``max_lag_s`` (requests answered on the loop keep it busy, and the rest queue in the socket's
+backlog where no counter sees them). The lag is sampled every 50 ms by a task on the loop itself;
+while it is high, arriving requests are refused at the cost of parsing their head, which drains
+the backlog quickly and brings the lag back down.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -22,10 +31,15 @@ _BODY = json.dumps({"code": "overloaded", "message": "the gateway is busy; retry
 
 
 class LoadShedding:
+    SAMPLE_S = 0.05
+
     def __init__(self, app: ASGIApp, max_in_flight: int, retry_after_s: int = 2,
-                 exempt: tuple[str, ...] = ()) -> None:
+                 exempt: tuple[str, ...] = (), max_lag_s: float = 0.2) -> None:
         self.app = app
         self.max_in_flight = max(1, max_in_flight)
+        self.max_lag_s = max_lag_s
+        self.lag_s = 0.0
+        self._sampler: asyncio.Task[None] | None = None
         self.retry_after_s = max(1, retry_after_s)
         self.exempt = exempt
         self.in_flight = 0
@@ -36,7 +50,9 @@ class LoadShedding:
         if scope["type"] != "http" or scope.get("path", "") in self.exempt:
             await self.app(scope, receive, send)
             return
-        if self.in_flight >= self.max_in_flight:
+        if self._sampler is None and self.max_lag_s > 0:
+            self._sampler = asyncio.get_running_loop().create_task(self._sample_lag())
+        if self.in_flight >= self.max_in_flight or self.lag_s > self.max_lag_s:
             self.shed += 1
             self._note()
             await send({"type": "http.response.start", "status": 503, "headers": [
@@ -50,9 +66,20 @@ class LoadShedding:
         finally:
             self.in_flight -= 1
 
+    async def _sample_lag(self) -> None:
+        """How late the loop wakes this task up: the time a request now waits before it is looked at."""
+        with contextlib.suppress(asyncio.CancelledError):
+            while True:
+                before = time.perf_counter()
+                await asyncio.sleep(self.SAMPLE_S)
+                late = time.perf_counter() - before - self.SAMPLE_S
+                # rises at once, falls back over a few samples (one quick turn of the loop is no all-clear)
+                self.lag_s = late if late > self.lag_s else (self.lag_s + late) / 2
+
     def _note(self) -> None:
         now = time.monotonic()
         if now - self._logged_at >= 10:  # once in a while, not once per refusal
             self._logged_at = now
-            log.warning("overloaded: %d requests in flight, %d refused with 503 so far", self.in_flight, self.shed,
+            log.warning("overloaded: %d requests in flight, loop %.0f ms late, %d refused with 503 so far",
+                        self.in_flight, self.lag_s * 1000, self.shed,
                         extra={"event": "load_shed"})

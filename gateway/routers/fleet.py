@@ -139,14 +139,14 @@ def promote_bundle(
 
 @router.get("/rollouts", response_model=list[RolloutView], summary="Published bundles and their roll-out stage, newest first")
 def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with ctx.db.transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.rollouts(conn)
 
 
 @router.get("/kiosks", response_model=list[dict[str, Any]],
             summary="Every kiosk: online by heartbeat age, versions, paper, outbox, alerts")
 def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with ctx.db.transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.kiosks(conn, ctx.settings.now())
 
 
@@ -154,7 +154,7 @@ def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depen
             summary="One kiosk with its latest heartbeat, recent heartbeats and bundle reports")
 def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
-    with ctx.db.transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.kiosk_detail(conn, kiosk_id, ctx.settings.now())
 
 

@@ -39,3 +39,26 @@ def test_beyond_max_in_flight_requests_get_503_with_retry_after(new_database):
         assert shed_in < 0.5 < time.monotonic() - started  # refused at once, not after waiting
         assert health.status_code == 200
         assert requests.get(url, timeout=10).status_code == 200  # and served again once it is quiet
+
+
+def test_a_loop_running_late_sheds_what_queues_behind_it(tmp_path):
+    router = APIRouter()
+
+    @router.get("/test/busy")
+    async def busy() -> dict:
+        time.sleep(0.4)  # work done on the event loop itself: nothing else is looked at meanwhile
+        return {"done": True}
+
+    settings = GatewaySettings(db_path=tmp_path / "lag.sqlite3", max_in_flight=64, shed_lag_s=0.2)
+    with GatewayThread(create_app(settings, extra_routers=[router])) as server:
+        url = server.url + "/api/v1/test/busy"
+        with ThreadPoolExecutor(12) as pool:
+            started = time.monotonic()
+            answers = list(pool.map(lambda _: requests.get(url, timeout=20), range(12)))
+            took = time.monotonic() - started
+        codes = [a.status_code for a in answers]
+        assert set(codes) == {200, 503} and codes.count(503) >= 6, codes
+        assert took < 12 * 0.4  # the queue was not worked through one by one
+        assert all(a.headers["Retry-After"] == "2" for a in answers if a.status_code == 503)
+        time.sleep(0.5)
+        assert requests.get(url, timeout=10).status_code == 200  # back to serving once the loop keeps time
