@@ -210,8 +210,12 @@ class Outbox:
         if acknowledged is not None and self._nearly_full_reported:
             self._check_level(self.counts()["unfinished"])
 
-    def record_failure(self, idempotency_key: str, error: str, *, permanent: bool = False) -> OutboxEntry:
-        """An attempt failed: schedule a retry with back-off, or park the entry (reported) if it has failed enough."""
+    def record_failure(self, idempotency_key: str, error: str, *, permanent: bool = False,
+                       not_before_s: float = 0.0) -> OutboxEntry:
+        """An attempt failed: schedule a retry with back-off, or park the entry (reported) if it has failed enough.
+
+        ``not_before_s``: the gateway said when to come back (Retry-After); the retry waits at least that long.
+        """
         now = self._now()
         with self.store.writing() as conn:
             row = conn.execute(
@@ -223,7 +227,7 @@ class Outbox:
             attempts = int(row[0]) + 1
             park = permanent or attempts >= self.max_attempts
             state = "parked" if park else "pending"
-            next_at = now if park else now + self.backoff.delay(attempts, self._rng)
+            next_at = now if park else now + max(self.backoff.delay(attempts, self._rng), not_before_s)
             conn.execute(
                 "UPDATE outbox SET state=?, attempts=?, next_attempt_at=?, updated_at=?, last_error=?"
                 " WHERE idempotency_key=?",

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Prepares this checkout to run: Debian packages Qt, Chinese text and spoken guidance need (when missing),
+# PostgreSQL for the gateway's tests (they start their own server as the postgres user),
 # a virtual environment in .venv, and the project installed into it (editable).
 # Safe to run again: each step is skipped when it is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_debs=()
-want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 postgresql)
 # spoken guidance (devices/speaker): espeak-ng renders the prompts, aplay (alsa-utils) plays them
 want_debs+=(espeak-ng alsa-utils)
 if [ "${KIOSK_WITH_X11:-0}" = 1 ]; then
