@@ -17,6 +17,9 @@ from contract import API_PREFIX
 from gateway import console, error_handlers, log_privacy, pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
+from gateway.documents import router as documents_router
+from gateway.documents import verify_pages
+from gateway.documents.checking import MAX_PDF_BYTES
 from gateway.ratelimit import RateLimiter
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
@@ -28,7 +31,7 @@ log = logging.getLogger("gateway.server")
 # and the admin console add their routers here.
 API_ROUTERS: list[APIRouter] = [
     health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
-    fleet.router,
+    fleet.router, documents_router.router,
 ]
 
 
@@ -56,10 +59,12 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(verify_pages.router)
     app.include_router(console.router)
     error_handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
-                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes})
+                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
+                               "/verify": MAX_PDF_BYTES + 64 * 1024})  # an uploaded certificate and its form
     if settings.demo:
         from gateway import demo_seed
 

@@ -66,6 +66,12 @@ def _demo_caller(app: object, every_s: float, stop: threading.Event) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["admin", "document-key"] or argv[:1] in (["document"], ["verify"]):
+        from gateway.documents import cli as documents_cli
+
+        if argv[0] == "admin":
+            return documents_cli.key_main(argv[2:])
+        return (documents_cli.document_main if argv[0] == "document" else documents_cli.verify_main)(argv[1:])
     if argv[:1] == ["admin"]:  # kiosk-gateway admin set-password | new-token | trust-key …
         return fleet_admin.admin_main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 need_debs=()
 want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+# the gateway's certificates (WeasyPrint needs pango); their tests read PDFs back (poppler-utils) and
+# print them on an IPP Everywhere printer (ippeveprinter) and through a private CUPS server
+want_debs+=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils cups-ipp-utils cups-daemon)
 if [ "${KIOSK_WITH_X11:-0}" = 1 ]; then
   want_debs+=(xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0
               libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1)
@@ -20,8 +23,16 @@ if [ "${#need_debs[@]}" -gt 0 ]; then
   echo "kiosk: installing Debian packages: ${need_debs[*]}" >&2
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_debs[@]}" >/dev/null
+  # apt may be locked for a moment by another install on the machine: try a few times
+  for attempt in 1 2 3 4 5; do
+    if $sudo_cmd apt-get update -q >/dev/null &&
+       DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need_debs[@]}" >/dev/null; then
+      break
+    fi
+    [ "$attempt" = 5 ] && { echo "kiosk: apt-get install failed 5 times" >&2; exit 1; }
+    echo "kiosk: apt busy or failing; trying again in $((attempt * 5)) s" >&2
+    sleep $((attempt * 5))
+  done
 fi
 
 python=${PYTHON:-python3}
