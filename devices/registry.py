@@ -13,6 +13,9 @@ Forms (``kind`` is idcard, printer or scanner):
 - ``tcp://192.0.2.10:9100`` — a network printer
 - ``file:///var/lib/kiosk/receipts.bin`` — printer output appended to a file
 - ``keyboard://`` — a keyboard-wedge scanner; key presses are fed in by the kiosk
+- A4 printer: ``ipp://192.0.2.20:631/ipp/print`` (an IPP Everywhere printer), ``cups://QUEUE`` (a queue
+  of the local CUPS server; ``server=host:port`` for another), ``sim://a4printer`` (the simulator);
+  options ``timeout=`` seconds per request (5), ``job_timeout=`` seconds for a whole job (300)
 
 An unknown scheme or option is a ``DeviceURLError`` that shows the expected form.
 """
@@ -20,6 +23,7 @@ An unknown scheme or option is a ``DeviceURLError`` that shows the expected form
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 from devices.errors import DeviceURLError, DriverUnavailable
 from devices.model import Device
 
-KINDS = ("idcard", "printer", "scanner")
+KINDS = ("idcard", "printer", "scanner", "a4printer")
 
 # (kind, scheme) -> (factory "module:function", allowed options, expected form)
 _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
@@ -59,6 +63,13 @@ _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
     ("scanner", "usb"): (
         "devices.factories:scanner_usb", frozenset({"baudrate", "terminator"}), "usb://0x0C2E:0x0B61"
     ),
+    ("a4printer", "ipp"): (
+        "devices.factories:a4printer_ipp", frozenset({"timeout", "job_timeout"}), "ipp://192.0.2.20:631/ipp/print"
+    ),
+    ("a4printer", "cups"): (
+        "devices.factories:a4printer_cups", frozenset({"timeout", "job_timeout", "server"}), "cups://A4"
+    ),
+    ("a4printer", "sim"): ("devices.factories:a4printer_sim", frozenset({"job_timeout"}), "sim://a4printer"),
     ("scanner", "keyboard"): (
         "devices.factories:scanner_keyboard", frozenset({"terminator", "max_gap_ms", "min_length"}), "keyboard://"
     ),
@@ -103,7 +114,7 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
     forms = " or ".join(expected_forms(kind))
     try:
         parts = urlsplit(url.strip())
-        port = parts.port if parts.scheme.lower() == "tcp" else None  # usb's VID:PID is not a port
+        port = parts.port if parts.scheme.lower() in ("tcp", "ipp") else None  # usb's VID:PID is not a port
     except ValueError as exc:
         raise DeviceURLError(f"malformed {kind} URL {url!r} ({exc}); expected {forms}", device=kind) from None
     scheme = parts.scheme.lower()
@@ -126,7 +137,9 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
     host = parts.hostname or ""
     if scheme == "usb":
         host = parts.netloc  # VID:PID is not a host:port
-    result = DeviceURL(kind, url, scheme, host, port if scheme == "tcp" else None, parts.path, options)
+    if scheme == "cups":
+        host = parts.netloc  # a queue's name keeps its case
+    result = DeviceURL(kind, url, scheme, host, port if scheme in ("tcp", "ipp") else None, parts.path, options)
     _check_shape(result, form)
     return result
 
@@ -139,8 +152,10 @@ def _check_shape(url: DeviceURL, form: str) -> None:
         raise bad(f"sim URL must name the {url.kind} simulator")
     if url.scheme in ("serial", "file") and not url.path.startswith("/"):
         raise bad("an absolute path is needed")
-    if url.scheme == "tcp" and not url.host:
+    if url.scheme in ("tcp", "ipp") and not url.host:
         raise bad("a host is needed")
+    if url.scheme == "cups" and not re.fullmatch(r"[A-Za-z0-9_.-]{1,127}", url.host):
+        raise bad("a CUPS queue name (letters, digits, _ . -) is needed")
     if url.scheme == "usb":
         try:
             vid, pid = url.host.split(":")
