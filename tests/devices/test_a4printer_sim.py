@@ -157,3 +157,18 @@ def _wait(condition, timeout: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < end, "condition not reached"
         time.sleep(0.02)
+
+
+def test_the_kiosks_a4_printer_loads_no_pdf_library():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from devices.registry import create_device\n"
+            "d = create_device('a4printer', 'ipp://127.0.0.1:9/ipp/print')\n"
+            "import devices.a4printer.driver, devices.simulators.ipp_printer\n"
+            "heavy = [m for m in ('weasyprint', 'pyhanko', 'pydyf', 'fontTools', 'PIL', 'fastapi', 'gateway')"
+            " if m in sys.modules]\n"
+            "print(heavy)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
