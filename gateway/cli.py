@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "X-Forwarded-For are believed; repeatable")
     parser.add_argument("--replay-window-hours", type=float, default=24.0, metavar="HOURS",
                         help="how long idempotency keys and processed outbox entries are kept (default 24)")
+    parser.add_argument("--document-key-dir", type=Path, default=None, metavar="DIR",
+                        help="the hall's document key for certificates (default: document-key beside --db)")
+    parser.add_argument("--seal-image", type=Path, default=None, metavar="PNG",
+                        help="the seal printed on certificates (default: the demo's drawn seal)")
     parser.add_argument("--demo-caller", type=float, default=0.0, metavar="SECONDS",
                         help="demo: call the next number at a random window every SECONDS")
     parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
@@ -101,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     public_url = args.public_url or f"{scheme}://{args.host}:{port}"
     settings = GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo, rate_per_s=args.rate,
                                rate_burst=args.burst, trusted_proxies=tuple(args.trusted_proxy),
-                               replay_window_s=max(60, round(args.replay_window_hours * 3600)))
+                               replay_window_s=max(60, round(args.replay_window_hours * 3600)),
+                               document_key_dir=args.document_key_dir, seal_image=args.seal_image)
     try:
         app = create_app(settings)
         fleet_admin.apply_serve_options(args, app.state.gateway.db)

@@ -146,3 +146,23 @@ def test_a_gateway_without_a_document_key_says_so(start_gateway, make_api, tmp_p
     answer = make_api(server.url).post("/documents/population", json={"id_number": YOUNG})
     assert answer.status_code == 503 and answer.json()["code"] == "documents_unavailable"
     assert "kiosk-gateway admin document-key" in answer.json()["message"]
+
+
+def test_a_configured_seal_is_used_and_a_bad_one_refused(start_gateway, make_api, tmp_path):
+    from PIL import Image
+
+    seal = tmp_path / "seal.png"
+    Image.new("RGBA", (200, 200), (0, 0, 255, 200)).save(seal)
+    server, _ = start_gateway(seal_image=seal, document_key_dir=tmp_path / "key")
+    pdf = make_api(server.url).post("/documents/population", json={"id_number": YOUNG})
+    assert pdf.status_code == 200
+    path = tmp_path / "p.pdf"
+    path.write_bytes(pdf.content)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")], check=True)
+    page = Image.open(next(tmp_path.glob("p-*.png"))).convert("RGB")
+    blue = page.resize((40, 56)).tobytes()
+    assert any(blue[i + 2] > 150 and blue[i] < 120 for i in range(0, len(blue), 3))  # the blue seal is there
+    (tmp_path / "bad.png").write_text("not an image")
+    server, _ = start_gateway(seal_image=tmp_path / "bad.png", document_key_dir=tmp_path / "key")
+    refused = make_api(server.url).post("/documents/population", json={"id_number": YOUNG})
+    assert refused.status_code == 503 and "not a PNG" in refused.json()["message"]
