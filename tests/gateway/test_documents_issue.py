@@ -32,7 +32,8 @@ def _pages_as_png(pdf: Path, out: Path) -> list[Path]:
 
 
 def _issue(api, kind: str, number: str, tmp_path: Path, **extra) -> tuple[Path, dict[str, str]]:
-    answer = api.post(f"/documents/{kind}", json={"id_number": number, **extra})
+    # the gateway's first certificate loads the fonts: seconds on a busy machine
+    answer = api.session.post(f"{api.base}/documents/{kind}", json={"id_number": number, **extra}, timeout=120)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.headers["cache-control"] == "no-store"
@@ -154,7 +155,8 @@ def test_a_configured_seal_is_used_and_a_bad_one_refused(start_gateway, make_api
     seal = tmp_path / "seal.png"
     Image.new("RGBA", (200, 200), (0, 0, 255, 200)).save(seal)
     server, _ = start_gateway(seal_image=seal, document_key_dir=tmp_path / "key")
-    pdf = make_api(server.url).post("/documents/population", json={"id_number": YOUNG})
+    api = make_api(server.url)
+    pdf = api.session.post(f"{api.base}/documents/population", json={"id_number": YOUNG}, timeout=120)
     assert pdf.status_code == 200
     path = tmp_path / "p.pdf"
     path.write_bytes(pdf.content)

@@ -34,13 +34,14 @@ def issued(gateway, tmp_path_factory) -> tuple[bytes, str]:
     server, _ = gateway
     from gateway_api import Api
 
-    answer = Api(server.url).post("/documents/population", json={"id_number": YOUNG})
+    api = Api(server.url)
+    answer = api.session.post(f"{api.base}/documents/population", json={"id_number": YOUNG}, timeout=120)
     assert answer.status_code == 200
     return answer.content, answer.headers[CODE_HEADER]
 
 
 def _upload(url: str, data: bytes, name: str = "certificate.pdf") -> requests.Response:
-    return requests.post(url + "/verify", files={"file": (name, data, "application/pdf")}, timeout=30)
+    return requests.post(url + "/verify", files={"file": (name, data, "application/pdf")}, timeout=120)
 
 
 def _flip(data: bytes, at: int) -> bytes:
@@ -64,7 +65,7 @@ def test_one_flipped_byte_is_altered(gateway, issued, where):
 
 def test_a_raw_pdf_body_is_checked_too(gateway, issued):
     page = requests.post(gateway[0].url + "/verify", data=issued[0], headers={"Content-Type": "application/pdf"},
-                         timeout=30)
+                         timeout=120)
     assert "Authentic" in page.text
 
 
