@@ -12,12 +12,16 @@ Nothing a caller hands in ends in a traceback: every failure of the PDF reader i
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import hashlib
 import io
 import logging
 import re
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from gateway.documents.hall_key import DocumentKey
 from gateway.documents.register import IssuedDocument, IssuedDocuments, normal_code
@@ -26,6 +30,7 @@ MAX_PDF_BYTES = 8 * 1024 * 1024
 _CODE_IN_FILE = re.compile(rb"verification code ([0-9A-HJKMNP-TV-Z]{16})")
 
 log = logging.getLogger("gateway.documents")
+T = TypeVar("T")
 
 
 class Outcome(enum.StrEnum):
@@ -56,11 +61,21 @@ class SignatureCheck:
         return self.ours and self.intact and self.whole_file and self.trusted
 
 
+def _in_own_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyHanko's coroutine to the end, on a thread of its own when this one already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="signature-check") as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def check_signature(data: bytes, key: DocumentKey) -> SignatureCheck:
     """What pyHanko finds of the last signature in ``data``, checked against the hall's root."""
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -73,7 +88,7 @@ def check_signature(data: bytes, key: DocumentKey) -> SignatureCheck:
         root = load_cert_from_pemder(str(key.root))
         ours = signature.signer_cert.dump() == load_cert_from_pemder(str(key.certificate)).dump()
         context = ValidationContext(trust_roots=[root], allow_fetching=False)
-        status = validate_pdf_signature(signature, context)
+        status = _in_own_loop(lambda: async_validate_pdf_signature(signature, context))
     except Exception as exc:  # a damaged or hostile file: any failure to read it is the answer
         log.info("signature unreadable: %s: %s", type(exc).__name__, exc)
         return SignatureCheck(False, detail=f"the PDF or its signature cannot be read ({type(exc).__name__})")

@@ -13,7 +13,7 @@ import pytest
 
 from contract.documents import CODE_HEADER, NUMBER_HEADER, PAGES_HEADER
 from gateway.app import create_app
-from gateway.documents.checking import check_signature
+from gateway.documents.checking import _in_own_loop, check_signature
 from gateway.documents.hall_key import DocumentKey
 from gateway.serve_thread import GatewayThread
 from gateway.settings import GatewaySettings
@@ -98,13 +98,13 @@ def test_the_signature_is_intact_whole_and_trusted_by_the_demo_root(api, key_dir
     # and with pyHanko on its own, as any checker would
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     with open(pdf, "rb") as fh:
         signature = PdfFileReader(fh).embedded_signatures[0]
         context = ValidationContext(trust_roots=[load_cert_from_pemder(str(_key(key_dir).root))])
-        status = validate_pdf_signature(signature, context)
+        status = _in_own_loop(lambda: async_validate_pdf_signature(signature, context))
     assert status.bottom_line and "厦门市行政服务中心" in signature.signer_cert.subject.human_friendly
 
 

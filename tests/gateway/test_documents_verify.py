@@ -129,3 +129,15 @@ def test_the_command_line_makes_a_key_a_sample_and_checks_it(tmp_path):
     assert unknown.returncode == 3 and unknown.stdout.startswith("unknown")
     missing = _cli("verify", "nothing.pdf", "--db", "g.sqlite3", cwd=tmp_path)
     assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_signature_check_works_inside_a_running_event_loop(gateway, issued):
+    import asyncio
+
+    from gateway.documents.checking import check_signature
+    from gateway.documents.hall_key import DocumentKey
+
+    async def inside() -> bool:
+        return check_signature(issued[0], DocumentKey(gateway[1].document_key_path())).good
+
+    assert asyncio.run(inside())
