@@ -196,3 +196,37 @@ def speaker_alsa(url: DeviceURL, **settings: Any) -> Device:
     from devices.speaker.alsa import AlsaSpeaker
 
     return AlsaSpeaker(url.host, **_speaker_settings(settings))
+def _a4printer(url: DeviceURL, address: Any, settings: dict[str, Any]) -> Device:
+    from devices.a4printer.client import IppClient
+    from devices.a4printer.driver import A4Printer
+
+    return A4Printer(
+        IppClient(address, timeout=_seconds(url, "timeout", 5.0)),
+        state_dir=settings.get("state_dir"),
+        status_interval=settings.get("status_interval", 2.0),
+        job_timeout=_seconds(url, "job_timeout", 300.0),
+        poll_interval=settings.get("poll_interval", 0.5),
+    )
+
+
+def a4printer_ipp(url: DeviceURL, **settings: Any) -> Device:
+    from devices.a4printer.client import PrinterAddress
+
+    return _a4printer(url, PrinterAddress(url.host, url.port or 631, url.path or "/ipp/print"), settings)
+
+
+def a4printer_cups(url: DeviceURL, **settings: Any) -> Device:
+    from devices.a4printer.client import PrinterAddress
+
+    host, _, port = (url.option("server") or "localhost:631").rpartition(":")
+    if not host or not port.isdigit():
+        raise DeviceURLError(f"option server= in {url.raw} must be host:port", device=url.kind)
+    return _a4printer(url, PrinterAddress(host, int(port), f"/printers/{url.host}"), settings)
+
+
+def a4printer_sim(url: DeviceURL, **settings: Any) -> Device:
+    from devices import simulators
+    from devices.a4printer.client import PrinterAddress
+
+    simulator = simulators.start("a4printer")
+    return _a4printer(url, PrinterAddress("127.0.0.1", simulator.port, "/ipp/print"), settings)

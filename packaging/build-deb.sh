@@ -180,6 +180,7 @@ depends="$depends, libc6, libstdc++6, libgcc-s1, libegl1, libgl1, libegl-mesa0, 
 depends="$depends, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libdbus-1-3, libx11-6"
 depends="$depends, libwayland-client0, libwayland-cursor0, libwayland-egl1, libusb-1.0-0, fonts-noto-cjk"
 depends="$depends, espeak-ng, alsa-utils"
+depends="$depends, libpango-1.0-0, libpangoft2-1.0-0"  # the gateway's certificates (WeasyPrint)
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 layout_note=""
 if [ "$fast" = 1 ]; then

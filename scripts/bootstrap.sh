@@ -10,6 +10,10 @@ need_debs=()
 want_debs=(fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 postgresql)
 # spoken guidance (devices/speaker): espeak-ng renders the prompts, aplay (alsa-utils) plays them
 want_debs+=(espeak-ng alsa-utils)
+# the gateway's certificates (WeasyPrint needs pango); their tests read PDFs back (poppler-utils) and
+# print them on an IPP Everywhere printer (ippeveprinter, which needs avahi on a private D-Bus) and
+# through a private CUPS server
+want_debs+=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils cups-ipp-utils cups-daemon avahi-daemon dbus iproute2)
 if [ "${KIOSK_WITH_X11:-0}" = 1 ]; then
   want_debs+=(xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-image0
               libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1)
