@@ -22,7 +22,8 @@ def test_beyond_max_in_flight_requests_get_503_with_retry_after(new_database):
         await asyncio.sleep(0.6)
         return {"done": True}
 
-    settings = GatewaySettings(db_path=new_database("shed"), max_in_flight=2, shed_retry_after_s=3)
+    settings = GatewaySettings(db_path=new_database("shed"), max_in_flight=2, shed_retry_after_s=3,
+                               shed_lag_s=0)  # the in-flight bound alone
     with GatewayThread(create_app(settings, extra_routers=[router])) as server:
         url = server.url + "/api/v1/test/slow"
         with ThreadPoolExecutor(10) as pool:
@@ -57,11 +58,13 @@ def test_a_loop_running_late_sheds_what_queues_behind_it(tmp_path):
             answers = list(pool.map(lambda _: requests.get(url, timeout=20), range(12)))
             took = time.monotonic() - started
         codes = [a.status_code for a in answers]
-        assert set(codes) == {200, 503} and codes.count(503) >= 6, codes
+        assert set(codes) == {200, 503} and codes.count(503) >= 3, codes
         assert took < 12 * 0.4  # the queue was not worked through one by one
         assert all(a.headers["Retry-After"] == "2" for a in answers if a.status_code == 503)
-        time.sleep(0.5)
-        assert requests.get(url, timeout=10).status_code == 200  # back to serving once the loop keeps time
+        deadline = time.monotonic() + 10  # back to serving once the loop keeps time again
+        while requests.get(url, timeout=10).status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
 
 
 def test_only_a_gateway_with_its_own_process_sheds_on_a_late_loop():
