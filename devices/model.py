@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract.backoff import Backoff
 from devices.errors import DeviceError, DeviceStateError
+
+__all__ = ["Backoff", "Device", "DeviceState", "HealthLevel", "HealthReport", "Listener", "Statistics",
+           "StatusEvent", "StatusKind"]
 
 log = logging.getLogger("devices")
 
@@ -145,23 +149,6 @@ class Statistics:
             os.replace(tmp, self._path)
         except OSError as exc:
             log.warning("cannot save statistics %s: %s", self._path, exc)
-
-
-class Backoff:
-    """Delays for reopening a device that went away: doubles from ``first`` up to ``limit``."""
-
-    def __init__(self, first: float = 0.5, limit: float = 30.0) -> None:
-        self.first = first
-        self.limit = limit
-        self._next = first
-
-    def next_delay(self) -> float:
-        delay = self._next
-        self._next = min(self._next * 2, self.limit)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.first
 
 
 class Device:
