@@ -372,7 +372,8 @@ def _rotate(args: argparse.Namespace) -> int:
     if not 0 < args.expires <= 365:
         raise Failure(USAGE, f"--expires must be between 0 and 365 days, got {args.expires}")
     new_key = _trusted([args.new])
-    if len(new_key) != 1:
+    new_public = new_key.get(new_key.ids()[0]) if len(new_key) == 1 else None
+    if new_public is None:
         raise Failure(USAGE, "--new: expected one public key")
     passphrase = None
     if private_key_is_encrypted(args.key):
@@ -382,7 +383,7 @@ def _rotate(args: argparse.Namespace) -> int:
     old_key = load_private_key(args.key, passphrase)
     issued = datetime.now(UTC).replace(microsecond=0)
     try:
-        rotation = make(old_key, new_key.get(new_key.ids()[0]), args.floor, issued,
+        rotation = make(old_key, new_public, args.floor, issued,
                         issued + timedelta(days=args.expires), groups)
     except ValueError as exc:
         raise Failure(USAGE, str(exc)) from None

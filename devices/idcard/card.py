@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from contract.identity import is_permit_2017, is_valid_id_number, normalise_id_number
 from devices.errors import DeviceOperationError
@@ -204,6 +204,18 @@ def card_type_of(text: bytes) -> CardType:
         raise CardDecodeError(f"unknown card type character U+{ord(marker[0]):04X} at offset 248") from None
 
 
+class _CommonFields(TypedDict):
+    """The fields resident, J and Y cards keep at the same offsets."""
+
+    card_type: CardType
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_number: str
+    photo: CardPhoto
+    fingerprint: bytes
+
+
 def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> IdCard:
     """Decode a 256-byte text block (and the opaque photo/fingerprint) into an ``IdCard``."""
     kind = card_type_of(text)
@@ -225,7 +237,7 @@ def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
             photo=CardPhoto(photo),
             fingerprint=fingerprint,
         )
-    common = {
+    common: _CommonFields = {
         "card_type": kind,
         "name": _field(text, 0, 30),
         "gender": GENDERS.get(gender_code, "unknown"),

@@ -14,6 +14,8 @@ import threading
 import tty
 from collections.abc import Callable
 
+from devices.simulators.tcp_link import TcpLink
+
 log = logging.getLogger("devices.simulators")
 
 
@@ -103,7 +105,7 @@ class PtySimulator:
     """Base of the device simulators: a :class:`PtyLink` in ``self.link`` and the controls every
     simulator shares (start, the port the driver opens, plug and unplug, close)."""
 
-    link: PtyLink  # or a TcpLink (devices.simulators.tcp_link), which has the same face
+    link: PtyLink | TcpLink  # the same face: a pty, or a TCP port as a network printer has
 
     def start(self):  # noqa: ANN201 (returns the simulator itself, for chaining)
         self.link.start()
