@@ -29,7 +29,7 @@ from typing import Any
 from contract.backoff import Backoff
 from devices.errors import DeviceError, DeviceStateError
 
-__all__ = ["Backoff", "Device", "DeviceState", "HealthLevel", "HealthReport", "Listener", "Statistics",
+__all__ = ["Backoff", "Device", "end_thread", "DeviceState", "HealthLevel", "HealthReport", "Listener", "Statistics",
            "StatusEvent", "StatusKind"]
 
 log = logging.getLogger("devices")
@@ -151,6 +151,13 @@ class Statistics:
             log.warning("cannot save statistics %s: %s", self._path, exc)
 
 
+def end_thread(stop: threading.Event, thread: threading.Thread | None, join_timeout: float) -> None:
+    """Set ``stop`` and wait up to ``join_timeout`` for ``thread`` to end (not when it is the caller)."""
+    stop.set()
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout=join_timeout)
+
+
 class Device:
     """Base of every driver: lifecycle, state, listeners, statistics, health.
 
@@ -182,10 +189,8 @@ class Device:
 
     def _stop_worker(self, join_timeout: float) -> None:
         """Ask the background thread to stop and wait for it (not when called from that thread)."""
-        self._stop.set()
         thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=join_timeout)
+        end_thread(self._stop, thread, join_timeout)
 
     def add_listener(self, listener: Listener) -> None:
         """``listener`` is called (on the driver's thread) for every status event."""

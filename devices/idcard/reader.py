@@ -192,20 +192,10 @@ class IdCardReader(SupervisedDevice):
     # --- commands ----------------------------------------------------------------------------
     def find_card(self) -> bool:
         """True when a card that has not been read lies on the reader."""
-        response = self.transact(Command.FIND)
-        if response.sw3 == Status.FIND_OK:
-            return True
-        if response.sw3 == Status.NO_CARD:
-            return False
-        raise CardReadError(Command.FIND, response)
+        return self._expect(Command.FIND, Status.FIND_OK, Status.NO_CARD).sw3 == Status.FIND_OK
 
     def select_card(self) -> bool:
-        response = self.transact(Command.SELECT)
-        if response.sw3 == Status.SUCCESS:
-            return True
-        if response.sw3 == Status.SELECT_FAILED:
-            return False
-        raise CardReadError(Command.SELECT, response)
+        return self._expect(Command.SELECT, Status.SUCCESS, Status.SELECT_FAILED).sw3 == Status.SUCCESS
 
     def read_card(self, with_fingerprint: bool | None = None) -> IdCard:
         """Read the selected card: text and photo (and fingerprint if asked). Needs find + select first."""
