@@ -154,7 +154,7 @@ class IdCard:
         if not self.check_digit_ok:
             return CardRefused(
                 "bad_check_digit",
-                f"{self.card_type} card number fails its check digit: damaged or forged card",
+                f"{self.card_type} card number fails its check digit or birth date: damaged or forged card",
                 citizen_zh="无法核验该证件，请到人工窗口办理。",
                 citizen_en="This card cannot be verified. Please go to a staff desk.",
             )
