@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from contract.identity import card_type_of_number as card_type_of
+from contract.identity import is_valid_id_number as is_valid
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
+from contract.masking import mask_name
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.identity_numbers import card_type_of, is_valid, mask_name
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, optional_key, reply
