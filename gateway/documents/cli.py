@@ -62,11 +62,11 @@ def document_main(argv: list[str]) -> int:
     sample.add_argument("--public-url", default="http://127.0.0.1:8765", help="the gateway's public address")
     _common(sample)
     args = parser.parse_args(argv)
+    from contract.masking import mask_name
     from gateway.demo_seed import _citizens
     from gateway.documents.issuing import sign_and_record
     from gateway.documents.seal import SealRefused, load_seal
     from gateway.documents.sheet import Certificate
-    from gateway.identity_numbers import mask_name
     from gateway.storage import Database
 
     kind = KINDS[args.kind]
