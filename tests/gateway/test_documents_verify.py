@@ -133,6 +133,7 @@ def test_the_command_line_makes_a_key_a_sample_and_checks_it(tmp_path):
 
 def test_the_signature_check_works_inside_a_running_event_loop(gateway, issued):
     import asyncio
+    import threading
 
     from gateway.documents.checking import check_signature
     from gateway.documents.hall_key import DocumentKey
@@ -140,4 +141,8 @@ def test_the_signature_check_works_inside_a_running_event_loop(gateway, issued):
     async def inside() -> bool:
         return check_signature(issued[0], DocumentKey(gateway[1].document_key_path())).good
 
-    assert asyncio.run(inside())
+    answers: list[bool] = []  # a thread of its own: the test's own thread may already run a loop
+    worker = threading.Thread(target=lambda: answers.append(asyncio.run(inside())))
+    worker.start()
+    worker.join(timeout=60)
+    assert answers == [True]
