@@ -14,3 +14,11 @@
 
 The kiosk never imports this package: it receives the PDF's bytes and passes them to its printer.
 """
+
+import warnings
+
+from cryptography.utils import CryptographyDeprecationWarning
+
+# pyHanko imports cryptography's DSA key types to recognise such keys; the hall's keys are ECDSA, and
+# cryptography's notice that DSA support will go would otherwise be logged by every gateway worker.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
