@@ -39,8 +39,8 @@ class GatewaySettings:
     # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
     max_in_flight: int = 64
     shed_retry_after_s: int = 2
-    # ... and while the event loop runs later than this (seconds; 0: never on lag)
-    shed_lag_s: float = 0.2
+    # ... and, when set, while the event loop runs later than this with requests queueing (seconds; 0: off)
+    shed_lag_s: float = 0.0
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     # a heartbeat whose kiosk clock is further than this from the gateway's is refused
