@@ -19,6 +19,9 @@ from contract import API_PREFIX
 from gateway import console, error_handlers, log_privacy, pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
+from gateway.documents import router as documents_router
+from gateway.documents import verify_pages
+from gateway.documents.checking import MAX_PDF_BYTES
 from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import RateLimiter
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
@@ -32,7 +35,7 @@ log = logging.getLogger("gateway.server")
 # and the admin console add their routers here.
 API_ROUTERS: list[APIRouter] = [
     health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
-    fleet.router,
+    fleet.router, documents_router.router,
 ]
 
 
@@ -68,11 +71,13 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(verify_pages.router)
     app.include_router(console.router)
     error_handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
-                               f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes})
+                               f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes,
+                               "/verify": MAX_PDF_BYTES + 64 * 1024})  # an uploaded certificate and its form
     # outermost: a request refused for load costs nothing further
     app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight, retry_after_s=settings.shed_retry_after_s,
                        max_lag_s=settings.shed_lag_s, exempt=(f"{API_PREFIX}/health",))

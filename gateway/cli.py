@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("gateway.server")
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+SHED_LAG_S = 0.2  # the server has its process to itself: a loop this late is overload (gateway/load_shedding.py)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,9 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes (default 1); more than one needs --db postgresql://…")
     parser.add_argument("--max-in-flight", type=int, default=64, metavar="N",
                         help="requests served at once (per worker); beyond, 503 with Retry-After (default 64)")
-    parser.add_argument("--shed-late-loop-ms", type=float, default=0.0, metavar="MS",
+    parser.add_argument("--shed-late-loop-ms", type=float, default=SHED_LAG_S * 1000, metavar="MS",
                         help="also refuse with 503 while the event loop runs this late with requests queueing "
-                             "(default 0: off)")
+                             f"(default {SHED_LAG_S * 1000:g}; 0: off)")
     parser.add_argument("--token-cache-seconds", type=float, default=5.0, metavar="S",
                         help="how long a kiosk's good token is remembered (default 5; 0: check every request)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
@@ -52,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "X-Forwarded-For are believed; repeatable")
     parser.add_argument("--replay-window-hours", type=float, default=24.0, metavar="HOURS",
                         help="how long idempotency keys and processed outbox entries are kept (default 24)")
+    parser.add_argument("--document-key-dir", type=Path, default=None, metavar="DIR",
+                        help="the hall's document key for certificates (default: document-key beside --db)")
+    parser.add_argument("--seal-image", type=Path, default=None, metavar="PNG",
+                        help="the seal printed on certificates (default: the demo's drawn seal)")
     parser.add_argument("--demo-caller", type=float, default=0.0, metavar="SECONDS",
                         help="demo: call the next number at a random window every SECONDS")
     parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
@@ -90,7 +95,8 @@ def settings_from_args(args: argparse.Namespace, public_url: str) -> GatewaySett
                            trusted_proxies=tuple(args.trusted_proxy),
                            replay_window_s=max(60, round(args.replay_window_hours * 3600)),
                            max_in_flight=max(1, args.max_in_flight),
-                           shed_lag_s=max(0.0, args.shed_late_loop_ms / 1000), token_cache_s=max(0.0, args.token_cache_seconds))
+                           shed_lag_s=max(0.0, args.shed_late_loop_ms / 1000), token_cache_s=max(0.0, args.token_cache_seconds),
+                           document_key_dir=args.document_key_dir, seal_image=args.seal_image)
 
 
 def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, sock: socket.socket | None,
@@ -122,6 +128,12 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, s
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["admin", "document-key"] or argv[:1] in (["document"], ["verify"]):
+        from gateway.documents import cli as documents_cli
+
+        if argv[0] == "admin":
+            return documents_cli.key_main(argv[2:])
+        return (documents_cli.document_main if argv[0] == "document" else documents_cli.verify_main)(argv[1:])
     if argv[:1] == ["admin"]:  # kiosk-gateway admin set-password | new-token | trust-key …
         return fleet_admin.admin_main(argv[1:])
     args = build_parser().parse_args(argv)

@@ -39,7 +39,10 @@ class GatewaySettings:
     # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
     max_in_flight: int = 64
     shed_retry_after_s: int = 2
-    # ... and, when set, while the event loop runs later than this with requests queueing (seconds; 0: off)
+    # ... and while the event loop runs later than this with requests queueing (seconds; 0: off). Off unless the
+    # gateway has its process to itself (kiosk-gateway sets it): a gateway inside another program
+    # (the demo kiosk's, a test's) shares the interpreter lock, and its neighbour's work would look
+    # like overload.
     shed_lag_s: float = 0.0
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
@@ -49,7 +52,16 @@ class GatewaySettings:
     replay_window_s: int = 24 * 3600
     # reverse proxies whose X-Forwarded-Proto/-For are believed (peer addresses, e.g. "127.0.0.1")
     trusted_proxies: tuple[str, ...] = ()
+    # official documents: the hall's document key (None: "document-key" beside the database) and the seal
+    document_key_dir: Path | None = None
+    seal_image: Path | None = None
     now: Callable[[], datetime] = field(default=hall_now)
+
+    def document_key_path(self) -> Path:
+        if self.document_key_dir is not None:
+            return Path(self.document_key_dir)
+        base = Path.cwd() if str(self.db_path) == ":memory:" else Path(self.db_path).resolve().parent
+        return base / "document-key"
 
     def public(self, path: str) -> str:
         """Absolute URL of a page served by this gateway (what QR codes point at)."""

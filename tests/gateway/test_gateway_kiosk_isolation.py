@@ -123,6 +123,17 @@ def _lookup(kind: str) -> Callable[[Hall], None]:
     return probe
 
 
+def probe_certificate(hall: Hall) -> None:
+    """Another kiosk's document number is not lent to a certificate: it gets one of its own."""
+    number = hall.mine.post("/lookups/property", json={"id_number": YOUNG}).json()["document"]["number"]
+    theirs = hall.other.session.post(f"{hall.other.base}/documents/property", timeout=120,
+                                     json={"id_number": YOUNG, "document_number": number})
+    assert theirs.status_code == 200 and theirs.headers["X-Document-Number"] != number
+    issuer = rows(hall.settings.db_path, "SELECT kiosk_id FROM issued_documents WHERE code = ?",
+                  theirs.headers["X-Verification-Code"])[0]["kiosk_id"]
+    assert issuer == OTHER_HALL[0]
+
+
 # -- payments -------------------------------------------------------------------------------------------
 
 def probe_notice(hall: Hall) -> None:
@@ -212,6 +223,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "POST /api/v1/lookups/social-security": _lookup("social-security"),
     "POST /api/v1/lookups/property": _lookup("property"),
     "POST /api/v1/lookups/population": _lookup("population"),
+    "POST /api/v1/documents/{kind}": probe_certificate,
     "GET /api/v1/payments/notices/{number}": probe_notice,
     "POST /api/v1/payments/orders": probe_create_order,
     "GET /api/v1/payments/orders/{order_id}": probe_order,

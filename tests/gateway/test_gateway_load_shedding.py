@@ -65,3 +65,12 @@ def test_a_loop_running_late_sheds_what_queues_behind_it(tmp_path):
         while requests.get(url, timeout=10).status_code != 200:
             assert time.monotonic() < deadline
             time.sleep(0.5)
+
+
+def test_only_a_gateway_with_its_own_process_sheds_on_a_late_loop():
+    from gateway.cli import build_parser, settings_from_args
+
+    served = settings_from_args(build_parser().parse_args([]), "http://127.0.0.1:8765")
+    assert served.shed_lag_s == 0.2  # kiosk-gateway: the loop is its own
+    # inside another program (the demo kiosk, a test) the neighbour's work is not overload
+    assert GatewaySettings(db_path=":memory:").shed_lag_s == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from offline_cache.outbox import Backoff, Outbox
+from contract.backoff import Backoff
+from offline_cache.outbox import Outbox
 from offline_cache.sync import SyncWorker
 
 
@@ -30,7 +31,7 @@ def test_drain_delivers_each_entry_once_with_its_key(store, gateway) -> None:
 
 def test_gateway_stopping_mid_drain_loses_nothing_and_sends_nothing_twice(store, gateway) -> None:
     clock = {"t": 1_770_000_000.0}
-    outbox = Outbox(store, backoff=Backoff(base_s=10, cap_s=60), now=lambda: clock["t"])
+    outbox = Outbox(store, backoff=Backoff(first=10, limit=60, jitter=0.5), now=lambda: clock["t"])
     keys = [outbox.append("ems_mailing", {"n": n}).idempotency_key for n in range(30)]
     gateway.stop_after = 10  # the gateway goes away after its tenth entry
     worker = SyncWorker(outbox, gateway.send)

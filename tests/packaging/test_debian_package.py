@@ -106,7 +106,7 @@ def test_control_fields(control_dir: Path) -> None:
     # plugin and Mesa behind libglvnd draw the window; init-system-helpers: deb-systemd-helper.
     assert {"python3", "python3-venv", "cage", "xwayland", "adduser", "fonts-noto-cjk", "libwayland-egl1",
             "libwayland-cursor0", "libxkbcommon0", "libegl1", "libegl-mesa0", "libgl1", "libusb-1.0-0", "seatd", "procps",
-            "init-system-helpers"} <= depends
+            "init-system-helpers", "espeak-ng", "alsa-utils"} <= depends
     assert re.fullmatch(r"[^<>@]+ <[a-z0-9.-]+@[a-z0-9.-]+\.[a-z]{2,}>", control["Maintainer"])
     assert "localhost" not in control["Maintainer"]
     assert "python3 (<< 3.12)" in control["Depends"]  # the wheels are built for CPython 3.11
