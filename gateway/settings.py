@@ -60,7 +60,8 @@ class GatewaySettings:
     def document_key_path(self) -> Path:
         if self.document_key_dir is not None:
             return Path(self.document_key_dir)
-        base = Path.cwd() if str(self.db_path) == ":memory:" else Path(self.db_path).resolve().parent
+        beside_nothing = str(self.db_path) == ":memory:" or str(self.db_path).startswith(("postgresql:", "postgres:"))
+        base = Path.cwd() if beside_nothing else Path(self.db_path).resolve().parent  # a PostgreSQL URL is no folder
         return base / "document-key"
 
     def public(self, path: str) -> str:
