@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes (default 1); more than one needs --db postgresql://…")
     parser.add_argument("--max-in-flight", type=int, default=64, metavar="N",
                         help="requests served at once (per worker); beyond, 503 with Retry-After (default 64)")
+    parser.add_argument("--shed-late-loop-ms", type=float, default=SHED_LAG_S * 1000, metavar="MS",
+                        help="also refuse with 503 while the event loop runs this late with requests queueing "
+                             f"(default {SHED_LAG_S * 1000:g}; 0: off)")
     parser.add_argument("--token-cache-seconds", type=float, default=5.0, metavar="S",
                         help="how long a kiosk's good token is remembered (default 5; 0: check every request)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
@@ -91,8 +94,9 @@ def settings_from_args(args: argparse.Namespace, public_url: str) -> GatewaySett
                            rate_per_s=args.rate / workers, rate_burst=max(1, args.burst // workers),
                            trusted_proxies=tuple(args.trusted_proxy),
                            replay_window_s=max(60, round(args.replay_window_hours * 3600)),
-                           max_in_flight=max(1, args.max_in_flight), token_cache_s=max(0.0, args.token_cache_seconds),
-                           document_key_dir=args.document_key_dir, seal_image=args.seal_image, shed_lag_s=SHED_LAG_S)
+                           max_in_flight=max(1, args.max_in_flight),
+                           shed_lag_s=max(0.0, args.shed_late_loop_ms / 1000), token_cache_s=max(0.0, args.token_cache_seconds),
+                           document_key_dir=args.document_key_dir, seal_image=args.seal_image)
 
 
 def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, sock: socket.socket | None,

@@ -54,7 +54,7 @@ class LoadShedding:
         if scope["type"] != "http" or scope.get("path", "") in self.exempt:
             await self.app(scope, receive, send)
             return
-        if self._sampler is None and self.max_lag_s > 0:
+        if self.max_lag_s > 0 and (self._sampler is None or self._sampler.done()):
             self._tick = time.perf_counter()
             self._sampler = asyncio.get_running_loop().create_task(self._sample_lag())
         self._arrivals += 1
@@ -74,7 +74,7 @@ class LoadShedding:
 
     def _late(self) -> bool:
         """The loop runs late: by the last samples, or because the sampler itself has not had its turn."""
-        if self.max_lag_s <= 0 or self._arrivals <= self.lag_burst:
+        if self.max_lag_s <= 0 or self._arrivals <= self.lag_burst or self._sampler is None or self._sampler.done():
             return False  # a late loop with no queue behind it (one slow request): nothing to shed
         overdue = time.perf_counter() - self._tick - self.SAMPLE_S
         return max(self.lag_s, overdue) > self.max_lag_s

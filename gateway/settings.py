@@ -39,7 +39,7 @@ class GatewaySettings:
     # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
     max_in_flight: int = 64
     shed_retry_after_s: int = 2
-    # ... and while the event loop runs later than this (seconds; 0: never on lag). Off unless the
+    # ... and while the event loop runs later than this with requests queueing (seconds; 0: off). Off unless the
     # gateway has its process to itself (kiosk-gateway sets it): a gateway inside another program
     # (the demo kiosk's, a test's) shares the interpreter lock, and its neighbour's work would look
     # like overload.
@@ -60,7 +60,8 @@ class GatewaySettings:
     def document_key_path(self) -> Path:
         if self.document_key_dir is not None:
             return Path(self.document_key_dir)
-        base = Path.cwd() if str(self.db_path) == ":memory:" else Path(self.db_path).resolve().parent
+        beside_nothing = str(self.db_path) == ":memory:" or str(self.db_path).startswith(("postgresql:", "postgres:"))
+        base = Path.cwd() if beside_nothing else Path(self.db_path).resolve().parent  # a PostgreSQL URL is no folder
         return base / "document-key"
 
     def public(self, path: str) -> str:

@@ -54,12 +54,13 @@ def new_database(engine: str, request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def start_gateway(new_database: Callable[[str], Path | str]) -> Iterator[Callable[..., tuple[GatewayThread, GatewaySettings]]]:
+def start_gateway(new_database: Callable[[str], Path | str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., tuple[GatewayThread, GatewaySettings]]]:
     """Start a gateway with the given settings overrides; stopped when the test ends."""
     started: list[GatewayThread] = []
 
     def start(**overrides) -> tuple[GatewayThread, GatewaySettings]:
-        settings = GatewaySettings(db_path=new_database("gateway"), demo=True)
+        settings = GatewaySettings(db_path=new_database("gateway"), demo=True,
+                                   document_key_dir=tmp_path_factory.mktemp("document-key"))
         for name, value in overrides.items():
             setattr(settings, name, value)
         app = create_app(settings)
@@ -77,9 +78,10 @@ def start_gateway(new_database: Callable[[str], Path | str]) -> Iterator[Callabl
 
 
 @pytest.fixture(scope="module")
-def shared_gateway(new_database: Callable[[str], Path | str]) -> Iterator[GatewayThread]:
+def shared_gateway(new_database: Callable[[str], Path | str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
     """One demo gateway for a whole test module (its tests must not depend on each other's state)."""
     settings = GatewaySettings(db_path=new_database("shared"), demo=True,
+                               document_key_dir=tmp_path_factory.mktemp("document-key"),
                                rate_per_s=1000, rate_burst=1000)
     server = GatewayThread(create_app(settings))
     settings.public_url = server.url

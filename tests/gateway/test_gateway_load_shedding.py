@@ -19,7 +19,7 @@ def test_beyond_max_in_flight_requests_get_503_with_retry_after(new_database):
 
     @router.get("/test/slow")
     async def slow() -> dict:
-        await asyncio.sleep(0.6)
+        await asyncio.sleep(1.5)
         return {"done": True}
 
     settings = GatewaySettings(db_path=new_database("shed"), max_in_flight=2, shed_retry_after_s=3,
@@ -37,7 +37,7 @@ def test_beyond_max_in_flight_requests_get_503_with_retry_after(new_database):
         assert codes == [200, 200] + [503] * 8
         refused = next(a for a in answers if a.status_code == 503)
         assert refused.headers["Retry-After"] == "3" and refused.json()["code"] == "overloaded"
-        assert shed_in < 0.5 < time.monotonic() - started  # refused at once, not after waiting
+        assert shed_in < 1.0 < 1.5 <= time.monotonic() - started  # refused at once, not after waiting
         assert health.status_code == 200
         assert requests.get(url, timeout=10).status_code == 200  # and served again once it is quiet
 
