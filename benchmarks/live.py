@@ -32,7 +32,7 @@ OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=dt.timezone(dt.timedelta(hou
 
 
 def application() -> QApplication:
-    from kiosk.app import make_application
+    from kiosk.app.runtime import make_application
 
     return make_application()
 
@@ -174,8 +174,9 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
     """The kiosk as the demo runs it, minus the watchdog and demo panel; torn down on exit."""
     from config.local import demo_settings
     from devices import simulators
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell import i18n
 
     application()
     embedded = None

@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import pick
-from kiosk.panel import COLUMN_WIDTH
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import pick
+from kiosk.shell.panel import COLUMN_WIDTH
 from screens.theme import ANNOUNCEMENT_PX, SCREEN_WIDTH, px
 from screens.widgets import label
 

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from config.catalogue import Service
-from kiosk.context import KioskContext
 from kiosk.journeys.base import Journey
+from kiosk.shell.context import KioskContext
 from screens.base import KioskScreen, Navigator
 from screens.widgets import PageStack
 

@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import _
 from kiosk.journeys.base import Problem
 from kiosk.journeys.lookup import LookupJourney, Section
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _
 from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt

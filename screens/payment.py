@@ -17,11 +17,11 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from contract.payments import Notice, Order
-from kiosk.context import KioskContext
-from kiosk.i18n import N_, _, pick
-from kiosk.idle import IdleWatch
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
+from kiosk.shell.idle import IdleWatch
 from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen

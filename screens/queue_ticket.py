@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from config.catalogue import Service
 from contract.queue import Appointment, Ticket
-from kiosk.context import KioskContext, Offer
-from kiosk.i18n import N_, _, current_language, pick
 from kiosk.journeys.base import Problem
 from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, QueueTicketJourney
-from kiosk.privacy import mask_name
+from kiosk.shell.context import KioskContext, Offer
+from kiosk.shell.i18n import N_, _, current_language, pick
+from kiosk.system.privacy import mask_name
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
 from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap

@@ -1,6 +1,6 @@
 """Technician screens: the PIN pad behind the hidden corner, and the diagnostics screen.
 
-Both render :class:`kiosk.technician_mode.TechnicianMode` (``context.services["technician"]``)
+Both render :class:`kiosk.technician.mode.TechnicianMode` (``context.services["technician"]``)
 and call its methods for each tap; they never touch a device, the database or the network.
 Text is smaller than on citizen screens (technicians stand close and read a lot) but every button
 keeps the 96 px touch height. Nothing a citizen entered or owns is shown: the card self-test shows
@@ -16,12 +16,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
-from kiosk.clock import HALL_ZONE
-from kiosk.context import KioskContext
-from kiosk.diagnostics import SECTIONS, Finding, by_section, sample_findings
-from kiosk.i18n import N_, _, pick
-from kiosk.planned_maintenance import sample_window
-from kiosk.technician_mode import PinState, SelfTest
+from kiosk.hall.planned_maintenance import sample_window
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
+from kiosk.system.clock import HALL_ZONE
+from kiosk.technician.checks import Finding
+from kiosk.technician.diagnostics import SECTIONS, by_section, sample_findings
+from kiosk.technician.mode import PinState, SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
 from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, label

@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.context import KioskContext
+    from kiosk.shell.context import KioskContext
 
 log = logging.getLogger("kiosk.journeys")
 

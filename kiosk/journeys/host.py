@@ -13,10 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from config.catalogue import Service
-from kiosk.clock import SystemClock
-from kiosk.context import KioskContext
 from kiosk.journeys.base import Journey, JourneyEnv
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.context import KioskContext
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import SystemClock
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -47,7 +47,7 @@ class JourneyHost(QObject):
         header: tuple[str, ...] = ()
         footer: tuple[str, ...] = ()
         ems_mailing = True
-        remote = services.get("remote_config")  # put in force by kiosk.bundle_updates
+        remote = services.get("remote_config")  # put in force by kiosk.fleet.bundle_updates
         if remote is not None:
             # A part the bundle leaves out is the kiosk's default: the local [session], no extra lines.
             settings = settings.model_copy(update={"session": remote.session_settings(settings.session)})

@@ -37,9 +37,9 @@ from pydantic import BaseModel, ValidationError
 
 from contract.lookups import PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from devices.idcard.card import CardRefused, CardType
-from kiosk.i18n import N_, _, catalogue, pick
 from kiosk.journeys.base import Journey, Problem
-from kiosk.privacy import mask_address, mask_id_number, mask_name
+from kiosk.shell.i18n import N_, _, catalogue, pick
+from kiosk.system.privacy import mask_address, mask_id_number, mask_name
 
 log = logging.getLogger("kiosk.journeys")
 

@@ -54,7 +54,7 @@ from kiosk.journeys.payment_settling import (
     refused,
 )
 from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrders
-from kiosk.privacy import mask_name
+from kiosk.system.privacy import mask_name
 
 log = logging.getLogger("kiosk.journeys")
 

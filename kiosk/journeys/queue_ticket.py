@@ -30,7 +30,7 @@ from typing import Any
 
 from config.catalogue import Department, Service
 from contract.queue import Ticket, TicketRequest
-from kiosk.gateway_errors import GatewayOffline
+from kiosk.gateway_client.errors import GatewayOffline
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
 
 log = logging.getLogger("kiosk.journeys")

@@ -49,9 +49,10 @@ def reference_gateway(tmp_path_factory):
 def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     from config.local import demo_settings
     from devices import simulators
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
-    from kiosk.clock import HALL_ZONE, SettableClock
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell import i18n
+    from kiosk.system.clock import HALL_ZONE, SettableClock
 
     settings = demo_settings(tmp_path / "state")
     settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(

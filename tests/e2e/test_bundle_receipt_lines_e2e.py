@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
 
 from config.bundle import build, public_key_text
-from kiosk.clock import HALL_ZONE, SystemClock
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import HALL_ZONE, SystemClock
 
 OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)  # a Wednesday morning
 RECEIPTS = """
@@ -47,8 +47,8 @@ class Fleet:
     """Signs bundles with a key the kiosk trusts and hands them to the kiosk's bundle updates."""
 
     def __init__(self, kiosk) -> None:
-        from kiosk.bundle_updates import BundleUpdates
-        from kiosk.config_updates import BundleStore
+        from kiosk.fleet.bundle_updates import BundleUpdates
+        from kiosk.fleet.config_updates import BundleStore
 
         self.key = Ed25519PrivateKey.generate()
         self.offer: bytes | None = None

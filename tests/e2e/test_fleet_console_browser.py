@@ -76,10 +76,11 @@ def fleet_gateway(tmp_path):
 @pytest.fixture
 def fleet_kiosk(qtbot, tmp_path, fleet_gateway):
     from config.local import demo_settings
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
-    from kiosk.bundle_updates import start_bundle_updates
-    from kiosk.heartbeat import start_heartbeat
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.fleet.bundle_updates import start_bundle_updates
+    from kiosk.fleet.heartbeat import start_heartbeat
+    from kiosk.shell import i18n
 
     gateway, _, public = fleet_gateway
     settings = demo_settings(tmp_path / "state")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.guide_library import GuideLibrary
+from kiosk.hall.guide_library import GuideLibrary
 
 
 def test_guide_from_the_gateway_and_then_from_the_cache(live_kiosk, qtbot):

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.clock import HALL_ZONE
+from kiosk.system.clock import HALL_ZONE
 
 OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)  # a Wednesday morning
 

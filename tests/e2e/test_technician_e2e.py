@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.technician import AuditLog
+from kiosk.technician.access import AuditLog
 
 
 @pytest.fixture

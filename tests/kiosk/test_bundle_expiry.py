@@ -15,10 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from config.bundle import build, public_key_text
 from config.local import demo_settings
 from config.remote import NO_REMOTE_CONFIG
-from kiosk import diagnostics
-from kiosk.bundle_updates import BundleUpdates
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
+from kiosk.fleet.bundle_updates import BundleUpdates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.system.clock import SettableClock
+from kiosk.technician import diagnostics
 
 CST = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 0, tzinfo=CST)

@@ -9,10 +9,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.bundle import build, public_key_text
-from kiosk.bundle_updates import BundleUpdates
-from kiosk.clock import HALL_ZONE, SettableClock, SystemClock
-from kiosk.config_updates import BundleStore
-from kiosk.worker import ImmediateCalls
+from kiosk.fleet.bundle_updates import BundleUpdates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import HALL_ZONE, SettableClock, SystemClock
 from screens.theme import ELDERLY, NORMAL, px
 
 KEY = Ed25519PrivateKey.generate()
@@ -73,7 +73,7 @@ def signed(version: int, files: dict[str, str]) -> bytes:
 @pytest.fixture
 def live(kiosk):
     """The demo kiosk on a Wednesday just before nine, with the availability engine and bundle updates."""
-    from kiosk import startup
+    from kiosk.app import startup
 
     clock = SettableClock(WEDNESDAY_0859)
     kiosk.context.services["clock"] = clock
@@ -109,7 +109,7 @@ def badge_texts(tile) -> list[str]:
 
 
 def test_announcements_follow_the_bundle_the_clock_and_the_language(live, qtbot):
-    from kiosk import i18n
+    from kiosk.shell import i18n
 
     strip = live.window.announcements
     assert strip.isHidden()

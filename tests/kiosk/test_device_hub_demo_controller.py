@@ -9,8 +9,8 @@ import pytest
 
 from devices import simulators
 from devices.printer import layout
-from kiosk.demo_devices import DemoDevices
-from kiosk.device_hub import DeviceHub
+from kiosk.hardware.demo_devices import DemoDevices
+from kiosk.hardware.device_hub import DeviceHub
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from config.local import demo_settings
 from contract.fleet import Heartbeat
 from devices.errors import DeviceOperationError
 from devices.model import Statistics
-from kiosk.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors, app_version
+from kiosk.fleet.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors, app_version
 from offline_cache.outbox import Outbox
 from offline_cache.store import open_store
 
@@ -117,7 +117,7 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
     from gateway.app import create_app
     from gateway.serve_thread import GatewayThread
     from gateway.settings import GatewaySettings
-    from kiosk.gateway_client import GatewayClient
+    from kiosk.gateway_client.client import GatewayClient
     from offline_cache.sync import SyncWorker
 
     app = create_app(GatewaySettings(db_path=tmp_path / "gw.sqlite3", demo=True))

@@ -8,8 +8,8 @@ import pytest
 
 from config.errors import ConfigError
 from config.remote import parse_bundle_files
-from kiosk.clock import HALL_ZONE, SettableClock
-from kiosk.planned_maintenance import MAX_WAIT_MS, PlannedMaintenance
+from kiosk.hall.planned_maintenance import MAX_WAIT_MS, PlannedMaintenance
+from kiosk.system.clock import HALL_ZONE, SettableClock
 
 MAINTENANCE = """
 [[windows]]
@@ -115,7 +115,7 @@ def test_the_technicians_own_maintenance_mode_outlasts_the_window(hall):
 
 
 def test_a_bundle_without_the_window_ends_it_and_english_says_when_service_resumes(hall):
-    from kiosk import i18n
+    from kiosk.shell import i18n
 
     context, window = hall.context, hall.window
     hall.clock.set(at(19))

@@ -6,7 +6,7 @@ import os
 import time
 from datetime import datetime
 
-from kiosk.clock import HALL_ZONE, SettableClock
+from kiosk.system.clock import HALL_ZONE, SettableClock
 
 
 def test_the_header_shows_the_hall_clock(kiosk):

@@ -77,7 +77,7 @@ def test_elderly_mode_text_is_larger_and_high_contrast(kiosk):
 
 
 def test_only_the_kiosk_window_exists_on_every_screen(qtbot, demo_settings):
-    from kiosk.app import build_runtime
+    from kiosk.app.runtime import build_runtime
 
     runtime = build_runtime(demo_settings, kiosk_mode=True, start_hooks=[])
     window = runtime.window

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kiosk"))  # the shared fakes live beside the journey tests
 from payment_fakes import NOW, UNPAID, FakePayments, FakePrinterHub  # noqa: E402
 
-from kiosk.clock import SettableClock  # noqa: E402
 from kiosk.journeys.payment import FeePaymentJourney  # noqa: E402
+from kiosk.system.clock import SettableClock  # noqa: E402
 
 
 @pytest.fixture
