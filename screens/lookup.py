@@ -8,14 +8,15 @@ data arrives already masked from the journey, and ``clear_personal`` empties eve
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.journeys.base import Problem
-from kiosk.journeys.lookup import LookupJourney, Section
+from kiosk.journeys.lookup import LookupJourney
+from kiosk.journeys.lookup_pages import Section
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _
 from screens import registry
@@ -489,118 +490,17 @@ class LookupScreen(JourneyScreen):
             widget.clear()
         self.pages.setCurrentWidget(self.card_page)
 
-    # -- tour ------------------------------------------------------------------------------------
-    def tour(self) -> Iterator[str]:
-        """Every state, with the demo citizens' sample answers; no network, no devices."""
-        from kiosk.journeys.host import JourneyHost
-        from kiosk.journeys.lookup import LOOKUPS
-        from kiosk.journeys.lookup_samples import SampleUnreachable, sample_card, sample_environment
-
-        host: JourneyHost = self.host
-        self.deactivate()  # the tour drives a sample journey in place of the registered one
-        env = sample_environment(host.environment())
-        journey_class = LOOKUPS[self.journey_name]
-
-        def begin() -> LookupJourney:
-            previous = self.journey
-            self.deactivate()
-            if previous is not None:
-                previous.cancel()
-            journey = journey_class(env)
-            self.journey = journey
-            self._leaving = False
-            self._unsubscribe = journey.subscribe(lambda j: self.render())
-            journey.start()
-            return journey
-
-        full = "young" if self.journey_name == "social_security" else "elderly"
-        journey = begin()
-        self.art.freeze(0.3)
-        yield "waiting"
-        journey.remind()
-        yield "reminder"
-        self.art.freeze(0.8)
-        journey.on_card_reading()
-        yield "reading"
-        journey.on_card_removed()
-        yield "lifted"
-        journey.retry()
-        journey.on_card_error(_TourReadError())
-        yield "read_failed"
-        journey.on_card(sample_card("expired"))
-        yield "refused"
-        if self.journey_name == "population":
-            journey.on_card(sample_card("hk"))
-            yield "unsupported"
-        journey.retry()
-        env.calls.hold = True
-        journey.on_card(sample_card(full))
-        yield "querying"
-        env.calls.release()
-        yield "results"
-        if len(journey.pages()) > 1:
-            journey.next_page()
-            yield "results-page2"
-        journey.show_choices()
-        yield "choices"
-        env.devices.printable = False
-        journey.show_choices()
-        yield "choices-no-printer"
-        journey.print_result()
-        yield "print_unavailable"
-        env.devices.printable, env.devices.hold = True, True
-        journey.print_result()
-        yield "printing"
-        env.devices.hold = False
-        env.devices.pending.pop()(None)
-        yield "printed"
-        env.devices.fail = True
-        journey.print_result()
-        yield "print_failed"
-        journey.show_phone_qr()
-        yield "phone_qr"
-        journey.start_mailing()
-        yield "mail_confirm"
-        journey.confirm_address()
-        yield "mail_phone"
-        self.keypad.set_value("1381234")
-        journey.submit_phone(self.keypad.value)
-        yield "mail_phone-bad"
-        self.keypad.set_value("13812345678")
-        self.render()
-        yield "mail_phone-typed"
-        env.calls.hold = True
-        journey.submit_phone(self.keypad.value)
-        yield "mail_sending"
-        env.calls.release()
-        yield "mail_queued"
-        env.outbox.fail = True
-        journey.show_choices()
-        journey.start_mailing()
-        journey.confirm_address()
-        journey.submit_phone("13812345678")
-        yield "mail_failed"
-
-        journey = begin()
-        journey.on_card(sample_card("hk"))
-        if journey.state == "results":
-            journey.start_mailing()
-            yield "mail_unavailable"
-        journey = begin()
-        journey.on_card(sample_card("foreigner"))
-        yield "no_record"
-        journey = begin()
-        env.gateway.error = SampleUnreachable("sample: network down")
-        journey.on_card(sample_card("elderly"))
-        yield "offline"
-        env.gateway.error = _TourGatewayError("sample: 503")
-        journey.retry()
-        yield "failed"
-        env.gateway.error = None
-        journey.cancel()
+    # -- a journey handed in from outside (the tour's sample journeys) -------------------------
+    def follow(self, journey: LookupJourney) -> None:
+        """Draw ``journey`` in place of the registered one (cancelling the one drawn before) and start it."""
+        previous = self.journey
         self.deactivate()
-        self.art.frozen = False
-        self.clear_personal()
+        if previous is not None:
+            previous.cancel()
+        self.journey = journey
+        self._leaving = False
+        self._unsubscribe = journey.subscribe(lambda j: self.render())
+        journey.start()
 
 
 def _rating_screen_exists() -> bool:
@@ -608,17 +508,6 @@ def _rating_screen_exists() -> bool:
     if not registry.has("feedback"):
         return False
     return importlib.util.find_spec(registry.SCREENS["feedback"][0]) is not None
-
-
-class _TourReadError(RuntimeError):
-    def citizen_message(self, language: str = "zh") -> str:
-        return ("读卡失败，请将身份证平放在感应区，不要移动。" if language == "zh"
-                else "The card could not be read. Please lay it flat on the reader and keep it still.")
-
-
-class _TourGatewayError(RuntimeError):
-    def citizen_message(self, language: str = "zh") -> str:
-        return "查询系统繁忙，请稍后再试。" if language == "zh" else "The lookup system is busy. Please try again later."
 
 
 class SocialSecurityScreen(LookupScreen):

@@ -16,12 +16,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
-from kiosk.hall.planned_maintenance import sample_window
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.clock import HALL_ZONE
 from kiosk.technician.checks import Finding
-from kiosk.technician.diagnostics import SECTIONS, by_section, sample_findings
+from kiosk.technician.diagnostics import SECTIONS, by_section
 from kiosk.technician.mode import PinState, SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
@@ -369,42 +368,3 @@ class TechnicianScreen(KioskScreen):
         layout.addWidget(verdict)
         layout.addWidget(text, 1)
         return row
-
-    # -- tour ------------------------------------------------------------------------------------------------
-    def tour(self) -> Iterator[str]:
-        mode = _mode(self.context)
-        saved = (mode.findings, dict(mode.tests), mode.notice, mode.notice_values, mode.idle_remaining)
-        mode.findings = sample_findings()
-        mode.tests = {}
-        self.activate()
-        yield "diagnostics"
-        mode.tests = {
-            "print": SelfTest("print", "passed", {"lines": 24, "length_cm": 14.2}),
-            "card": SelfTest("card", "passed", {"fields": {
-                "card_type": "resident", "name": "林**", "id_number": "3502**********0021",
-                "check_digit_ok": True, "valid_to": "长期"}}),
-            "scan": SelfTest("scan", "passed", {"kind": "appointment"}),
-        }
-        mode.notice, mode.notice_values = N_("纸卷计数已重置（旧纸卷已用 {cm} 厘米）"), {"cm": "7950"}
-        self.render()
-        yield "self_tests"
-        mode.tests = {"card": SelfTest("card", "waiting"),
-                      "print": SelfTest("print", "failed", {"error": "job refused: paper out"})}
-        mode.idle_remaining = 12
-        self.render()
-        yield "waiting_for_card"
-        mode.idle_remaining = None
-        self.scroll.verticalScrollBar().setValue(self.scroll.verticalScrollBar().maximum())
-        yield "log"
-        self.scroll.verticalScrollBar().setValue(0)
-        self._ask_restart()
-        yield "confirm_restart"
-        self.confirming = False
-        planned = self.context.planned_maintenance
-        self.context.planned_maintenance = sample_window(self.context.now())  # shown only, put back below
-        self.render()
-        yield "planned_maintenance"
-        self.context.planned_maintenance = planned
-        mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (
-            saved[0], saved[1], saved[2], saved[3], saved[4])
-

@@ -10,8 +10,9 @@ high-contrast theme.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -26,6 +27,25 @@ VARIANTS: dict[str, tuple[i18n.Language, bool]] = {
     "en": ("en", False),
     "elderly": ("zh", True),
 }
+
+
+def walk(screen: Any) -> Iterator[str]:
+    """The states of one screen, each yielded once the screen shows it.
+
+    The journey screens are walked from here, with sample journeys and sample data (the screens
+    hold widgets only); the others walk themselves (``KioskScreen.tour``).
+    """
+    from kiosk.app.tour_lookup import walk_lookup
+    from kiosk.app.tour_payment import walk_payment
+    from kiosk.app.tour_queue_ticket import walk_queue_ticket
+    from kiosk.app.tour_technician import walk_technician
+    from screens.lookup import LookupScreen
+
+    walks: dict[str, Callable[[Any], Iterator[str]]] = {
+        "queue_ticket": walk_queue_ticket, "payment": walk_payment, "technician": walk_technician}
+    if isinstance(screen, LookupScreen):
+        return walk_lookup(screen)
+    return walks.get(screen.name, lambda s: s.tour())(screen)
 
 
 def _settle(app: QApplication) -> None:
@@ -68,7 +88,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
         for name in names:
             window.show_screen(name)
             screen = window.screen(name)
-            for state in screen.tour():
+            for state in walk(screen):
                 window.stack.setCurrentWidget(screen)
                 _settle(app)
                 written.append(save(f"{name}--{state}--{variant}"))

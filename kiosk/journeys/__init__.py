@@ -19,9 +19,9 @@ log = logging.getLogger("kiosk.journeys")
 # journey name (as in the catalogue) -> (module, class)
 JOURNEYS: dict[str, tuple[str, str]] = {
     "queue_ticket": ("kiosk.journeys.queue_ticket", "QueueTicketJourney"),
-    "social_security": ("kiosk.journeys.lookup", "SocialSecurityLookup"),
-    "property": ("kiosk.journeys.lookup", "PropertyLookup"),
-    "population": ("kiosk.journeys.lookup", "PopulationLookup"),
+    "social_security": ("kiosk.journeys.lookups", "SocialSecurityLookup"),
+    "property": ("kiosk.journeys.lookups", "PropertyLookup"),
+    "population": ("kiosk.journeys.lookups", "PopulationLookup"),
     "payment": ("kiosk.journeys.payment", "FeePaymentJourney"),
     "guide": ("kiosk.journeys.guide", "ServiceGuideJourney"),
     "feedback": ("kiosk.journeys.feedback", "FeedbackJourney"),

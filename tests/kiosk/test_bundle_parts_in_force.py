@@ -240,7 +240,7 @@ def test_not_offered_wins_over_closed_hours(live):
 def test_ems_mailing_switch_reaches_the_lookup_journey(live):
     from lookup_fakes import TODAY, FakeDevices, FakeGateway, FakeOutbox, demo_card
 
-    from kiosk.journeys.lookup import PropertyLookup
+    from kiosk.journeys.lookups import PropertyLookup
 
     host = live.context.services["journeys"]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from config.local import demo_settings
+from kiosk.app.tour_technician import sample_findings
 from kiosk.gateway_client.errors import GatewayOffline
 from kiosk.hardware.paper_roll import PAPER_LOW_TICKETS, RECENT_JOBS, PaperRoll, roll_length_cm
 from kiosk.technician import diagnostics
@@ -164,4 +165,4 @@ def test_a_broken_source_fails_its_own_check_only(settings):
 
 
 def test_sample_findings_cover_every_section():
-    assert set(diagnostics.by_section(diagnostics.sample_findings())) == set(diagnostics.SECTIONS)
+    assert set(diagnostics.by_section(sample_findings())) == set(diagnostics.SECTIONS)

@@ -21,14 +21,9 @@ from config.catalogue import load_default_catalogue
 from config.local import demo_settings
 from devices.idcard.card import CardDecodeError
 from kiosk.journeys.base import JourneyEnv
-from kiosk.journeys.lookup import (
-    LIFT_WINDOW_S,
-    PopulationLookup,
-    PropertyLookup,
-    Section,
-    SocialSecurityLookup,
-    paginate,
-)
+from kiosk.journeys.lookup import LIFT_WINDOW_S
+from kiosk.journeys.lookup_pages import Section, paginate
+from kiosk.journeys.lookups import PopulationLookup, PropertyLookup, SocialSecurityLookup
 from kiosk.shell import i18n
 from kiosk.shell.session import CitizenSession
 from kiosk.shell.worker import ImmediateCalls
