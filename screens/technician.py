@@ -21,7 +21,8 @@ from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.clock import HALL_ZONE
 from kiosk.technician.checks import Finding
 from kiosk.technician.diagnostics import SECTIONS, by_section
-from kiosk.technician.mode import PinState, SelfTest
+from kiosk.technician.mode import PinState
+from kiosk.technician.self_tests import SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
 from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, label

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from kiosk.hall.planned_maintenance import sample_window
 from kiosk.shell.i18n import N_
 from kiosk.technician.checks import Finding
-from kiosk.technician.mode import SelfTest
+from kiosk.technician.self_tests import SelfTest
 from screens.technician import TechnicianScreen
 
 

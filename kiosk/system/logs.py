@@ -160,3 +160,12 @@ def recent_lines(log_file: Path, count: int = 50) -> list[str]:
     if start > 0:
         tail = tail[1:]  # the first line read is cut at the front
     return tail[-count:]
+
+
+def current_log_file() -> Path | None:
+    """The file the kiosk's own log handler writes, if logging goes to a file."""
+    for handler in logging.getLogger().handlers:
+        name = getattr(handler, "baseFilename", None)
+        if name and getattr(handler, "_kiosk", False):
+            return Path(name)
+    return None
