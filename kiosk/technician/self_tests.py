@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from kiosk.system.privacy import redact
 
-if TYPE_CHECKING:
-    from kiosk.technician.mode import TechnicianMode
-
-    _ModePart = TechnicianMode
-else:
-    _ModePart = object
+_ModePart: Any = object  # technician mode, which this is mixed into, supplies its state and signals
 
 log = logging.getLogger("fleet")
 
