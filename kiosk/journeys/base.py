@@ -25,6 +25,12 @@ from kiosk.system.clock import Clock, SystemClock
 log = logging.getLogger("kiosk.journeys")
 
 
+def error_code(error: BaseException) -> str:
+    """The gateway's machine code of an error (``notice_not_found``, ``appointment_not_found`` …), or ``""``."""
+    code = getattr(error, "code", "")
+    return code if isinstance(code, str) else ""
+
+
 @dataclass(frozen=True)
 class Problem:
     """What went wrong and what to do next, in both languages, for the citizen's screen."""
