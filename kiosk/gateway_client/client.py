@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from contract import API_PREFIX, IDEMPOTENCY_HEADER, KIOSK_ID_HEADER
-from contract.base import ErrorBody, Health
+from contract.base import Health
 from contract.citizen import FeedbackReceipt, FeedbackRequest, MailingReceipt, MailingRequest
 from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCollection, HoursDocument
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
@@ -32,18 +32,16 @@ from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
 from contract.payments import Notice, Order, OrderRequest
 from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
 from kiosk.gateway_client.access_token import GatewayToken
+from kiosk.gateway_client.answers import parse, refusal, retry_after
 from kiosk.gateway_client.breaker import CircuitBreaker
 from kiosk.gateway_client.errors import (
-    GatewayAuthError,
     GatewayError,
     GatewayOffline,
-    GatewayRateLimited,
     GatewayRefused,
     GatewayServerError,
     GatewayTimeout,
 )
 from kiosk.gateway_client.transport import (
-    Answer,
     ConnectTimeout,
     HttpSession,
     ReadTimeout,
@@ -225,48 +223,20 @@ class GatewayClient:
                                            status=answer.status_code)
                 elif answer.status_code == 429 and attempt + 1 < attempts:
                     self.breaker.record_success()  # it answered: it is up, only busy
-                    wait = _retry_after(answer)
+                    wait = retry_after(answer)
                     if wait <= self.max_retry_after_s:
                         self._sleep(wait)
                         continue
-                    raise self._refusal(answer)
+                    raise refusal(answer)
                 else:
                     self.breaker.record_success()
-                    return self._parse(answer, model)
+                    return parse(answer, model)
             log.warning("%s %s failed (attempt %d of %d): %s", method, redact(path), attempt + 1, attempts, error)
             self.breaker.record_failure()
             if attempt + 1 >= attempts or not self.breaker.online:
                 raise error
             self._sleep(self.backoff_s * (2 ** attempt) * (1 + random.random() / 2))
         raise AssertionError("unreachable")  # the loop always returns or raises
-
-    def _parse(self, answer: Answer, model: type[M]) -> M | None:
-        if answer.status_code == 304:
-            return None
-        if answer.status_code >= 400:
-            raise self._refusal(answer)
-        try:
-            return model.model_validate(answer.json())
-        except (ValueError, ValidationError) as exc:
-            reason = "not JSON" if not isinstance(exc, ValidationError) else f"{exc.error_count()} contract errors"
-            raise GatewayServerError("invalid_response", f"answer does not match {model.__name__}: {reason}",
-                                     status=answer.status_code) from None
-
-    def _refusal(self, answer: Answer) -> GatewayError:
-        try:
-            error = ErrorBody.model_validate(answer.json())
-            code, message, detail = error.code, error.message, error.detail
-        except (ValueError, ValidationError):
-            code, message, detail = f"http_{answer.status_code}", "answer without an error body", None
-        message = redact(message)[:300]
-        status = answer.status_code
-        if status in (401, 403):
-            return GatewayAuthError(code, message, status=status)
-        if status == 429:
-            return GatewayRateLimited(code, message, status=status, retry_after_s=_retry_after(answer))
-        if status >= 500:
-            return GatewayServerError(code, message, status=status)
-        return GatewayRefused(code, message, status=status, detail=detail)
 
     def _get(self, path: str, model: type[M], etag: str | None = None) -> M | None:
         return self.request("GET", path, model, etag=etag)
@@ -398,10 +368,3 @@ def _segment(value: str) -> str:
     if not value or not all(c.isalnum() or c in "-_" for c in value):
         raise GatewayRefused("invalid_request", "identifier with characters not allowed in a path", permanent=True)
     return value
-
-
-def _retry_after(answer: Answer) -> float:
-    try:
-        return max(0.0, float(answer.headers.get("Retry-After", "1")))
-    except ValueError:
-        return 1.0
