@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (installs what it needs first): ruff, import contracts, then pytest.
+# Runs the whole test suite (installs what it needs first): ruff, import contracts, mypy, then pytest.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,4 +7,5 @@ bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/lint-imports  # the arrows between rooms (docs/architecture.md)
+.venv/bin/mypy  # the packages and rooms [tool.mypy] files lists
 exec .venv/bin/python -m pytest "$@"

@@ -116,7 +116,7 @@ class HttpSession:
         key = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         conn = self._take(key, connect_s)
         try:
-            conn.sock.settimeout(read_s)  # type: ignore[union-attr]
+            conn.sock.settimeout(read_s)
             conn.request(method, target, body=body, headers=all_headers)
             response = conn.getresponse()
             answer = Answer(response.status, response.msg, _read_body(response, max_bytes))
@@ -183,7 +183,7 @@ class HttpSession:
         except OSError as exc:
             conn.close()
             raise TransportError(f"{type(exc).__name__}: {exc}") from None
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[union-attr]
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return conn
 
     def _tls_context(self) -> ssl.SSLContext:
@@ -205,7 +205,8 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
     declared = response.length  # None when chunked or unknown
     if declared is not None and declared > max_bytes:
         raise AnswerTooLarge(f"the answer announces {declared} bytes, more than the {max_bytes} allowed", max_bytes)
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while True:
         chunk = response.read(min(_CHUNK, max_bytes + 1 - size))
         if not chunk:

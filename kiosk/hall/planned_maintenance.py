@@ -17,10 +17,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from kiosk.hall.calendar import Wording, when_wording
 from kiosk.shell.context import KioskContext
+from kiosk.system.timers import named_timer
 
 log = logging.getLogger("kiosk.maintenance")
 
@@ -33,7 +34,7 @@ class PlannedMaintenance(QObject):
     def __init__(self, context: KioskContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self._next = QTimer(self, objectName="planned-maintenance", singleShot=True)
+        self._next = named_timer(self, "planned-maintenance", single_shot=True)
         self._next.timeout.connect(self.check)
         context.remote_config_changed.connect(self.check)
         context.sessions.on_ended(lambda _reason: self.check())

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -97,6 +98,10 @@ class DeviceHub(QObject):
         self._call.connect(self._run, Qt.ConnectionType.QueuedConnection)
 
     # --- start and stop --------------------------------------------------------------------------
+
+    def _forward(self, name: str, event: StatusEvent) -> None:
+        """A device's status event, from its thread to the GUI thread."""
+        self._event.emit((name, event))
     def start(self) -> None:
         """Open every configured device on its own worker thread; returns at once."""
         for name, url in self._urls.items():
@@ -116,7 +121,7 @@ class DeviceHub(QObject):
         while not self._stop.is_set():
             try:
                 device = create_device(name, url, **self._settings)
-                device.add_listener(lambda event, name=name: self._event.emit((name, event)))
+                device.add_listener(partial(self._forward, name))
                 device.start()
             except DeviceError as exc:
                 if not reported:

@@ -34,7 +34,8 @@ class KioskTranslations(gettext.GNUTranslations):
     """A compiled catalogue that can also list what it translates (for checks and bilingual titles)."""
 
     def messages(self) -> dict[str, str]:
-        return {key: value for key, value in self._catalog.items() if isinstance(key, str) and key}
+        catalog: dict[object, str] = getattr(self, "_catalog", {})  # GNUTranslations' parsed catalogue
+        return {key: value for key, value in catalog.items() if isinstance(key, str) and key}
 
 
 @cache

@@ -7,9 +7,11 @@ zero ``expired`` is emitted and the application ends the session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QWidget
+
+from kiosk.system.timers import named_timer
 
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -33,9 +35,9 @@ class IdleWatch(QObject):
         self.countdown_s = countdown_s
         self._armed = False
         self._remaining = 0
-        self._idle_timer = QTimer(self, objectName="idle-timeout", singleShot=True)
+        self._idle_timer = named_timer(self, "idle-timeout", single_shot=True)
         self._idle_timer.timeout.connect(self._start_countdown)
-        self._tick_timer = QTimer(self, objectName="idle-countdown", interval=tick_ms)
+        self._tick_timer = named_timer(self, "idle-countdown", interval_ms=tick_ms)
         self._tick_timer.timeout.connect(self._tick)
 
     def watch(self, window: QWidget) -> None:

@@ -18,9 +18,10 @@ import signal
 import socket
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier
 
 from kiosk.shell.session import SessionKeeper
+from kiosk.system.timers import named_timer
 from lifecycle import systemd_notify
 
 log = logging.getLogger("kiosk")
@@ -37,7 +38,7 @@ class GracefulStop(QObject):
     """
 
     def __init__(self, sessions: SessionKeeper, quit: Callable[[], None], *, grace_s: float,
-                 on_status: Callable[[str], None] = systemd_notify.status, parent: QObject | None = None) -> None:
+                 on_status: Callable[[str], object] = systemd_notify.status, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("graceful-stop")
         self._sessions = sessions
@@ -46,7 +47,7 @@ class GracefulStop(QObject):
         self._on_status = on_status
         self.requested = False
         self._done = False
-        self._grace = QTimer(self, objectName="stop-grace", singleShot=True)
+        self._grace = named_timer(self, "stop-grace", single_shot=True)
         self._grace.timeout.connect(lambda: self._finish("the grace period ended"))
         self._reader: socket.socket | None = None
         self._writer: socket.socket | None = None

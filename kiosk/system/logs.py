@@ -139,7 +139,7 @@ def install_exception_logging() -> None:
             return
         name = args.thread.name if args.thread is not None else "?"
         logging.getLogger("kiosk").error("uncaught %s in thread %s: %s", args.exc_type.__name__, name, args.exc_value,
-                                         exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                                         exc_info=args.exc_value or True,
                                          extra={"event": "uncaught_exception"})
 
     sys.excepthook = log_uncaught

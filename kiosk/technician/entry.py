@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk.system.timers import named_timer
+
 if TYPE_CHECKING:
     from kiosk.technician.mode import TechnicianMode
 
@@ -39,7 +41,7 @@ class CornerLongPress(QObject):
         super().__init__(parent or widget)
         self.widget = widget
         self.zone_px = zone_px
-        self._timer = QTimer(self, objectName="technician-long-press", singleShot=True, interval=hold_ms)
+        self._timer = named_timer(self, "technician-long-press", single_shot=True, interval_ms=hold_ms)
         self._timer.timeout.connect(self.held.emit)
         widget.installEventFilter(self)
 

@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.shell.i18n import N_
 from kiosk.shell.idle import IdleWatch
 from kiosk.system.logs import current_log_file
 from kiosk.system.privacy import redact
+from kiosk.system.timers import named_timer
 from kiosk.technician.self_tests import SELF_TEST_TIMEOUT_MS, SelfTest, SelfTests
 
 if TYPE_CHECKING:  # the diagnostics (psutil, device commands) load when a technician first needs them
@@ -104,8 +105,8 @@ class TechnicianMode(SelfTests, QObject):
         self._steering = False
         self._holding_off = False
         self._hub_links: list[tuple[Any, Any]] = []
-        self._test_timer = QTimer(self, objectName="technician-self-test", singleShot=True,
-                                  interval=SELF_TEST_TIMEOUT_MS)
+        self._test_timer = named_timer(self, "technician-self-test", single_shot=True,
+                                       interval_ms=SELF_TEST_TIMEOUT_MS)
         self._test_timer.timeout.connect(self._test_timed_out)
         self._paper: PaperRoll | None = None
         self.idle = IdleWatch(IDLE_S - IDLE_COUNTDOWN_S, IDLE_COUNTDOWN_S, parent=self)
@@ -222,7 +223,8 @@ class TechnicianMode(SelfTests, QObject):
         if result.outcome == "accepted":
             self._start()
             return
-        phase = {"wrong_pin": "wrong", "locked": "locked", "not_configured": "not_configured"}[result.outcome]
+        phases: dict[str, PinPhase] = {"wrong_pin": "wrong", "locked": "locked", "not_configured": "not_configured"}
+        phase = phases[result.outcome]
         self.pin = PinState(phase, result.attempts_left, result.locked_until)
         self.changed.emit()
 
