@@ -165,7 +165,7 @@ class LiveKiosk:
 
     @property
     def hub(self) -> Any:
-        return self.runtime.context.services["devices"]
+        return self.runtime.context.services.devices
 
 
 @contextmanager
@@ -197,11 +197,11 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
     try:
         runtime.window.show()
         wait_until(lambda: runtime.first_frame_s is not None, 10, "the first frame")
-        runtime.context.services["clock"].now = lambda: OPEN_HALL
+        runtime.context.services.clock.now = lambda: OPEN_HALL
         if embedded is not None:
             startup.attach_client(runtime, embedded.url)
         if devices:
-            hub = runtime.context.services["devices"]
+            hub = runtime.context.services.devices
             wait_until(lambda: all(hub.device(n) is not None for n in ("idcard", "printer", "scanner")), 15,
                        "the simulated devices to open")
             wait_until(hub.can_print, 10, "the printer to report ready")

@@ -27,7 +27,7 @@ class JourneyScreen(KioskScreen):
 
     @property
     def host(self):
-        return self.context.services["journeys"]
+        return self.context.services.journeys
 
     def activate(self, **params: Any) -> None:
         self.params = params

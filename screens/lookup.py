@@ -181,7 +181,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
     def show_state(self, journey) -> None:
         state = journey.state
         self.heading.setText(journey.title())
-        self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.get("remote_config")))
+        self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.remote_config))
         if state == "waiting":
             self._reminder.start()
         elif state != "reminder":

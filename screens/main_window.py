@@ -245,7 +245,7 @@ class KioskWindow(QWidget):
         part.setStyleSheet(style_sheet(self.context.elderly, self._high_contrast, self._part_names[part]))
 
     def _theme_is_high_contrast(self) -> bool:
-        return is_high_contrast(self.context.services.get("remote_config"))  # put in force by kiosk.fleet.bundle_updates
+        return is_high_contrast(self.context.services.remote_config)  # put in force by kiosk.fleet.bundle_updates
 
     def _theme_changed(self) -> None:
         high_contrast = self._theme_is_high_contrast()

@@ -220,7 +220,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
             self._keep_session_alive()
 
     def _keep_session_alive(self) -> None:
-        idle = self.context.services.get("idle") or self.window().findChild(IdleWatch)
+        idle = self.context.services.idle or self.window().findChild(IdleWatch)
         if idle is not None:
             idle.poke()
 

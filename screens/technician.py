@@ -1,6 +1,6 @@
 """Technician screens: the PIN pad behind the hidden corner, and the diagnostics screen.
 
-Both render :class:`kiosk.technician.mode.TechnicianMode` (``context.services["technician"]``)
+Both render :class:`kiosk.technician.mode.TechnicianMode` (``context.services.technician``)
 and call its methods for each tap; they never touch a device, the database or the network.
 Text is smaller than on citizen screens (technicians stand close and read a lot) but every button
 keeps the 96 px touch height. Nothing a citizen entered or owns is shown: the card self-test shows
@@ -41,7 +41,7 @@ CODE_KINDS = {"appointment": N_("预约码"), "notice": N_("缴费通知书编�
 
 
 def _mode(context: KioskContext) -> Any:
-    return context.services["technician"]
+    return context.services.technician
 
 
 def _technician_style(elderly: bool) -> str:

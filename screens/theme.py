@@ -60,7 +60,7 @@ def palette(elderly: bool, high_contrast: bool = False) -> Palette:
 
 
 def is_high_contrast(remote_config: object | None) -> bool:
-    """Whether the configuration bundle in force (``services["remote_config"]``) asks for high contrast."""
+    """Whether the configuration bundle in force (``services.remote_config``) asks for high contrast."""
     return getattr(remote_config, "theme", None) == "high-contrast"
 
 

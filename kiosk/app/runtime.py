@@ -126,14 +126,14 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     context = KioskContext(settings, catalogue or load_default_catalogue(), parent=app)
     context.demo = demo
     calls = BackgroundCalls(parent=app)
-    context.services["calls"] = calls
-    context.services["journeys"] = JourneyHost(context, parent=app)
+    context.services.calls = calls
+    context.services.journeys = JourneyHost(context, parent=app)
     install_journeys(context)
     window = KioskWindow(context, kiosk_mode=kiosk_mode) if window_size is None else \
         KioskWindow(context, kiosk_mode=kiosk_mode, size=window_size)
     idle = IdleWatch(settings.session.idle_timeout_s, settings.session.countdown_s, parent=window)
     idle.watch(window)
-    context.services["idle"] = idle
+    context.services.idle = idle
     lockdown = None
     if kiosk_mode:
         lockdown = Lockdown(window, parent=window)
@@ -190,7 +190,7 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
     runtime = build_runtime(settings, kiosk_mode=kiosk_mode, start_hooks=start_hooks, demo=demo,
                             window_size=None if kiosk_mode else fit.size)
     context = runtime.context
-    status = context.services["service_status"] = ServiceStatus(context, parent=app)
+    status = context.services.service_status = ServiceStatus(context, parent=app)
     if out_of_order is not None:
         context.set_out_of_order(out_of_order)
 
@@ -201,7 +201,7 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
     stop = GracefulStop(context.sessions, leave, grace_s=settings.session.stop_grace_s, on_status=status.hold,
                         parent=app)
     stop.install()
-    context.services["stop"] = stop
+    context.services.stop = stop
     if kiosk_mode:
         runtime.window.showFullScreen()
     else:

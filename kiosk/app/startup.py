@@ -53,7 +53,7 @@ def start_planned_maintenance(runtime: KioskRuntime) -> None:
     from kiosk.hall.planned_maintenance import PlannedMaintenance
 
     context = runtime.context
-    context.services["planned_maintenance"] = PlannedMaintenance(context, parent=runtime.window)
+    context.services.planned_maintenance = PlannedMaintenance(context, parent=runtime.window)
 
 
 def start_bundle_updates(runtime: KioskRuntime) -> None:
@@ -73,7 +73,7 @@ def start_heartbeat(runtime: KioskRuntime) -> None:
 def start_gui_bridge(runtime: KioskRuntime) -> None:
     from kiosk.shell.gui_thread import GuiThread
 
-    runtime.context.services["gui"] = GuiThread(parent=runtime.window)
+    runtime.context.services.gui = GuiThread(parent=runtime.window)
 
 
 def start_offline_store(runtime: KioskRuntime) -> None:
@@ -90,15 +90,15 @@ def start_offline_store(runtime: KioskRuntime) -> None:
         # full, citizens see the services that must store something offered as unavailable.
         log.warning("technician alert %s: %s", item.code, item.message, extra={"event": "technician_alert"})
         if item.code in STORAGE_FULL_ALERTS:
-            context.services["gui"].post(lambda: _storage_full(context, True))
+            context.services.gui.post(lambda: _storage_full(context, True))
 
     store = open_store(context.settings.state_dir, quarantine_corrupt=True, on_alert=alert)
-    context.services["store"] = store
+    context.services.store = store
     # Mailing requests carry a name, phone and address: every outbox payload is stored encrypted,
     # with a key that never leaves this kiosk's state directory (0600).
     sealer = Sealer.from_key_file(context.settings.state_dir / "outbox.key")
-    context.services["outbox"] = Outbox(store, sealer=sealer, on_alert=alert)
-    context.services["content"] = ContentCache(store)
+    context.services.outbox = Outbox(store, sealer=sealer, on_alert=alert)
+    context.services.content = ContentCache(store)
     runtime.stop_hooks.append(store.close)
 
 
@@ -110,22 +110,22 @@ def start_availability(runtime: KioskRuntime) -> None:
 
     context = runtime.context
     engine = AvailabilityEngine(load_calendar())
-    clock = context.services.setdefault("clock", SystemClock())
-    context.services["availability"] = engine
+    clock = context.services.clock = context.services.clock or SystemClock()
+    context.services.availability = engine
 
     def conditions() -> KioskConditions:
-        hub = context.services.get("devices")
+        hub = context.services.devices
         devices = DeviceStates()
         if hub is not None:
             devices = DeviceStates(printer=hub.can_print(), idcard=_usable(hub, "idcard"),
                                    scanner=_usable(hub, "scanner"))
-        content = context.services.get("content")
-        remote = context.services.get("remote_config")  # the installed bundle, put in force by bundle_updates
+        content = context.services.content
+        remote = context.services.remote_config  # the installed bundle, put in force by bundle_updates
         return KioskConditions(
             zone=context.settings.kiosk.zone,
             gateway_online=context.online,
             devices=devices,
-            outbox_accepting=not context.services.get("storage_full", False),
+            outbox_accepting=not context.services.storage_full,
             content_ages=content.ages() if content is not None else {},
             switched_off=remote.effective_features().switched_off() if remote is not None else frozenset(),
         )
@@ -144,7 +144,7 @@ def start_availability(runtime: KioskRuntime) -> None:
 
     context.set_offer_rule(rule)
     def minute() -> None:
-        if context.services.get("storage_full"):
+        if context.services.storage_full:
             _storage_full(context, not _storage_has_room(context))
         context.availability_changed.emit()
 
@@ -154,8 +154,8 @@ def start_availability(runtime: KioskRuntime) -> None:
 
 
 def _storage_full(context, full: bool) -> None:
-    if context.services.get("storage_full", False) != full:
-        context.services["storage_full"] = full
+    if context.services.storage_full != full:
+        context.services.storage_full = full
         log.warning("storage %s", "full: services that store requests are paused" if full else "has room again")
         context.availability_changed.emit()
 
@@ -163,7 +163,7 @@ def _storage_full(context, full: bool) -> None:
 def _storage_has_room(context) -> bool:
     import shutil
 
-    outbox = context.services.get("outbox")
+    outbox = context.services.outbox
     try:
         free = shutil.disk_usage(context.settings.state_dir).free
         below_bound = outbox is None or outbox.counts()["unfinished"] < outbox.capacity
@@ -192,7 +192,7 @@ def start_gateway(runtime: KioskRuntime) -> None:
             url = embedded.url
             runtime.stop_hooks.append(embedded.stop)
             log.info("reference gateway started at %s", url, extra={"event": "gateway_embedded"})
-        context.services["gui"].post(lambda: attach_client(runtime, url))
+        context.services.gui.post(lambda: attach_client(runtime, url))
 
     threading.Thread(target=_logged(bring_up), name="gateway-start", daemon=True).start()
 
@@ -209,16 +209,16 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
 
     context = runtime.context
     settings = context.settings
-    gui = context.services["gui"]
+    gui = context.services.gui
     gateway_settings = settings.gateway.model_copy(update={"url": url})
     client = GatewayClient.from_settings(
         settings.model_copy(update={"gateway": gateway_settings}),
         on_online_changed=lambda online: gui.post(lambda: context.set_online(online)),
     )
-    context.services["gateway"] = client
+    context.services.gateway = client
     runtime.stop_hooks.append(client.close)
     _start_content_refresh(runtime, client)
-    outbox = context.services.get("outbox")
+    outbox = context.services.outbox
     if outbox is not None:
         def send(kind: str, key: str, payload) -> object:
             # Outbox kinds are identifiers (payment_reconciliation); the HTTP contract spells them with
@@ -227,7 +227,7 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
 
         sync = SyncWorker(outbox, send, reachable=lambda: context.online)
         sync.start()
-        context.services["sync"] = sync
+        context.services.sync = sync
         runtime.stop_hooks.append(sync.stop)
 
 
@@ -239,12 +239,12 @@ def _start_content_refresh(runtime: KioskRuntime, client) -> None:
     from kiosk.hall.guide_library import GuideLibrary
 
     context = runtime.context
-    library = GuideLibrary(context.services.get("content"), client)
-    context.services["guides"] = library
+    library = GuideLibrary(context.services.content, client)
+    context.services.guides = library
 
     def refresh() -> None:
         if context.online:
-            context.services["calls"].submit(library.refresh, lambda count: context.availability_changed.emit(),
+            context.services.calls.submit(library.refresh, lambda count: context.availability_changed.emit(),
                                              lambda error: log.info("content refresh failed: %s", error))
 
     timer = QTimer(runtime.window, objectName="content-refresh", interval=CONTENT_REFRESH_MS)
@@ -267,7 +267,7 @@ def start_devices(runtime: KioskRuntime) -> None:
         scanner_url=settings.devices.scanner, printer_profile=settings.devices.printer_profile,
         center_domain=settings.kiosk.center_domain, state_dir=settings.state_dir, parent=runtime.window,
     )
-    context.services["devices"] = hub
+    context.services.devices = hub
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
     hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())
     hub.printer_status_changed.connect(lambda *_: context.availability_changed.emit())
@@ -302,14 +302,14 @@ def start_watchdog(runtime: KioskRuntime) -> None:
 
     def healthy() -> bool:
         # The GUI loop turning is the main sign of life; a dead outbox drain is the other.
-        sync = services.get("sync")
+        sync = services.sync
         return sync is None or sync.running
 
-    status = services.get("service_status")
+    status = services.service_status
     watchdog = EventLoopWatchdog(runtime.window, healthy=healthy,
                                  on_health_changed=status.set_healthy if status is not None else None)
     watchdog.start()
-    services["watchdog"] = watchdog
+    services.watchdog = watchdog
     runtime.stop_hooks.append(watchdog.stop)
     if status is not None:
         status.update()  # READY=1 has gone: from here on the line says how the kiosk serves
@@ -326,7 +326,7 @@ def start_demo_panel(runtime: KioskRuntime) -> None:
     geometry = runtime.window.frameGeometry()
     panel.move(geometry.right() + 12, geometry.top())
     panel.show()
-    runtime.context.services["demo_panel"] = panel
+    runtime.context.services.demo_panel = panel
 
 
 def _logged(fn):

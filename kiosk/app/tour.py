@@ -134,7 +134,7 @@ def _bundle_states(runtime: KioskRuntime, app: QApplication, variant: str,
         "high-contrast": RemoteConfig(theme="high-contrast"),
         "high-contrast-announcements": RemoteConfig(theme="high-contrast", announcements=two),
     }
-    before = context.services.get("remote_config")
+    before = context.services.remote_config
     written: list[Path] = []
     window.show_screen("home")
     for state, config in states.items():

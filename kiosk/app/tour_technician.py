@@ -13,7 +13,7 @@ from screens.technician import TechnicianScreen
 
 def walk_technician(screen: TechnicianScreen) -> Iterator[str]:
     """Every state of the screen; yields each state's name once the screen shows it."""
-    mode = screen.context.services["technician"]
+    mode = screen.context.services.technician
     saved = (mode.findings, dict(mode.tests), mode.notice, mode.notice_values, mode.idle_remaining)
     mode.findings = sample_findings()
     mode.tests = {}

@@ -152,7 +152,7 @@ class BundleUpdates(QObject):
         self._calls().submit(self._fetch_and_stage, self._fetched, self._fetch_failed)
 
     def _calls(self) -> Any:
-        calls = self.context.services.get("calls")
+        calls = self.context.services.calls
         if calls is None:
             from kiosk.shell.worker import ImmediateCalls
 
@@ -238,7 +238,7 @@ class BundleUpdates(QObject):
         log.info("configuration version %d in force (was %d)", version, previous,
                  extra={"event": "bundle_applied"})
         self._tell_later({"version": version, "outcome": "applied"})
-        heartbeat = self.context.services.get("heartbeat")
+        heartbeat = self.context.services.heartbeat
         if heartbeat is not None:
             heartbeat.beat_now()
         self.applied.emit(version)
@@ -273,17 +273,17 @@ class BundleUpdates(QObject):
 
         - catalogue, calendar: set here (the home screen and the availability engine);
         - idle and countdown timeouts: set on the idle watch here;
-        - features: the availability rule (kiosk/app/startup.py) reads ``services["remote_config"]``,
+        - features: the availability rule (kiosk/app/startup.py) reads ``services.remote_config``,
           so a switched-off journey is "Not offered at this kiosk" from the next evaluation on;
         - theme, announcements and maintenance windows: the window restyles, the announcement strip
           and kiosk/hall/planned_maintenance.py re-decide on the context's ``remote_config_changed``;
         - receipt lines, payment timeout, EMS mailing: the next journey's environment
-          (kiosk/journeys/host.py) takes them from ``services["remote_config"]``.
+          (kiosk/journeys/host.py) takes them from ``services.remote_config``.
         """
         context = self.context
         context.set_remote_config(config)
         context.set_catalogue(config.effective_catalogue())
-        engine = context.services.get("availability")
+        engine = context.services.availability
         if engine is not None and hasattr(engine, "calendar"):
             engine.calendar = config.effective_calendar()
         idle = getattr(self._runtime, "idle", None)
@@ -310,23 +310,23 @@ def start_bundle_updates(runtime: RunningKiosk, poll_s: float = DEFAULT_POLL_S,
     from kiosk.system.clock import SystemClock
 
     context = runtime.context
-    clock = context.services.get("clock") or SystemClock()
+    clock = context.services.clock or SystemClock()
     store = BundleStore.for_settings(context.settings, clock)
-    context.services["bundles"] = store
+    context.services.bundles = store
 
     def fetch(group: str, installed: int) -> bytes | None:
-        client = context.services.get("gateway")
+        client = context.services.gateway
         if client is None:
             return None  # not attached yet; the next round will ask
         return fetch_bundle(client, group, installed, store.max_size)
 
     def report(body: dict[str, Any]) -> None:
-        client = context.services.get("gateway")
+        client = context.services.gateway
         if client is not None:
             send_report(client, body)
 
     updates = BundleUpdates(context, store, fetch=fetch, report=report, render=_render_window(runtime),
                             runtime=runtime, poll_s=poll_s, parent=runtime.window)
-    context.services["bundle_updates"] = updates
+    context.services.bundle_updates = updates
     updates.start(first_check_ms)
     return updates

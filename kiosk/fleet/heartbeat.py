@@ -30,6 +30,7 @@ from kiosk.system.startup_clock import process_age_s
 
 if TYPE_CHECKING:
     from kiosk.shell.running import RunningKiosk
+    from kiosk.shell.services import KioskServices
 
 log = logging.getLogger("fleet")
 
@@ -74,13 +75,13 @@ class RecentErrors(logging.Handler):
 class HeartbeatSource:
     """Gathers one heartbeat. Every source is optional: ``services`` is the kiosk's service map."""
 
-    def __init__(self, settings: KioskSettings, services: dict[str, Any], *, clock: Clock | None = None,
+    def __init__(self, settings: KioskSettings, services: KioskServices, *, clock: Clock | None = None,
                  errors: RecentErrors | None = None, online: Callable[[], bool] = lambda: True,
                  maintenance: Callable[[], str] = lambda: "off",
                  uptime: Callable[[], float] = process_age_s) -> None:
         self.settings = settings
         self.services = services
-        self.clock = clock or services.get("clock") or SystemClock()
+        self.clock = clock or services.clock or SystemClock()
         self.errors = errors
         self.online = online
         self.maintenance = maintenance
@@ -105,7 +106,7 @@ class HeartbeatSource:
         )
 
     def _config(self) -> dict[str, Any]:
-        store = self.services.get("bundles")
+        store = self.services.bundles
         if store is None:
             return {}
         try:
@@ -120,7 +121,7 @@ class HeartbeatSource:
         return {**status, "last_refusal": refusal}
 
     def _devices(self) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-        hub = self.services.get("devices")
+        hub = self.services.devices
         configured = {name: getattr(self.settings.devices, name, None) for name in DEVICE_NAMES}
         reports: dict[str, dict[str, Any]] = {}
         paper: dict[str, Any] = {"state": "unknown"}
@@ -160,7 +161,7 @@ class HeartbeatSource:
         return paper
 
     def _outbox(self) -> dict[str, int]:
-        outbox = self.services.get("outbox")
+        outbox = self.services.outbox
         if outbox is None:
             return {}
         try:
@@ -181,9 +182,9 @@ def _statistics(device: Any) -> dict[str, float]:
     return dict(list(numbers.items())[:_STATISTICS_KEPT])
 
 
-def _paper_estimate(settings: KioskSettings, services: dict[str, Any], used_cm: float) -> Any:
+def _paper_estimate(settings: KioskSettings, services: KioskServices, used_cm: float) -> Any:
     """The paper roll's estimate (tickets left from recent ticket lengths), when that module is there."""
-    roll = services.get("paper_roll")
+    roll = services.paper_roll
     if roll is None:
         try:
             from kiosk.hardware.paper_roll import PaperRoll
@@ -201,7 +202,7 @@ def _paper_estimate(settings: KioskSettings, services: dict[str, Any], used_cm: 
 class HeartbeatSender:
     """Appends a heartbeat to the outbox at start and every ``interval_s``; ``stop()`` joins the thread."""
 
-    def __init__(self, source: HeartbeatSource, services: dict[str, Any], interval_s: float = DEFAULT_INTERVAL_S,
+    def __init__(self, source: HeartbeatSource, services: KioskServices, interval_s: float = DEFAULT_INTERVAL_S,
                  ) -> None:
         if interval_s <= 0:
             raise ValueError(f"heartbeat interval: expected seconds above 0, got {interval_s}")
@@ -229,7 +230,7 @@ class HeartbeatSender:
 
     def send_once(self) -> bool:
         """Gather and append one heartbeat; True when the outbox took it."""
-        outbox = self.services.get("outbox")
+        outbox = self.services.outbox
         if outbox is None:
             log.debug("no outbox yet; heartbeat skipped")
             return False
@@ -240,7 +241,7 @@ class HeartbeatSender:
             log.warning("heartbeat not queued: %s: %s", type(exc).__name__, exc)
             return False
         self.sent += 1
-        sync = self.services.get("sync")
+        sync = self.services.sync
         if sync is not None:
             sync.wake()
         return True
@@ -264,7 +265,7 @@ def start_heartbeat(runtime: RunningKiosk, interval_s: float = DEFAULT_INTERVAL_
     source = HeartbeatSource(context.settings, context.services, errors=errors, online=lambda: context.online,
                              maintenance=lambda: context.maintenance_reason)
     sender = HeartbeatSender(source, context.services, interval_s).start()
-    context.services["heartbeat"] = sender
+    context.services.heartbeat = sender
     context.maintenance_changed.connect(lambda _on: sender.beat_now())  # the console sees it at once
 
     def stop() -> None:

@@ -29,7 +29,7 @@ MAX_WAIT_MS = 60_000
 
 
 class PlannedMaintenance(QObject):
-    """Follows the maintenance windows of ``services["remote_config"]`` on the hall clock."""
+    """Follows the maintenance windows of ``services.remote_config`` on the hall clock."""
 
     def __init__(self, context: KioskContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +41,7 @@ class PlannedMaintenance(QObject):
 
     def check(self) -> None:
         now = self.context.now()
-        remote = self.context.services.get("remote_config")
+        remote = self.context.services.remote_config
         window = remote.maintenance_at(now) if remote is not None else None
         if window != self.context.planned_maintenance and (window is None or not self.context.sessions.active):
             if window is not None:

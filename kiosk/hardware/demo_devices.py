@@ -38,8 +38,8 @@ class DemoDevices:
         return simulators.running(name)
 
     def _hub(self) -> Any | None:
-        services = getattr(self._context, "services", None) or {}
-        return services.get("devices")
+        services = getattr(self._context, "services", None)
+        return None if services is None else services.devices
 
     def _domain(self) -> str:
         settings = getattr(self._context, "settings", None)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from config.catalogue import Catalogue, Service
 from config.local import KioskSettings
 from kiosk.shell import i18n
+from kiosk.shell.services import KioskServices
 from kiosk.shell.session import SessionKeeper
 from kiosk.system.clock import SystemClock
 
@@ -88,7 +89,7 @@ class KioskContext(QObject):
         # journey name -> factory(context, service) returning a journey object (kiosk/journeys)
         self.journeys: dict[str, Callable[[KioskContext, Service | None], Any]] = {}
         # services the application attaches after the first frame (device hub, gateway client …)
-        self.services: dict[str, Any] = {}
+        self.services = KioskServices()
         self._forget_language = i18n.on_language_changed(self.language_changed.emit)
         i18n.set_language(settings.language)
 
@@ -165,19 +166,17 @@ class KioskContext(QObject):
             self.maintenance_changed.emit(self.maintenance)
 
     def now(self) -> datetime:
-        """The hall's time: ``services["clock"]`` (set by tests, demos and the technician), else the system clock
+        """The hall's time: ``services.clock`` (set by tests, demos and the technician), else the system clock
         in Xiamen's zone, whatever the machine's own."""
-        return (self.services.get("clock") or SystemClock()).now()
+        return (self.services.clock or SystemClock()).now()
 
     # -- the fleet's configuration --------------------------------------------------------
     def set_remote_config(self, config: Any | None) -> None:
         """Put a bundle's configuration (``config.remote.RemoteConfig``) in force for the screens;
-        ``None`` gives back the kiosk's own defaults. Kept in ``services["remote_config"]``."""
-        if config is None:
-            if self.services.pop("remote_config", None) is None:
-                return
-        else:
-            self.services["remote_config"] = config
+        ``None`` gives back the kiosk's own defaults. Kept in ``services.remote_config``."""
+        if config is None and self.services.remote_config is None:
+            return
+        self.services.remote_config = config
         self.remote_config_changed.emit()
 
     # -- what can be offered ------------------------------------------------------------

@@ -7,7 +7,7 @@ events pass on untouched). Held long enough, ``held`` is emitted once.
 
 :func:`install` is called once from the window's constructor (one line in
 screens/main_window.py; the screens stay free of this logic): it makes the :class:`~kiosk.technician_mode.TechnicianMode`
-(``context.services["technician"]``), puts the filter on the header and wires the two together.
+(``context.services.technician``), puts the filter on the header and wires the two together.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def install(window: QWidget) -> TechnicianMode:
 
     context = window.context  # type: ignore[attr-defined]
     mode = TechnicianMode(context, window, parent=window)
-    context.services["technician"] = mode
+    context.services.technician = mode
     corner = CornerLongPress(window.header)  # type: ignore[attr-defined]
     corner.held.connect(mode.request_entry)
     mode.corner = corner

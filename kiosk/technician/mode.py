@@ -72,7 +72,7 @@ def _reexec() -> None:
 
 
 class TechnicianMode(SelfTests, QObject):
-    """The technician's side of the kiosk (``context.services["technician"]``)."""
+    """The technician's side of the kiosk (``context.services.technician``)."""
 
     changed = Signal()
 
@@ -124,7 +124,7 @@ class TechnicianMode(SelfTests, QObject):
         if self._clock is None:
             from kiosk.system.clock import SystemClock
 
-            self._clock = self.context.services.get("clock") or SystemClock()
+            self._clock = self.context.services.clock or SystemClock()
         return self._clock
 
     @property
@@ -136,10 +136,10 @@ class TechnicianMode(SelfTests, QObject):
         return self._audit
 
     def _hub(self) -> Any:
-        return self.context.services.get("devices")
+        return self.context.services.devices
 
     def _calls(self) -> Any:
-        return self.context.services["calls"]
+        return self.context.services.calls
 
     def record(self, action: str, detail: dict[str, Any] | str = "") -> None:
         """Append to the audit log on the writer thread (in order, off the GUI thread)."""
@@ -289,8 +289,8 @@ class TechnicianMode(SelfTests, QObject):
         from kiosk.technician.diagnostics import Sources, log_file_for
 
         services = self.context.services
-        return Sources(self.context.settings, hub=self._hub(), gateway=services.get("gateway"),
-                       outbox=services.get("outbox"), content=services.get("content"), store=services.get("store"),
+        return Sources(self.context.settings, hub=self._hub(), gateway=services.gateway,
+                       outbox=services.outbox, content=services.content, store=services.store,
                        paper=self.paper, log_file=current_log_file() or log_file_for(self.context.settings),
                        clock=self.clock)
 

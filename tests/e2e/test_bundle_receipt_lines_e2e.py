@@ -69,9 +69,9 @@ class Fleet:
 
 def test_bundle_header_and_footer_lines_are_printed_on_the_ticket(live_kiosk, qtbot, monkeypatch):
     kiosk = live_kiosk
-    monkeypatch.setattr(kiosk.context.services["clock"], "now", lambda: OPEN_HALL)
+    monkeypatch.setattr(kiosk.context.services.clock, "now", lambda: OPEN_HALL)
     qtbot.waitUntil(lambda: kiosk.hub.can_print(), timeout=5000)
-    kiosk.context.services["calls"] = ImmediateCalls()  # fetch and stage at once (no gateway asked)
+    kiosk.context.services.calls = ImmediateCalls()  # fetch and stage at once (no gateway asked)
     fleet = Fleet(kiosk)
     fleet.publish(2, {"settings.toml": RECEIPTS})
     number, receipt = take_ticket(kiosk, qtbot)

@@ -139,7 +139,7 @@ def test_console_lists_real_heartbeats_and_a_published_bundle_reaches_the_kiosk(
 
         # the kiosk fetches it, verifies it against its pinned key and applies it (no citizen at the kiosk)
         qtbot.waitUntil(lambda: context.catalogue.version == "2026.12-fleet-e2e", timeout=20_000)
-        assert context.services["bundles"].installed_version == 2
+        assert context.services.bundles.installed_version == 2
         page.wait_for_selector('tr[data-kiosk="XM-HALL-001"] .config-version:has-text("config v2")')
         page.wait_for_selector('#rollouts tr[data-version="2"]:has-text("1 / 0")')
 

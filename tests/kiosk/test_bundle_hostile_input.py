@@ -22,6 +22,7 @@ from kiosk.cli import main
 from kiosk.fleet.bundle_updates import BundleUpdates, fetch_bundle
 from kiosk.fleet.config_updates import BundleStore
 from kiosk.gateway_client.transport import AnswerTooLarge, HttpSession
+from kiosk.shell.services import KioskServices
 from kiosk.system.clock import SettableClock
 from kiosk.system.durable_files import write_atomically
 
@@ -104,7 +105,7 @@ class FakeSessions:
 
 def poller(store: BundleStore, fetch) -> tuple[BundleUpdates, list[dict]]:
     told: list[dict] = []
-    context = SimpleNamespace(sessions=FakeSessions(), services={})
+    context = SimpleNamespace(sessions=FakeSessions(), services=KioskServices())
     return BundleUpdates(context, store, fetch=fetch, report=told.append), told
 
 

@@ -76,8 +76,8 @@ def live(kiosk):
     from kiosk.app import startup
 
     clock = SettableClock(WEDNESDAY_0859)
-    kiosk.context.services["clock"] = clock
-    kiosk.context.services["calls"] = ImmediateCalls()
+    kiosk.context.services.clock = clock
+    kiosk.context.services.calls = ImmediateCalls()
     startup.start_availability(kiosk)
     # the store checks issue and expiry times on the machine's clock; the hall clock stands still
     store = BundleStore(kiosk.context.settings.state_dir, [public_key_text(KEY.public_key())], "canary",
@@ -242,7 +242,7 @@ def test_ems_mailing_switch_reaches_the_lookup_journey(live):
 
     from kiosk.journeys.lookups import PropertyLookup
 
-    host = live.context.services["journeys"]
+    host = live.context.services.journeys
 
     def lookup() -> PropertyLookup:
         env = host.environment()
@@ -271,7 +271,7 @@ def test_ems_mailing_switch_reaches_the_lookup_journey(live):
 
 
 def test_payment_timeout_and_receipt_lines_reach_the_next_journey(live):
-    host = live.context.services["journeys"]
+    host = live.context.services.journeys
     local = live.context.settings.session.payment_timeout_s
     assert host.environment().settings.session.payment_timeout_s == local
     assert host.environment().receipt_header == ()

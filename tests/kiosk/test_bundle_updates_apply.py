@@ -47,7 +47,7 @@ class Gateway:
 def updates(kiosk, tmp_path):
     from kiosk.system.clock import SystemClock
 
-    kiosk.context.services["calls"] = ImmediateCalls()
+    kiosk.context.services.calls = ImmediateCalls()
     store = BundleStore(kiosk.context.settings.state_dir, [public_key_text(KEY.public_key())], "canary",
                         SystemClock())
     gateway = Gateway()

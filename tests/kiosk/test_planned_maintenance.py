@@ -29,7 +29,7 @@ def at(hour: int, minute: int = 0, second: int = 0, day: int = 25) -> datetime:
 def hall(kiosk):
     """The demo kiosk at 17:58 with the bundle's maintenance windows followed."""
     kiosk.clock = SettableClock(at(17, 58))
-    kiosk.context.services["clock"] = kiosk.clock
+    kiosk.context.services.clock = kiosk.clock
     kiosk.planned = PlannedMaintenance(kiosk.context, parent=kiosk.window)
     return kiosk
 

@@ -20,7 +20,7 @@ def _press_target(window, point: QPoint):
 
 @pytest.fixture
 def corner(kiosk):
-    mode = kiosk.context.services["technician"]
+    mode = kiosk.context.services.technician
     mode.corner._timer.setInterval(200)  # the timing itself is checked once, below, at full length
     return mode.corner
 

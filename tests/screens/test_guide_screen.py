@@ -20,7 +20,7 @@ class LiveGuides(GuideLibrary):
 
 
 def test_home_tile_opens_guides_and_search_finds_services(kiosk, qtbot):
-    kiosk.context.services["guides"] = LiveGuides()
+    kiosk.context.services.guides = LiveGuides()
     home = kiosk.window.screen("home")
     qtbot.mouseClick(home.tiles["guide"], Qt.MouseButton.LeftButton)
     assert kiosk.window.current_name == "guide"

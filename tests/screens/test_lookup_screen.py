@@ -55,8 +55,8 @@ class FakeHub(QObject):
 @pytest.fixture
 def lookup(kiosk, qtbot):
     hub, gateway = FakeHub(), FakeGateway()
-    kiosk.context.services["devices"] = hub
-    kiosk.context.services["gateway"] = gateway
+    kiosk.context.services.devices = hub
+    kiosk.context.services.gateway = gateway
     kiosk.window.go("property")
     screen = kiosk.window.screen("property")
     screen.hub, screen.gateway = hub, gateway

@@ -24,7 +24,7 @@ def demo_settings(tmp_path: Path):
 
 
 def _mode(kiosk):
-    return kiosk.context.services["technician"]
+    return kiosk.context.services.technician
 
 
 def _type_pin(kiosk, qtbot, pin: str) -> None:
