@@ -22,7 +22,7 @@ Memory growth is judged on anonymous memory: PSS and USS also move when other pr
 same Qt libraries start or stop (a page only this process maps counts whole in USS) and when the
 kernel drops cold pages of library files, by tens of MB either way on a shared machine, so they
 are printed for information. Sockets are the gateway client's keep-alive connections, at most one
-per thread calling the gateway at once (kept idle up to kiosk/gateway_http.POOL_SIZE).
+per thread calling the gateway at once (kept idle up to kiosk.gateway_client.transport.POOL_SIZE).
 Targets: memory growth <= 5 MB over 10,000 sessions; no growth in Qt objects, wrappers, open files,
 threads.
 

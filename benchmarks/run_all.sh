@@ -18,6 +18,7 @@ run benchmarks/bench_responsiveness.py --repeats "${REPEATS:-30}"
 run benchmarks/bench_printing.py --tickets "${TICKETS:-30}"
 run benchmarks/bench_card.py --cards "${CARDS:-20}"
 run benchmarks/bench_offline_store.py
+run benchmarks/bench_documents.py --repeats "${CERTIFICATES:-5}"
 run benchmarks/bench_endurance.py --sessions "${SESSIONS:-10000}"
 {
     echo "Figures from \`benchmarks/run_all.sh\` on $(date +%Y-%m-%d), $(nproc) cores, QT_QPA_PLATFORM=$QT_QPA_PLATFORM."

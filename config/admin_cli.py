@@ -310,14 +310,18 @@ def _parse_for_admin(path: Path) -> Any:
         raise Failure(USAGE, f"{path} is not a usable bundle file: {exc.message}") from None
 
 
-def _sign(args: argparse.Namespace) -> int:
-    bundle = _parse_for_admin(args.file)
+def _signing_key(args: argparse.Namespace) -> Ed25519PrivateKey:  # --key, its passphrase from a file or the terminal
     passphrase = None
     if private_key_is_encrypted(args.key):
         passphrase = _passphrase(args.passphrase_file, f"passphrase for {args.key.name}", confirm=False)
         if passphrase is None:
             raise Failure(USAGE, f"{args.key} is encrypted: give --passphrase-file FILE, or run on a terminal")
-    key = load_private_key(args.key, passphrase)
+    return load_private_key(args.key, passphrase)
+
+
+def _sign(args: argparse.Namespace) -> int:
+    bundle = _parse_for_admin(args.file)
+    key = _signing_key(args)
     # never put a signature on content the kiosks would refuse anyway
     parse_bundle_files(bundle.files, source=str(args.file))
     signed = bundle.signed_with(key)
@@ -372,17 +376,13 @@ def _rotate(args: argparse.Namespace) -> int:
     if not 0 < args.expires <= 365:
         raise Failure(USAGE, f"--expires must be between 0 and 365 days, got {args.expires}")
     new_key = _trusted([args.new])
-    if len(new_key) != 1:
+    new_public = new_key.get(new_key.ids()[0]) if len(new_key) == 1 else None
+    if new_public is None:
         raise Failure(USAGE, "--new: expected one public key")
-    passphrase = None
-    if private_key_is_encrypted(args.key):
-        passphrase = _passphrase(args.passphrase_file, f"passphrase for {args.key.name}", confirm=False)
-        if passphrase is None:
-            raise Failure(USAGE, f"{args.key} is encrypted: give --passphrase-file FILE, or run on a terminal")
-    old_key = load_private_key(args.key, passphrase)
+    old_key = _signing_key(args)
     issued = datetime.now(UTC).replace(microsecond=0)
     try:
-        rotation = make(old_key, new_key.get(new_key.ids()[0]), args.floor, issued,
+        rotation = make(old_key, new_public, args.floor, issued,
                         issued + timedelta(days=args.expires), groups)
     except ValueError as exc:
         raise Failure(USAGE, str(exc)) from None

@@ -6,12 +6,13 @@ errors that name the key, so a typo never silently falls back to a default.
 Sections: ``[kiosk]`` identity, ``[devices]`` device URLs, ``[gateway]`` the hall gateway,
 ``[session]`` citizen timeouts, ``[security]`` trusted bundle keys and the technician PIN,
 ``[fleet]`` heartbeat and bundle-poll intervals, ``[logging]``, ``[display]`` the panel (rotation,
-orientation, scale). ``config/defaults/demo.toml``
+orientation, scale), ``[voice]`` spoken guidance (on/off, volume, quiet hours). ``config/defaults/demo.toml``
 shows each of them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -23,7 +24,7 @@ from config.errors import ConfigError, from_validation_error
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"
 
-DEVICE_SCHEMES = ("sim", "serial", "usb", "tcp", "file", "keyboard")
+DEVICE_SCHEMES = ("sim", "serial", "usb", "tcp", "file", "keyboard", "alsa")
 SIZE_LIMITS = (320, 8192)  # pixels, each side of a panel
 
 
@@ -47,9 +48,10 @@ class DeviceSettings(_Section):
     idcard: str = Field("sim://idcard", description="ID card reader URL")
     printer: str = Field("sim://printer", description="receipt printer URL")
     scanner: str = Field("sim://scanner", description="QR/barcode scanner URL")
+    speaker: str = Field("sim://speaker", description="loudspeaker URL: alsa://default, or sim://speaker")
     printer_profile: Literal["58mm", "80mm"] = "80mm"
 
-    @field_validator("idcard", "printer", "scanner")
+    @field_validator("idcard", "printer", "scanner", "speaker")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
         scheme = url.split("://", 1)[0] if "://" in url else ""
@@ -137,6 +139,44 @@ class DisplaySettings(_Section):
         return size
 
 
+def parse_period(text: str) -> tuple[dt.time, dt.time]:
+    """``"21:00-07:00"`` → (21:00, 07:00), hall time; a period may run over midnight."""
+    start, sep, end = str(text).replace("–", "-").partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        period = dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+    except ValueError:
+        raise ValueError(f"quiet hours {text!r}: expected HH:MM-HH:MM in hall time, e.g. \"21:00-07:00\"") from None
+    if period[0] == period[1]:
+        raise ValueError(f"quiet hours {text!r} start and end at the same time")
+    return period
+
+
+class VoiceSettings(_Section):
+    """Spoken guidance (devices/speaker): catalogue prompts and the card tone through the loudspeaker."""
+
+    enabled: bool = Field(True, description="speak at all (off: no prompts and no tones)")
+    volume: int = Field(80, ge=0, le=100, description="per cent of the loudest")
+    quiet_hours: list[str] = Field(default_factory=list,
+                                   description='hall-time periods, e.g. ["21:00-07:00"], when quiet_volume applies')
+    quiet_volume: int = Field(0, ge=0, le=100, description="per cent during quiet hours; 0 is silence")
+    rate: int = Field(175, ge=80, le=260, description="words (Mandarin: syllables) per minute")
+    automatic: Literal["elderly", "always", "never"] = Field(
+        "elderly", description="when a page says its instruction by itself; the speaker button works for anyone")
+    card_tone: bool = Field(True, description="the tone when a card is read (the card page promises it)")
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _periods(cls, periods: list[str]) -> list[str]:
+        for period in periods:
+            parse_period(period)
+        return periods
+
+    def quiet_periods(self) -> tuple[tuple[dt.time, dt.time], ...]:
+        return tuple(parse_period(period) for period in self.quiet_hours)
+
+
 class KioskSettings(_Section):
     """The whole local file. ``state_dir`` holds the database, statistics, logs and bundles."""
 
@@ -150,6 +190,7 @@ class KioskSettings(_Section):
     fleet: FleetSettings = FleetSettings()
     logging: LoggingSettings = LoggingSettings()
     display: DisplaySettings = DisplaySettings()
+    voice: VoiceSettings = VoiceSettings()
 
 
 def parse_settings(text: str, source: str | Path = "<text>", base_dir: Path | None = None) -> KioskSettings:

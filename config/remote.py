@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -60,9 +60,14 @@ def _local_bound(name: str) -> Any:
     return Annotated[int | None, Field(None, description=info.description), *info.metadata]
 
 
-IdleSeconds = _local_bound("idle_timeout_s")
-CountdownSeconds = _local_bound("countdown_s")
-PaymentSeconds = _local_bound("payment_timeout_s")
+if TYPE_CHECKING:  # what the bounds are is read from the local file's fields when the module loads
+    IdleSeconds: TypeAlias = int | None
+    CountdownSeconds: TypeAlias = int | None
+    PaymentSeconds: TypeAlias = int | None
+else:
+    IdleSeconds = _local_bound("idle_timeout_s")
+    CountdownSeconds = _local_bound("countdown_s")
+    PaymentSeconds = _local_bound("payment_timeout_s")
 
 
 class Timeouts(_Part):
@@ -82,16 +87,16 @@ def print_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
-ReceiptLines = Annotated[list[str], Field(default_factory=list, max_length=6)]
+ReceiptLines = Annotated[list[str], Field(max_length=6)]
 
 
 class ReceiptTemplate(_Part):
     """Fixed lines printed above and below every receipt, per language."""
 
-    header_zh: ReceiptLines
-    header_en: ReceiptLines
-    footer_zh: ReceiptLines
-    footer_en: ReceiptLines
+    header_zh: ReceiptLines = Field(default_factory=list)
+    header_en: ReceiptLines = Field(default_factory=list)
+    footer_zh: ReceiptLines = Field(default_factory=list)
+    footer_en: ReceiptLines = Field(default_factory=list)
 
     @field_validator("header_zh", "header_en", "footer_zh", "footer_en")
     @classmethod

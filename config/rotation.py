@@ -48,10 +48,10 @@ from config.bundle import (
     MAX_CONFIG_VERSION,
     BundleRefused,
     Reason,
-    _parse_time,
     canonical_bytes,
     format_time,
 )
+from config.bundle_format import parse_time
 from config.signing_keys import key_id, parse_public_key, public_key_text
 
 FORMAT = "xm-kiosk-key-rotation"
@@ -149,7 +149,7 @@ def parse(data: bytes) -> Rotation:
         raise malformed('rotation.groups: expected a non-empty list of groups or ["*"]')
     try:
         new_key = parse_public_key(body["new_key"]) if isinstance(body["new_key"], str) else None
-        issued, expires = _parse_time(body["issued_at"], "issued_at"), _parse_time(body["expires_at"], "expires_at")
+        issued, expires = parse_time(body["issued_at"], "issued_at"), parse_time(body["expires_at"], "expires_at")
     except ValueError as exc:
         raise malformed(str(exc)) from None
     if new_key is None or key_id(new_key) != body["new_key_id"]:

@@ -22,9 +22,9 @@ class Response(BaseModel):
 IdNumber = Annotated[
     str,
     Field(
-        pattern=r"^(?:\d{17}[\dX]|[A-Z]{3}\d{12})$",
-        description="18-character resident/permit number (last may be X) or a 15-character 2017 "
-        "foreigner permanent residence number (three letters, twelve digits)",
+        pattern=r"^(?:[0-9]{17}[0-9X]|[A-Z]{3}[0-9]{12})$",
+        description="18-character resident/permit number (ASCII digits, the last may be a capital X) or "
+        "a 15-character 2017 foreigner permanent residence number (three letters, twelve digits)",
     ),
 ]
 CardType = Annotated[

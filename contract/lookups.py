@@ -52,13 +52,18 @@ class SocialSecurityRecord(Response):
     contributions: list[Contribution] = []
 
 
-class SocialSecurityAnswer(Response):
+class LookupAnswer(Response):
+    """What every lookup answers: the status, a message in both languages, and when found the holder and document."""
+
     status: LookupStatus
     message_zh: str
     message_en: str
     holder_masked: str = ""
-    record: SocialSecurityRecord | None = None
     document: PrintableDocument | None = None
+
+
+class SocialSecurityAnswer(LookupAnswer):
+    record: SocialSecurityRecord | None = None
 
 
 class PropertyRecord(Response):
@@ -73,13 +78,8 @@ class PropertyRecord(Response):
     seized: bool = False
 
 
-class PropertyAnswer(Response):
-    status: LookupStatus
-    message_zh: str
-    message_en: str
-    holder_masked: str = ""
+class PropertyAnswer(LookupAnswer):
     properties: list[PropertyRecord] = []
-    document: PrintableDocument | None = None
 
 
 class HouseholdRecord(Response):
@@ -96,10 +96,5 @@ class HouseholdRecord(Response):
     marital_status_en: str = ""
 
 
-class PopulationAnswer(Response):
-    status: LookupStatus
-    message_zh: str
-    message_en: str
-    holder_masked: str = ""
+class PopulationAnswer(LookupAnswer):
     household: HouseholdRecord | None = None
-    document: PrintableDocument | None = None

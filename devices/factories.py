@@ -176,3 +176,57 @@ def scanner_keyboard(url: DeviceURL, **settings: Any) -> Device:
         domain=settings.get("center_domain") or "zwfw.xm.gov.cn",
         state_dir=settings.get("state_dir"),
     )
+
+
+def _speaker_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    # the kiosk passes the [voice] policy and the hall clock; the printer's and scanner's settings are not for it
+    return {key: settings[key] for key in ("state_dir", "policy", "now") if settings.get(key) is not None}
+
+
+def speaker_sim(url: DeviceURL, **settings: Any) -> Device:
+    from devices.speaker.simulated import SimulatedSpeaker
+
+    pace = url.number("pace", 0.0)
+    if not 0 <= pace <= 10:
+        raise DeviceURLError(f"option pace={pace!r} in {url.raw} must be between 0 and 10", device=url.kind)
+    return SimulatedSpeaker(pace=pace, **_speaker_settings(settings))
+
+
+def speaker_alsa(url: DeviceURL, **settings: Any) -> Device:
+    from devices.speaker.alsa import AlsaSpeaker
+
+    return AlsaSpeaker(url.host, **_speaker_settings(settings))
+def _a4printer(url: DeviceURL, address: Any, settings: dict[str, Any]) -> Device:
+    from devices.a4printer.client import IppClient
+    from devices.a4printer.driver import A4Printer
+
+    return A4Printer(
+        IppClient(address, timeout=_seconds(url, "timeout", 5.0)),
+        state_dir=settings.get("state_dir"),
+        status_interval=settings.get("status_interval", 2.0),
+        job_timeout=_seconds(url, "job_timeout", 300.0),
+        poll_interval=settings.get("poll_interval", 0.5),
+    )
+
+
+def a4printer_ipp(url: DeviceURL, **settings: Any) -> Device:
+    from devices.a4printer.client import PrinterAddress
+
+    return _a4printer(url, PrinterAddress(url.host, url.port or 631, url.path or "/ipp/print"), settings)
+
+
+def a4printer_cups(url: DeviceURL, **settings: Any) -> Device:
+    from devices.a4printer.client import PrinterAddress
+
+    host, _, port = (url.option("server") or "localhost:631").rpartition(":")
+    if not host or not port.isdigit():
+        raise DeviceURLError(f"option server= in {url.raw} must be host:port", device=url.kind)
+    return _a4printer(url, PrinterAddress(host, int(port), f"/printers/{url.host}"), settings)
+
+
+def a4printer_sim(url: DeviceURL, **settings: Any) -> Device:
+    from devices import simulators
+    from devices.a4printer.client import PrinterAddress
+
+    simulator = simulators.start("a4printer")
+    return _a4printer(url, PrinterAddress("127.0.0.1", simulator.port, "/ipp/print"), settings)

@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract.backoff import Backoff
 from devices.errors import DeviceError, DeviceStateError
+
+__all__ = ["Backoff", "Device", "end_thread", "DeviceState", "HealthLevel", "HealthReport", "Listener", "Statistics",
+           "StatusEvent", "StatusKind"]
 
 log = logging.getLogger("devices")
 
@@ -147,21 +151,11 @@ class Statistics:
             log.warning("cannot save statistics %s: %s", self._path, exc)
 
 
-class Backoff:
-    """Delays for reopening a device that went away: doubles from ``first`` up to ``limit``."""
-
-    def __init__(self, first: float = 0.5, limit: float = 30.0) -> None:
-        self.first = first
-        self.limit = limit
-        self._next = first
-
-    def next_delay(self) -> float:
-        delay = self._next
-        self._next = min(self._next * 2, self.limit)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.first
+def end_thread(stop: threading.Event, thread: threading.Thread | None, join_timeout: float) -> None:
+    """Set ``stop`` and wait up to ``join_timeout`` for ``thread`` to end (not when it is the caller)."""
+    stop.set()
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout=join_timeout)
 
 
 class Device:
@@ -195,10 +189,8 @@ class Device:
 
     def _stop_worker(self, join_timeout: float) -> None:
         """Ask the background thread to stop and wait for it (not when called from that thread)."""
-        self._stop.set()
         thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=join_timeout)
+        end_thread(self._stop, thread, join_timeout)
 
     def add_listener(self, listener: Listener) -> None:
         """``listener`` is called (on the driver's thread) for every status event."""

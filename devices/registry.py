@@ -1,6 +1,6 @@
 """Choosing a driver by URL: the scheme picks the driver, imported only when it is asked for.
 
-Forms (``kind`` is idcard, printer or scanner):
+Forms (``kind`` is idcard, printer, scanner or speaker):
 
 - ``sim://idcard`` / ``sim://printer`` / ``sim://scanner`` — a simulator in this process; the real
   serial driver talks to it over a pty (``sim://idcard?pace=1`` sends the reader's answers at the
@@ -13,6 +13,11 @@ Forms (``kind`` is idcard, printer or scanner):
 - ``tcp://192.0.2.10:9100`` — a network printer
 - ``file:///var/lib/kiosk/receipts.bin`` — printer output appended to a file
 - ``keyboard://`` — a keyboard-wedge scanner; key presses are fed in by the kiosk
+- ``alsa://default`` — the loudspeaker on an ALSA device (any PCM name: ``alsa://plughw:0,0``);
+  ``sim://speaker?pace=1`` — a speaker that records what it says (pace: how long a sound lasts, 0–10× real)
+- A4 printer: ``ipp://192.0.2.20:631/ipp/print`` (an IPP Everywhere printer), ``cups://QUEUE`` (a queue
+  of the local CUPS server; ``server=host:port`` for another), ``sim://a4printer`` (the simulator);
+  options ``timeout=`` seconds per request (5), ``job_timeout=`` seconds for a whole job (300)
 
 An unknown scheme or option is a ``DeviceURLError`` that shows the expected form.
 """
@@ -20,6 +25,7 @@ An unknown scheme or option is a ``DeviceURLError`` that shows the expected form
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,7 +33,7 @@ from urllib.parse import parse_qsl, urlsplit
 from devices.errors import DeviceURLError, DriverUnavailable
 from devices.model import Device
 
-KINDS = ("idcard", "printer", "scanner")
+KINDS = ("idcard", "printer", "scanner", "speaker", "a4printer")
 
 # (kind, scheme) -> (factory "module:function", allowed options, expected form)
 _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
@@ -59,9 +65,18 @@ _DRIVERS: dict[tuple[str, str], tuple[str, frozenset[str], str]] = {
     ("scanner", "usb"): (
         "devices.factories:scanner_usb", frozenset({"baudrate", "terminator"}), "usb://0x0C2E:0x0B61"
     ),
+    ("a4printer", "ipp"): (
+        "devices.factories:a4printer_ipp", frozenset({"timeout", "job_timeout"}), "ipp://192.0.2.20:631/ipp/print"
+    ),
+    ("a4printer", "cups"): (
+        "devices.factories:a4printer_cups", frozenset({"timeout", "job_timeout", "server"}), "cups://A4"
+    ),
+    ("a4printer", "sim"): ("devices.factories:a4printer_sim", frozenset({"job_timeout"}), "sim://a4printer"),
     ("scanner", "keyboard"): (
         "devices.factories:scanner_keyboard", frozenset({"terminator", "max_gap_ms", "min_length"}), "keyboard://"
     ),
+    ("speaker", "sim"): ("devices.factories:speaker_sim", frozenset({"pace"}), "sim://speaker"),
+    ("speaker", "alsa"): ("devices.factories:speaker_alsa", frozenset(), "alsa://default"),
 }  # fmt: skip
 
 
@@ -103,7 +118,7 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
     forms = " or ".join(expected_forms(kind))
     try:
         parts = urlsplit(url.strip())
-        port = parts.port if parts.scheme.lower() == "tcp" else None  # usb's VID:PID is not a port
+        port = parts.port if parts.scheme.lower() in ("tcp", "ipp") else None  # usb's VID:PID is not a port
     except ValueError as exc:
         raise DeviceURLError(f"malformed {kind} URL {url!r} ({exc}); expected {forms}", device=kind) from None
     scheme = parts.scheme.lower()
@@ -124,9 +139,11 @@ def parse_device_url(kind: str, url: str) -> DeviceURL:
             device=kind,
         )
     host = parts.hostname or ""
-    if scheme == "usb":
-        host = parts.netloc  # VID:PID is not a host:port
-    result = DeviceURL(kind, url, scheme, host, port if scheme == "tcp" else None, parts.path, options)
+    if scheme in ("usb", "alsa"):
+        host = parts.netloc  # VID:PID or an ALSA PCM name (plughw:0,0) is not a host:port
+    if scheme == "cups":
+        host = parts.netloc  # a queue's name keeps its case
+    result = DeviceURL(kind, url, scheme, host, port if scheme in ("tcp", "ipp") else None, parts.path, options)
     _check_shape(result, form)
     return result
 
@@ -139,8 +156,12 @@ def _check_shape(url: DeviceURL, form: str) -> None:
         raise bad(f"sim URL must name the {url.kind} simulator")
     if url.scheme in ("serial", "file") and not url.path.startswith("/"):
         raise bad("an absolute path is needed")
-    if url.scheme == "tcp" and not url.host:
+    if url.scheme == "alsa" and (not url.host or url.path not in ("", "/")):
+        raise bad("an ALSA device name is needed")
+    if url.scheme in ("tcp", "ipp") and not url.host:
         raise bad("a host is needed")
+    if url.scheme == "cups" and not re.fullmatch(r"[A-Za-z0-9_.-]{1,127}", url.host):
+        raise bad("a CUPS queue name (letters, digits, _ . -) is needed")
     if url.scheme == "usb":
         try:
             vid, pid = url.host.split(":")

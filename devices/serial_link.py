@@ -33,7 +33,7 @@ class SerialLink:
         self._baudrate = baudrate
         self._device = device
         self._log = logger
-        self._serial: serial.SerialBase | None = None
+        self._serial: serial.Serial | None = None
         self._buffer = bytearray()
 
     @property
@@ -48,8 +48,8 @@ class SerialLink:
         name = self.port_name
         try:
             # exclusive: a second process opening the reader would steal half the frames
-            kwargs = {"exclusive": True} if not name.startswith(("spy://", "loop://", "socket://")) else {}
-            self._serial = serial.serial_for_url(name, baudrate=self._baudrate, timeout=_SLICE, **kwargs)
+            exclusive = None if name.startswith(("spy://", "loop://", "socket://")) else True
+            self._serial = serial.serial_for_url(name, baudrate=self._baudrate, timeout=_SLICE, exclusive=exclusive)
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceInitialisationError(
                 f"cannot open serial port {name}: {exc}", device=self._device
@@ -65,7 +65,7 @@ class SerialLink:
             except (serial.SerialException, OSError) as exc:
                 self._log.debug("closing %s: %s", self._device, exc)
 
-    def _port(self) -> serial.SerialBase:
+    def _port(self) -> serial.Serial:
         if self._serial is None:
             raise DeviceOffline("serial port is not open", device=self._device)
         return self._serial

@@ -8,6 +8,8 @@ several side by side. The fleet work mounts its router in ``API_ROUTERS`` and re
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -17,10 +19,15 @@ from contract import API_PREFIX
 from gateway import console, error_handlers, log_privacy, pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
+from gateway.documents import router as documents_router
+from gateway.documents import verify_pages
+from gateway.documents.checking import MAX_PDF_BYTES
+from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import RateLimiter
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
 from gateway.storage import Database
+from gateway.token_cache import TokenCache
 
 log = logging.getLogger("gateway.server")
 
@@ -28,14 +35,21 @@ log = logging.getLogger("gateway.server")
 # and the admin console add their routers here.
 API_ROUTERS: list[APIRouter] = [
     health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
-    fleet.router,
+    fleet.router, documents_router.router,
 ]
 
 
 def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     """A gateway app over ``settings.db_path``; demo data is seeded when ``settings.demo``."""
     log_privacy.install()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.gateway.db.close()  # the connections go back to the database server
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Hall gateway",
         version=gateway.__version__,
         description="The contract between the self-service kiosks of the Xiamen Administrative Service "
@@ -49,6 +63,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
         db=Database(settings.db_path),
         limiter=RateLimiter(settings.rate_per_s, settings.rate_burst),
         failed_logins=RateLimiter(settings.auth_failures_per_min / 60, settings.auth_failures_per_min),
+        tokens=TokenCache(settings.token_cache_s),
     )
     app.state.gateway = ctx
     with ctx.db.transaction() as conn:  # what expired while the gateway was stopped (then on every keyed write)
@@ -56,10 +71,16 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(verify_pages.router)
     app.include_router(console.router)
     error_handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
-                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes})
+                       larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
+                               f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes,
+                               "/verify": MAX_PDF_BYTES + 64 * 1024})  # an uploaded certificate and its form
+    # outermost: a request refused for load costs nothing further
+    app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight, retry_after_s=settings.shed_retry_after_s,
+                       max_lag_s=settings.shed_lag_s, exempt=(f"{API_PREFIX}/health",))
     if settings.demo:
         from gateway import demo_seed
 

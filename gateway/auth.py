@@ -1,6 +1,8 @@
 """Kiosk authentication and per-kiosk rate limits, as one FastAPI dependency.
 
-A kiosk sends ``X-Kiosk-Id`` and ``Authorization: Bearer <token>``. Unknown kiosk, wrong token
+A kiosk sends ``X-Kiosk-Id`` and ``Authorization: Bearer <token>``. A good token is remembered for a
+few seconds (:mod:`gateway.token_cache`); otherwise one short indexed read checks it. Either way
+the check runs on the event loop, without a hand-off to a worker thread. Unknown kiosk, wrong token
 or a disabled kiosk: 401. Over its rate: 429 with Retry-After. Failed attempts for one kiosk id
 are limited too (guessing tokens); only failures count, so a stranger cannot lock a kiosk out.
 """
@@ -28,7 +30,7 @@ _KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="hall-gateway"'}
 
 
-def require_kiosk(
+async def require_kiosk(
     kiosk_id: str | None = Depends(_kiosk_id),
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
     ctx: GatewayContext = Depends(get_context),
@@ -37,7 +39,11 @@ def require_kiosk(
     if not kiosk_id or credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(401, "unauthenticated", f"send {KIOSK_ID_HEADER} and Authorization: Bearer <token>",
                       headers=_CHALLENGE)
-    identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
+    identity = ctx.tokens.get(kiosk_id, credentials.credentials)
+    if identity is None:  # not checked within the last seconds: one indexed read, here on the event loop
+        identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
+        if identity is not None:
+            ctx.tokens.put(kiosk_id, credentials.credentials, identity)
     if identity is None:
         shown = kiosk_id[:40] if _KIOSK_ID.fullmatch(kiosk_id[:40]) else "(not a kiosk id)"
         log.warning("refused credentials for kiosk id %r", shown)  # the log filter masks ID-number-like ids

@@ -10,12 +10,18 @@ import socket
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway import fleet_admin
+from gateway.storage import database_location
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 log = logging.getLogger("gateway.server")
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+SHED_LAG_S = 0.2  # the server has its process to itself: a loop this late is overload (gateway/load_shedding.py)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # socket handed over by a parent
-    parser.add_argument("--db", type=Path, default=Path("gateway.sqlite3"), help="SQLite database file")
+    parser.add_argument("--db", type=database_location, default=Path("gateway.sqlite3"), metavar="FILE|URL",
+                        help="the database: a SQLite file (default gateway.sqlite3; one hall) or "
+                             "postgresql://user@host/dbname (a province; password from ~/.pgpass or PGPASSWORD)")
     parser.add_argument("--public-url", default=None,
                         help="base URL phones reach this gateway at (QR codes); default from host and port")
     parser.add_argument("--demo", action="store_true", help="seed the demo citizens, notices and appointments")
@@ -31,11 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ssl-keyfile", default=None, help="TLS private key (PEM)")
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second each kiosk may make")
     parser.add_argument("--burst", type=int, default=60, help="requests a kiosk may make at once")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes (default 1); more than one needs --db postgresql://…")
+    parser.add_argument("--max-in-flight", type=int, default=64, metavar="N",
+                        help="requests served at once (per worker); beyond, 503 with Retry-After (default 64)")
+    parser.add_argument("--token-cache-seconds", type=float, default=5.0, metavar="S",
+                        help="how long a kiosk's good token is remembered (default 5; 0: check every request)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                         help="a reverse proxy (its address as the gateway sees it) whose X-Forwarded-Proto and "
                              "X-Forwarded-For are believed; repeatable")
     parser.add_argument("--replay-window-hours", type=float, default=24.0, metavar="HOURS",
                         help="how long idempotency keys and processed outbox entries are kept (default 24)")
+    parser.add_argument("--document-key-dir", type=Path, default=None, metavar="DIR",
+                        help="the hall's document key for certificates (default: document-key beside --db)")
+    parser.add_argument("--seal-image", type=Path, default=None, metavar="PNG",
+                        help="the seal printed on certificates (default: the demo's drawn seal)")
     parser.add_argument("--demo-caller", type=float, default=0.0, metavar="SECONDS",
                         help="demo: call the next number at a random window every SECONDS")
     parser.add_argument("--write-openapi", type=Path, nargs="?", const=OPENAPI_PATH, default=None,
@@ -64,8 +82,54 @@ def _demo_caller(app: object, every_s: float, stop: threading.Event) -> None:
                 queue_book.call_next(ctx, conn, random.choice(services)["id"])
 
 
+def settings_from_args(args: argparse.Namespace, public_url: str) -> GatewaySettings:
+    """The settings one gateway process (or one of ``--workers N``) runs with."""
+    from gateway.settings import GatewaySettings
+
+    workers = max(1, args.workers)
+    return GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo,
+                           rate_per_s=args.rate / workers, rate_burst=max(1, args.burst // workers),
+                           trusted_proxies=tuple(args.trusted_proxy),
+                           replay_window_s=max(60, round(args.replay_window_hours * 3600)),
+                           max_in_flight=max(1, args.max_in_flight), token_cache_s=max(0.0, args.token_cache_seconds),
+                           document_key_dir=args.document_key_dir, seal_image=args.seal_image, shed_lag_s=SHED_LAG_S)
+
+
+def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, sock: socket.socket | None,
+                   port: int) -> int:
+    from gateway import workers
+    from gateway.storage import Database, is_postgres
+
+    if not is_postgres(str(args.db)):
+        print(f"kiosk-gateway: --workers {args.workers} needs a PostgreSQL database (--db postgresql://…); "
+              "a SQLite file is served by one worker process only", file=sys.stderr)
+        return 2
+    if args.demo_caller > 0:
+        print("kiosk-gateway: --demo-caller runs with one worker only", file=sys.stderr)
+        return 2
+    try:  # upgrade the schema and apply the options once, before any worker starts
+        db = Database(args.db)
+        try:
+            fleet_admin.apply_serve_options(args, db)
+        finally:
+            db.close()
+    except Exception as exc:
+        print(f"kiosk-gateway: cannot start: {exc}", file=sys.stderr)
+        return 1
+    workers.serve(argv, public_url, args.workers, sock, host=args.host, port=port, log_level=args.log_level,
+                  ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, access_log=False,
+                  server_header=False, proxy_headers=False, timeout_graceful_shutdown=3)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["admin", "document-key"] or argv[:1] in (["document"], ["verify"]):
+        from gateway.documents import cli as documents_cli
+
+        if argv[0] == "admin":
+            return documents_cli.key_main(argv[2:])
+        return (documents_cli.document_main if argv[0] == "document" else documents_cli.verify_main)(argv[1:])
     if argv[:1] == ["admin"]:  # kiosk-gateway admin set-password | new-token | trust-key …
         return fleet_admin.admin_main(argv[1:])
     args = build_parser().parse_args(argv)
@@ -81,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from gateway.app import create_app
-    from gateway.settings import GatewaySettings
     from gateway.supervised_server import SupervisedServer
 
     sock: socket.socket | None = None
@@ -93,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     port = sock.getsockname()[1] if sock is not None else args.port
     scheme = "https" if args.ssl_certfile else "http"
     public_url = args.public_url or f"{scheme}://{args.host}:{port}"
-    settings = GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo, rate_per_s=args.rate,
-                               rate_burst=args.burst, trusted_proxies=tuple(args.trusted_proxy),
-                               replay_window_s=max(60, round(args.replay_window_hours * 3600)))
+    if args.workers > 1:
+        return _serve_workers(args, argv, public_url, sock, port)
+    settings = settings_from_args(args, public_url)
     try:
         app = create_app(settings)
         fleet_admin.apply_serve_options(args, app.state.gateway.db)

@@ -8,11 +8,15 @@ from typing import Any
 
 from fastapi import Request
 
+from gateway import retention
 from gateway.catalogue_source import departments_by_id, load_catalogue_document, services_by_id
 from gateway.idempotency import run_once
 from gateway.ratelimit import RateLimiter
 from gateway.settings import GatewaySettings
 from gateway.storage import Database, Transaction
+from gateway.token_cache import TokenCache
+
+PRUNE_EVERY_S = 60.0
 
 
 @dataclass
@@ -21,6 +25,8 @@ class GatewayContext:
     db: Database
     limiter: RateLimiter
     failed_logins: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))
+    tokens: TokenCache = field(default_factory=TokenCache)
+    pruned_ts: float = 0.0  # when this process last pruned what outlived its window (gateway clock)
     catalogue: dict[str, Any] = field(default_factory=load_catalogue_document)
 
     @property
@@ -40,10 +46,18 @@ class GatewayContext:
     def once(self, conn: Transaction, kiosk_id: str, key: str | None, scope: str, body: Any,
              work: Callable[[], tuple[int, dict[str, Any]]],
              replay: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> tuple[int, dict[str, Any], bool]:
-        """:func:`gateway.idempotency.run_once` with this gateway's clock and replay window."""
-        return run_once(conn, kiosk_id, key, scope, body, work, self.settings.now().timestamp(),
-                        self.settings.replay_window_s, replay)
+        """:func:`gateway.idempotency.run_once` with this gateway's clock and replay window.
+
+        What outlived the window is pruned here too, at most once a minute per process (not on every write).
+        """
+        now_ts = self.settings.now().timestamp()
+        if key is not None and not self.pruned_ts <= now_ts < self.pruned_ts + PRUNE_EVERY_S:
+            self.pruned_ts = now_ts
+            conn.lock("kiosk:" + kiosk_id)  # the same order of locks as run_once's, then retention's
+            retention.prune(conn, now_ts, self.settings.replay_window_s)
+        return run_once(conn, kiosk_id, key, scope, body, work, now_ts, self.settings.replay_window_s, replay)
 
 
-def get_context(request: Request) -> GatewayContext:
+async def get_context(request: Request) -> GatewayContext:
+    """(A coroutine, so FastAPI calls it on the event loop instead of handing it to a worker thread.)"""
     return request.app.state.gateway

@@ -143,17 +143,23 @@ def seed(ctx: GatewayContext) -> None:
     today = ctx.settings.now().date()
     with ctx.db.transaction() as conn:
         for id_number, name, card_type, social, properties, household in _citizens(today):
-            conn.execute("INSERT OR REPLACE INTO citizens VALUES (?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO citizens VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id_number) DO UPDATE SET "
+                         "name = excluded.name, card_type = excluded.card_type, "
+                         "social_security = excluded.social_security, properties = excluded.properties, "
+                         "household = excluded.household",
                          (id_number, name, card_type, dumps(social) if social else None,
                           dumps(properties) if properties else None, dumps(household) if household else None))
         for notice in NOTICES:
-            conn.execute("INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?)", notice)
+            conn.execute("INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET "
+                         "item_zh = excluded.item_zh, item_en = excluded.item_en, payer_name = excluded.payer_name, "
+                         "amount_fen = excluded.amount_fen, due_date = excluded.due_date, status = excluded.status",
+                         notice)
             conn.execute("UPDATE orders SET status = 'closed' WHERE notice_number = ? AND status = 'open'",
                          (notice[0],))
         service_id = appointment_service(ctx)
         if service_id is not None:
             code = f"YY{today:%Y%m%d}0001"
-            conn.execute("INSERT OR IGNORE INTO appointments VALUES (?, ?, ?, ?, ?, NULL)",
+            conn.execute("INSERT INTO appointments VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (code) DO NOTHING",
                          (code, APPOINTMENT_HOLDER, service_id, today.isoformat(), "10:00-10:30"))
         _seed_queues(ctx, conn)
     log.info("demo data in place for %s", today.isoformat())

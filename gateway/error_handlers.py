@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.problems import Problem
@@ -60,6 +61,13 @@ def install(app: FastAPI) -> None:
     async def _too_big(_: Request, exc: OverflowError) -> JSONResponse:
         # SQLite stores 64-bit integers: a schema-valid but huge number is the client's mistake, not ours.
         return error_response(422, "number_out_of_range", "a number in the request is too large to store")
+
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL's way of saying the same (integer out of range); other data errors are ours.
+        if getattr(exc.orig, "sqlstate", None) == "22003":
+            return error_response(422, "number_out_of_range", "a number in the request is too large to store")
+        return await _bug(request, exc)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 
 from config.bundle import KeyRing, key_id, parse_public_key
+from gateway import enrolment_cli
 from gateway.admin_password import check_password, hash_password, is_hash, needs_rehash, within_bounds
-from gateway.fleet_book import ensure_tables
-from gateway.storage import Database
+from gateway.storage import Database, database_location, describe
 
 __all__ = ["check_password", "hash_password", "needs_rehash"]  # re-exported for the console and tests
 
@@ -43,13 +43,13 @@ FAILURES_KEPT_S = 24 * 3600.0
 # -- the password ----------------------------------------------------------------------------------
 
 def _get(db: Database, name: str) -> str | None:
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         row = conn.one("SELECT value FROM fleet_settings WHERE name = ?", (name,))
     return row["value"] if row is not None else None
 
 
 def _put(db: Database, name: str, value: str) -> None:
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         conn.execute("INSERT INTO fleet_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET "
                      "value = excluded.value", (name, value))
 
@@ -91,13 +91,13 @@ def _token_hash(token: str) -> str:
 def new_token(db: Database, label: str, created_at: str) -> str:
     """Make an admin API token; only its hash is kept, so show it to the admin now."""
     token = "xmadm_" + secrets.token_urlsafe(32)
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         conn.execute("INSERT INTO fleet_admin_tokens VALUES (?, ?, ?)", (_token_hash(token), label, created_at))
     return token
 
 
 def check_token(db: Database, token: str) -> bool:
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         return conn.one("SELECT 1 FROM fleet_admin_tokens WHERE token_hash = ?", (_token_hash(token),)) is not None
 
 
@@ -110,7 +110,7 @@ def _session_hash(session_id: str) -> str:
 def open_session(db: Database, now_ts: float) -> tuple[str, str]:
     """A new console session: (session id for the cookie, CSRF token for the page)."""
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         conn.execute("DELETE FROM fleet_sessions WHERE seen_ts < ? OR created_ts < ?",
                      (now_ts - SESSION_IDLE_S, now_ts - SESSION_MAX_S))
         conn.execute("INSERT INTO fleet_sessions VALUES (?, ?, ?, ?)", (_session_hash(session_id), csrf, now_ts, now_ts))
@@ -121,7 +121,7 @@ def session_csrf(db: Database, session_id: str | None, now_ts: float) -> str | N
     """The CSRF token of a live session (and the session kept alive), or None."""
     if not session_id:
         return None
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         row = conn.one("SELECT * FROM fleet_sessions WHERE id_hash = ?", (_session_hash(session_id),))
         if row is None:
             return None
@@ -134,7 +134,7 @@ def session_csrf(db: Database, session_id: str | None, now_ts: float) -> str | N
 
 def close_session(db: Database, session_id: str | None) -> None:
     if session_id:
-        with ensure_tables(db).transaction() as conn:
+        with db.transaction() as conn:
             conn.execute("DELETE FROM fleet_sessions WHERE id_hash = ?", (_session_hash(session_id),))
 
 
@@ -151,14 +151,14 @@ def login_csrf(db: Database, nonce: str) -> str:
 
 def locked_for(db: Database, source: str, now_ts: float) -> float:
     """Seconds ``source`` must still wait before it may try again (0: it may try now)."""
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         row = conn.one("SELECT locked_until FROM fleet_login_failures WHERE source = ?", (source,))
     return max(0.0, row["locked_until"] - now_ts) if row is not None else 0.0
 
 
 def note_failure(db: Database, source: str, now_ts: float) -> float:
     """Count a wrong password or token from ``source``; returns the lock it now has (seconds, 0: none)."""
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         # Forget addresses quiet for a day, so the table does not grow with every address that ever knocked.
         conn.execute("DELETE FROM fleet_login_failures WHERE locked_until < ?", (now_ts - FAILURES_KEPT_S,))
         row = conn.one("SELECT failures FROM fleet_login_failures WHERE source = ?", (source,))
@@ -173,7 +173,7 @@ def note_failure(db: Database, source: str, now_ts: float) -> float:
 
 
 def note_success(db: Database, source: str) -> None:
-    with ensure_tables(db).transaction() as conn:
+    with db.transaction() as conn:
         conn.execute("DELETE FROM fleet_login_failures WHERE source = ?", (source,))
 
 
@@ -236,7 +236,7 @@ def _key_text(value: str) -> str:
 
 
 def admin_main(argv: list[str]) -> int:
-    """``kiosk-gateway admin …``: set the console password, make tokens, trust keys. Exit 0 / 2."""
+    """``kiosk-gateway admin …``: console password, admin tokens, trusted keys, kiosk enrolment. Exit 0 / 2."""
     parser = argparse.ArgumentParser(prog="kiosk-gateway admin", description="Manage who may run the fleet.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     setpw = commands.add_parser("set-password", help="set the fleet console password (stored as an Argon2id hash)")
@@ -248,13 +248,15 @@ def admin_main(argv: list[str]) -> int:
     distrust = commands.add_parser("distrust-key", help="stop trusting a key, by its key id")
     distrust.add_argument("key_id", metavar="KEY_ID")
     commands.add_parser("keys", help="list the trusted signing keys")
-    for sub in (setpw, token, trust, distrust, commands.choices["keys"]):
-        sub.add_argument("--db", type=Path, default=Path("gateway.sqlite3"), help="the gateway's database")
+    kiosk_commands = enrolment_cli.add_commands(commands)
+    for sub in (setpw, token, trust, distrust, commands.choices["keys"], *kiosk_commands):
+        sub.add_argument("--db", type=database_location, default=Path("gateway.sqlite3"), metavar="FILE|URL",
+                         help="the gateway's database (a SQLite file or a postgresql:// URL)")
     args = parser.parse_args(argv)
     try:
         db = Database(args.db)
     except Exception as exc:
-        print(f"kiosk-gateway admin: cannot open {args.db}: {exc}", file=sys.stderr)
+        print(f"kiosk-gateway admin: cannot open {describe(args.db)}: {exc}", file=sys.stderr)
         return 2
     try:
         return _run_admin(args, db)
@@ -266,6 +268,8 @@ def admin_main(argv: list[str]) -> int:
 
 
 def _run_admin(args: argparse.Namespace, db: Database) -> int:
+    if args.command in enrolment_cli.COMMANDS:
+        return enrolment_cli.run(args, db)
     if args.command == "set-password":
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\n")

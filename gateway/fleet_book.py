@@ -6,8 +6,7 @@ canary kiosks), and once those run it well it is promoted to everyone. A kiosk a
 gets the newest one its group may have at the current stage, and the kiosk checks it again itself
 (signature, version, expiry, group), so the gateway is a distributor, never a source of trust.
 
-The tables live beside the gateway's own schema and are created on first use
-(``CREATE TABLE IF NOT EXISTS``), so a database made before the fleet existed simply gains them.
+The tables are part of the gateway's schema (:mod:`gateway.migrations`).
 """
 
 from __future__ import annotations
@@ -15,15 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import weakref
 from datetime import datetime
 from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
+from gateway import heartbeat_history
 from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
-from gateway.storage import Database, Transaction, dumps, loads
+from gateway.storage import Transaction, dumps, loads
 
 log = logging.getLogger("fleet")
 
@@ -31,57 +30,7 @@ OFFLINE_AFTER_S = 180
 """A kiosk whose newest heartbeat is older than this is shown offline (three missed 60 s beats)."""
 PAPER_LOW_PERCENT = 10.0
 OUTBOX_BACKLOG_ALERT = 100
-KEPT_HEARTBEATS = 20
 KEPT_REPORTS = 20
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS fleet_kiosks (
-    kiosk_id TEXT PRIMARY KEY, group_name TEXT NOT NULL, heartbeat TEXT NOT NULL, sent_at TEXT NOT NULL,
-    received_at TEXT NOT NULL, received_ts REAL NOT NULL, app_version TEXT NOT NULL,
-    config_version INTEGER NOT NULL, first_seen_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_heartbeats (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL, heartbeat TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fleet_heartbeats_by_kiosk ON fleet_heartbeats (kiosk_id, seq);
-CREATE TABLE IF NOT EXISTS fleet_reports (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, kiosk_id TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL,
-    reason TEXT NOT NULL, message TEXT NOT NULL, group_name TEXT NOT NULL, at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fleet_reports_by_kiosk ON fleet_reports (kiosk_id, seq);
-CREATE TABLE IF NOT EXISTS fleet_bundles (
-    version INTEGER PRIMARY KEY, digest TEXT NOT NULL, key_id TEXT, groups TEXT NOT NULL, files TEXT NOT NULL,
-    expires_at TEXT NOT NULL, bundle BLOB NOT NULL, published_to TEXT NOT NULL, stage TEXT NOT NULL,
-    published_at TEXT NOT NULL, promoted_at TEXT
-);
-CREATE TABLE IF NOT EXISTS fleet_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS fleet_admin_tokens (
-    token_hash TEXT PRIMARY KEY, label TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_sessions (
-    id_hash TEXT PRIMARY KEY, csrf TEXT NOT NULL, created_ts REAL NOT NULL, seen_ts REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fleet_login_failures (
-    source TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until REAL NOT NULL
-);
-"""
-
-_ready: weakref.WeakSet[Database] = weakref.WeakSet()
-
-
-def ensure_tables(db: Database) -> Database:
-    """Create the fleet tables in ``db`` if they are missing (cheap after the first call)."""
-    if db not in _ready:
-        with db.transaction() as conn:
-            prepare(conn)
-        _ready.add(db)
-    return db
-
-
-def prepare(conn: Transaction) -> None:
-    """Inside a transaction someone else opened: create the fleet tables if they are missing."""
-    if conn.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fleet_login_failures'") is None:
-        conn.executescript_in_transaction(_SCHEMA)
 
 
 # -- heartbeats and reports -------------------------------------------------------------------------
@@ -95,7 +44,6 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
     clock running ahead can never make later heartbeats look older. Replayed old heartbeats (an
     outbox drained after an outage) still land in the history but never make the state look older.
     """
-    prepare(conn)
     if heartbeat.kiosk_id != kiosk_id:
         raise Problem(422, "kiosk_mismatch", f"heartbeat for {heartbeat.kiosk_id[:32]!r} sent by kiosk {kiosk_id!r}")
     sent = _instant(heartbeat.sent_at)
@@ -107,10 +55,7 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
                       "check the kiosk's clock", {"gateway_time": now.isoformat(timespec="seconds")})
     data = dumps(redact_all(heartbeat.model_dump(mode="json")))  # the console shows its texts
     at = now.isoformat(timespec="seconds")
-    conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES (?, ?, ?)",
-                 (kiosk_id, at, data))
-    conn.execute("DELETE FROM fleet_heartbeats WHERE kiosk_id = ? AND seq NOT IN (SELECT seq FROM fleet_heartbeats "
-                 "WHERE kiosk_id = ? ORDER BY seq DESC LIMIT ?)", (kiosk_id, kiosk_id, KEPT_HEARTBEATS))
+    heartbeat_history.record(conn, kiosk_id, now.timestamp(), heartbeat.sent_at)
     row = conn.one("SELECT sent_at, received_ts FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
     if row is not None and _as_of(row["sent_at"], row["received_ts"]) > min(sent, now.timestamp()):
         return False
@@ -236,13 +181,22 @@ def promote(conn: Transaction, version: int, now: datetime) -> dict[str, Any]:
 
 def bundle_for(conn: Transaction, group: str, installed: int) -> tuple[int, bytes] | None:
     """The newest bundle ``group`` may have now, if it is above ``installed``; else None."""
-    rows = conn.all("SELECT version, groups, bundle, stage, published_to FROM fleet_bundles WHERE version > ? "
+    version = version_for(conn, group, installed)
+    if version is None:
+        return None
+    row = conn.one("SELECT bundle FROM fleet_bundles WHERE version = ?", (version,))
+    return (version, bytes(row["bundle"])) if row is not None else None
+
+
+def version_for(conn: Transaction, group: str, installed: int) -> int | None:
+    """The version :func:`bundle_for` would send, without reading any bundle (a poll with nothing newer)."""
+    rows = conn.all("SELECT version, groups FROM fleet_bundles WHERE version > ? "
                     "AND (stage = 'everyone' OR (stage = 'canary' AND published_to = ?)) ORDER BY version DESC",
                     (installed, group))
     for row in rows:
         groups = loads(row["groups"])
         if ALL_GROUPS in groups or group in groups:
-            return int(row["version"]), bytes(row["bundle"])
+            return int(row["version"])
     return None
 
 
@@ -322,7 +276,7 @@ def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool
     age = max(0, round(now.timestamp() - row["received_ts"])) if row is not None else None
     online = age is not None and age <= OFFLINE_AFTER_S
     group = row["group_name"] if row is not None else None
-    target = bundle_for(conn, group, 0) if group else None
+    target = version_for(conn, group, 0) if group else None
     report = conn.one("SELECT * FROM fleet_reports WHERE kiosk_id = ? AND outcome IN ('refused', 'rolled_back') "
                       "ORDER BY seq DESC LIMIT 1", (kiosk_id,))
     return {
@@ -330,7 +284,7 @@ def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool
         "heartbeat_age_s": age, "last_heartbeat_at": row["received_at"] if row is not None else None,
         "app_version": row["app_version"] if row is not None else None,
         "config_version": row["config_version"] if row is not None else None,
-        "target_version": target[0] if target else None,
+        "target_version": target,
         "paper": (heartbeat or {}).get("paper"), "outbox": (heartbeat or {}).get("outbox"),
         "devices": {name: d.get("state") for name, d in ((heartbeat or {}).get("devices") or {}).items()},
         "last_errors": (heartbeat or {}).get("last_errors", []),
@@ -355,16 +309,15 @@ def kiosks(conn: Transaction, now: datetime) -> list[dict[str, Any]]:
 
 
 def kiosk_detail(conn: Transaction, kiosk_id: str, now: datetime) -> dict[str, Any]:
-    """One kiosk: its row, its latest heartbeat in full, recent heartbeats and bundle reports."""
+    """One kiosk: its row, its latest heartbeat in full, recent beats, its uptime and bundle reports."""
     reg = conn.one("SELECT kiosk_id, zone, enabled FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
     row = conn.one("SELECT * FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
     if reg is None and row is None:
         raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is registered or has sent a heartbeat")
     view = _kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False, row, now)
     view["heartbeat"] = loads(row["heartbeat"]) if row is not None else None
-    view["history"] = [{"received_at": r["received_at"], "sent_at": loads(r["heartbeat"]).get("sent_at")}
-                       for r in conn.all("SELECT received_at, heartbeat FROM fleet_heartbeats WHERE kiosk_id = ? "
-                                         "ORDER BY seq DESC", (kiosk_id,))]
+    view["history"] = heartbeat_history.recent(conn, kiosk_id)
+    view["uptime"] = heartbeat_history.uptime(conn, kiosk_id, now.timestamp())
     view["reports"] = [dict(r) for r in conn.all("SELECT version, outcome, reason, message, at FROM fleet_reports "
                                                  "WHERE kiosk_id = ? ORDER BY seq DESC", (kiosk_id,))]
     return view

@@ -8,7 +8,7 @@ and a *reference* to what the first request made (an order id, a ticket id, a do
 never the answer itself: lookup answers carry employers and contributions, mailing requests names
 and addresses. A replay re-derives its answer from the reference (and from the request, which a
 replay carries again). Keys are kept for ``GatewaySettings.replay_window_s`` (24 h by default);
-older ones are pruned on write (:mod:`gateway.retention`) and a key that old counts as new.
+older ones are pruned (:mod:`gateway.retention`) and a key that old counts as new even before that.
 
 Outbox scopes (``outbox:<kind>``) have a key space of their own: the kiosk keys a payment's
 reconciliation entry with the order's own key, and that must not read as the order's request
@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 from gateway.problems import Problem
-from gateway.retention import prune
 from gateway.storage import Transaction, dumps, loads
 
 KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
@@ -66,12 +65,15 @@ def run_once(
     if key is None:
         status, result = work()
         return status, result, False
-    prune(conn, now_ts, window_s)
+    conn.lock(f"kiosk:{kiosk_id}")  # PostgreSQL: one request per kiosk key at a time, across workers
     digest = request_hash(scope, body)
     if scope.startswith("outbox:"):
         key = f"{scope}|{key}"
-    row = conn.one("SELECT scope, request_hash, status, ref FROM idempotency WHERE kiosk_id = ? AND key = ?",
-                   (kiosk_id, key))
+    row = conn.one("SELECT scope, request_hash, status, ref, created_ts FROM idempotency "
+                   "WHERE kiosk_id = ? AND key = ?", (kiosk_id, key))
+    if row is not None and row["created_ts"] < now_ts - window_s:  # expired, not yet pruned: counts as new
+        conn.execute("DELETE FROM idempotency WHERE kiosk_id = ? AND key = ?", (kiosk_id, key))
+        row = None
     if row is not None:
         if row["scope"] != scope or row["request_hash"] != digest:
             raise Problem(

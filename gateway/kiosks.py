@@ -26,7 +26,7 @@ class KioskIdentity:
     zone: str
 
 
-def _hash(salt: str, token: str) -> str:
+def token_hash(salt: str, token: str) -> str:
     return hashlib.sha256((salt + token).encode("utf-8")).hexdigest()
 
 
@@ -38,7 +38,7 @@ def register_kiosk(db: Database, kiosk_id: str, token: str, zone: str = "hall", 
             "INSERT INTO kiosks (kiosk_id, token_salt, token_hash, zone, enabled, created_at) "
             "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
             "token_salt = excluded.token_salt, token_hash = excluded.token_hash, zone = excluded.zone",
-            (kiosk_id, salt, _hash(salt, token), zone, created_at),
+            (kiosk_id, salt, token_hash(salt, token), zone, created_at),
         )
 
 
@@ -49,13 +49,14 @@ def set_enabled(db: Database, kiosk_id: str, enabled: bool) -> None:
 
 def verify_kiosk(db: Database, kiosk_id: str, token: str) -> KioskIdentity | None:
     """The kiosk when ``token`` is its current secret and it is enabled; otherwise None."""
-    with db.transaction() as conn:
-        row = conn.one("SELECT * FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    with db.read() as conn:
+        row = conn.one("SELECT kiosk_id, token_salt, token_hash, zone, enabled FROM kiosks WHERE kiosk_id = ?",
+                       (kiosk_id,))
     if row is None:
         # Compare anyway so an unknown id costs the same time as a wrong token.
-        hmac.compare_digest(_hash("", token), "0" * 64)
+        hmac.compare_digest(token_hash("", token), "0" * 64)
         return None
-    if not hmac.compare_digest(_hash(row["token_salt"], token), row["token_hash"]):
+    if not hmac.compare_digest(token_hash(row["token_salt"], token), row["token_hash"]):
         return None
     if not row["enabled"]:
         return None

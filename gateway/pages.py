@@ -68,25 +68,6 @@ def ticket_page(ticket_id: str = Path(max_length=40), ctx: GatewayContext = Depe
     return _page(f"{t['number']} 排队进度", body, refresh_s=30)
 
 
-@router.get("/verify/{number}", response_class=HTMLResponse)
-def verify_page(number: str = Path(max_length=40), ctx: GatewayContext = Depends(get_context)) -> HTMLResponse:
-    with ctx.db.transaction() as conn:
-        row = conn.one("SELECT * FROM documents WHERE number = ?", (number,))
-    if row is None:
-        return _page("查验失败", "<h1 class='warn'>查无此文书 · No such document</h1><p>该编号不是本中心出具的查询结果，"
-                     "请谨慎使用。This number was not issued by the center.</p>", status=404)
-    kinds = {"social_security": "社会保险参保缴费情况 Social insurance record",
-             "properties": "不动产登记信息 Property registry record",
-             "household": "人口（户籍）信息 Population record"}
-    body = (f"<h1 class='ok'>✔ 文书真实有效 · Genuine document</h1><div class='card'><dl>"
-            f"<dt>文书编号 Document number</dt><dd>{escape(row['number'])}</dd>"
-            f"<dt>类型 Type</dt><dd>{escape(kinds.get(row['kind'], row['kind']))}</dd>"
-            f"<dt>持有人 Holder</dt><dd>{escape(row['holder_masked'])}</dd>"
-            f"<dt>出具时间 Issued</dt><dd>{escape(row['issued_at'])}</dd>"
-            f"<dt>出具终端 Kiosk</dt><dd>{escape(row['kiosk_id'])}</dd></dl></div>")
-    return _page("文书查验 Document check", body)
-
-
 def _order_card(o: dict) -> str:
     return (f"<div class='card'><dl><dt>缴费项目 Item</dt><dd>{escape(o['item_zh'])}<br>"
             f"<span class='muted'>{escape(o['item_en'])}</span></dd>"

@@ -10,8 +10,8 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from contract.masking import mask_name
 from gateway.context import GatewayContext
-from gateway.identity_numbers import mask_name
 from gateway.problems import Problem
 from gateway.storage import Transaction
 

@@ -1,19 +1,26 @@
-"""How long the gateway keeps what it only needs for a while: idempotency keys and processed outbox entries.
+"""How long the gateway keeps what it only needs for a while: idempotency keys, processed outbox entries, heartbeats.
 
-Both are pruned on write, by age, within the writing transaction (both tables are indexed by age,
-so a prune with nothing to do costs one index probe). The window is
+Heartbeat history has windows of its own (:mod:`gateway.heartbeat_history`: every beat for a day,
+hourly counts for 90 days).
+
+Both are pruned by age at start and then at most once a minute per process, within a keyed
+write's transaction (both tables are indexed by age, so a prune with nothing to do costs one
+index probe); a key found past its window counts as new even before it is pruned. The window is
 ``GatewaySettings.replay_window_s``: the kiosks retry within minutes and drain their outbox within
 hours, so a day covers every replay while keeping nothing for long.
 """
 
 from __future__ import annotations
 
+from gateway import heartbeat_history
 from gateway.storage import Transaction
 
 
 def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
     """Delete idempotency rows and outbox entries older than ``window_s``; returns how many went."""
+    conn.lock("retention")  # PostgreSQL: one worker prunes at a time
     cutoff = now_ts - window_s
     gone = conn.execute("DELETE FROM idempotency WHERE created_ts < ?", (cutoff,)).rowcount
     gone += conn.execute("DELETE FROM outbox_entries WHERE received_ts < ?", (cutoff,)).rowcount
+    gone += heartbeat_history.prune(conn, now_ts)
     return gone

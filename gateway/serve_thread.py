@@ -25,7 +25,7 @@ class GatewayThread:
         scheme = "https" if uvicorn_options.get("ssl_certfile") else "http"
         self.url = f"{scheme}://{host}:{self.port}"
         # proxy_headers off: only GatewaySettings.trusted_proxies decides whom X-Forwarded-* is believed from
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", proxy_headers=False,
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", proxy_headers=False,
                                 timeout_graceful_shutdown=1, **uvicorn_options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},

@@ -22,7 +22,8 @@ def hall_now() -> datetime:
 class GatewaySettings:
     """Settings of one gateway; tests build their own with small limits and a fixed clock."""
 
-    db_path: Path
+    db_path: Path | str
+    """A SQLite file (one hall) or a ``postgresql://user@host/dbname`` URL (a province)."""
     public_url: str = "http://127.0.0.1:8765"
     demo: bool = False
     rate_per_s: float = 20.0
@@ -31,6 +32,18 @@ class GatewaySettings:
     max_body_bytes: int = 64 * 1024
     # publishing a bundle: one as large as the kiosks accept, in whatever layout the admin's file has
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
+    # enrolling a province's kiosks at once: 20,000 rows of JSON
+    max_enrolment_bytes: int = 4 * 1024 * 1024
+    # a kiosk's good token is remembered this long per process (0: check the database every time)
+    token_cache_s: float = 5.0
+    # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
+    max_in_flight: int = 64
+    shed_retry_after_s: int = 2
+    # ... and while the event loop runs later than this (seconds; 0: never on lag). Off unless the
+    # gateway has its process to itself (kiosk-gateway sets it): a gateway inside another program
+    # (the demo kiosk's, a test's) shares the interpreter lock, and its neighbour's work would look
+    # like overload.
+    shed_lag_s: float = 0.0
     order_ttl_s: int = 900
     minutes_per_ticket: int = 6
     # a heartbeat whose kiosk clock is further than this from the gateway's is refused
@@ -39,7 +52,16 @@ class GatewaySettings:
     replay_window_s: int = 24 * 3600
     # reverse proxies whose X-Forwarded-Proto/-For are believed (peer addresses, e.g. "127.0.0.1")
     trusted_proxies: tuple[str, ...] = ()
+    # official documents: the hall's document key (None: "document-key" beside the database) and the seal
+    document_key_dir: Path | None = None
+    seal_image: Path | None = None
     now: Callable[[], datetime] = field(default=hall_now)
+
+    def document_key_path(self) -> Path:
+        if self.document_key_dir is not None:
+            return Path(self.document_key_dir)
+        base = Path.cwd() if str(self.db_path) == ":memory:" else Path(self.db_path).resolve().parent
+        return base / "document-key"
 
     def public(self, path: str) -> str:
         """Absolute URL of a page served by this gateway (what QR codes point at)."""

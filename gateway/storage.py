@@ -1,216 +1,253 @@
-"""The gateway's SQLite database: one connection, one lock, schema versioned by user_version.
+"""The gateway's database, SQLite or PostgreSQL, through SQLAlchemy Core: one code path for both.
 
-The reference gateway serves one hall; a single serialised connection in WAL mode is ample and
-keeps every read-modify-write (queue numbers, orders, idempotency keys) atomic.
+``Database(location)`` takes a file path (SQLite, the embedded default: one hall) or a
+``postgresql://`` URL (a province: thousands of kiosks, several worker processes). The schema is
+brought to the newest revision with Alembic when the database is opened (:mod:`gateway.migrate`).
+
+Every access is a short transaction:
+
+- ``with db.transaction() as conn:`` changes things. On SQLite it is ``BEGIN IMMEDIATE`` on the one
+  writing connection, serialised in the process as well; on PostgreSQL it takes the transaction-level
+  advisory lock ``lock`` (``"hall"`` by default), so every read-modify-write (queue numbers, one open
+  order per notice, idempotency keys) stays atomic across worker processes. The hot path asks for a
+  narrower lock (``lock=None``, then ``conn.lock("kiosk:…")``) so kiosks do not queue behind each other.
+- ``with db.read() as conn:`` only reads: a snapshot, never the write lock (SQLite's WAL readers,
+  PostgreSQL's MVCC), so the fleet console can page through 10,000 kiosks while heartbeats land.
+
+Statements are plain SQL in the subset both engines speak, with ``?`` placeholders; each is
+turned once into a SQLAlchemy ``text()`` construct with named parameters and cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, TextClause, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import StaticPool
+
 log = logging.getLogger("gateway.server")
 
-SCHEMA_VERSION = 3
-
-# Each step takes the database from the version before it to its own number.
-_MIGRATIONS: dict[int, str] = {
-    # 2: outbox entries keyed per kind, so one key used for two kinds is two entries, not a clash.
-    2: """
-    ALTER TABLE outbox_entries RENAME TO outbox_entries_v1;
-    CREATE TABLE outbox_entries (
-        kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
-        created_at TEXT, received_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
-    );
-    INSERT INTO outbox_entries SELECT * FROM outbox_entries_v1;
-    DROP TABLE outbox_entries_v1
-    """,
-    # 3: replays keep a reference (order id, ticket id, document number…) instead of the whole answer,
-    # with the time as a number so old rows can be pruned; payment-reconciliation payloads (processed at
-    # once, and the only raw ones kept) are dropped.
-    3: """
-    CREATE TABLE idempotency_v3 (
-        kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
-        status INTEGER NOT NULL, ref TEXT NOT NULL, created_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, key)
-    );
-    INSERT INTO idempotency_v3 SELECT kiosk_id, key, scope, request_hash, status,
-        json_object('order_id', json_extract(body, '$.order_id'), 'ticket_id', json_extract(body, '$.ticket_id'),
-                    'feedback_id', json_extract(body, '$.feedback_id'),
-                    'mailing_id', json_extract(body, '$.mailing_id'),
-                    'document', json_extract(body, '$.document.number'), 'latest', json_extract(body, '$.latest'),
-                    'stored', json_extract(body, '$.stored')),
-        COALESCE(CAST(strftime('%s', created_at) AS REAL), 0)
-        FROM idempotency WHERE json_valid(body);
-    DROP TABLE idempotency;
-    ALTER TABLE idempotency_v3 RENAME TO idempotency;
-    CREATE INDEX idempotency_by_age ON idempotency (created_ts);
-    CREATE TABLE outbox_entries_v3 (
-        kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
-        created_at TEXT, received_at TEXT NOT NULL, received_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
-    );
-    INSERT INTO outbox_entries_v3 SELECT kiosk_id, kind, key, payload, created_at, received_at,
-        COALESCE(CAST(strftime('%s', received_at) AS REAL), 0)
-        FROM outbox_entries WHERE kind IN ('telemetry', 'event');
-    DROP TABLE outbox_entries;
-    ALTER TABLE outbox_entries_v3 RENAME TO outbox_entries;
-    CREATE INDEX outbox_entries_by_age ON outbox_entries (received_ts)
-    """,
-}
-
-_SCHEMA = """
-CREATE TABLE kiosks (
-    kiosk_id TEXT PRIMARY KEY, token_salt TEXT NOT NULL, token_hash TEXT NOT NULL,
-    zone TEXT NOT NULL DEFAULT 'hall', enabled INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL
-);
-CREATE TABLE citizens (
-    id_number TEXT PRIMARY KEY, name TEXT NOT NULL, card_type TEXT NOT NULL,
-    social_security TEXT, properties TEXT, household TEXT
-);
-CREATE TABLE appointments (
-    code TEXT PRIMARY KEY, id_number TEXT NOT NULL, service_id TEXT NOT NULL, day TEXT NOT NULL,
-    slot TEXT NOT NULL, ticket_id TEXT
-);
-CREATE TABLE tickets (
-    ticket_id TEXT PRIMARY KEY, service_id TEXT NOT NULL, day TEXT NOT NULL, seq INTEGER NOT NULL,
-    number TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 0, priority_reason TEXT,
-    appointment_code TEXT, state TEXT NOT NULL DEFAULT 'waiting', issued_at TEXT NOT NULL,
-    called_at TEXT, kiosk_id TEXT,
-    UNIQUE (service_id, day, seq)
-);
-CREATE INDEX tickets_waiting ON tickets (service_id, day, state);
-CREATE TABLE documents (
-    number TEXT PRIMARY KEY, kind TEXT NOT NULL, holder_masked TEXT NOT NULL, issued_at TEXT NOT NULL,
-    kiosk_id TEXT NOT NULL
-);
-CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE notices (
-    number TEXT PRIMARY KEY, item_zh TEXT NOT NULL, item_en TEXT NOT NULL, payer_name TEXT NOT NULL,
-    amount_fen INTEGER NOT NULL, due_date TEXT NOT NULL, status TEXT NOT NULL
-);
-CREATE TABLE orders (
-    order_id TEXT PRIMARY KEY, notice_number TEXT NOT NULL, amount_fen INTEGER NOT NULL,
-    status TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, paid_at TEXT,
-    transaction_ref TEXT, kiosk_id TEXT NOT NULL
-);
-CREATE INDEX orders_by_notice ON orders (notice_number, status);
-CREATE TABLE feedback (
-    feedback_id TEXT PRIMARY KEY, service_id TEXT NOT NULL, rating INTEGER NOT NULL, comment TEXT NOT NULL,
-    kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL
-);
-CREATE TABLE mailings (
-    mailing_id TEXT PRIMARY KEY, document_number TEXT NOT NULL, recipient_name TEXT NOT NULL,
-    phone TEXT NOT NULL, address TEXT NOT NULL, postcode TEXT, kiosk_id TEXT NOT NULL, received_at TEXT NOT NULL
-);
-CREATE TABLE outbox_entries (
-    kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
-    created_at TEXT, received_at TEXT NOT NULL, received_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, kind, key)
-);
-CREATE INDEX outbox_entries_by_age ON outbox_entries (received_ts);
-CREATE TABLE idempotency (
-    kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
-    status INTEGER NOT NULL, ref TEXT NOT NULL, created_ts REAL NOT NULL, PRIMARY KEY (kiosk_id, key)
-);
-CREATE INDEX idempotency_by_age ON idempotency (created_ts);
-"""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
-class Database:
-    """A serialised SQLite connection. Use ``with db.transaction() as conn:`` for every access."""
+def is_postgres(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._lock = threading.RLock()
-        try:
-            self._migrate()
-        except BaseException:
-            self._conn.close()
-            raise
 
-    def _migrate(self) -> None:
-        with self.transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"database {self.path} has schema {version}, newer than this gateway ({SCHEMA_VERSION})"
-                )
-            if version == 0:
-                conn.executescript_in_transaction(_SCHEMA)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                log.info("database %s created (schema %d)", self.path, SCHEMA_VERSION)
-                return
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                conn.executescript_in_transaction(_MIGRATIONS[step])
-                conn.execute(f"PRAGMA user_version={step}")
-                log.info("database %s migrated to schema %d", self.path, step)
+def database_location(text_: str) -> str | Path:
+    """A ``--db`` value: a PostgreSQL URL as it is, anything else a SQLite file path."""
+    return text_ if is_postgres(text_) else Path(text_)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
-        """Exclusive access; commits when the block ends, rolls back if it raises."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
 
-    def ping(self) -> bool:
-        with self._lock:
-            return self._conn.execute("SELECT 1").fetchone()[0] == 1
+def describe(location: str | Path) -> str:
+    """The database as it may be logged: a file path, or a URL without its password."""
+    if is_postgres(location):
+        return make_url(_postgres_url(str(location))).render_as_string(hide_password=True)
+    return str(location)
 
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+
+def _postgres_url(location: str) -> str:
+    for scheme in ("postgresql://", "postgres://"):
+        if location.startswith(scheme):
+            return "postgresql+psycopg://" + location[len(scheme):]
+    return location
+
+
+@lru_cache(maxsize=4096)
+def _statement(sql: str) -> tuple[TextClause, int]:
+    """``sql`` with each ``?`` outside quotes replaced by ``:p0``, ``:p1`` …, as a text() construct."""
+    out: list[str] = []
+    count, quote = 0, ""
+    for char in sql:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            out.append(f":p{count}")
+            count += 1
+            continue
+        out.append(char)
+    return text("".join(out)), count
+
+
+def _advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks (the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+class Record(dict):
+    """One result row: by column name (``row["kiosk_id"]``), by position (``row[0]``), or as a dict."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, keys: Sequence[str], values: Sequence[Any]) -> None:
+        super().__init__(zip(keys, values, strict=True))
+        self._values = tuple(values)
+
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, int):
+            return self._values[key]
+        return super().__getitem__(key)
 
 
 class Transaction:
-    """The connection inside a transaction, with two conveniences for JSON columns and counters."""
+    """A connection inside a transaction: ``execute``/``one``/``all`` with ``?`` parameters."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection, postgres: bool) -> None:
         self._conn = conn
+        self.postgres = postgres
 
-    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        return self._conn.execute(sql, params)
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        """Run one statement; the result has ``rowcount`` (and rows, for a SELECT)."""
+        if isinstance(params, Mapping):
+            return self._conn.execute(text(sql), dict(params))
+        statement, count = _statement(sql)
+        if count != len(params):
+            raise ValueError(f"{count} placeholders, {len(params)} parameters: {sql[:80]}")
+        return self._conn.execute(statement, {f"p{i}": value for i, value in enumerate(params)})
 
-    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        return self._conn.execute(sql, params).fetchone()
+    def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement with ``:name`` parameters, for each of ``rows`` (sent as a batch)."""
+        if rows:
+            self._conn.execute(text(sql), rows)
 
-    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Record | None:
+        result = self.execute(sql, params)
+        row = result.fetchone()
+        return None if row is None else Record(list(result.keys()), row)
 
-    def executescript_in_transaction(self, script: str) -> None:
-        # executescript() would COMMIT first; run statement by statement to stay in the transaction.
-        for statement in script.split(";"):
-            if statement.strip():
-                self._conn.execute(statement)
+    def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Record]:
+        result = self.execute(sql, params)
+        keys = list(result.keys())
+        return [Record(keys, row) for row in result.fetchall()]
+
+    @property
+    def connection(self) -> Connection:
+        """The SQLAlchemy connection (for Alembic and SQLAlchemy Core expressions)."""
+        return self._conn
+
+    def lock(self, name: str) -> None:
+        """Hold the named lock until this transaction ends (PostgreSQL; SQLite's writes are exclusive anyway)."""
+        if self.postgres:
+            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _advisory_key(name)})
 
     def next_value(self, name: str) -> int:
         """Increment and return a named counter (document numbers, ids)."""
-        self._conn.execute(
-            "INSERT INTO counters (name, value) VALUES (?, 1) "
-            "ON CONFLICT(name) DO UPDATE SET value = value + 1",
-            (name,),
-        )
-        return int(self._conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])
+        row = self.one("INSERT INTO counters (name, value) VALUES (?, 1) "
+                       "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value", (name,))
+        assert row is not None
+        return int(row[0])
+
+
+class Database:
+    """The gateway's database; open once per process and share between threads."""
+
+    def __init__(self, location: str | Path, pool_size: int = 8, upgrade: bool = True) -> None:
+        self.location = location
+        self.postgres = is_postgres(location)
+        self._lock = threading.RLock()  # SQLite: one writer in this process at a time
+        if self.postgres:
+            self.engine = create_engine(_postgres_url(str(location)), pool_size=pool_size, max_overflow=pool_size,
+                                        pool_timeout=10, pool_recycle=3600)
+            self._reader = self.engine
+        else:
+            self.engine, self._reader = _sqlite_engines(str(location), pool_size)
+        if upgrade:
+            from gateway.migrate import upgrade as upgrade_schema
+
+            try:
+                upgrade_schema(self)
+            except BaseException:
+                self.close()
+                raise
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (for messages and tests); a PostgreSQL database has none."""
+        return Path(str(self.location))
+
+    def __str__(self) -> str:
+        return describe(self.location)
+
+    @contextmanager
+    def transaction(self, lock: str | None = "hall") -> Iterator[Transaction]:
+        """Exclusive where it matters: commits when the block ends, rolls back if it raises."""
+        if self.postgres:
+            with self.engine.begin() as conn:
+                tx = Transaction(conn, True)
+                if lock is not None:
+                    tx.lock(lock)
+                yield tx
+            return
+        with self._lock, self.engine.begin() as conn:
+            yield Transaction(conn, False)
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A consistent snapshot for reading, without the write lock (changes are rolled back)."""
+        if self._reader is self.engine and not self.postgres:  # :memory: has one connection
+            with self._lock, self.engine.begin() as conn:
+                yield Transaction(conn, False)
+            return
+        with self._reader.connect() as conn, conn.begin() as outer:
+            yield Transaction(conn, self.postgres)
+            outer.rollback()
+
+    def ping(self) -> bool:
+        with self.read() as conn:
+            row = conn.one("SELECT 1")
+        return row is not None and row[0] == 1
+
+    def close(self) -> None:
+        with self._lock:
+            self.engine.dispose()
+            if self._reader is not self.engine:
+                self._reader.dispose()
+
+
+def _sqlite_engines(path: str, pool_size: int) -> tuple[Engine, Engine]:
+    """(writer, reader) engines over one SQLite file in WAL mode; ``:memory:`` gets one for both."""
+    if path == ":memory:":
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        _sqlite_events(engine, "BEGIN IMMEDIATE")
+        return engine, engine
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{Path(path)}"
+    args = {"check_same_thread": False, "timeout": 10.0}
+    writer = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, connect_args=args)
+    reader = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=30, connect_args=args)
+    _sqlite_events(writer, "BEGIN IMMEDIATE")
+    _sqlite_events(reader, "BEGIN")
+    return writer, reader
+
+
+def _sqlite_events(engine: Engine, begin: str) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, say when transactions begin (and how)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+def loads(text_: str | None) -> Any:
+    return None if text_ is None else json.loads(text_)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from contract.backoff import Backoff
 from offline_cache.alerts import AlertSink, TechnicianAlert, raise_alert
 from offline_cache.errors import OutboxFull, StoreFull
 from offline_cache.sealing import Sealer
@@ -56,24 +57,6 @@ class OutboxEntry:
     created_at: float
     next_attempt_at: float
     last_error: str | None
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential back-off with jitter: about ``base_s * factor**(n-1)`` after the n-th failure, capped.
-
-    "Equal jitter": half the delay is fixed, the other half random, so kiosks that lost the network
-    together do not all come back at the same second, yet none retries immediately.
-    """
-
-    base_s: float = 5.0
-    factor: float = 2.0
-    cap_s: float = 30 * 60.0
-
-    def delay(self, failures: int, rng: Callable[[], float] = random.random) -> float:
-        """Seconds to wait after the ``failures``-th consecutive failure (1 or more)."""
-        raw = min(self.cap_s, self.base_s * self.factor ** max(0, failures - 1))
-        return raw / 2 + rng() * raw / 2
 
 
 _COLUMNS = "seq, idempotency_key, kind, payload, sealed, state, attempts, created_at, next_attempt_at, last_error"
@@ -109,7 +92,7 @@ class Outbox:
         self.capacity = capacity
         self.alert_level = max(1, int(capacity * alert_ratio))
         self.max_attempts = max_attempts
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff(first=5.0, limit=30 * 60.0, jitter=0.5)
         self.shed_kinds = shed_kinds
         self._sealer = sealer
         self._on_alert = on_alert
@@ -210,8 +193,12 @@ class Outbox:
         if acknowledged is not None and self._nearly_full_reported:
             self._check_level(self.counts()["unfinished"])
 
-    def record_failure(self, idempotency_key: str, error: str, *, permanent: bool = False) -> OutboxEntry:
-        """An attempt failed: schedule a retry with back-off, or park the entry (reported) if it has failed enough."""
+    def record_failure(self, idempotency_key: str, error: str, *, permanent: bool = False,
+                       not_before_s: float = 0.0) -> OutboxEntry:
+        """An attempt failed: schedule a retry with back-off, or park the entry (reported) if it has failed enough.
+
+        ``not_before_s``: the gateway said when to come back (Retry-After); the retry waits at least that long.
+        """
         now = self._now()
         with self.store.writing() as conn:
             row = conn.execute(
@@ -223,7 +210,7 @@ class Outbox:
             attempts = int(row[0]) + 1
             park = permanent or attempts >= self.max_attempts
             state = "parked" if park else "pending"
-            next_at = now if park else now + self.backoff.delay(attempts, self._rng)
+            next_at = now if park else now + max(self.backoff.delay(attempts, self._rng), not_before_s)
             conn.execute(
                 "UPDATE outbox SET state=?, attempts=?, next_attempt_at=?, updated_at=?, last_error=?"
                 " WHERE idempotency_key=?",

@@ -20,6 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from offline_cache.atomic_write import sync_folder, write_temporary
 from offline_cache.errors import SealingError
 
 log = logging.getLogger("cache")
@@ -94,18 +95,7 @@ class Sealer:
 
 def _create_key(path: Path, *, replace: bool = False) -> None:
     """A new random key at ``path``, mode 0600 from the first byte, written whole or not at all."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        data = memoryview(os.urandom(KEY_BYTES))
-        while data:
-            data = data[os.write(fd, data):]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temporary.unlink(missing_ok=True)
-        raise
-    os.close(fd)
+    temporary = write_temporary(path, os.urandom(KEY_BYTES), 0o600)
     try:
         if replace:
             os.replace(temporary, path)
@@ -115,11 +105,7 @@ def _create_key(path: Path, *, replace: bool = False) -> None:
         pass
     finally:
         temporary.unlink(missing_ok=True)
-    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    sync_folder(path.parent)
     log.info("created a new store key at %s", path)
 
 

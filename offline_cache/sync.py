@@ -33,6 +33,7 @@ class DrainReport:
     failed: int = 0
     parked: int = 0
     interrupted: bool = False  # a failure or stop() ended the round before the queue was empty
+    retry_after_s: float = 0.0  # the gateway asked to be left alone this long (503/429 with Retry-After)
 
 
 class SyncWorker:
@@ -126,8 +127,10 @@ class SyncWorker:
             self._send(entry.kind, entry.idempotency_key, entry.payload)
         except Exception as exc:
             permanent = bool(getattr(exc, "permanent", False))
+            retry_after = _retry_after_s(exc)
+            report.retry_after_s = max(report.retry_after_s, retry_after)
             failed = self.outbox.record_failure(
-                entry.idempotency_key, f"{type(exc).__name__}: {exc}", permanent=permanent
+                entry.idempotency_key, f"{type(exc).__name__}: {exc}", permanent=permanent, not_before_s=retry_after
             )
             if failed.state == "parked":
                 report.parked += 1
@@ -163,6 +166,7 @@ class SyncWorker:
                         wait = max(wait, self.outbox.backoff.delay(self._failed_rounds))
                     else:
                         self._failed_rounds = 0
+                    wait = max(wait, report.retry_after_s)  # an overloaded gateway said when to come back
             except StoreError as exc:
                 raise_alert(self._on_alert, TechnicianAlert(
                     "sync_store_error", "the sync worker cannot use the kiosk database", {"error": str(exc)},
@@ -173,3 +177,16 @@ class SyncWorker:
             self._wake.wait(max(wait, 0.05))
             self._wake.clear()
         log.info("sync worker stopped")
+
+
+MAX_RETRY_AFTER_S = 3600.0
+
+
+def _retry_after_s(exc: BaseException) -> float:
+    """How long the gateway asked to wait (an error's ``retry_after_s``, from Retry-After), bounded to an hour."""
+    value = getattr(exc, "retry_after_s", None)
+    try:
+        seconds = float(value) if value is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S) if seconds == seconds else 0.0  # NaN: none

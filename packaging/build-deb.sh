@@ -172,12 +172,15 @@ printf '%s\n' /etc/kiosk/kiosk.toml > "$root/DEBIAN/conffiles"
 # What Qt's wheels need on Debian 12 (readelf -d of QtCore/QtGui/QtWidgets/QtWaylandClient, the
 # wayland platform plugin and its EGL and xdg-shell plugins), Mesa's EGL/GL drivers behind
 # libglvnd, cage and the Xwayland it starts, libusb for pyusb (USB receipt printers), the
-# Chinese font, deb-systemd-helper for the maintainer scripts, and the Python the wheels are for.
+# Chinese font, deb-systemd-helper for the maintainer scripts, the Python the wheels are for, and
+# spoken guidance: espeak-ng renders the prompts (Mandarin and English), aplay plays them.
 depends="python3 (>= 3.11), python3 (<< 3.12), python3-venv, adduser, systemd, init-system-helpers (>= 1.54~)"
 depends="$depends, udev, kmod, procps, cage, seatd, xwayland"
 depends="$depends, libc6, libstdc++6, libgcc-s1, libegl1, libgl1, libegl-mesa0, libgl1-mesa-dri"
 depends="$depends, libfontconfig1, libfreetype6, libglib2.0-0, libxkbcommon0, libdbus-1-3, libx11-6"
 depends="$depends, libwayland-client0, libwayland-cursor0, libwayland-egl1, libusb-1.0-0, fonts-noto-cjk"
+depends="$depends, espeak-ng, alsa-utils"
+depends="$depends, libpango-1.0-0, libpangoft2-1.0-0"  # the gateway's certificates (WeasyPrint)
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 layout_note=""
 if [ "$fast" = 1 ]; then

@@ -7,5 +7,5 @@ bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/lint-imports  # the arrows between rooms (docs/architecture.md)
-.venv/bin/mypy  # the packages and rooms [tool.mypy] files lists
+.venv/bin/mypy  # the packages and rooms [tool.mypy] files lists in pyproject.toml
 exec .venv/bin/python -m pytest "$@"

@@ -2,8 +2,8 @@
 
 The layout is decided by the type character at byte offset 248 before any field is read: a
 foreigner card (``Y``) shares the resident offsets for some fields but carries its English name
-where a resident card has the address. Check digits (GB 11643) and expiry are checked here; the
-kiosk decides what to do about them through ``IdCard.refusal()``.
+where a resident card has the address. Check digits (GB 11643, by :mod:`contract.identity`) and
+expiry are checked here; the kiosk decides what to do about them through ``IdCard.refusal()``.
 
 The photo stays opaque bytes behind ``PhotoDecoder``; it is zeroed when the card is released and
 never appears in ``repr``.
@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypedDict
 
+from contract.identity import is_permit_2017, is_valid_id_number, normalise_id_number
 from devices.errors import DeviceOperationError
 
 TEXT_SIZE = 256
@@ -34,20 +35,6 @@ NATIONS: dict[str, str] = {
 }  # fmt: skip
 
 GENDERS = {"0": "unknown", "1": "male", "2": "female", "9": "unspecified"}
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"
-
-
-def check_digit(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits."""
-    return _CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
-def id_number_valid(number: str) -> bool:
-    """18 characters, 17 digits then the right check character (``X`` upper or lower case)."""
-    return len(number) == 18 and number[:17].isdigit() and check_digit(number[:17]) == number[17].upper()
-
 
 class CardType(enum.StrEnum):
     RESIDENT = "resident"  # 居民身份证
@@ -153,10 +140,11 @@ class IdCard:
 
     @property
     def check_digit_ok(self) -> bool:
-        """True when the ID number carries the right GB 11643 check digit (I permits have none)."""
-        if self.card_type == CardType.FOREIGNER_2017:
-            return len(self.id_number) == 15 and self.id_number[:3].isalpha() and self.id_number[3:].isdigit()
-        return id_number_valid(self.id_number)
+        """True when the ID number is well formed for its card (:mod:`contract.identity`): the right
+        GB 11643 check character and birth date, or the shape of a 2017 permit number (no check)."""
+        if is_permit_2017(self.id_number) != (self.card_type == CardType.FOREIGNER_2017):
+            return False
+        return is_valid_id_number(self.id_number)
 
     def expired(self, today: dt.date) -> bool:
         return self.valid_to is not None and self.valid_to < today
@@ -166,7 +154,7 @@ class IdCard:
         if not self.check_digit_ok:
             return CardRefused(
                 "bad_check_digit",
-                f"{self.card_type} card number fails its check digit: damaged or forged card",
+                f"{self.card_type} card number fails its check digit or birth date: damaged or forged card",
                 citizen_zh="无法核验该证件，请到人工窗口办理。",
                 citizen_en="This card cannot be verified. Please go to a staff desk.",
             )
@@ -191,6 +179,11 @@ def _field(text: bytes, offset: int, size: int) -> str:
     return text[offset : offset + size].decode("utf-16-le", errors="replace").rstrip(" \x00")
 
 
+def _id_number(text: bytes, offset: int, size: int) -> str:
+    """The card's number in the one form it is checked and sent in (a chip may hold ``x`` for ``X``)."""
+    return normalise_id_number(_field(text, offset, size))
+
+
 def _validity(text: bytes, frm: int, to: int) -> tuple[dt.date, dt.date | None]:
     valid_from = _parse_date(_field(text, frm, 16), "valid-from")
     raw_to = _field(text, to, 16)
@@ -211,6 +204,18 @@ def card_type_of(text: bytes) -> CardType:
         raise CardDecodeError(f"unknown card type character U+{ord(marker[0]):04X} at offset 248") from None
 
 
+class _CommonFields(TypedDict):
+    """The fields resident, J and Y cards keep at the same offsets."""
+
+    card_type: CardType
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_number: str
+    photo: CardPhoto
+    fingerprint: bytes
+
+
 def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> IdCard:
     """Decode a 256-byte text block (and the opaque photo/fingerprint) into an ``IdCard``."""
     kind = card_type_of(text)
@@ -221,7 +226,7 @@ def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
             card_type=kind,
             name_en=_field(text, 0, 120),
             gender=GENDERS.get(_field(text, 120, 2), "unknown"),
-            id_number=_field(text, 122, 30),
+            id_number=_id_number(text, 122, 30),
             nationality=_field(text, 152, 6),
             name=_field(text, 158, 30),
             valid_from=valid_from,
@@ -232,12 +237,12 @@ def decode_text(text: bytes, photo: bytes = b"", fingerprint: bytes = b"") -> Id
             photo=CardPhoto(photo),
             fingerprint=fingerprint,
         )
-    common = {
+    common: _CommonFields = {
         "card_type": kind,
         "name": _field(text, 0, 30),
         "gender": GENDERS.get(gender_code, "unknown"),
         "birth_date": _parse_date(_field(text, 36, 16), "birth date"),
-        "id_number": _field(text, 122, 36),
+        "id_number": _id_number(text, 122, 36),
         "photo": CardPhoto(photo),
         "fingerprint": fingerprint,
     }

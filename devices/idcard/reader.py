@@ -45,8 +45,9 @@ from dataclasses import dataclass
 from devices.errors import DeviceError, DeviceOffline, DeviceOperationError, DeviceTimeout, FrameError
 from devices.idcard.card import CardDecodeError, IdCard, decode_text
 from devices.idcard.frames import Command, Response, Status, command_frame, read_response
-from devices.model import Backoff, Device, DeviceState, StatusKind
+from devices.model import Backoff, DeviceState, StatusKind
 from devices.serial_link import PortName, SerialLink
+from devices.supervision import SupervisedDevice
 
 log = logging.getLogger("devices.idcard")
 
@@ -104,10 +105,11 @@ def decode_read_response(command: Command, data: bytes) -> IdCard:
     return decode_text(text, photo, fingerprint)
 
 
-class IdCardReader(Device):
+class IdCardReader(SupervisedDevice):
     """A SAM ID card reader on a serial port (or a simulator's pty)."""
 
     kind = "idcard"
+    offline_errors = (DeviceOffline, DeviceTimeout, FrameError)
 
     def __init__(
         self,
@@ -124,7 +126,7 @@ class IdCardReader(Device):
         backoff: Backoff | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        super().__init__(name, state_dir=state_dir)
+        super().__init__(name, state_dir=state_dir, backoff=backoff)
         if removal_probe not in ("select", "find"):
             raise ValueError("removal_probe must be 'select' or 'find'")
         for label, value in (("poll_interval", poll_interval), ("removal_poll_interval", removal_poll_interval)):
@@ -138,13 +140,9 @@ class IdCardReader(Device):
         self.with_fingerprint = with_fingerprint
         self.removal_probe = removal_probe
         self.today = today
-        self._backoff = backoff or Backoff()
         self._io_lock = threading.Lock()
         self._armed = threading.Event()
-        # set by arm() and by stopping: the poll thread's sleep ends at once
-        self._wake = threading.Event()
         self._card_on_reader = False
-        self._online = True
 
     # --- transport -------------------------------------------------------------------------
     def _open(self) -> None:
@@ -194,20 +192,10 @@ class IdCardReader(Device):
     # --- commands ----------------------------------------------------------------------------
     def find_card(self) -> bool:
         """True when a card that has not been read lies on the reader."""
-        response = self.transact(Command.FIND)
-        if response.sw3 == Status.FIND_OK:
-            return True
-        if response.sw3 == Status.NO_CARD:
-            return False
-        raise CardReadError(Command.FIND, response)
+        return self._expect(Command.FIND, Status.FIND_OK, Status.NO_CARD).sw3 == Status.FIND_OK
 
     def select_card(self) -> bool:
-        response = self.transact(Command.SELECT)
-        if response.sw3 == Status.SUCCESS:
-            return True
-        if response.sw3 == Status.SELECT_FAILED:
-            return False
-        raise CardReadError(Command.SELECT, response)
+        return self._expect(Command.SELECT, Status.SUCCESS, Status.SELECT_FAILED).sw3 == Status.SUCCESS
 
     def read_card(self, with_fingerprint: bool | None = None) -> IdCard:
         """Read the selected card: text and photo (and fingerprint if asked). Needs find + select first."""
@@ -260,7 +248,7 @@ class IdCardReader(Device):
         """Start reading cards that are placed (the journey is waiting for one); a card already
         lying on the reader is looked for at once, not after the idle tick."""
         self._armed.set()
-        self._wake.set()
+        self._wake_up()
 
     def disarm(self) -> None:
         """Stop reading new cards; removal of a card already read is still reported."""
@@ -270,17 +258,11 @@ class IdCardReader(Device):
     def armed(self) -> bool:
         return self._armed.is_set()
 
-    @property
-    def online(self) -> bool:
-        return self._online
-
     def _enable(self) -> None:
-        self._start_worker(self._poll, "poll")
+        self._start_supervision("poll")
 
     def _disable(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._stop_worker(self.response_timeout * 3 + self.poll_interval + 1)
+        self._stop_supervision(self.response_timeout * 3 + self.poll_interval + 1)
 
     def _next_delay(self, started: float) -> float:
         """Seconds until the next poll: attentive while armed with no card on the reader, else slow."""
@@ -290,34 +272,18 @@ class IdCardReader(Device):
             return max(0.0, started + self.poll_interval - time.monotonic())
         return self.removal_poll_interval
 
-    def _poll(self) -> None:
-        stop = self._stop
-        while not stop.is_set():
-            started = time.monotonic()
-            delay = None
-            try:
-                if not self.link.is_open:
-                    self.link.open()
-                    self._went_online()
-                self._poll_once()
-                if self._state == DeviceState.ERROR and self._online:
-                    self._set_state(DeviceState.IDLE)
-            except (DeviceOffline, DeviceTimeout, FrameError) as exc:
-                delay = self._went_offline(exc)
-            except DeviceError as exc:
-                if not self._online:
-                    delay = self._backoff.next_delay()
-                else:
-                    self._fail(exc)
-                    delay = self.removal_poll_interval  # a failing reader is not hammered every 10 ms
-            except Exception as exc:  # our bug: report it, keep the thread alive
-                log.exception("%s: unexpected failure while polling", self.name)
-                self._fail(DeviceOperationError(f"internal error: {type(exc).__name__}", device=self.name))
-                delay = self.removal_poll_interval
-            if stop.is_set():
-                break
-            self._wake.wait(self._next_delay(started) if delay is None else delay)
-            self._wake.clear()
+    def _round(self) -> float:
+        started = time.monotonic()
+        if not self.link.is_open:
+            self.link.open()
+            self._went_online()
+        self._poll_once()
+        if self._state == DeviceState.ERROR and self._online:
+            self._set_state(DeviceState.IDLE)
+        return self._next_delay(started)
+
+    def _failure_delay(self) -> float:
+        return self.removal_poll_interval  # a failing reader is not hammered every 10 ms
 
     def _poll_once(self) -> None:
         if self._card_on_reader:
@@ -357,22 +323,11 @@ class IdCardReader(Device):
         log.info("%s: card removed", self.name)
         self._emit(StatusKind.CARD_REMOVED)
 
-    def _went_online(self) -> None:
-        self._backoff.reset()
-        if not self._online:
-            self._online = True
-            log.info("%s: back online", self.name)
-            self._set_state(DeviceState.IDLE)
-            self._emit(StatusKind.ONLINE)
-
-    def _went_offline(self, exc: DeviceError) -> float:
+    def _drop_connection(self) -> None:
         self.link.close()
-        if self._online:
-            self._online = False
-            self._card_on_reader = False
-            self._fail(exc)
-            self._emit(StatusKind.OFFLINE, exc.technician, exc)
-        return self._backoff.next_delay()
+
+    def _lost(self, exc: DeviceError) -> None:
+        self._card_on_reader = False
 
     # --- health ----------------------------------------------------------------------------------
     def _health_external(self) -> tuple[bool, str]:

@@ -19,12 +19,13 @@ import time
 from dataclasses import dataclass
 
 from devices.errors import DeviceError, DeviceOffline, DeviceOperationError, DeviceTimeout
-from devices.model import Backoff, Device, DeviceState, StatusKind
+from devices.model import Backoff, DeviceState, StatusKind
 from devices.printer import status as printer_status
 from devices.printer.escpos_output import PrintJob, build_job
 from devices.printer.layout import Receipt
 from devices.printer.profile import PrinterProfile
 from devices.printer.status import Paper, PrinterStatus
+from devices.supervision import SupervisedDevice
 
 log = logging.getLogger("devices.printer")
 
@@ -77,10 +78,11 @@ class PrintResult:
     status_after: PrinterStatus | None
 
 
-class ReceiptPrinter(Device):
+class ReceiptPrinter(SupervisedDevice):
     """An ESC/POS receipt printer behind one transport, described by a profile."""
 
     kind = "printer"
+    offline_errors = (DeviceTimeout, DeviceOffline)
 
     def __init__(
         self,
@@ -94,17 +96,15 @@ class ReceiptPrinter(Device):
         status_interval: float = 2.0,
         backoff: Backoff | None = None,
     ) -> None:
-        super().__init__(name, state_dir=state_dir)
+        super().__init__(name, state_dir=state_dir, backoff=backoff)
         self.transport = transport
         self.profile = profile
         self.status_timeout = status_timeout
         self.job_timeout = job_timeout
         self.status_interval = status_interval
-        self._backoff = backoff or Backoff()
         self._io_lock = threading.Lock()
         self._status: PrinterStatus | None = None
         self._status_at = 0.0
-        self._online = True
 
     # --- transport -----------------------------------------------------------------------------
     def _open(self) -> None:
@@ -247,51 +247,26 @@ class ReceiptPrinter(Device):
         self.statistics.reset("lines_since_roll_change", "cm_since_roll_change")
 
     # --- online / offline and the status monitor ------------------------------------------------
-    @property
-    def online(self) -> bool:
-        return self._online
-
-    def _went_online(self) -> None:
-        self._backoff.reset()
-        if not self._online:
-            self._online = True
-            log.info("%s: back online", self.name)
-            self._set_state(DeviceState.IDLE)
-            self._emit(StatusKind.ONLINE)
-
-    def _went_offline(self, exc: DeviceError) -> None:
+    def _drop_connection(self) -> None:
         with self._io_lock:
             self.transport.close()
-        if self._online:
-            self._online = False
-            self._status = None
-            self._fail(exc)
-            self._emit(StatusKind.OFFLINE, exc.technician, exc)
+
+    def _lost(self, exc: DeviceError) -> None:
+        self._status = None
 
     def _enable(self) -> None:
-        self._start_worker(self._monitor, "status")
+        self._start_supervision("status")
 
     def _disable(self) -> None:
-        self._stop_worker(self.status_timeout * 5 + 1)
+        self._stop_supervision(self.status_timeout * 5 + 1)
 
-    def _monitor(self) -> None:
-        stop = self._stop
-        while not stop.is_set():
-            delay = self.status_interval
-            try:
-                if self._state != DeviceState.BUSY:
-                    self.status()
-            except (DeviceTimeout, DeviceOffline) as exc:
-                self._went_offline(exc)
-                delay = self._backoff.next_delay()
-            except DeviceError as exc:
-                if self._online:
-                    self._fail(exc)
-                else:
-                    delay = self._backoff.next_delay()
-            except Exception:  # our bug: keep monitoring
-                log.exception("%s: unexpected failure in the status monitor", self.name)
-            stop.wait(delay)
+    def _round(self) -> float:
+        if self._state != DeviceState.BUSY:
+            self.status()
+        return self.status_interval
+
+    def _failure_delay(self) -> float:
+        return self.status_interval
 
     def refresh(self) -> None:
         """Ask for the status now (e.g. right after the cover was closed); errors become events."""

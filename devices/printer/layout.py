@@ -71,6 +71,13 @@ class Receipt:
         self.blocks.extend(blocks)
         return self
 
+    def close(self, closing: str, *, notes: tuple[str, ...] = (), qr_url: str = "", qr_caption: str = "") -> Receipt:
+        """The end every citizen's receipt shares: notes, the QR code if any, a closing line, feed and cut."""
+        self.add(*(Text(note) for note in notes))
+        if qr_url:
+            self.add(QrCode(qr_url, qr_caption))
+        return self.add(Text(closing, "center"), Feed(2), Cut())
+
 
 @dataclass(frozen=True)
 class PrintLine:
@@ -164,12 +171,8 @@ def queue_ticket(
     if window:
         receipt.add(Row("办理窗口 Window", window))
     receipt.add(Row("取号时间 Issued", _stamp(issued_at)), Rule())
-    for note in notes:
-        receipt.add(Text(note))
-    if qr_url:
-        receipt.add(QrCode(qr_url, "扫码查看排队进度 Scan to follow the queue"))
-    receipt.add(Text("过号请重新取号。Missed your turn? Take a new ticket.", "center"), Feed(2), Cut())
-    return receipt
+    return receipt.close("过号请重新取号。Missed your turn? Take a new ticket.", notes=notes, qr_url=qr_url,
+                         qr_caption="扫码查看排队进度 Scan to follow the queue")
 
 
 def lookup_result(
@@ -193,12 +196,8 @@ def lookup_result(
     if source:
         receipt.add(Row("数据来源 Source", source))
     receipt.add(Row("打印时间 Printed", _stamp(issued_at)))
-    for note in notes:
-        receipt.add(Text(note))
-    if qr_url:
-        receipt.add(QrCode(qr_url, "扫码核验 Scan to verify"))
-    receipt.add(Text("本凭条仅供查询参考。For reference only.", "center"), Feed(2), Cut())
-    return receipt
+    return receipt.close("本凭条仅供查询参考。For reference only.", notes=notes, qr_url=qr_url,
+                         qr_caption="扫码核验 Scan to verify")
 
 
 def payment_receipt(
@@ -222,10 +221,8 @@ def payment_receipt(
     receipt.add(
         Row("交易流水号 Transaction", transaction_id), Row("缴款时间 Paid at", _stamp(paid_at)), Rule()
     )
-    if qr_url:
-        receipt.add(QrCode(qr_url, "扫码查验电子票据 Scan for the e-receipt"))
-    receipt.add(Text("请妥善保管本凭条。Please keep this receipt.", "center"), Feed(2), Cut())
-    return receipt
+    return receipt.close("请妥善保管本凭条。Please keep this receipt.", qr_url=qr_url,
+                         qr_caption="扫码查验电子票据 Scan for the e-receipt")
 
 
 TEST_PAGE_TEXT = "中文测试：全角标点，。、；：？！“”‘’（）《》【】——……￥"

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import time
 
-from devices.errors import DeviceError, DeviceOffline, DeviceURLError
-from devices.model import Backoff, Device, DeviceState, StatusKind
+from devices.errors import DeviceError, DeviceURLError
+from devices.model import Backoff, StatusKind
 from devices.scanner.codes import DEFAULT_DOMAIN, MAX_LENGTH, ScanRejected, clean_text, parse_code
 from devices.serial_link import PortName, SerialLink
+from devices.supervision import SupervisedDevice
 
 log = logging.getLogger("devices.scanner")
 
@@ -77,7 +78,7 @@ class LineAssembler:
         return out
 
 
-class SerialScanner(Device):
+class SerialScanner(SupervisedDevice):
     """A scanner on a serial port, continuous scanning; ``trigger`` is sent on enable if the model needs it."""
 
     kind = "scanner"
@@ -95,23 +96,17 @@ class SerialScanner(Device):
         state_dir: str | None = None,
         backoff: Backoff | None = None,
     ) -> None:
-        super().__init__(name, state_dir=state_dir)
+        super().__init__(name, state_dir=state_dir, backoff=backoff)
         self.link = SerialLink(port, baudrate=baudrate, device=name, logger=log)
         self.lines = LineAssembler(terminator, max_length)
         self.domain = domain
         self.trigger = trigger
-        self._backoff = backoff or Backoff()
-        self._online = True
 
     def _open(self) -> None:
         self.link.open()
 
     def _close(self) -> None:
         self.link.close()
-
-    @property
-    def online(self) -> bool:
-        return self._online
 
     def handle_bytes(self, data: bytes) -> None:
         """Feed bytes as if read from the port (the reader thread calls this)."""
@@ -136,46 +131,26 @@ class SerialScanner(Device):
     def _enable(self) -> None:
         if self.trigger:
             self.link.write(self.trigger)
-        self._start_worker(self._read, "read")
+        self._start_supervision("read")
 
     def _disable(self) -> None:
-        self._stop_worker(2)
+        self._stop_supervision(2)
 
-    def _read(self) -> None:
-        stop = self._stop
-        while not stop.is_set():
-            try:
-                if not self.link.is_open:
-                    self.link.open()
-                    self._went_online()
-                data = self.link.read_available(time.monotonic() + 0.1)
-                if data:
-                    self.handle_bytes(data)
-                continue
-            except DeviceOffline as exc:
-                self._went_offline(exc)
-            except DeviceError as exc:
-                if self._online:
-                    self._fail(exc)
-            except Exception:
-                log.exception("%s: unexpected failure while reading", self.name)
-            stop.wait(self._backoff.next_delay())
+    def _round(self) -> float:
+        if not self.link.is_open:
+            self.link.open()
+            self.lines = LineAssembler(self.lines.terminator, self.lines.max_length)
+            self._went_online()
+        data = self.link.read_available(time.monotonic() + 0.1)
+        if data:
+            self.handle_bytes(data)
+        return 0.0
 
-    def _went_online(self) -> None:
-        self._backoff.reset()
-        self.lines = LineAssembler(self.lines.terminator, self.lines.max_length)
-        if not self._online:
-            self._online = True
-            self._set_state(DeviceState.IDLE)
-            self._emit(StatusKind.ONLINE)
-
-    def _went_offline(self, exc: DeviceError) -> None:
+    def _drop_connection(self) -> None:
         self.link.close()
-        if self._online:
-            self._online = False
-            self.statistics.add("communication_failures")
-            self._fail(exc)
-            self._emit(StatusKind.OFFLINE, exc.technician, exc)
+
+    def _lost(self, exc: DeviceError) -> None:
+        self.statistics.add("communication_failures")
 
     def _health_external(self) -> tuple[bool, str]:
         if not self._online:

@@ -15,6 +15,7 @@ _SIMULATORS: dict[str, str] = {
     "idcard": "devices.simulators.idcard_reader:IdCardReaderSimulator",
     "printer": "devices.simulators.printer:PrinterSimulator",
     "scanner": "devices.simulators.scanner:ScannerSimulator",
+    "a4printer": "devices.simulators.ipp_printer:IppPrinterSimulator",  # on 127.0.0.1, speaking IPP
 }
 
 _running: dict[str, Any] = {}

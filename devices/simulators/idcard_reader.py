@@ -125,11 +125,11 @@ class IdCardReaderSimulator(PtySimulator):
                 answers.append(self._injected.pop(0) if self._injected else self._answer(frame))
                 # the pty delivered the command at once; on a line its last byte arrives this much later
                 arrived += self.wire_seconds(len(frame))
-        start = arrived
+        sending_at = arrived
         for answer in answers:
-            if not self._send(answer, start):
+            if not self._send(answer, sending_at):
                 break
-            start += self.wire_seconds(len(answer))
+            sending_at += self.wire_seconds(len(answer))
 
     def _send(self, answer: bytes, start: float) -> bool:
         """Write ``answer`` as if its first byte went on the line at ``start``; False when unplugged."""

@@ -7,45 +7,35 @@ closes and reopens the port. ``unplug()`` closes the pair, which the driver meet
 
 from __future__ import annotations
 
-import logging
 import os
 import select
-import threading
 import tty
 from collections.abc import Callable
 
-log = logging.getLogger("devices.simulators")
+from devices.simulators.link import SimulatorLink
+from devices.simulators.tcp_link import TcpLink
 
 
-class PtyLink:
+class PtyLink(SimulatorLink):
     """Serves the master side of a pty on a background thread, calling ``on_bytes`` with what arrives."""
 
     def __init__(self, name: str, on_bytes: Callable[[bytes], None]) -> None:
-        self.name = name
-        self._on_bytes = on_bytes
+        super().__init__(name, on_bytes)
         self._master: int | None = None
         self._slave: int | None = None
         self.slave_path = ""
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._write_lock = threading.Lock()
 
     @property
     def plugged(self) -> bool:
         return self._master is not None
 
-    def start(self) -> None:
-        if self._master is not None:
-            return
+    def _plug(self) -> None:
         master, slave = os.openpty()
         # raw before anyone opens it: an echoing pty would bounce answers back to the simulator
         tty.setraw(slave)
         tty.setraw(master)
         self._master, self._slave = master, slave
         self.slave_path = os.ttyname(slave)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}", daemon=True)
-        self._thread.start()
 
     def _serve(self) -> None:
         stop, master = self._stop, self._master
@@ -58,52 +48,33 @@ class PtyLink:
             except OSError:
                 break
             if data:
-                try:
-                    self._on_bytes(data)
-                except Exception:  # a simulator bug must not kill the serving thread silently
-                    log.exception("simulator %s failed on input", self.name)
+                self._deliver(data)
 
-    def write(self, data: bytes) -> bool:
-        """Send bytes to the driver; False when unplugged."""
-        with self._write_lock:
-            if self._master is None:
-                return False
-            view = memoryview(data)
-            try:
-                while view:
-                    written = os.write(self._master, view)
-                    view = view[written:]
-            except OSError:
-                return False
-            return True
+    def _send(self, data: bytes) -> bool:
+        if self._master is None:
+            return False
+        view = memoryview(data)
+        while view:
+            written = os.write(self._master, view)
+            view = view[written:]
+        return True
 
-    def unplug(self) -> None:
+    def _unplug(self) -> None:
         """Close the pty pair: the driver's next read or write fails as with a pulled cable."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=1)
-        with self._write_lock:
-            for fd in (self._master, self._slave):
-                if fd is not None:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
-            self._master = self._slave = None
-
-    def replug(self) -> None:
-        self.unplug()
-        self.start()
-
-    close = unplug
+        for fd in (self._master, self._slave):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._master = self._slave = None
 
 
 class PtySimulator:
     """Base of the device simulators: a :class:`PtyLink` in ``self.link`` and the controls every
     simulator shares (start, the port the driver opens, plug and unplug, close)."""
 
-    link: PtyLink  # or a TcpLink (devices.simulators.tcp_link), which has the same face
+    link: PtyLink | TcpLink  # the same face: a pty, or a TCP port as a network printer has
 
     def start(self):  # noqa: ANN201 (returns the simulator itself, for chaining)
         self.link.start()

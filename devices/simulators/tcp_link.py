@@ -9,28 +9,22 @@ either; ``url`` is what a kiosk's configuration names (``tcp://HOST:PORT``).
 
 from __future__ import annotations
 
-import logging
 import selectors
 import socket
-import threading
 from collections.abc import Callable
 
-log = logging.getLogger("devices.simulators")
+from devices.simulators.link import SimulatorLink
 
 
-class TcpLink:
+class TcpLink(SimulatorLink):
     """Listens on ``host:port`` (port 0: a free one) and serves one connection at a time."""
 
     def __init__(self, name: str, on_bytes: Callable[[bytes], None], host: str = "127.0.0.1",
                  port: int = 0) -> None:
-        self.name = name
-        self._on_bytes = on_bytes
+        super().__init__(name, on_bytes)
         self._wanted = (host, port)
         self._listener: socket.socket | None = None
         self._client: socket.socket | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._write_lock = threading.Lock()
         self.address: tuple[str, int] = (host, port)
         self.connections = 0  # how many connections the driver has made (tests, diagnostics)
 
@@ -44,17 +38,14 @@ class TcpLink:
 
     slave_path = url  # what a driver is told to open, as for a pty
 
-    def start(self) -> None:
-        if self._listener is not None:
-            return
+    thread_role = "tcp"
+
+    def _plug(self) -> None:
         listener = socket.create_server(self._wanted, reuse_port=False)
         listener.setblocking(False)
         self._listener = listener
         self.address = listener.getsockname()[:2]
         self._wanted = self.address  # a replug comes back on the same port
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}-tcp", daemon=True)
-        self._thread.start()
 
     def _serve(self) -> None:
         stop, listener = self._stop, self._listener
@@ -93,10 +84,7 @@ class TcpLink:
                 if self._client is client:
                     self._client = None
             return
-        try:
-            self._on_bytes(data)
-        except Exception:  # a simulator bug must not kill the serving thread silently
-            log.exception("simulator %s failed on input", self.name)
+        self._deliver(data)
 
     @staticmethod
     def _drop(client: socket.socket, selector: selectors.BaseSelector) -> None:
@@ -106,31 +94,15 @@ class TcpLink:
             pass
         client.close()
 
-    def write(self, data: bytes) -> bool:
-        """Send bytes to the connected driver; False when no one is connected or unplugged."""
-        with self._write_lock:
-            if self._client is None:
-                return False
-            try:
-                self._client.sendall(data)
-            except OSError:
-                return False
-            return True
+    def _send(self, data: bytes) -> bool:
+        if self._client is None:
+            return False
+        self._client.sendall(data)
+        return True
 
-    def unplug(self) -> None:
+    def _unplug(self) -> None:
         """Stop listening and drop the connection: the driver meets a printer gone off the network."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=1)
-        with self._write_lock:
-            for sock in (self._client, self._listener):
-                if sock is not None:
-                    sock.close()
-            self._client = self._listener = None
-
-    def replug(self) -> None:
-        self.unplug()
-        self.start()
-
-    close = unplug
+        for sock in (self._client, self._listener):
+            if sock is not None:
+                sock.close()
+        self._client = self._listener = None

@@ -22,7 +22,7 @@ NOT_FOUND = {404: {**_E, "description": "no such thing"}}
 CONFLICT = {409: {**_E, "description": "refused: the state does not allow it"}}
 
 
-def optional_key(
+async def optional_key(
     # Typed ``str`` (not ``str | None``) so the document says "a string, optional": a header is never null.
     idempotency_key: str = Header(
         None, alias="Idempotency-Key", pattern=KEY_PATTERN,
@@ -32,7 +32,7 @@ def optional_key(
     return idempotency_key
 
 
-def required_key(
+async def required_key(
     idempotency_key: str = Header(
         ..., alias="Idempotency-Key", pattern=KEY_PATTERN,
         description="chosen by the kiosk before the first attempt; a repeat returns the stored result",

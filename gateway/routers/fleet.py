@@ -18,8 +18,9 @@ from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCreden
 
 from config.bundle import MAX_CONFIG_VERSION
 from contract.base import ErrorBody
+from contract.enrolment import KIOSK_ID_PATTERN, EnrolAnswer, EnrolRequest, KioskAccess, KioskToken
 from contract.fleet import BundleReport, PublishRequest, ReportAck, RolloutView
-from gateway import fleet_admin, fleet_book
+from gateway import enrolment, fleet_admin, fleet_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.forwarded import client_source
@@ -77,13 +78,13 @@ def require_admin(
     200: {"content": {"application/json": {}}, "description": "the signed bundle file, exactly as stored"},
     204: {"description": "nothing newer than `installed` for this group at the current roll-out stage"},
 }, summary="The newest configuration bundle this kiosk's group may have now")
-def fetch_bundle(
+async def fetch_bundle(
     group: str = Query(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="the kiosk's roll-out group"),
     installed: int = Query(0, ge=0, le=MAX_CONFIG_VERSION, description="highest bundle version the kiosk has accepted"),
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Response:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.read() as conn:  # short, and never the write lock: answered on the event loop
         found = fleet_book.bundle_for(conn, group, installed)
     if found is None:
         return Response(status_code=204)
@@ -99,7 +100,7 @@ def report(
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         fleet_book.record_report(conn, kiosk.kiosk_id, body, ctx.settings.now())
     return {"recorded": True}
 
@@ -115,7 +116,7 @@ def publish_bundle(
 ) -> JSONResponse:
     data = fleet_book.document_bytes(body.bundle)
     keys = fleet_admin.trusted_keys(ctx.db)
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         before = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"]
         view = fleet_book.publish(conn, data, body.group, keys, ctx.settings.now())
         created = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"] > before
@@ -132,20 +133,20 @@ def promote_bundle(
     admin: str = Depends(require_admin),
     ctx: GatewayContext = Depends(get_context),
 ) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.transaction() as conn:
         return fleet_book.promote(conn, version, ctx.settings.now())
 
 
 @router.get("/rollouts", response_model=list[RolloutView], summary="Published bundles and their roll-out stage, newest first")
 def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.rollouts(conn)
 
 
 @router.get("/kiosks", response_model=list[dict[str, Any]],
             summary="Every kiosk: online by heartbeat age, versions, paper, outbox, alerts")
 def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.kiosks(conn, ctx.settings.now())
 
 
@@ -153,10 +154,67 @@ def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depen
             summary="One kiosk with its latest heartbeat, recent heartbeats and bundle reports")
 def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
-    with fleet_book.ensure_tables(ctx.db).transaction() as conn:
+    with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.kiosk_detail(conn, kiosk_id, ctx.settings.now())
 
 
 @router.get("/trusted-keys", response_model=list[str], summary="Ids of the keys uploaded bundles must be signed with")
 def trusted_keys(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[str]:
     return fleet_admin.trusted_keys(ctx.db).ids()
+
+
+# -- enrolment ---------------------------------------------------------------------------------------------
+
+@router.post("/enrolments", response_model=EnrolAnswer, status_code=201, responses={**CONFLICT, **_FORBIDDEN},
+             summary="Enrol kiosks (id, hall, group): each gets a new secret token, shown only in this answer")
+def enrol_kiosks(
+    body: EnrolRequest,
+    admin: str = Depends(require_admin),
+    ctx: GatewayContext = Depends(get_context),
+) -> JSONResponse:
+    try:
+        tokens = enrolment.enrol(ctx.db, body.kiosks, ctx.now_iso())
+    except enrolment.EnrolmentRefused as exc:
+        raise Problem(409 if exc.already_enrolled else 422, "enrolment_refused", "nothing enrolled",
+                      exc.problems[:enrolment.SHOWN_PROBLEMS]) from None
+    log.info("enrolment by %s: %d kiosks", admin, len(tokens), extra={"event": "kiosks_enrolled"})
+    return JSONResponse({"kiosks": [{"kiosk_id": k, "token": t} for k, t in tokens]}, status_code=201,
+                        headers={"Cache-Control": "no-store"})
+
+
+_KIOSK = Path(pattern=KIOSK_ID_PATTERN, description="the kiosk's fleet id")
+
+
+@router.post("/kiosks/{kiosk_id}/token", response_model=KioskToken, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Give a kiosk a new token; the old one stops working within seconds")
+def rotate_token(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                 ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
+    token = enrolment.rotate(ctx.db, kiosk_id, ctx.now_iso())
+    ctx.tokens.forget(kiosk_id)  # other worker processes follow within the cache's seconds
+    if token is None:
+        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
+    log.info("token of kiosk %s rotated by %s", kiosk_id, admin, extra={"event": "kiosk_token_rotated"})
+    return JSONResponse({"kiosk_id": kiosk_id, "token": token}, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/kiosks/{kiosk_id}/disable", response_model=KioskAccess, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Refuse a kiosk from now on (within seconds); its token is kept")
+def disable_kiosk(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
+    return _set_enabled(ctx, kiosk_id, False, admin)
+
+
+@router.post("/kiosks/{kiosk_id}/enable", response_model=KioskAccess, responses={**NOT_FOUND, **_FORBIDDEN},
+             summary="Accept a disabled kiosk again")
+def enable_kiosk(kiosk_id: str = _KIOSK, admin: str = Depends(require_admin),
+                 ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
+    return _set_enabled(ctx, kiosk_id, True, admin)
+
+
+def _set_enabled(ctx: GatewayContext, kiosk_id: str, enabled: bool, admin: str) -> dict[str, Any]:
+    found = enrolment.set_enabled(ctx.db, kiosk_id, enabled)
+    ctx.tokens.forget(kiosk_id)
+    if not found:
+        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is enrolled")
+    log.info("kiosk %s %s by %s", kiosk_id, "enabled" if enabled else "disabled", admin)
+    return {"kiosk_id": kiosk_id, "enabled": enabled}

@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from contract.identity import card_type_of_number as card_type_of
+from contract.identity import is_valid_id_number as is_valid
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
+from contract.masking import mask_name
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
-from gateway.identity_numbers import card_type_of, is_valid, mask_name
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
 from gateway.routers.common import AUTH_ERRORS, CONFLICT, optional_key, reply
@@ -54,7 +56,7 @@ def _document(ctx: GatewayContext, conn: Transaction, kind: str, holder_masked: 
     return {"number": number, "verify_url": ctx.settings.public(f"/verify/{number}"), "issued_at": issued}
 
 
-def _answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: str, kiosk_id: str,
+def lookup_answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, kind: str, kiosk_id: str,
             document: str | None = None) -> dict[str, Any]:
     if not is_valid(body.id_number):
         raise Problem(422, "id_number_invalid", "the ID number's check digit is wrong (damaged or forged card?)")
@@ -89,8 +91,8 @@ def _lookup(kind: str, body: LookupRequest, kiosk: KioskIdentity, key: str | Non
         # only its digest) and hands back the document issued the first time.
         status, result, replayed = ctx.once(
             conn, kiosk.kiosk_id, key, f"lookup:{kind}", body.model_dump(),
-            lambda: (200, _answer(ctx, conn, body, kind, kiosk.kiosk_id)),
-            lambda kept: _answer(ctx, conn, body, kind, kiosk.kiosk_id, kept.get("document")),
+            lambda: (200, lookup_answer(ctx, conn, body, kind, kiosk.kiosk_id)),
+            lambda kept: lookup_answer(ctx, conn, body, kind, kiosk.kiosk_id, kept.get("document")),
         )
     answer = reply(status, result, replayed)
     answer.headers["Cache-Control"] = "no-store"  # personal data: no proxy or browser keeps a copy

@@ -61,7 +61,7 @@ def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPa
 
 @router.post("/{kind}", response_model=OutboxAck, responses={**NOT_FOUND, **CONFLICT},
              summary="Deliver one outbox entry; a key seen before returns the stored result")
-def deliver(
+async def deliver(
     kind: OutboxKind,
     body: OutboxEntry,
     kiosk: KioskIdentity = Depends(require_kiosk),
@@ -70,7 +70,9 @@ def deliver(
 ) -> JSONResponse:
     is_heartbeat = kind == "telemetry" and body.payload.get("kind") == "heartbeat"
     entry = _validated("heartbeat" if is_heartbeat else kind, body.payload)
-    with ctx.db.transaction() as conn:
+    # One short transaction on the event loop (no worker-thread hand-off). Everything here belongs to
+    # the calling kiosk, so on PostgreSQL it holds that kiosk's lock only (taken by ctx.once), not the hall's.
+    with ctx.db.transaction(lock=None) as conn:
         def work() -> tuple[int, dict[str, Any]]:
             if kind == "feedback":
                 return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)

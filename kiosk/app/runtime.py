@@ -203,6 +203,9 @@ def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHoo
     stop.install()
     context.services.stop = stop
     if kiosk_mode:
+        # The screen's size from the start: a compositor such as cage sizes a window only after its
+        # first frame, which would otherwise be Qt's default size (2/3 of the screen) for seconds.
+        runtime.window.setGeometry(app.primaryScreen().geometry())
         runtime.window.showFullScreen()
     else:
         runtime.window.show()

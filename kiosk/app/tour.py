@@ -109,7 +109,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
 
 def _bundle_states(runtime: KioskRuntime, app: QApplication, variant: str,
                    save: Callable[[str], Path]) -> list[Path]:
-    """The home screen under a few bundles, each put in force the way kiosk.bundle_updates does."""
+    """The home screen under a few bundles, each put in force the way kiosk.fleet.bundle_updates does."""
     from datetime import timedelta
 
     from config.remote import Announcement, RemoteConfig

@@ -3,7 +3,7 @@
 The record holds the highest version ever accepted (new bundles must be above it), the key that
 set that floor, keys retired by a signed key rotation, recent refusals, the last rollback and the
 last time an installed bundle ran out. :class:`BundleRecord` is the part of the bundle store that
-reads and writes it; :class:`~kiosk.config_updates.BundleStore` builds on it and holds the lock.
+reads and writes it; :class:`~kiosk.fleet.config_updates.BundleStore` builds on it and holds the lock.
 
 A refusal also tells the poller which version the gateway offered, so the next poll asks for
 something newer instead of fetching the same refused file again (``skip_through``). A bundle not

@@ -1,7 +1,7 @@
 """Configuration bundles from the gateway: fetched now and then, applied between citizen sessions.
 
 Every ``poll_s`` seconds a worker thread asks the gateway for the newest bundle of this kiosk's
-group (``GET /fleet/bundle``) and stages it through the :class:`~kiosk.config_updates.BundleStore`,
+group (``GET /fleet/bundle``) and stages it through the :class:`~kiosk.fleet.config_updates.BundleStore`,
 which verifies it (pinned keys, version, expiry, group, size, schema) and records any refusal for
 the heartbeat. The gateway hears what happened (``POST /fleet/reports``), as a courtesy: the
 heartbeat carries the same facts if that report is lost.

@@ -14,7 +14,6 @@ Imported after the first frame (it imports the contract models), and used from w
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from contract import API_PREFIX, IDEMPOTENCY_HEADER, KIOSK_ID_HEADER
+from contract.backoff import backoff_delay
 from contract.base import Health
 from contract.citizen import FeedbackReceipt, FeedbackRequest, MailingReceipt, MailingRequest
 from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCollection, HoursDocument
@@ -235,7 +235,7 @@ class GatewayClient:
             self.breaker.record_failure()
             if attempt + 1 >= attempts or not self.breaker.online:
                 raise error
-            self._sleep(self.backoff_s * (2 ** attempt) * (1 + random.random() / 2))
+            self._sleep(backoff_delay(attempt + 1, first=1.5 * self.backoff_s, jitter=1 / 3))  # up to half again at random
         raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _get(self, path: str, model: type[M], etag: str | None = None) -> M | None:

@@ -9,23 +9,15 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from offline_cache.atomic_write import sync_folder, write_temporary
+
+__all__ = ["exclusive", "remove_durably", "sync_folder", "thread_lock", "write_atomically"]
+
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Replace ``path`` with ``data``: write a temporary file beside it, fsync, rename, fsync the folder."""
     path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temporary.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(temporary, path)
+    os.replace(write_temporary(path, data, mode), path)
     sync_folder(path.parent)
 
 
@@ -36,15 +28,6 @@ def remove_durably(path: Path) -> None:
     except FileNotFoundError:
         return
     sync_folder(Path(path).parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """fsync a folder so that renames and deletions in it are on disk."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -1,8 +1,7 @@
-"""Masking of a citizen's personal data: the one place that decides what is shown.
+"""Masking of a citizen's personal data in the kiosk: the field rules of :mod:`contract.masking`, and free text.
 
-Screens, printed paper and logs all mask through these functions, so a rule changes in one place.
-The rules follow common practice for Chinese government self-service terminals (de-identified
-display, 二(五)2 of the center's report): keep just enough for the citizen to recognise their own data.
+Screens, printed paper and logs all mask through this module; the field rules (ID number, name,
+phone, address, pass number) live once in :mod:`contract.masking`, shared with the gateway.
 
 :func:`redact` applies one rule set to free text (logs, telemetry, error messages), in this order:
 
@@ -23,11 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_MASK = "*"
+from contract.masking import MASK as _MASK
+from contract.masking import mask_address, mask_id_number, mask_name, mask_pass_number, mask_phone
 
-# 18-character resident / permit ID numbers (last character may be X), 15-character old numbers,
-# and 15-character foreigner permanent residence permit numbers (three letters then digits).
-ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|[A-Z]{3}\d{12})(?![0-9A-Za-z])")
+__all__ = ["mask_address", "mask_id_number", "mask_name", "mask_pass_number", "mask_phone", "redact"]
+
 # Mainland mobile numbers, optionally with +86 / 86 prefix and separators.
 PHONE_PATTERN = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 # A run of digits with at most one space or dash between two of them, perhaps ending in X.
@@ -44,48 +43,6 @@ CHINESE_ADDRESS_PATTERN = re.compile(
     r"(?:\s*[\d一二三四五六七八九十A-Za-z-]+\s*(?:栋|幢|座|楼|单元|层|室|號|号))*")
 NOTICE_DIGITS = 16
 _LATIN = r"[A-Za-z\u00c0-\u024f]"
-
-
-def mask_id_number(number: str) -> str:
-    """``350203194803120021`` → ``3502**********0021``: region prefix and last four kept."""
-    number = number.strip()
-    if len(number) <= 8:
-        return _MASK * len(number)
-    return number[:4] + _MASK * (len(number) - 8) + number[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Chinese names keep the family name (``林秀英`` → ``林**``); Latin names keep initials."""
-    name = name.strip()
-    if not name:
-        return ""
-    if name.isascii():
-        words = re.split(r"([ ,]+)", name)
-        return "".join(w if not w.strip(" ,") else w[0] + _MASK * (len(w) - 1) for w in words)
-    if len(name) == 1:
-        return name
-    return name[0] + _MASK * (len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    """``13812345678`` → ``138****5678``."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return _MASK * len(digits)
-    return digits[:3] + _MASK * (len(digits) - 7) + digits[-4:]
-
-
-def mask_address(address: str, keep: int = 6) -> str:
-    """Keep the province/city/district part, hide the street and number."""
-    address = address.strip()
-    if len(address) <= keep:
-        return address
-    return address[:keep] + _MASK * min(len(address) - keep, 8)
-
-
-def mask_pass_number(number: str) -> str:
-    """``H12345678`` → ``H******78``: the letter and the last two digits kept."""
-    return number[0] + "".join(_MASK if c.isdigit() else c for c in number[1:-2]) + number[-2:]
 
 
 def _mask_digit_run(match: re.Match[str]) -> str:

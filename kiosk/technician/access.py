@@ -1,6 +1,6 @@
 """Who may enter technician mode, and the audit log of what technicians did.
 
-The PIN is stored only as a salted scrypt hash, ``scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>``,
+The PIN is stored only as a salted scrypt hash (:mod:`contract.scrypt_hash`),
 made by ``kiosk config pin-hash`` and kept in ``security.technician_pin_hash``. The parameters
 travel with the hash, so they can be raised later without invalidating existing hashes.
 
@@ -21,16 +21,12 @@ off the GUI thread.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import fcntl
 import hashlib
-import hmac
 import json
 import logging
 import os
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +35,7 @@ from typing import Literal
 
 from config.errors import ConfigError
 from config.local import KioskSettings
+from contract.scrypt_hash import ScryptHash, ScryptLimits
 from kiosk.system.clock import Clock
 from kiosk.system.durable_files import write_atomically
 from kiosk.system.privacy import redact
@@ -47,8 +44,9 @@ log = logging.getLogger("fleet")
 
 PIN_PATTERN = re.compile(r"^[0-9]{6,12}$")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # ~32 MiB and ~0.1 s per check on a kiosk PC
-_SALT_BYTES, _KEY_BYTES = 16, 32
-_MAX_N, _MAX_R, _MAX_P = 2**20, 32, 16  # a hash asking for more would let a bad config stall the kiosk
+# a hash asking for more would let a bad config stall the kiosk
+PIN_HASH_LIMITS = ScryptLimits(max_n=2**20, max_r=32, max_p=16)
+PinHash = ScryptHash
 
 MAX_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -73,55 +71,17 @@ def check_pin_choice(pin: str) -> str | None:
 
 def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P, salt: bytes | None = None) -> str:
     """A new salted scrypt hash of ``pin`` in the form kept in the local configuration."""
-    salt = salt if salt is not None else secrets.token_bytes(_SALT_BYTES)
-    key = _derive(pin, salt, n, r, p)
-    b64 = lambda raw: base64.b64encode(raw).decode("ascii")  # noqa: E731
-    return f"scrypt${n}${r}${p}${b64(salt)}${b64(key)}"
+    return str(PinHash.make(pin, n=n, r=r, p=p, salt=salt))
 
 
-def _derive(pin: str, salt: bytes, n: int, r: int, p: int, length: int = _KEY_BYTES) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=length,
-                          maxmem=128 * r * n * p + 16 * 1024 * 1024)
-
-
-@dataclass(frozen=True)
-class PinHash:
-    """A parsed ``scrypt$…`` string."""
-
-    n: int
-    r: int
-    p: int
-    salt: bytes
-    key: bytes
-
-    @classmethod
-    def parse(cls, text: str) -> PinHash:
-        """Read a stored hash; raises ``ValueError`` saying what form was expected."""
-        expected = "expected scrypt$n$r$p$salt$hash as printed by `kiosk config pin-hash`"
-        parts = text.strip().split("$")
-        if len(parts) != 6 or parts[0] != "scrypt":
-            raise ValueError(expected)
-        try:
-            n, r, p = (int(part) for part in parts[1:4])
-            salt = base64.b64decode(parts[4], validate=True)
-            key = base64.b64decode(parts[5], validate=True)
-        except (ValueError, binascii.Error):
-            raise ValueError(expected) from None
-        if n < 2 or n & (n - 1) or n > _MAX_N or not 1 <= r <= _MAX_R or not 1 <= p <= _MAX_P:
-            raise ValueError(f"scrypt parameters out of range (n a power of two up to {_MAX_N}, "
-                             f"r up to {_MAX_R}, p up to {_MAX_P})")
-        if len(salt) < 8 or len(key) < 16:
-            raise ValueError("salt or hash too short; make a new one with `kiosk config pin-hash`")
-        return cls(n, r, p, salt, key)
-
-    def matches(self, pin: str) -> bool:
-        """Whether ``pin`` gives this hash; compared in constant time."""
-        return hmac.compare_digest(_derive(pin, self.salt, self.n, self.r, self.p, len(self.key)), self.key)
+def parse_pin_hash(stored: str) -> PinHash:
+    """Read ``security.technician_pin_hash``; raises ``ValueError`` saying what form was expected."""
+    return PinHash.parse(stored, PIN_HASH_LIMITS, made_by="`kiosk config pin-hash`")
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Whether ``pin`` matches the stored hash. A malformed stored hash raises ``ValueError``."""
-    return PinHash.parse(stored).matches(pin)
+    return parse_pin_hash(stored).matches(pin)
 
 
 # -- the audit log ----------------------------------------------------------------------------------
@@ -287,7 +247,7 @@ class TechnicianGate:
 
     def __init__(self, state_dir: Path, pin_hash: str | None, clock: Clock, audit: AuditLog | None = None) -> None:
         try:
-            self._hash = PinHash.parse(pin_hash) if pin_hash else None
+            self._hash = parse_pin_hash(pin_hash) if pin_hash else None
         except ValueError as exc:
             raise ConfigError("security.technician_pin_hash", [str(exc)]) from None
         self.clock = clock

@@ -6,7 +6,7 @@ the square, before :data:`HOLD_MS` cancels it, so a citizen's tap there does not
 events pass on untouched). Held long enough, ``held`` is emitted once.
 
 :func:`install` is called once from the window's constructor (one line in
-screens/main_window.py; the screens stay free of this logic): it makes the :class:`~kiosk.technician_mode.TechnicianMode`
+screens/main_window.py; the screens stay free of this logic): it makes the :class:`~kiosk.technician.mode.TechnicianMode`
 (``context.services.technician``), puts the filter on the header and wires the two together.
 """
 

@@ -8,7 +8,10 @@ simulators behind USB-serial bridges and a network printer port, and checks what
 see: kiosk.service active with READY=1 and a readable status, the home screen in Chinese and in
 English, a card read and a ticket printed through the udev-named devices, `kiosk diag --json`
 all OK, a stop within 5 s without SIGKILL, a hung event loop killed by the watchdog and the kiosk
-back, and no Python traceback in the journal. Screenshots and the console log go to --out.
+back, and no Python traceback in the journal. Then it boots the same kiosk again on a 1920×1080
+panel with `rotation = 90` and the touch rule an admin adds for a panel mounted on its side, and
+checks the picture is the portrait design turned and a touch presses the button under the finger.
+Screenshots, journals and the console log go to --out.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 import admin_setup
 import image
 from machine import HOST_FROM_GUEST, Machine
+from rotated import PANEL, check_the_turned_kiosk, turn_the_panel
 from walk import Checks, walk_the_kiosk
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         machine.start()
         checks.figure("boot → SSH", f"{machine.wait_for_ssh(600):.1f} s")
         walk_the_kiosk(machine, checks, idcard=idcard, printer=printer, wait_for=wait_for)
+        # The same kiosk on a landscape panel mounted on its side: booted again, turned.
+        turn_the_panel(machine, checks)
+        machine = Machine(work, root, work / "disk.raw", key, idcard_pty=idcard.slave_path,
+                          scanner_pty=scanner.slave_path, clock=HALL_MORNING_UTC, width=PANEL[0], height=PANEL[1])
+        machine.start()
+        checks.figure("boot → SSH (1920x1080 panel, rotation = 90)", f"{machine.wait_for_ssh(600):.1f} s")
+        check_the_turned_kiosk(machine, checks, wait_for=wait_for)
     except Exception as exc:  # the report names what failed; the artifacts say why
         checks.fail("deployment test", f"{type(exc).__name__}: {exc}")
     finally:

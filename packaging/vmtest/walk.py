@@ -59,6 +59,14 @@ def busy(picture: Image.Image) -> bool:
     return len(colours) > 50
 
 
+def fills_the_screen(picture: Image.Image) -> bool:
+    """The page reaches every edge: no black band where a window smaller than the screen left the
+    display unpainted (the last row and column of a kiosk page are never pure black)."""
+    rgb = picture.convert("RGB")
+    edges = [rgb.crop((0, rgb.height - 8, rgb.width, rgb.height)), rgb.crop((rgb.width - 8, 0, rgb.width, rgb.height))]
+    return all(edge.convert("L").getextrema()[1] > 16 for edge in edges)
+
+
 def changed(before: Image.Image, after: Image.Image) -> float:
     """Share of the screen's pixels that differ between two screenshots."""
     diff = ImageChops.difference(before.convert("RGB"), after.convert("RGB")).convert("L")
@@ -82,20 +90,26 @@ def touch(machine, checks: Checks, where: tuple[int, int], name: str, settle: fl
     return after
 
 
+def kiosk_state(machine) -> dict[str, str]:  # noqa: ANN001
+    return machine.show("kiosk.service", "ActiveState", "SubState", "StatusText", "NRestarts", "Result",
+                        "ActiveEnterTimestampMonotonic", "MainPID")
+
+
+def kiosk_active(machine, restarts: int | None = None) -> dict[str, str] | None:  # noqa: ANN001
+    """kiosk.service's state once it is active (and has restarted more than ``restarts`` times)."""
+    state = kiosk_state(machine)
+    if state.get("ActiveState") != "active":
+        return None
+    if restarts is not None and int(state.get("NRestarts", "0")) <= restarts:
+        return None
+    return state
+
+
 def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> None:  # noqa: ANN001
     out = checks.out
 
-    def kiosk_state() -> dict[str, str]:
-        return machine.show("kiosk.service", "ActiveState", "SubState", "StatusText", "NRestarts", "Result",
-                            "ActiveEnterTimestampMonotonic", "MainPID")
-
-    def active(restarts: int | None = None):  # noqa: ANN202
-        state = kiosk_state()
-        if state.get("ActiveState") != "active":
-            return None
-        if restarts is not None and int(state.get("NRestarts", "0")) <= restarts:
-            return None
-        return state
+    def active(restarts: int | None = None) -> dict[str, str] | None:
+        return kiosk_active(machine, restarts)
 
     # 1. Boot to a working kiosk.
     state = wait_for("kiosk.service active (READY=1)", active, 420, every=2)
@@ -103,9 +117,10 @@ def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> Non
     checks.check("kiosk.service reached active with READY=1", state["SubState"] == "running", str(state))
     checks.check("systemctl status shows what the kiosk is doing", state["StatusText"].startswith("ready"),
                  repr(state["StatusText"]))
-    time.sleep(4)
+    time.sleep(2)  # READY=1 follows the first frame: the page is whole by now
     home_zh = machine.screenshot(out / "home-zh.png")
-    checks.check("home screen painted on the DRM display (Chinese)", busy(home_zh), "screenshot home-zh.png")
+    checks.check("home screen painted on the DRM display (Chinese), the whole screen",
+                 busy(home_zh) and fills_the_screen(home_zh), "screenshot home-zh.png")
 
     # 2. English, from the installed wheel's compiled catalogue.
     home_en = touch(machine, checks, ENGLISH, "home-en")
@@ -136,7 +151,7 @@ def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> Non
     machine.ssh("systemctl stop kiosk.service", timeout=60)
     stop_s = time.monotonic() - t
     checks.figure("systemctl stop kiosk", f"{stop_s:.2f} s")
-    state = kiosk_state()
+    state = kiosk_state(machine)
     killed = machine.ssh("journalctl -b -u kiosk.service --no-pager | grep -cE 'SIGKILL|timed out. Killing' || true").stdout
     checks.check(f"systemctl stop kiosk within {STOP_LIMIT_S:.0f} s, no SIGKILL",
                  stop_s <= STOP_LIMIT_S and state.get("Result") == "success" and killed.strip() == "0",

@@ -94,3 +94,15 @@ def test_file_printer_appends_bytes(tmp_path) -> None:
         assert printer.can_print()
         printer.print_receipt(layout.printer_test_page(printer.profile, now=dt.datetime(2026, 11, 25)))
     assert target.read_bytes().startswith(b"\x1b@") and b"\x1dV" in target.read_bytes()
+
+
+def test_speaker_urls() -> None:
+    assert parse_device_url("speaker", "alsa://default").host == "default"
+    assert parse_device_url("speaker", "alsa://plughw:0,0").host == "plughw:0,0"
+    assert parse_device_url("speaker", "sim://speaker?pace=1").options == {"pace": "1"}
+    for bad, words in (("alsa://", "an ALSA device name is needed"), ("sim://printer", "must name the speaker"),
+                       ("alsa://default?volume=3", "unknown option volume"), ("tcp://x:1", "expected sim://speaker")):
+        with pytest.raises(DeviceURLError, match=words):
+            parse_device_url("speaker", bad)
+    with pytest.raises(DeviceURLError, match="between 0 and 10"):
+        create_device("speaker", "sim://speaker?pace=99")

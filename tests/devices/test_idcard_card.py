@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
+from contract.identity import check_character, is_valid_id_number
 from devices.idcard.card import (
     LONG_TERM,
     CardDecodeError,
     CardType,
-    check_digit,
     decode_text,
-    id_number_valid,
     set_photo_decoder,
 )
 from devices.simulators.citizens import CITIZENS, LONG_ENGLISH_NAME, DemoCitizen
@@ -94,10 +93,28 @@ def test_expired_and_bad_check_digit_cards_are_refused() -> None:
 
 
 def test_check_digit_rule() -> None:
-    assert check_digit("35020519851103003") == "3"
-    assert id_number_valid("11010519491231002X") and id_number_valid("11010519491231002x")
-    assert not id_number_valid("1101051949123100")
-    assert not id_number_valid("35020A198511030033")
+    assert check_character("35020519851103003") == "3"
+    assert is_valid_id_number("11010519491231002X")
+    assert not is_valid_id_number("1101051949123100")
+    assert not is_valid_id_number("35020A198511030033")
+
+
+def test_a_lowercase_check_x_on_the_chip_is_read_as_x() -> None:
+    lowered = tuple((o, n, "11010519491231002x" if o == 122 else v) for o, n, v in CITIZENS["young"].fields)
+    c = decode_text(DemoCitizen("lower-x", "lower-x", lowered).text_block())
+    assert c.id_number == "11010519491231002X" and c.check_digit_ok
+
+
+def test_a_full_width_number_on_the_chip_is_read_in_ascii() -> None:
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in "350206199607210013")
+    fields = tuple((o, n, full_width if o == 122 else v) for o, n, v in CITIZENS["young"].fields)
+    c = decode_text(DemoCitizen("full-width", "full-width", fields).text_block())
+    assert c.id_number == "350206199607210013" and c.check_digit_ok
+
+
+def test_a_number_that_belongs_to_another_card_type_is_not_ok() -> None:
+    permit_on_resident = tuple((o, n, "USA350286031500" if o == 122 else v) for o, n, v in CITIZENS["young"].fields)
+    assert not decode_text(DemoCitizen("mixed", "mixed", permit_on_resident).text_block()).check_digit_ok
 
 
 @pytest.mark.parametrize("key", ["young", "appointment", "elderly", "expired"])

@@ -18,7 +18,9 @@ def kiosk(live_kiosk, qtbot):
 
 
 def tap(qtbot, widget) -> None:
-    assert widget.isVisible() and widget.isEnabled(), widget.text()
+    """Tap ``widget`` once it is on screen and enabled, as a citizen taps what they see (a page's
+    buttons are shown in the event loop's turn after the page)."""
+    qtbot.waitUntil(lambda: widget.isVisible() and widget.isEnabled(), timeout=5000)
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 

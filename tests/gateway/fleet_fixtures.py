@@ -59,9 +59,11 @@ def write_text(path: Path, text: str) -> Path:
 class Fleet:
     """A running gateway with an admin password, an admin token and one trusted signing key."""
 
-    def __init__(self, tmp_path, clock=None, **overrides) -> None:
+    def __init__(self, where: Path | str, clock=None, **overrides) -> None:
+        """``where``: a database (a ``.sqlite3`` file or a PostgreSQL URL), or a folder for a SQLite one."""
         self.clock = clock or MovableClock(datetime.now(UTC))
-        settings = GatewaySettings(db_path=tmp_path / "fleet.sqlite3", demo=False, rate_per_s=1000,
+        database = where if isinstance(where, str) or where.suffix == ".sqlite3" else where / "fleet.sqlite3"
+        settings = GatewaySettings(db_path=database, demo=False, rate_per_s=1000,
                                    rate_burst=1000, now=self.clock, **overrides)
         self.app = create_app(settings)
         self.db = self.app.state.gateway.db

@@ -7,8 +7,25 @@ from datetime import datetime, timedelta
 
 import requests
 
+from gateway.storage import Database
+
 HALL = ("XM-HALL-001", "demo-hall-001-secret")
 NIGHT = ("XM-24H-001", "demo-24h-001-secret")
+
+
+def rows(database, sql: str, *params) -> list[dict]:
+    """What a query finds in a gateway's database (a SQLite file or a PostgreSQL URL), as dicts."""
+    db = Database(database, upgrade=False)
+    try:
+        with db.read() as conn:
+            return [dict(row) for row in conn.all(sql, params)]
+    finally:
+        db.close()
+
+
+def count(database, sql: str, *params) -> int:
+    """The number a ``SELECT COUNT(*) …`` query gives."""
+    return int(next(iter(rows(database, sql, *params)[0].values())))
 
 
 class MovableClock:

@@ -19,8 +19,8 @@ from gateway.ratelimit import RateLimiter
 
 
 @pytest.fixture
-def fleet(tmp_path):
-    running = Fleet(tmp_path)
+def fleet(new_database):
+    running = Fleet(new_database("fleet"))
     yield running
     running.server.stop()
 
@@ -107,8 +107,8 @@ def test_logout_ends_the_session_on_the_server(fleet):
         assert conn.one("SELECT COUNT(*) FROM fleet_sessions")[0] == 0
 
 
-def test_the_cookie_is_secure_behind_a_trusted_tls_proxy_only(tmp_path):
-    proxied = Fleet(tmp_path, trusted_proxies=("127.0.0.1",))
+def test_the_cookie_is_secure_behind_a_trusted_tls_proxy_only(new_database):
+    proxied = Fleet(new_database("fleet"), trusted_proxies=("127.0.0.1",))
     try:
         _, tls = _login(proxied, headers={"X-Forwarded-Proto": "https"})
         assert tls.status_code == 303 and "; Secure" in tls.headers["set-cookie"]
@@ -127,8 +127,8 @@ def test_forwarded_headers_from_anyone_else_are_ignored(fleet):
     assert _login(fleet, headers={"X-Forwarded-For": "10.0.0.99"})[1].status_code == 429
 
 
-def test_lockouts_hit_the_client_a_trusted_proxy_forwards_for(tmp_path):
-    proxied = Fleet(tmp_path, trusted_proxies=("127.0.0.1",))
+def test_lockouts_hit_the_client_a_trusted_proxy_forwards_for(new_database):
+    proxied = Fleet(new_database("fleet"), trusted_proxies=("127.0.0.1",))
     try:
         for _ in range(fleet_admin.FREE_FAILURES):
             _login(proxied, "wrong password!", headers={"X-Forwarded-For": "203.0.113.7"})

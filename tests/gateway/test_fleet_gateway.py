@@ -26,8 +26,8 @@ from gateway import fleet_admin
 
 
 @pytest.fixture
-def fleet(tmp_path):
-    running = Fleet(tmp_path)
+def fleet(new_database):
+    running = Fleet(new_database("fleet"))
     yield running
     running.server.stop()
 

@@ -10,8 +10,8 @@ from fleet_fixtures import HALL, Api, Fleet, heartbeat
 
 
 @pytest.fixture
-def fleet(tmp_path):
-    running = Fleet(tmp_path)
+def fleet(new_database):
+    running = Fleet(new_database("fleet"))
     yield running
     running.server.stop()
 
@@ -39,8 +39,8 @@ def test_heartbeats_with_an_unusable_clock_are_refused_with_a_clear_problem(flee
     assert fleet.kiosks()["XM-HALL-001"]["last_heartbeat_at"] is None
 
 
-def test_the_window_is_a_setting(tmp_path):
-    fleet = Fleet(tmp_path, heartbeat_skew_s=600)
+def test_the_window_is_a_setting(new_database):
+    fleet = Fleet(new_database("fleet"), heartbeat_skew_s=600)
     try:
         late = (fleet.clock() - timedelta(minutes=11)).isoformat(timespec="seconds")
         assert fleet.beat(sent_at=late).json()["code"] == "sent_at_out_of_range"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 MAILING = {"document_number": "XMZW-SS-20261125-000001", "recipient_name": "王晓明", "phone": "13812345678",
@@ -11,9 +9,8 @@ MAILING = {"document_number": "XMZW-SS-20261125-000001", "recipient_name": "王�
 
 
 def _count(gateway, table: str) -> int:
-    db = gateway._server.config.app.state.gateway.settings.db_path
-    with sqlite3.connect(db) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    with gateway._server.config.app.state.gateway.db.read() as conn:
+        return conn.one(f"SELECT COUNT(*) FROM {table}")[0]
 
 
 def test_feedback_is_recorded_once_per_key(api, shared_gateway):

@@ -25,8 +25,8 @@ schema = schemathesis.openapi.from_path(OPENAPI_PATH)
 
 
 @pytest.fixture(scope="module")
-def fuzz_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
-    settings_ = GatewaySettings(db_path=tmp_path_factory.mktemp("fuzz") / "gateway.sqlite3", demo=True,
+def fuzz_gateway(new_database) -> Iterator[GatewayThread]:
+    settings_ = GatewaySettings(db_path=new_database("fuzz"), demo=True,
                                 rate_per_s=10_000, rate_burst=10_000)
     with GatewayThread(create_app(settings_)) as server:
         settings_.public_url = server.url

@@ -8,12 +8,11 @@ test enumerates the app's routes, so a new kiosk endpoint without a probe fails 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 import pytest
 from fastapi.routing import APIRoute
-from gateway_api import HALL, NIGHT, Api
+from gateway_api import HALL, NIGHT, Api, count, rows
 
 from contract import API_PREFIX
 from gateway.app import API_ROUTERS, openapi_document
@@ -39,8 +38,7 @@ class Hall:
         self.night = Api(self.server.url, NIGHT)
 
     def count(self, sql: str, *params) -> int:
-        with sqlite3.connect(self.settings.db_path) as conn:
-            return conn.execute(sql, params).fetchone()[0]
+        return count(self.settings.db_path, sql, *params)
 
     def open_order(self, key: str = "order-iso-0001") -> dict:
         answer = self.mine.post("/payments/orders", json={"notice_number": UNPAID}, key=key)
@@ -86,8 +84,7 @@ def probe_issue_ticket(hall: Hall) -> None:
     theirs = hall.other.post("/queue/tickets", json={"service_id": "hf-loan"}, key="shared-key-ticket")
     assert theirs.status_code == 201 and theirs.headers.get("Idempotent-Replayed") is None
     assert theirs.json()["ticket_id"] != mine["ticket_id"]  # the same key is another kiosk's own key
-    with sqlite3.connect(hall.settings.db_path) as conn:
-        owners = dict(conn.execute("SELECT ticket_id, kiosk_id FROM tickets").fetchall())
+    owners = {r["ticket_id"]: r["kiosk_id"] for r in rows(hall.settings.db_path, "SELECT ticket_id, kiosk_id FROM tickets")}
     assert owners[mine["ticket_id"]] == HALL[0] and owners[theirs.json()["ticket_id"]] == OTHER_HALL[0]
 
 
@@ -120,11 +117,21 @@ def _lookup(kind: str) -> Callable[[Hall], None]:
         assert theirs.headers.get("Idempotent-Replayed") is None
         if mine.json().get("document"):  # a document of its own, issued to the other kiosk
             assert theirs.json()["document"]["number"] != mine.json()["document"]["number"]
-            with sqlite3.connect(hall.settings.db_path) as conn:
-                issuer = conn.execute("SELECT kiosk_id FROM documents WHERE number = ?",
-                                      (theirs.json()["document"]["number"],)).fetchone()[0]
+            issuer = rows(hall.settings.db_path, "SELECT kiosk_id FROM documents WHERE number = ?",
+                          theirs.json()["document"]["number"])[0]["kiosk_id"]
             assert issuer == OTHER_HALL[0]
     return probe
+
+
+def probe_certificate(hall: Hall) -> None:
+    """Another kiosk's document number is not lent to a certificate: it gets one of its own."""
+    number = hall.mine.post("/lookups/property", json={"id_number": YOUNG}).json()["document"]["number"]
+    theirs = hall.other.session.post(f"{hall.other.base}/documents/property", timeout=120,
+                                     json={"id_number": YOUNG, "document_number": number})
+    assert theirs.status_code == 200 and theirs.headers["X-Document-Number"] != number
+    issuer = rows(hall.settings.db_path, "SELECT kiosk_id FROM issued_documents WHERE code = ?",
+                  theirs.headers["X-Verification-Code"])[0]["kiosk_id"]
+    assert issuer == OTHER_HALL[0]
 
 
 # -- payments -------------------------------------------------------------------------------------------
@@ -216,6 +223,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "POST /api/v1/lookups/social-security": _lookup("social-security"),
     "POST /api/v1/lookups/property": _lookup("property"),
     "POST /api/v1/lookups/population": _lookup("population"),
+    "POST /api/v1/documents/{kind}": probe_certificate,
     "GET /api/v1/payments/notices/{number}": probe_notice,
     "POST /api/v1/payments/orders": probe_create_order,
     "GET /api/v1/payments/orders/{order_id}": probe_order,

@@ -55,8 +55,8 @@ def test_redact_keeps_ids_of_the_hall_itself():
     assert redact(kept) == kept
 
 
-def test_the_console_shows_kiosk_texts_masked(tmp_path):
-    fleet = Fleet(tmp_path)
+def test_the_console_shows_kiosk_texts_masked(new_database):
+    fleet = Fleet(new_database("fleet"))
     try:
         beat = heartbeat(HALL[0], sent_at=fleet.clock().isoformat(timespec="seconds"),
                          last_errors=[f"ERROR kiosk.lookup: registry refused {YOUNG}"],

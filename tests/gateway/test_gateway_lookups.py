@@ -67,6 +67,22 @@ def test_a_wrong_check_digit_is_refused(api):
     assert answer.status_code == 422 and answer.json()["code"] == "id_number_invalid"
 
 
+@pytest.mark.parametrize("number", [
+    "11010519491231002x",  # the kiosk sends numbers normalised: a capital X
+    "".join(chr(ord(c) + 0xFEE0) for c in YOUNG),  # full-width digits
+    "110105194902300028",  # 30 February, with the check character its digits give
+    "35020619960721001",  # 17 characters
+    "usa350286031500",
+    None, 350206199607210013, ["350206199607210013"], {"n": 1},
+])
+def test_a_number_outside_the_one_rule_is_a_clear_422_and_looks_nothing_up(api, number):
+    answer = _ask(api, "social-security", number)
+    # the contract's pattern refuses the form; the one rule (contract.identity) refuses the date
+    expected = "id_number_invalid" if number == "110105194902300028" else "invalid_request"
+    assert answer.status_code == 422 and answer.json()["code"] == expected
+    assert "found" not in answer.text
+
+
 def test_the_printed_document_can_be_verified_and_shows_no_full_name(api):
     answer = _ask(api, "population", YOUNG).json()
     document = answer["document"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
+from gateway_api import rows
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -18,9 +18,7 @@ REFERENCE_KEYS = {"order_id", "ticket_id", "feedback_id", "mailing_id", "documen
 
 
 def _rows(settings, table: str) -> list[dict]:
-    with sqlite3.connect(settings.db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(row) for row in conn.execute(f"SELECT * FROM {table}")]
+    return rows(settings.db_path, f"SELECT * FROM {table}")
 
 
 def _strings(value) -> set[str]:
@@ -128,8 +126,8 @@ def test_every_outbox_kind_has_a_bounded_schema(gateway, kind, payload):
     assert _rows(settings, "outbox_entries") == []
 
 
-def test_what_expired_while_the_gateway_was_stopped_is_pruned_at_start(tmp_path, clock):
-    settings = GatewaySettings(db_path=tmp_path / "stopped.sqlite3", now=clock)
+def test_what_expired_while_the_gateway_was_stopped_is_pruned_at_start(new_database, clock):
+    settings = GatewaySettings(db_path=new_database("stopped"), now=clock)
     db = create_app(settings).state.gateway.db
     with db.transaction() as conn:
         conn.execute("INSERT INTO idempotency VALUES ('XM-HALL-001', 'key-old-0001', 'feedback', 'digest', 201, "

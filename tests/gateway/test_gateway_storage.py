@@ -1,14 +1,22 @@
-"""The gateway database: created at the current schema, older ones migrated with their data kept."""
+"""The gateway database: created at the newest revision on both engines; SQLite files from the gateways
+before Alembic (schema 1 to 3) upgraded with their data kept; a newer database refused."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+import requests
+from legacy_schema import make_schema_3
 
-from gateway.storage import SCHEMA_VERSION, Database
+from gateway.app import create_app
+from gateway.migrate import head
+from gateway.serve_thread import GatewayThread
+from gateway.settings import GatewaySettings
+from gateway.storage import Database
 
 _V1_OUTBOX = """
 CREATE TABLE outbox_entries (
@@ -21,12 +29,12 @@ CREATE TABLE idempotency (
     kiosk_id TEXT NOT NULL, key TEXT NOT NULL, scope TEXT NOT NULL, request_hash TEXT NOT NULL,
     status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, key)
 )"""
+HALL_TOKEN = "demo-hall-001-secret"
 
 
 def _older(path: Path, version: int, outbox: str) -> sqlite3.Connection:
-    """A database that looks as if written by schema ``version`` (1 or 2), left open for filling in."""
-    Database(path).close()
-    conn = sqlite3.connect(path)
+    """A database that looks as if written by schema ``version`` (1 or 2), without fleet tables yet."""
+    conn = make_schema_3(path, with_fleet=False)
     conn.execute("DROP TABLE outbox_entries")
     conn.execute(outbox)
     conn.execute("DROP TABLE idempotency")
@@ -35,11 +43,61 @@ def _older(path: Path, version: int, outbox: str) -> sqlite3.Connection:
     return conn
 
 
-def test_new_database_has_the_current_schema(tmp_path: Path):
-    db = Database(tmp_path / "new.sqlite3")
-    with db.transaction() as conn:
-        assert conn.one("PRAGMA user_version")[0] == SCHEMA_VERSION
-    db.close()
+def _revision(db: Database) -> str:
+    with db.read() as conn:
+        return conn.one("SELECT version_num FROM alembic_version")[0]
+
+
+def test_new_database_has_the_newest_revision_and_every_table(new_database):
+    db = Database(new_database("new"))
+    try:
+        assert _revision(db) == head()
+        with db.transaction() as conn:
+            assert conn.next_value("documents") == 1 and conn.next_value("documents") == 2
+            conn.execute("INSERT INTO fleet_settings (name, value) VALUES (?, ?)", ("probe", "ok"))
+        with db.read() as conn:
+            assert conn.one("SELECT value FROM fleet_settings WHERE name = ?", ("probe",))["value"] == "ok"
+    finally:
+        db.close()
+    Database(db.location).close()  # opening it again changes nothing
+
+
+def test_a_schema_3_database_keeps_everything_and_serves(tmp_path: Path):
+    """A hall's database as the gateway before Alembic left it: kiosks, tickets, replays, fleet state."""
+    path = tmp_path / "hall.sqlite3"
+    salt = "00" * 16
+    with make_schema_3(path) as conn:
+        conn.execute("INSERT INTO kiosks VALUES ('XM-HALL-001', ?, ?, 'hall', 1, '2026-11-01T08:00:00+08:00')",
+                     (salt, hashlib.sha256((salt + HALL_TOKEN).encode()).hexdigest()))
+        conn.execute("INSERT INTO tickets (ticket_id, service_id, day, seq, number, issued_at, kiosk_id) "
+                     "VALUES ('ticket-old-01', 'hf-loan', '2026-11-25', 7, 'G007', '2026-11-25T09:00:00+08:00', "
+                     "'XM-HALL-001')")
+        conn.execute("INSERT INTO counters VALUES ('documents', 41)")
+        conn.execute("INSERT INTO idempotency VALUES ('XM-HALL-001', 'key-old-0001', 'feedback', 'd', 201, "
+                     "'{\"feedback_id\": \"FB1\"}', 1795572000.0)")
+        conn.execute("INSERT INTO fleet_heartbeats (kiosk_id, received_at, heartbeat) VALUES ('XM-HALL-001', "
+                     "'2026-11-25T10:00:00+08:00', '{\"sent_at\": \"2026-11-25T09:59:58+08:00\"}')")
+        conn.execute("INSERT INTO fleet_settings VALUES ('password_hash', '$argon2id$kept')")
+        conn.execute("INSERT INTO fleet_bundles VALUES (5, 'digest', 'kid', '[\"*\"]', '[]', '2027-01-01T00:00:00Z', "
+                     "x'7b7d', '*', 'everyone', '2026-11-01T00:00:00Z', NULL)")
+    conn.close()
+    db = Database(path)
+    try:
+        assert _revision(db) == head()
+        with db.transaction() as tx:
+            assert tx.one("SELECT number FROM tickets WHERE ticket_id = 'ticket-old-01'")["number"] == "G007"
+            assert tx.next_value("documents") == 42
+            assert tx.one("SELECT ref FROM idempotency WHERE key = 'key-old-0001'")["ref"] == '{"feedback_id": "FB1"}'
+            assert tx.one("SELECT COUNT(*) FROM fleet_beats")[0] == 1  # the old history, as beats
+            assert tx.one("SELECT value FROM fleet_settings WHERE name = 'password_hash'")["value"] == "$argon2id$kept"
+            assert bytes(tx.one("SELECT bundle FROM fleet_bundles WHERE version = 5")["bundle"]) == b"{}"
+    finally:
+        db.close()
+    app = create_app(GatewaySettings(db_path=path))  # and the gateway serves from it: the old token still works
+    with GatewayThread(app) as server:
+        answer = requests.get(server.url + "/api/v1/queue/services", timeout=10,
+                              headers={"X-Kiosk-Id": "XM-HALL-001", "Authorization": f"Bearer {HALL_TOKEN}"})
+    assert answer.status_code == 200, answer.text
 
 
 def test_schema_1_database_is_migrated_and_keeps_its_entries(tmp_path: Path):
@@ -50,12 +108,13 @@ def test_schema_1_database_is_migrated_and_keeps_its_entries(tmp_path: Path):
     conn.close()
     db = Database(path)
     with db.transaction() as conn:
-        assert conn.one("PRAGMA user_version")[0] == SCHEMA_VERSION
         row = conn.one("SELECT kind, received_ts FROM outbox_entries WHERE key = 'k-00000001'")
         assert row["kind"] == "event" and row["received_ts"] == 1795572000.0  # 02:00 UTC
         conn.execute("INSERT INTO outbox_entries VALUES ('XM-HALL-001', 'telemetry', 'k-00000001', '{}', NULL, "
                      "'now', 0)")
         assert conn.one("SELECT COUNT(*) FROM outbox_entries")[0] == 2
+        assert conn.one("SELECT COUNT(*) FROM fleet_sessions")[0] == 0  # the fleet tables were added
+    assert _revision(db) == head()
     db.close()
 
 
@@ -81,11 +140,34 @@ def test_schema_2_replays_keep_only_references_and_processed_payloads_go(tmp_pat
     db.close()
 
 
-def test_a_database_from_a_newer_gateway_is_refused(tmp_path: Path):
-    path = tmp_path / "newer.sqlite3"
-    Database(path).close()
+def test_a_failed_upgrade_leaves_the_old_database_as_it_was(tmp_path: Path):
+    path = tmp_path / "broken.sqlite3"
+    with _older(path, 2, _V2_OUTBOX) as conn:
+        conn.execute("CREATE TABLE fleet_sessions (unexpected TEXT)")  # in the way of nothing, but …
+        conn.execute("CREATE TABLE idempotency_v3 (in_the_way TEXT)")  # … this blocks step 3
+    conn.close()
+    with pytest.raises(Exception, match="idempotency_v3"):
+        Database(path)
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is None
+    conn.close()
+
+
+def test_a_database_from_a_newer_gateway_is_refused(new_database):
+    location = new_database("newer")
+    db = Database(location)
+    with db.transaction() as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.close()
+    with pytest.raises(RuntimeError, match="newer than this gateway"):
+        Database(location)
+
+
+def test_a_pre_alembic_file_from_a_newer_gateway_is_refused(tmp_path: Path):
+    path = tmp_path / "newer.sqlite3"
+    conn = make_schema_3(path)
+    conn.execute("PRAGMA user_version=4")
     conn.close()
     with pytest.raises(RuntimeError, match="newer than this gateway"):
         Database(path)

@@ -133,7 +133,7 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
             deadline = time.monotonic() + 10
             rows = []
             while time.monotonic() < deadline:
-                with fleet_book.ensure_tables(app.state.gateway.db).transaction() as conn:
+                with app.state.gateway.db.read() as conn:
                     rows = [k for k in fleet_book.kiosks(conn, app.state.gateway.settings.now()) if k["online"]]
                 if rows:
                     break

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from offline_cache.outbox import Backoff, Outbox
+from contract.backoff import Backoff
+from offline_cache.outbox import Outbox
 from offline_cache.sealing import Sealer
 from offline_cache.store import open_store
 
@@ -65,7 +66,7 @@ def test_bad_appends_are_refused_and_store_nothing(store, kind, payload, key, me
 
 
 def test_failures_back_off_exponentially_with_jitter_then_park(store, clock, alerts) -> None:
-    outbox = Outbox(store, max_attempts=4, backoff=Backoff(base_s=10, factor=2, cap_s=25), now=clock,
+    outbox = Outbox(store, max_attempts=4, backoff=Backoff(first=10, factor=2, limit=25, jitter=0.5), now=clock,
                     rng=lambda: 1.0, on_alert=alerts.append)
     key = outbox.append("ems_mailing", {"request": 1}).idempotency_key
     delays = []
@@ -89,7 +90,7 @@ def test_failures_back_off_exponentially_with_jitter_then_park(store, clock, ale
 
 
 def test_jitter_keeps_half_of_the_delay() -> None:
-    backoff = Backoff(base_s=8, factor=2, cap_s=1000)
+    backoff = Backoff(first=8, factor=2, limit=1000, jitter=0.5)
     assert backoff.delay(1, lambda: 0.0) == 4 and backoff.delay(1, lambda: 1.0) == 8
     assert backoff.delay(3, lambda: 0.5) == 24
     assert backoff.delay(50, lambda: 1.0) == 1000

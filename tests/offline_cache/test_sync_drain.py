@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
-from offline_cache.outbox import Backoff, Outbox
+from contract.backoff import Backoff
+from offline_cache.outbox import Outbox
 from offline_cache.sync import SyncWorker
 
 
@@ -30,7 +31,7 @@ def test_drain_delivers_each_entry_once_with_its_key(store, gateway) -> None:
 
 def test_gateway_stopping_mid_drain_loses_nothing_and_sends_nothing_twice(store, gateway) -> None:
     clock = {"t": 1_770_000_000.0}
-    outbox = Outbox(store, backoff=Backoff(base_s=10, cap_s=60), now=lambda: clock["t"])
+    outbox = Outbox(store, backoff=Backoff(first=10, limit=60, jitter=0.5), now=lambda: clock["t"])
     keys = [outbox.append("ems_mailing", {"n": n}).idempotency_key for n in range(30)]
     gateway.stop_after = 10  # the gateway goes away after its tenth entry
     worker = SyncWorker(outbox, gateway.send)
@@ -158,3 +159,33 @@ def test_each_entry_is_sent_before_its_request_and_acknowledged_before_the_next(
     assert report.interrupted and report.acknowledged == 3
     # The entry delivered just before the stop is acknowledged, the rest waits.
     assert [outbox.get(k).state for k in keys] == ["acknowledged"] * 3 + ["pending"]
+
+
+class Overloaded(Exception):
+    """What the kiosk's gateway client raises for an answer with Retry-After (503 or 429)."""
+
+    def __init__(self, retry_after_s) -> None:
+        super().__init__("gateway busy (HTTP 503)")
+        self.retry_after_s = retry_after_s
+
+
+def test_an_overloaded_gateway_is_left_alone_for_its_retry_after(store) -> None:
+    outbox = Outbox(store, backoff=Backoff(base_s=0.01, cap_s=0.02))
+    key = outbox.append("telemetry", {"n": 1}).idempotency_key
+    worker = SyncWorker(outbox, lambda kind, k, payload: (_ for _ in ()).throw(Overloaded(30)))
+    before = time.time()
+    report = worker.drain_once()
+    assert report.failed == 1 and report.retry_after_s == 30
+    entry = outbox.get(key)
+    assert entry.state == "pending" and entry.next_attempt_at >= before + 30  # not the 0.02 s back-off
+    assert outbox.due() == []
+
+
+def test_a_hostile_retry_after_is_bounded() -> None:
+    from offline_cache.sync import MAX_RETRY_AFTER_S, _retry_after_s
+
+    assert _retry_after_s(Overloaded(10**9)) == MAX_RETRY_AFTER_S
+    assert _retry_after_s(Overloaded(-5)) == 0.0
+    assert _retry_after_s(Overloaded(float("nan"))) == 0.0
+    assert _retry_after_s(Overloaded("soon")) == 0.0
+    assert _retry_after_s(ValueError("no attribute")) == 0.0

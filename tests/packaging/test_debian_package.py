@@ -106,7 +106,7 @@ def test_control_fields(control_dir: Path) -> None:
     # plugin and Mesa behind libglvnd draw the window; init-system-helpers: deb-systemd-helper.
     assert {"python3", "python3-venv", "cage", "xwayland", "adduser", "fonts-noto-cjk", "libwayland-egl1",
             "libwayland-cursor0", "libxkbcommon0", "libegl1", "libegl-mesa0", "libgl1", "libusb-1.0-0", "seatd", "procps",
-            "init-system-helpers"} <= depends
+            "init-system-helpers", "espeak-ng", "alsa-utils"} <= depends
     assert re.fullmatch(r"[^<>@]+ <[a-z0-9.-]+@[a-z0-9.-]+\.[a-z]{2,}>", control["Maintainer"])
     assert "localhost" not in control["Maintainer"]
     assert "python3 (<< 3.12)" in control["Depends"]  # the wheels are built for CPython 3.11
@@ -397,6 +397,9 @@ def test_unit_command_lines_are_accepted_by_the_commands(root: Path) -> None:
     assert args.config == Path("/etc/kiosk/kiosk.toml") and not args.windowed and not args.demo
 
     gateway_cmd = unit_settings(root / "lib/systemd/system/kiosk-gateway.service")["Service"]["ExecStart"][0]
-    words = [w for w in gateway_cmd.split()[1:] if not w.startswith("$")]  # $VAR: empty by default
+    defaults = dict(v.split("=", 1) for v in unit_settings(root / "lib/systemd/system/kiosk-gateway.service")
+                    ["Service"]["Environment"])
+    words = [defaults.get(w[2:-1], w) if w.startswith("${") else w for w in gateway_cmd.split()[1:]]
+    words = [w for w in words if not w.startswith("$")]  # $KIOSK_GATEWAY_OPTIONS: empty by default
     args = gateway_parser().parse_args(words)
-    assert args.db == Path("/var/lib/kiosk-gateway/gateway.sqlite3") and not args.demo
+    assert args.db == Path("/var/lib/kiosk-gateway/gateway.sqlite3") and not args.demo and args.workers == 1

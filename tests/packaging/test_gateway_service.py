@@ -99,6 +99,8 @@ def test_gateway_unit_is_a_watched_loopback_service() -> None:
     words = service["ExecStart"][0].split()
     assert words[words.index("--host") + 1] == "127.0.0.1"
     assert words[-1] == "$KIOSK_GATEWAY_OPTIONS"  # local options come last and win
+    assert words[words.index("--workers") + 1] == "${KIOSK_GATEWAY_WORKERS}"  # /etc/default/kiosk-gateway sets it
+    assert "KIOSK_GATEWAY_WORKERS=1" in service["Environment"]  # one worker (SQLite) unless told otherwise
 
 
 def test_kiosk_unit_filters_system_calls() -> None:

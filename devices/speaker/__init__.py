@@ -1,0 +1,1 @@
+"""Spoken guidance: catalogue prompts in Mandarin and English, and tones, through the kiosk's loudspeaker."""

@@ -1,0 +1,56 @@
+"""Certificates are rendered and signed in a separate process, never on the gateway's own.
+
+Laying out an A4 page and signing it is ~0.5 s of pure-Python work (seconds for a process's first,
+loading the fonts). Done in a gateway process it would hold the interpreter's lock that long, and
+the event loop that answers heartbeats and bundle polls would run late (load shedding then refuses
+kiosks for it). So each gateway process keeps a small pool of renderer processes, started when
+the first certificate is asked for and kept warm (fonts loaded) after; the request's thread waits
+for its file without holding the lock.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from gateway.documents.hall_key import DocumentKey
+from gateway.documents.sheet import Certificate
+
+RENDERERS = 1  # processes per gateway process: a hall's kiosks ask for a certificate now and then
+RENDER_TIMEOUT_S = 120.0
+
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+class RendererFailed(RuntimeError):
+    """The renderer process died or did not answer in time; the next certificate starts a new one."""
+
+
+def render_and_sign(certificate: Certificate, key: DocumentKey, reason: str) -> tuple[bytes, int]:
+    """The signed PDF of ``certificate`` and its page count (runs in whichever process calls it)."""
+    from gateway.documents.render import render_pdf
+    from gateway.documents.sheet import html
+    from gateway.documents.signing import sign_pdf
+
+    rendered = render_pdf(html(certificate), identifier=certificate.number)
+    return sign_pdf(rendered.data, key, reason=reason), rendered.pages
+
+
+def render_and_sign_elsewhere(certificate: Certificate, key: DocumentKey, reason: str) -> tuple[bytes, int]:
+    """:func:`render_and_sign` in a renderer process; :class:`RendererFailed` if that process fails."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"))
+        pool = _pool
+    try:
+        return pool.submit(render_and_sign, certificate, key, reason).result(timeout=RENDER_TIMEOUT_S)
+    except (BrokenProcessPool, TimeoutError) as exc:
+        with _lock:
+            if _pool is pool:
+                _pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise RendererFailed(f"the certificate renderer failed: {type(exc).__name__}") from exc

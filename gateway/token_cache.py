@@ -1,0 +1,66 @@
+"""The kiosk token check, remembered per process for a few seconds.
+
+Every kiosk request carries its id and token; checking them against the database each time was a
+transaction per request. A successful check is remembered for ``ttl_s`` (5 s by default, the
+``--token-cache-seconds`` setting) under a digest of the token, never the token itself: a token
+rotated or a kiosk disabled elsewhere (another worker, the command line) is refused within that
+time, and at once in the process that did it (:meth:`TokenCache.forget`). Failed checks are never
+remembered, so they keep going to the database and the failed-login limit. The cache is bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from gateway.kiosks import KioskIdentity
+
+
+class TokenCache:
+    def __init__(self, ttl_s: float = 5.0, max_entries: int = 50_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[tuple[str, bytes], tuple[KioskIdentity, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def _key(kiosk_id: str, token: str) -> tuple[str, bytes]:
+        return kiosk_id, hashlib.blake2b(token.encode("utf-8"), digest_size=16).digest()
+
+    def get(self, kiosk_id: str, token: str) -> KioskIdentity | None:
+        """The remembered identity for this id and token, if checked within ``ttl_s``."""
+        if self.ttl_s <= 0:
+            return None
+        key = self._key(kiosk_id, token)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[1] <= self._clock():
+                del self._entries[key]
+                return None
+            return found[0]
+
+    def put(self, kiosk_id: str, token: str, identity: KioskIdentity) -> None:
+        if self.ttl_s <= 0:
+            return
+        key = self._key(kiosk_id, token)
+        with self._lock:
+            self._entries[key] = (identity, self._clock() + self.ttl_s)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def forget(self, kiosk_id: str) -> None:
+        """Drop every remembered token of ``kiosk_id`` (after a rotation or disabling here)."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == kiosk_id]:
+                del self._entries[key]

@@ -1,0 +1,81 @@
+"""``kiosk-gateway --workers N``: several worker processes on one listening socket (PostgreSQL only).
+
+The parent binds the socket, upgrades the database once, then starts N workers (uvicorn's
+multiprocess supervisor: each worker is pinged and replaced when it stops answering or dies). The
+parent alone talks to systemd: READY=1 once every worker serves, WATCHDOG=1 while it supervises.
+Each worker builds its own app from the same command line (passed in the environment).
+
+What must be the same for every worker lives in the database: console sessions, login throttles,
+admin tokens, trusted keys, roll-out state, kiosks and their tokens (a token change reaches every
+worker within the token cache's seconds). Per-kiosk request rates are counted per worker, each
+allowing ``--rate``/N and ``--burst``/N, so the fleet-wide limit stays what was asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+
+import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors.multiprocess import Multiprocess
+
+from lifecycle import systemd_notify
+
+log = logging.getLogger("gateway.server")
+
+ARGV_ENV = "KIOSK_GATEWAY_WORKER_ARGV"
+PUBLIC_URL_ENV = "KIOSK_GATEWAY_WORKER_PUBLIC_URL"
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (uvicorn calls this factory in each)."""
+    from gateway.app import create_app
+    from gateway.cli import build_parser, settings_from_args
+
+    args = build_parser().parse_args(json.loads(os.environ[ARGV_ENV]))
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(settings_from_args(args, os.environ[PUBLIC_URL_ENV]))
+
+
+class SupervisedWorkers(Multiprocess):
+    """uvicorn's worker supervisor, reporting to systemd from the parent."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        super().__init__(config, sockets)
+        interval = systemd_notify.watchdog_interval()
+        self.keepalive_every_s = interval / 2 if interval else None
+        self._last_keepalive = 0.0
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        ready = all(p.wait_until_ready(60, self.should_exit) for p in self.processes
+                    if hasattr(p, "wait_until_ready"))
+        if ready and not self.should_exit.is_set():
+            systemd_notify.notify("READY=1", f"STATUS=serving with {len(self.processes)} workers")
+            self._last_keepalive = time.monotonic()
+
+    def keep_subprocess_alive(self) -> None:
+        super().keep_subprocess_alive()
+        now = time.monotonic()
+        if self.keepalive_every_s and now - self._last_keepalive >= self.keepalive_every_s:
+            self._last_keepalive = now
+            systemd_notify.watchdog()
+
+    def terminate_all(self) -> None:
+        systemd_notify.stopping()
+        super().terminate_all()
+
+
+def serve(argv: list[str], public_url: str, workers: int, sock: socket.socket | None,
+          **config: object) -> None:
+    """Run ``workers`` worker processes until stopped (SIGTERM/SIGINT)."""
+    os.environ[ARGV_ENV] = json.dumps(argv)
+    os.environ[PUBLIC_URL_ENV] = public_url
+    uv_config = uvicorn.Config("gateway.workers:worker_app", factory=True, workers=workers, **config)  # type: ignore[arg-type]
+    sockets = [sock] if sock is not None else [uv_config.bind_socket()]
+    log.info("%d gateway workers on %s (parent pid %d)", workers, public_url, os.getpid())
+    SupervisedWorkers(uv_config, sockets).run()
