@@ -10,14 +10,11 @@ the same kind of bounds, and the console login then stores an Argon2id hash in t
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-
 from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import Type
+
+from contract.scrypt_hash import ScryptHash, ScryptLimits
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 "low memory" profile (64 MiB, t=3)
 
@@ -25,7 +22,8 @@ _hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 "low memory" 
 MAX_MEMORY_KIB = 256 * 1024
 MAX_TIME_COST = 10
 MAX_PARALLELISM = 8
-_SCRYPT_MAX_N, _SCRYPT_MAX_R, _SCRYPT_MAX_P = 2**17, 16, 4
+# what an earlier gateway's console hash may ask for (read back from the database, so bounded)
+_LEGACY_LIMITS = ScryptLimits(max_n=2**17, max_r=16, max_p=4, salt_bytes=(8, 64), key_bytes=(16, 64))
 
 
 def hash_password(password: str) -> str:
@@ -41,7 +39,7 @@ def is_hash(text: str) -> bool:
 def within_bounds(stored: str) -> bool:
     """Whether the cost a stored hash asks for is one this gateway is willing to pay."""
     if stored.startswith("scrypt$"):
-        return _scrypt_parts(stored) is not None
+        return _legacy(stored) is not None
     try:
         params = extract_parameters(stored)
     except (InvalidHashError, ValueError):
@@ -72,29 +70,18 @@ def needs_rehash(stored: str) -> bool:
         return True
 
 
-def _scrypt_parts(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+def _legacy(stored: str) -> ScryptHash | None:
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        n_, r_, p_ = int(n), int(r), int(p)
-        salt_b, digest_b = base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
-    except (ValueError, binascii.Error):
+        return ScryptHash.parse(stored, _LEGACY_LIMITS)
+    except ValueError:
         return None
-    if scheme != "scrypt" or not (2 <= n_ <= _SCRYPT_MAX_N and n_ & (n_ - 1) == 0):
-        return None
-    if not (1 <= r_ <= _SCRYPT_MAX_R and 1 <= p_ <= _SCRYPT_MAX_P and 8 <= len(salt_b) <= 64
-            and 16 <= len(digest_b) <= 64):
-        return None
-    return n_, r_, p_, salt_b, digest_b
 
 
 def _check_scrypt(password: str, stored: str) -> bool:
-    parts = _scrypt_parts(stored)
-    if parts is None:
+    legacy = _legacy(stored)
+    if legacy is None:
         return False
-    n, r, p, salt, expected = parts
     try:
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=len(expected),
-                                maxmem=256 * 1024 * 1024)
+        return legacy.matches(password)
     except (ValueError, MemoryError):
         return False
-    return hmac.compare_digest(actual, expected)

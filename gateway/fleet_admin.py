@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from config.bundle import KeyRing, key_id, parse_public_key
+from contract.backoff import backoff_delay
 from gateway import enrolment_cli
 from gateway.admin_password import check_password, hash_password, is_hash, needs_rehash, within_bounds
 from gateway.storage import Database, database_location, describe
@@ -165,7 +166,7 @@ def note_failure(db: Database, source: str, now_ts: float) -> float:
         failures = (row["failures"] if row is not None else 0) + 1
         lock = 0.0
         if failures >= FREE_FAILURES:
-            lock = min(MAX_LOCK_S, FIRST_LOCK_S * 2 ** (failures - FREE_FAILURES))
+            lock = backoff_delay(failures - FREE_FAILURES + 1, first=FIRST_LOCK_S, limit=MAX_LOCK_S)
         conn.execute("INSERT INTO fleet_login_failures VALUES (?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
                      "failures = excluded.failures, locked_until = excluded.locked_until",
                      (source, failures, now_ts + lock))

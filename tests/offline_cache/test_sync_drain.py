@@ -170,7 +170,7 @@ class Overloaded(Exception):
 
 
 def test_an_overloaded_gateway_is_left_alone_for_its_retry_after(store) -> None:
-    outbox = Outbox(store, backoff=Backoff(base_s=0.01, cap_s=0.02))
+    outbox = Outbox(store, backoff=Backoff(first=0.01, limit=0.02))
     key = outbox.append("telemetry", {"n": 1}).idempotency_key
     worker = SyncWorker(outbox, lambda kind, k, payload: (_ for _ in ()).throw(Overloaded(30)))
     before = time.time()
