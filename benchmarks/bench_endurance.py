@@ -8,7 +8,7 @@ with the elderly demo card on the reader; a payment notice looked up; a service 
 session ends with Home, which wipes it. The card reader polls every 20 ms here (300 ms in the demo)
 so sessions are not spent waiting for polls.
 
-Between sessions the kiosk idles on the home screen and tidies up (kiosk/between_citizens.py); here
+Between sessions the kiosk idles on the home screen and tidies up (kiosk/hall/between_citizens.py); here
 that runs at once instead of half a second later, and the next session waits for it. At quiet
 moments (home screen, after a garbage collection) it samples: anonymous memory of this process
 (heap, stacks, arenas: what the process itself allocated), glibc's heap in use and free-but-kept
@@ -22,7 +22,7 @@ Memory growth is judged on anonymous memory: PSS and USS also move when other pr
 same Qt libraries start or stop (a page only this process maps counts whole in USS) and when the
 kernel drops cold pages of library files, by tens of MB either way on a shared machine, so they
 are printed for information. Sockets are the gateway client's keep-alive connections, at most one
-per thread calling the gateway at once (kept idle up to kiosk/gateway_http.POOL_SIZE).
+per thread calling the gateway at once (kept idle up to kiosk.gateway_client.transport.POOL_SIZE).
 Targets: memory growth <= 5 MB over 10,000 sessions; no growth in Qt objects, wrappers, open files,
 threads.
 
@@ -49,7 +49,7 @@ from PySide6.QtWidgets import QApplication
 from report import figure, note
 from shiboken6 import Shiboken
 
-from kiosk import between_citizens
+from kiosk.hall import between_citizens
 
 UNPAID_NOTICE = "3502002611000001"
 SAMPLES = ("anon_mb", "heap_used_mb", "heap_free_mb", "pss_mb", "uss_mb", "qobjects", "wrappers", "files", "sockets",
@@ -273,7 +273,7 @@ def main() -> None:
         change = min(s[key] for s in tail) - first[key]
         figure(f"{label} growth after warm-up", change, "", baseline=first[key], target="no growth",
                passed=change <= 0)
-    from kiosk.gateway_http import POOL_SIZE
+    from kiosk.gateway_client.transport import POOL_SIZE
 
     most = max(s["sockets"] for _, s in series)
     figure("sockets (gateway keep-alive connections), most seen", most, "", baseline=first["sockets"],

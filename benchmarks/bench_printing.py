@@ -36,7 +36,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp)) as kiosk:
         window = kiosk.window
         printer = kiosk.hub.device("printer")
-        client = kiosk.context.services["gateway"]
+        client = kiosk.context.services.gateway
         handed = [0.0]
         write = printer.transport.write
 

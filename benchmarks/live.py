@@ -32,7 +32,7 @@ OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=dt.timezone(dt.timedelta(hou
 
 
 def application() -> QApplication:
-    from kiosk.app import make_application
+    from kiosk.app.runtime import make_application
 
     return make_application()
 
@@ -165,7 +165,7 @@ class LiveKiosk:
 
     @property
     def hub(self) -> Any:
-        return self.runtime.context.services["devices"]
+        return self.runtime.context.services.devices
 
 
 @contextmanager
@@ -174,8 +174,9 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
     """The kiosk as the demo runs it, minus the watchdog and demo panel; torn down on exit."""
     from config.local import demo_settings
     from devices import simulators
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell import i18n
 
     application()
     embedded = None
@@ -196,11 +197,11 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
     try:
         runtime.window.show()
         wait_until(lambda: runtime.first_frame_s is not None, 10, "the first frame")
-        runtime.context.services["clock"].now = lambda: OPEN_HALL
+        runtime.context.services.clock.now = lambda: OPEN_HALL
         if embedded is not None:
             startup.attach_client(runtime, embedded.url)
         if devices:
-            hub = runtime.context.services["devices"]
+            hub = runtime.context.services.devices
             wait_until(lambda: all(hub.device(n) is not None for n in ("idcard", "printer", "scanner")), 15,
                        "the simulated devices to open")
             wait_until(hub.can_print, 10, "the printer to report ready")

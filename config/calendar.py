@@ -2,7 +2,7 @@
 
 The calendar is data: it comes from ``config/defaults/calendar.toml`` or from the remote bundle the
 admins push, and is validated here. Questions about a moment ("is the hall open now, when does it
-open next") are answered in ``kiosk/hall_calendar.py``; this module only says what the hours *are*.
+open next") are answered in ``kiosk/hall/calendar.py``; this module only says what the hours *are*.
 
 A day's opening hours are decided in this order:
 

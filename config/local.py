@@ -119,7 +119,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 class DisplaySettings(_Section):
-    """The panel: how the compositor turns it and how big the 1080-wide design is drawn on it (kiosk/panel.py)."""
+    """The panel: how the compositor turns it and how big the 1080-wide design is drawn on it (kiosk/shell/panel.py)."""
 
     rotation: Literal[0, 90, 180, 270] = Field(
         0, description="degrees clockwise the compositor (cage) turns the picture; 90 or 270 for a portrait "

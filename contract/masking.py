@@ -4,7 +4,7 @@ Screens, printed paper, logs and the gateway's masked answer fields all mask thr
 functions. The rules follow common practice for Chinese government self-service terminals
 (de-identified display, 二(五)2 of the center's report): keep just enough for the citizen to
 recognise their own data. Free-text redaction (logs, telemetry) builds on them in
-:mod:`kiosk.privacy`.
+:mod:`kiosk.system.privacy`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ is newline-separated ``KEY=value`` fields (``READY=1``, ``WATCHDOG=1``, ``STATUS
 starting with ``@`` is a Linux abstract-namespace socket. Outside systemd the variable is unset
 and every function here does nothing, so the same code runs on a developer's desk.
 
-Used by the kiosk application (kiosk/watchdog.py) and the hall gateway (gateway/supervised_server.py).
+Used by the kiosk application (kiosk/system/watchdog.py) and the hall gateway (gateway/supervised_server.py).
 Under ``kiosk.service`` the main process is the compositor (cage) and the application is its
 child, so systemd's ``WATCHDOG_PID`` names our parent: :func:`watchdog_interval` accepts that
 (the unit sets ``NotifyAccess=all`` for the same reason).

@@ -3,7 +3,7 @@
 The new bytes go to a temporary file beside the target, created with its final mode from the
 first byte, written whole and fsynced; the caller then renames (or links) it into place and
 fsyncs the folder with :func:`sync_folder`. The store key uses it, and so do the kiosk's small
-state files (:mod:`kiosk.durable_files`).
+state files (:mod:`kiosk.system.durable_files`).
 """
 
 from __future__ import annotations

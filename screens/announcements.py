@@ -2,7 +2,7 @@
 
 Announcements are information, not faults, so they have their own calm strip (the theme's notice
 colours) apart from the banner that reports the kiosk's own troubles. Which ones show is decided
-by :meth:`config.remote.RemoteConfig.announcements_at` on the hall clock (``services["clock"]``):
+by :meth:`config.remote.RemoteConfig.announcements_at` on the hall clock (``services.clock``):
 again when a bundle is put in force (``remote_config_changed``), when the language changes and
 every minute, so one that starts or ends at 09:00 appears or goes within a minute.
 
@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import pick
-from kiosk.panel import COLUMN_WIDTH
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import pick
+from kiosk.shell.panel import COLUMN_WIDTH
 from screens.theme import ANNOUNCEMENT_PX, SCREEN_WIDTH, px
 from screens.widgets import label
 
@@ -70,7 +70,7 @@ class AnnouncementStrip(QFrame):
 
     def refresh(self, *_args: object) -> None:
         """Decide again which announcements are in force (bundle and clock) and show them."""
-        remote = self.context.services.get("remote_config")
+        remote = self.context.services.remote_config
         in_force = remote.announcements_at(self.context.now()) if remote is not None else []
         if in_force != self._in_force:
             self._in_force = in_force

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.context import KioskContext
+from kiosk.shell.context import KioskContext
 from screens.theme import GAP
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from config.catalogue import Service
-from kiosk.context import KioskContext
-from kiosk.i18n import N_, _, pick
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
 from screens.base import KioskScreen, Navigator
 from screens.home import service_badges
 from screens.widgets import TileList, label

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import _, current_language, pick
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _, current_language, pick
 from screens.widgets import TouchButton, label
 
 WEEKDAYS_ZH = "一二三四五六日"

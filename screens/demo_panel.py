@@ -2,7 +2,7 @@
 
 It lets a demonstrator place or lift a demo citizen's card, scan a sample code, take the paper out,
 open the cover, unplug a device, and see the last printed receipt. It talks only to the controller
-it is given (kiosk/demo_devices.py), never to a device. Desktop sizes: this is not a citizen screen.
+it is given (kiosk/hardware/demo_devices.py), never to a device. Desktop sizes: this is not a citizen screen.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 
 class DemoPanel(QWidget):
-    """A small window of demo controls; ``controller`` is a ``kiosk.demo_devices.DemoDevices`` (or a stand-in)."""
+    """A small window of demo controls; ``controller`` is a ``kiosk.hardware.demo_devices.DemoDevices`` (or a stand-in)."""
 
     def __init__(self, controller: Any, parent: QWidget | None = None, *, refresh_ms: int = 700) -> None:
         super().__init__(parent)

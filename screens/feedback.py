@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import N_, _, pick
 from kiosk.journeys.feedback import FeedbackJourney
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
 from screens.widgets import TouchButton, discard, label

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from contract.content import Guide, GuideMaterial, GuideStep
-from kiosk.context import KioskContext
-from kiosk.guide_library import GuideView
-from kiosk.i18n import _, current_language, pick
+from kiosk.hall.guide_library import GuideView
 from kiosk.journeys.guide import ServiceGuideJourney
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _, current_language, pick
 from screens.base import Navigator
 from screens.guide_sheet import GuideSheet
 from screens.journey_screen import JourneyScreen

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from kiosk.availability import age_wording
-from kiosk.guide_library import GuideView
-from kiosk.i18n import _, current_language, pick
+from kiosk.hall.availability import age_wording
+from kiosk.hall.guide_library import GuideView
+from kiosk.shell.i18n import _, current_language, pick
 from screens.widgets import Card, KineticScrollArea, label, qr_pixmap
 
 

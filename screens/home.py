@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from config.catalogue import JOURNEY_TILES, Service
-from kiosk.context import KioskContext
-from kiosk.i18n import _
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _
 from screens.base import KioskScreen, Navigator
 from screens.journey_tiles import ELDERLY_TILES, JOURNEY_TEXT
 from screens.widgets import Tile, TouchButton, label

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from config.catalogue import Service
-from kiosk.context import KioskContext
 from kiosk.journeys.base import Journey
+from kiosk.shell.context import KioskContext
 from screens.base import KioskScreen, Navigator
 from screens.widgets import PageStack
 
@@ -27,7 +27,7 @@ class JourneyScreen(KioskScreen):
 
     @property
     def host(self):
-        return self.context.services["journeys"]
+        return self.context.services.journeys
 
     def activate(self, **params: Any) -> None:
         self.params = params

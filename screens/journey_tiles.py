@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.i18n import N_
+from kiosk.shell.i18n import N_
 
 JOURNEY_TEXT: dict[str, tuple[str, str]] = {
     "queue_ticket": (N_("排队取号"), N_("选择业务，领取排队号")),

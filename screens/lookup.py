@@ -8,27 +8,26 @@ data arrives already masked from the journey, and ``clear_personal`` empties eve
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import _
 from kiosk.journeys.base import Problem
-from kiosk.journeys.lookup import LookupJourney, Section
+from kiosk.journeys.lookup import LookupJourney
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _
 from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
 from screens.journey_screen import JourneyScreen
+from screens.lookup_mailing import LookupMailingPages
+from screens.lookup_results import LookupResultPages
 from screens.theme import is_high_contrast
-from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, discard, label, qr_pixmap
+from screens.widgets import Card, TouchButton, discard, label, qr_pixmap
 
 REMINDER_MS = 20_000  # no card after this long: a gentle reminder
-# Lines of facts that fit one page between the identity line and the buttons (see the tour).
-PAGE_LINES = 17
-PAGE_LINES_ELDERLY = 10
 
 CARD_STATES = ("waiting", "reminder", "reading", "lifted", "read_failed", "refused", "unsupported")
 BUSY_STATES = ("querying", "printing", "mail_sending")
@@ -36,7 +35,7 @@ MESSAGE_STATES = ("no_record", "offline", "failed", "printed", "print_failed", "
                   "mail_queued", "mail_failed", "mail_unavailable")
 
 
-class LookupScreen(JourneyScreen):
+class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
     """Draws a :class:`~kiosk.journeys.lookup.LookupJourney`; subclasses only set ``journey_name``."""
 
     name = "lookup"
@@ -95,32 +94,6 @@ class LookupScreen(JourneyScreen):
         box.addWidget(self.busy_hint)
         box.addStretch(2)
 
-    def _build_results_page(self) -> None:
-        box = self._page()
-        self.results_page = box.parentWidget()
-        self.identity = label(role="value")
-        self.take_card = label(role="hint")
-        self.sheet = KineticScrollArea()
-        pager = QHBoxLayout()
-        pager.setSpacing(24)
-        self.previous = TouchButton(role="nav", on_tap=lambda: self._do("previous_page"))
-        self.page_number = label(role="value", wrap=False)
-        self.next = TouchButton(role="nav", on_tap=lambda: self._do("next_page"))
-        pager.addWidget(self.previous, 1)
-        pager.addWidget(self.page_number)
-        pager.addWidget(self.next, 1)
-        actions = QHBoxLayout()
-        actions.setSpacing(24)
-        self.take_away = TouchButton(role="primary", on_tap=lambda: self._do("show_choices"))
-        self.results_done = TouchButton(on_tap=lambda: self._do("finish"))
-        actions.addWidget(self.take_away, 2)
-        actions.addWidget(self.results_done, 1)
-        box.addWidget(self.identity)
-        box.addWidget(self.take_card)
-        box.addWidget(self.sheet, 1)
-        box.addLayout(pager)
-        box.addLayout(actions)
-
     def _build_choices_page(self) -> None:
         box = self._page()
         self.choices_page = box.parentWidget()
@@ -174,44 +147,6 @@ class LookupScreen(JourneyScreen):
         box.addWidget(self.qr_back)
         box.addWidget(self.qr_done)
 
-    def _build_mail_confirm_page(self) -> None:
-        box = self._page()
-        self.mail_confirm_page = box.parentWidget()
-        self.mail_card = Card()
-        self.mail_to = label(role="hint")
-        self.mail_address = label(role="value")
-        self.mail_note = label(role="hint")
-        for widget in (self.mail_to, self.mail_address, self.mail_note):
-            self.mail_card.body.addWidget(widget)
-        box.addWidget(self.mail_card)
-        box.addStretch(1)
-        self.mail_yes = TouchButton(role="primary", on_tap=lambda: self._do("confirm_address"))
-        self.mail_no = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
-        box.addWidget(self.mail_yes)
-        box.addWidget(self.mail_no)
-
-    def _build_mail_phone_page(self) -> None:
-        box = self._page()
-        self.mail_phone_page = box.parentWidget()
-        self.phone_prompt = label(role="subtitle")
-        self.phone_entry = label(role="title", wrap=False)
-        self.phone_entry.setObjectName("PhoneEntry")
-        self.phone_problem = label(role="error")
-        self.keypad = Keypad(max_length=11)
-        self.keypad.changed.connect(self._phone_changed)
-        self.phone_send = TouchButton(role="primary", on_tap=self._send_phone)
-        self.phone_cancel = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
-        box.addWidget(self.phone_prompt)
-        box.addWidget(self.phone_entry)
-        box.addWidget(self.phone_problem)
-        box.addWidget(self.keypad)
-        box.addStretch(1)
-        row = QHBoxLayout()
-        row.setSpacing(24)
-        row.addWidget(self.phone_cancel, 1)
-        row.addWidget(self.phone_send, 2)
-        box.addLayout(row)
-
     # -- journey lifecycle -------------------------------------------------------------------
     @property
     def lookup(self) -> LookupJourney | None:
@@ -242,21 +177,11 @@ class LookupScreen(JourneyScreen):
     def _remind(self) -> None:
         self._do("remind")
 
-    def _phone_changed(self, value: str) -> None:
-        digits = value
-        self.phone_entry.setText(" ".join(filter(None, (digits[:3], digits[3:7], digits[7:]))) or "—")
-        self.phone_send.setEnabled(len(digits) == 11)
-
-    def _send_phone(self) -> None:
-        journey = self.lookup
-        if journey is not None and not journey.finished:
-            journey.submit_phone(self.keypad.value)
-
     # -- rendering ---------------------------------------------------------------------------------
     def show_state(self, journey) -> None:
         state = journey.state
         self.heading.setText(journey.title())
-        self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.get("remote_config")))
+        self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.remote_config))
         if state == "waiting":
             self._reminder.start()
         elif state != "reminder":
@@ -317,54 +242,6 @@ class LookupScreen(JourneyScreen):
         text, hint = texts[state]
         self.busy_text.setText(text)
         self.busy_hint.setText(hint)
-
-    def page_lines(self) -> int:
-        return PAGE_LINES_ELDERLY if self.context.elderly else PAGE_LINES
-
-    def _show_results(self, journey: LookupJourney) -> None:
-        self.pages.setCurrentWidget(self.results_page)
-        journey.set_page_capacity(self.page_lines())
-        self.identity.setText(_("姓名：{name}    证件号码：{id_number}").format(
-            name=journey.holder(), id_number=journey.id_masked()))
-        self.take_card.setText(_("请取回您的身份证") if journey.card_on_reader else "")
-        self.take_card.setVisible(journey.card_on_reader)
-        pages = journey.pages()
-        page = journey.current_page()
-        self.sheet.clear()
-        for section in page.sections:
-            self.sheet.add(self._section_card(section))
-        self.sheet.verticalScrollBar().setValue(0)
-        many = len(pages) > 1
-        for widget in (self.previous, self.next, self.page_number):
-            widget.setVisible(many)
-        self.previous.setText("‹ " + _("上一页"))
-        self.next.setText(_("下一页") + " ›")
-        self.previous.setEnabled(journey.page > 0)
-        self.next.setEnabled(journey.page + 1 < len(pages))
-        self.page_number.setText(_("第{page}/{pages}页").format(page=journey.page + 1, pages=len(pages)))
-        self.take_away.setText(_("打印或带走结果"))
-        self.results_done.setText(_("完成"))
-
-    def _section_card(self, section: Section) -> Card:
-        card = Card()
-        card.body.setSpacing(10)
-        card.body.addWidget(label(section.heading, role="subtitle"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(24)
-        grid.setVerticalSpacing(10)
-        if section.columns:
-            for column, heading in enumerate(section.columns):
-                grid.addWidget(label(heading, role="hint"), 0, column)
-            for row, line in enumerate(section.cells, start=1):
-                for column, cell in enumerate(line):
-                    grid.addWidget(label(cell), row, column)
-        else:
-            for row, fact in enumerate(section.rows):
-                grid.addWidget(label(_(fact.label), role="hint"), row, 0)
-                grid.addWidget(label(fact.value, role="error" if fact.warn else "value"), row, 1)
-            grid.setColumnStretch(1, 1)
-        card.body.addLayout(grid)
-        return card
 
     def _show_choices(self, journey: LookupJourney) -> None:
         self.pages.setCurrentWidget(self.choices_page)
@@ -439,25 +316,6 @@ class LookupScreen(JourneyScreen):
         self.qr_back.setText("‹ " + _("返回选择其他方式"))
         self.qr_done.setText(_("完成"))
 
-    def _show_mail_confirm(self, journey: LookupJourney) -> None:
-        self.pages.setCurrentWidget(self.mail_confirm_page)
-        self.mail_to.setText(_("EMS将寄到您身份证上的户籍地址："))
-        self.mail_address.setText(journey.mailing_address_masked())
-        self.mail_note.setText(_("如需寄到其他地址，请到人工服务台办理。"))
-        self.mail_yes.setText(_("寄到这个地址"))
-        self.mail_no.setText("‹ " + _("返回选择其他方式"))
-
-    def _show_mail_phone(self, journey: LookupJourney) -> None:
-        self.pages.setCurrentWidget(self.mail_phone_page)
-        self.phone_prompt.setText(_("请输入您的手机号码，方便快递员联系您"))
-        self._phone_changed(self.keypad.value)
-        problem = journey.problem
-        self.phone_problem.setText(problem.what() if problem is not None else "")
-        self.phone_problem.setVisible(problem is not None)
-        self.keypad.set_labels(_("清除"), _("退格"))
-        self.phone_send.setText(_("提交邮寄申请"))
-        self.phone_cancel.setText("‹ " + _("返回"))
-
     def _leave(self, journey: LookupJourney) -> None:
         """Finished: on to the rating if there is one, else the session ends (and is wiped)."""
         if self._leaving:
@@ -489,118 +347,17 @@ class LookupScreen(JourneyScreen):
             widget.clear()
         self.pages.setCurrentWidget(self.card_page)
 
-    # -- tour ------------------------------------------------------------------------------------
-    def tour(self) -> Iterator[str]:
-        """Every state, with the demo citizens' sample answers; no network, no devices."""
-        from kiosk.journeys.host import JourneyHost
-        from kiosk.journeys.lookup import LOOKUPS
-        from kiosk.journeys.lookup_samples import SampleUnreachable, sample_card, sample_environment
-
-        host: JourneyHost = self.host
-        self.deactivate()  # the tour drives a sample journey in place of the registered one
-        env = sample_environment(host.environment())
-        journey_class = LOOKUPS[self.journey_name]
-
-        def begin() -> LookupJourney:
-            previous = self.journey
-            self.deactivate()
-            if previous is not None:
-                previous.cancel()
-            journey = journey_class(env)
-            self.journey = journey
-            self._leaving = False
-            self._unsubscribe = journey.subscribe(lambda j: self.render())
-            journey.start()
-            return journey
-
-        full = "young" if self.journey_name == "social_security" else "elderly"
-        journey = begin()
-        self.art.freeze(0.3)
-        yield "waiting"
-        journey.remind()
-        yield "reminder"
-        self.art.freeze(0.8)
-        journey.on_card_reading()
-        yield "reading"
-        journey.on_card_removed()
-        yield "lifted"
-        journey.retry()
-        journey.on_card_error(_TourReadError())
-        yield "read_failed"
-        journey.on_card(sample_card("expired"))
-        yield "refused"
-        if self.journey_name == "population":
-            journey.on_card(sample_card("hk"))
-            yield "unsupported"
-        journey.retry()
-        env.calls.hold = True
-        journey.on_card(sample_card(full))
-        yield "querying"
-        env.calls.release()
-        yield "results"
-        if len(journey.pages()) > 1:
-            journey.next_page()
-            yield "results-page2"
-        journey.show_choices()
-        yield "choices"
-        env.devices.printable = False
-        journey.show_choices()
-        yield "choices-no-printer"
-        journey.print_result()
-        yield "print_unavailable"
-        env.devices.printable, env.devices.hold = True, True
-        journey.print_result()
-        yield "printing"
-        env.devices.hold = False
-        env.devices.pending.pop()(None)
-        yield "printed"
-        env.devices.fail = True
-        journey.print_result()
-        yield "print_failed"
-        journey.show_phone_qr()
-        yield "phone_qr"
-        journey.start_mailing()
-        yield "mail_confirm"
-        journey.confirm_address()
-        yield "mail_phone"
-        self.keypad.set_value("1381234")
-        journey.submit_phone(self.keypad.value)
-        yield "mail_phone-bad"
-        self.keypad.set_value("13812345678")
-        self.render()
-        yield "mail_phone-typed"
-        env.calls.hold = True
-        journey.submit_phone(self.keypad.value)
-        yield "mail_sending"
-        env.calls.release()
-        yield "mail_queued"
-        env.outbox.fail = True
-        journey.show_choices()
-        journey.start_mailing()
-        journey.confirm_address()
-        journey.submit_phone("13812345678")
-        yield "mail_failed"
-
-        journey = begin()
-        journey.on_card(sample_card("hk"))
-        if journey.state == "results":
-            journey.start_mailing()
-            yield "mail_unavailable"
-        journey = begin()
-        journey.on_card(sample_card("foreigner"))
-        yield "no_record"
-        journey = begin()
-        env.gateway.error = SampleUnreachable("sample: network down")
-        journey.on_card(sample_card("elderly"))
-        yield "offline"
-        env.gateway.error = _TourGatewayError("sample: 503")
-        journey.retry()
-        yield "failed"
-        env.gateway.error = None
-        journey.cancel()
+    # -- a journey handed in from outside (the tour's sample journeys) -------------------------
+    def follow(self, journey: LookupJourney) -> None:
+        """Draw ``journey`` in place of the registered one (cancelling the one drawn before) and start it."""
+        previous = self.journey
         self.deactivate()
-        self.art.frozen = False
-        self.clear_personal()
+        if previous is not None:
+            previous.cancel()
+        self.journey = journey
+        self._leaving = False
+        self._unsubscribe = journey.subscribe(lambda j: self.render())
+        journey.start()
 
 
 def _rating_screen_exists() -> bool:
@@ -608,17 +365,6 @@ def _rating_screen_exists() -> bool:
     if not registry.has("feedback"):
         return False
     return importlib.util.find_spec(registry.SCREENS["feedback"][0]) is not None
-
-
-class _TourReadError(RuntimeError):
-    def citizen_message(self, language: str = "zh") -> str:
-        return ("读卡失败，请将身份证平放在感应区，不要移动。" if language == "zh"
-                else "The card could not be read. Please lay it flat on the reader and keep it still.")
-
-
-class _TourGatewayError(RuntimeError):
-    def citizen_message(self, language: str = "zh") -> str:
-        return "查询系统繁忙，请稍后再试。" if language == "zh" else "The lookup system is busy. Please try again later."
 
 
 class SocialSecurityScreen(LookupScreen):

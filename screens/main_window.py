@@ -14,10 +14,10 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from config.catalogue import Service
-from kiosk.context import KioskContext
-from kiosk.i18n import _
-from kiosk.panel import COLUMN_WIDTH
-from kiosk.technician_entry import install as install_technician_entry
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _
+from kiosk.shell.panel import COLUMN_WIDTH
+from kiosk.technician.entry import install as install_technician_entry
 from screens import registry
 from screens.announcements import AnnouncementStrip
 from screens.base import KioskScreen
@@ -51,7 +51,7 @@ class KioskWindow(QWidget):
         if kiosk_mode:
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         else:
-            self.setFixedSize(*size)  # logical pixels: the design's (kiosk/panel.py scales it to the panel)
+            self.setFixedSize(*size)  # logical pixels: the design's (kiosk/shell/panel.py scales it to the panel)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         outer = QVBoxLayout(self)
@@ -75,7 +75,7 @@ class KioskWindow(QWidget):
         self._column = [(part.layout(), part.layout().contentsMargins())
                         for part in (self.header, self.banner, self.announcements, self.footer)]
         self._column.append((body, body.contentsMargins()))
-        self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app.py)
+        self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app/runtime.py)
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
 
@@ -111,7 +111,7 @@ class KioskWindow(QWidget):
         context.online_changed.connect(self._update_banner)
         context.maintenance_changed.connect(self._maintenance)
         context.sessions.on_ended(self._session_ended)
-        install_technician_entry(self)  # the hidden corner on the header; logic in kiosk/technician_entry.py
+        install_technician_entry(self)  # the hidden corner on the header; logic in kiosk/technician/entry.py
         self._restyle()
         self.show_screen("home")
 
@@ -245,7 +245,7 @@ class KioskWindow(QWidget):
         part.setStyleSheet(style_sheet(self.context.elderly, self._high_contrast, self._part_names[part]))
 
     def _theme_is_high_contrast(self) -> bool:
-        return is_high_contrast(self.context.services.get("remote_config"))  # put in force by kiosk.bundle_updates
+        return is_high_contrast(self.context.services.remote_config)  # put in force by kiosk.fleet.bundle_updates
 
     def _theme_changed(self) -> None:
         high_contrast = self._theme_is_high_contrast()

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from kiosk.context import KioskContext
-from kiosk.i18n import _, pick
-from kiosk.planned_maintenance import resume_wording, sample_window
+from kiosk.hall.planned_maintenance import resume_wording, sample_window
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _, pick
 from screens.base import KioskScreen, Navigator
 from screens.widgets import Card, label
 
@@ -60,7 +60,7 @@ class OutOfServiceScreen(KioskScreen):
         finally:
             self.context.planned_maintenance = before
             self.render()
-        from kiosk.start_checks import not_configured
+        from kiosk.shell.start_checks import not_configured
 
         self.context.out_of_order = not_configured(self.context.settings.state_dir, "file not found")  # shown only
         try:

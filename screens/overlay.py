@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.i18n import _
-from kiosk.panel import DESIGN_WIDTH
+from kiosk.shell.i18n import _
+from kiosk.shell.panel import DESIGN_WIDTH
 from screens.widgets import TouchButton, label
 
 SIDE = 90  # between the card and the window's edge on a portrait kiosk

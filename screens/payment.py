@@ -10,26 +10,22 @@ normal idle wipe applies again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from contract.payments import Notice, Order
-from kiosk.context import KioskContext
-from kiosk.i18n import N_, _, pick
-from kiosk.idle import IdleWatch
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
+from kiosk.shell.idle import IdleWatch
 from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
+from screens.payment_done import PaymentDonePage, grouped
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
-E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
-SMALL_QR_SIZE = 340
 _BUSY_WORDS = {
     "looking_up": N_("正在查询缴款通知书…"),
     "creating": N_("正在生成支付订单…"),
@@ -49,16 +45,11 @@ _MESSAGE_TITLES = {
 }
 
 
-def grouped(digits: str) -> str:
-    """``3502002611000001`` → ``3502 0026 1100 0001`` (how the notice prints it)."""
-    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
-
-
 def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60:d}:{seconds % 60:02d}"
 
 
-class FeePaymentScreen(JourneyScreen):
+class FeePaymentScreen(PaymentDonePage, JourneyScreen):
     name = "payment"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -176,29 +167,6 @@ class FeePaymentScreen(JourneyScreen):
         self.busy_words.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page["busy"] = self.busy_words
 
-    def _build_done(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(20)
-        self.done_title = label(role="title")
-        self.done_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_what = label(role="value")
-        self.done_qr = label()
-        self.done_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_qr_caption = label(role="hint")
-        self.done_qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card = Card()
-        self.done_rows = label(role="value")
-        card.body.addWidget(self.done_rows)
-        self.done_next = label(role="hint")
-        self.finish_button = TouchButton(role="primary", on_tap=self._finish)
-        for widget in (self.done_title, self.done_what, self.done_qr, self.done_qr_caption, card,
-                       self.done_next, self.finish_button):
-            column.addWidget(widget)
-        column.addStretch(1)
-        self.page["done"] = page
-
     # -- the framework's hooks ----------------------------------------------------------------------
     def title(self) -> str:
         return _("非税缴费")
@@ -252,7 +220,7 @@ class FeePaymentScreen(JourneyScreen):
             self._keep_session_alive()
 
     def _keep_session_alive(self) -> None:
-        idle = self.context.services.get("idle") or self.window().findChild(IdleWatch)
+        idle = self.context.services.idle or self.window().findChild(IdleWatch)
         if idle is not None:
             idle.poke()
 
@@ -339,41 +307,6 @@ class FeePaymentScreen(JourneyScreen):
         self.message_primary.setText(action)
         self.message_finish.setText(_("结束"))
 
-    def _show_done(self, journey: FeePaymentJourney) -> None:
-        order = journey.order
-        if order is None:
-            return
-        amount = f"  ¥{journey.amount_text}"
-        item = pick(order.item_zh, order.item_en)
-        if journey.state == "voucher":
-            self.done_title.setText(_("支付结果确认中") + amount)
-            self.done_what.setText(
-                _("暂时无法确认本次支付结果。如已扣款，系统将自动核对，无需重复缴费。")
-                + ("\n" + _("请取走打印的凭条。") if journey.voucher_printed
-                   else "\n" + _("打印机暂时无法打印，请拍下下方二维码和订单号保存。")))
-            self.done_rows.setText("\n".join((
-                _("缴款码：{number}").format(number=grouped(order.notice_number)),
-                _("缴费项目：{item}").format(item=item),
-                _("订单号：{order}").format(order=order.order_id))))
-            self._set_qr(self.done_qr, order.order_id, SMALL_QR_SIZE)
-            self.done_qr_caption.setText(_("订单号二维码（可供工作人员查询）"))
-            self.done_next.setText(_("咨询：财政窗口或服务热线 {hotline}").format(
-                hotline=self.context.settings.kiosk.hotline))
-        else:
-            self.done_title.setText(_("缴费成功") + amount)
-            printed = journey.state == "receipt"
-            self.done_what.setText(_("请取走缴费凭条。") if printed
-                                   else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"))
-            self.done_rows.setText("\n".join((
-                _("缴费项目：{item}").format(item=item),
-                _("交易流水号：{ref}").format(ref=order.transaction_ref or ""),
-                _("缴款时间：{at}").format(at=(order.paid_at or "").replace("T", " ")[:19]))))
-            self._set_qr(self.done_qr, journey.e_receipt_payload, E_RECEIPT_QR_SIZE if not printed else SMALL_QR_SIZE)
-            self.done_qr_caption.setText(_("扫码查看和下载电子票据"))
-            self.done_next.setText("")
-        self.done_next.setVisible(bool(self.done_next.text()))
-        self.finish_button.setText(_("完成"))
-
     # -- taps ----------------------------------------------------------------------------------------
     def _look_up(self) -> None:
         if self.journey is not None:
@@ -408,102 +341,8 @@ class FeePaymentScreen(JourneyScreen):
         target.setPixmap(qr_pixmap(payload, size) if payload else QPixmap())
         target.setProperty("qr_payload", payload)
 
-    # -- tour ------------------------------------------------------------------------------------------
-    def tour(self) -> Iterator[str]:
-        self.activate()
-        self.ticker.stop()
-        self.poller.stop()
-        journey: FeePaymentJourney = self.journey  # type: ignore[assignment]
-        yield "offline"  # no gateway in the tour: exactly what an unreachable gateway looks like
-        journey.go("enter")
-        self.keypad.set_value("350200261100")
-        yield "enter"
-        journey.go("enter", Problem("这不是缴款通知书上的二维码，请扫描缴款通知书上的二维码，或输入16位缴款码。",
-                                    "That is not the code on a payment notice. Scan the code on your notice or type "
-                                    "its 16-digit number.", code="not_a_notice"))
-        yield "enter-scan-rejected"
-        journey.number = "3502002611000002"
-        journey.go("looking_up")
-        yield "looking_up"
-        journey.notice = sample_notice()
-        journey.go("notice")
-        yield "notice"
-        for state, problem in _sample_refusals():
-            journey.go(state, problem)
-            yield state
-        journey.order = sample_order()
-        journey.deadline = journey.env.clock.now().replace(microsecond=0) + _delta(272)
-        journey.go("awaiting_payment")
-        yield "awaiting_payment"
-        journey.connection_trouble = True
-        journey.go("awaiting_payment")
-        yield "awaiting_payment-network-trouble"
-        journey.connection_trouble = False
-        journey.go("closing")
-        yield "closing"
-        journey.order = sample_order(paid=True)
-        journey.go("receipt")
-        yield "receipt"
-        journey.go("e_receipt")
-        yield "e_receipt"
-        journey.order = sample_order()
-        journey.voucher_printed = True
-        journey.go("voucher")
-        yield "voucher-printed"
-        journey.voucher_printed = False
-        journey.go("voucher")
-        yield "voucher-on-screen"
-
-
-def _delta(seconds: int):
-    import datetime as dt
-
-    return dt.timedelta(seconds=seconds)
-
 
 def _problem_text(problem: Problem | None) -> str:
     if problem is None:
         return ""
     return problem.what() + (("\n" + problem.next_step()) if problem.next_step() else "")
-
-
-def sample_notice() -> Notice:
-    """The demo's property registration notice, as the gateway sends it (payer already masked)."""
-    return Notice(number="3502002611000002", item_zh="不动产登记费", item_en="Property registration fee",
-                  payer_masked="林**", amount_fen=8000, due_date="2026-12-31", status="unpaid", payable_here=True)
-
-
-def sample_order(paid: bool = False) -> Order:
-    order_id = "PO20261118A1B2C3D4E5F6"
-    return Order(order_id=order_id, notice_number="3502002611000002", item_zh="不动产登记费",
-                 item_en="Property registration fee", amount_fen=8000, status="paid" if paid else "open",
-                 created_at="2026-11-18T10:05:00+08:00", expires_at="2026-11-18T10:20:00+08:00",
-                 pay_url=f"https://zwfw.xm.gov.cn/cashier/{order_id}",
-                 paid_at="2026-11-18T10:07:00+08:00" if paid else None,
-                 transaction_ref="FS20261118100700123456" if paid else None,
-                 receipt_url=f"https://zwfw.xm.gov.cn/receipts/{order_id}" if paid else None)
-
-
-def _sample_refusals() -> list[tuple[str, Problem]]:
-    from kiosk.journeys import payment
-
-    return [
-        ("unknown_notice", Problem("未找到该缴款通知书，请核对通知书上的16位缴款码。",
-                                   "No payment notice has this number. Please check the 16-digit number on the notice.",
-                                   "请核对缴款通知书上的16位缴款码后重新输入。",
-                                   "Please check the 16-digit number on your notice and try again.")),
-        ("already_paid", Problem("该缴款通知书已缴费，无需重复缴纳。",
-                                 "This notice has already been paid; there is nothing more to pay.",
-                                 "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.")),
-        ("not_payable", Problem("该缴款通知书已逾期，需计算滞纳金，请到财政窗口办理。",
-                                "This notice is overdue and a late fee applies: please go to the finance window.",
-                                "如有疑问，请到财政窗口咨询。", "For questions, please ask at the finance window.")),
-        ("order_unresolved", payment.ORDER_UNRESOLVED),
-        ("create_failed", Problem("暂时无法发起支付，未产生任何扣款。",
-                                  "The payment could not be started. Nothing has been charged.",
-                                  "请点击“重试”，或到财政窗口缴费。",
-                                  "Tap \u201cTry again\u201d or pay at the finance window.")),
-        ("expired", Problem("支付已超时，订单已关闭，未产生扣款。", "Time ran out. The order is closed; nothing was charged.",
-                            "如需缴费，请重新开始。", "To pay, please start again.")),
-        ("failed", payment.kiosk_fault()),
-    ]

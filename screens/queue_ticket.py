@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from config.catalogue import Service
-from contract.queue import Appointment, Ticket
-from kiosk.context import KioskContext, Offer
-from kiosk.i18n import N_, _, current_language, pick
-from kiosk.journeys.base import Problem
-from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, QueueTicketJourney
-from kiosk.privacy import mask_name
+from kiosk.journeys.queue_ticket import QueueTicketJourney
+from kiosk.shell.context import KioskContext, Offer
+from kiosk.shell.i18n import N_, _, pick
+from kiosk.system.privacy import mask_name
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
+from screens.queue_ticket_choice import ServiceChoice
 from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
 
 REASON_TEXT: dict[str, str] = {
@@ -27,7 +25,6 @@ REASON_TEXT: dict[str, str] = {
 }
 PROBLEM_STATES = ("offline", "unavailable", "card_error", "appointment_problem", "gateway_error")
 TICKET_STATES = ("issued", "issued_qr", "already_checked_in")
-ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
 
 
 def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
@@ -38,7 +35,7 @@ def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
     return page, column
 
 
-class QueueTicketScreen(JourneyScreen):
+class QueueTicketScreen(ServiceChoice, JourneyScreen):
     name = "queue_ticket"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -253,93 +250,6 @@ class QueueTicketScreen(JourneyScreen):
             self._show_problem(journey)
         self.subheading.setVisible(bool(self.subheading.text()))
 
-    def _show_choose(self, journey: QueueTicketJourney) -> None:
-        self.subheading.setText(_("请选择要办理的业务，轻触即可"))
-        self.note.setText(self._card_note(journey))
-        self.note.setVisible(bool(self.note.text()))
-        services = journey.popular_services()
-        elderly = self.context.elderly
-        if elderly:
-            services = services[:ELDERLY_TILES]
-        wanted = (elderly, tuple(s.id for s in services))
-        if wanted != self._tiles_for:  # arranged again only when the mode or the catalogue changed
-            self._tiles_for = wanted
-            self._arrange_tiles(services, elderly)
-        for tile, service in zip(self._tiles, services, strict=False):
-            tile.set_texts(pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en),
-                           self._badges(service))
-        self.by_department.setText(_("按部门查找全部取号业务"))
-        self.booking.setText(_("我已预约 · 扫码或刷身份证签到"))
-        self.pages.setCurrentWidget(self.page["choose"])
-
-    def _arrange_tiles(self, services: list[Service], elderly: bool) -> None:
-        # The tiles are kept and only moved: a mode switch used to build them all again.
-        for tile in self._tiles:
-            self.tile_grid.removeWidget(tile)
-        while len(self._tiles) < len(services):
-            tile = Tile()
-            index = len(self._tiles)
-            tile.clicked.connect(lambda _=False, i=index: self._choose_tile(i))
-            self._tiles.append(tile)
-        columns = 1 if elderly else 2
-        for index, tile in enumerate(self._tiles):
-            if index < len(services):
-                tile.setMinimumHeight(150 if elderly else 190)
-                self.tile_grid.addWidget(tile, index // columns, index % columns)
-                tile.show()
-            else:
-                tile.hide()
-        self._tile_services = [service.id for service in services]
-
-    def _choose_tile(self, index: int) -> None:
-        if index < len(self._tile_services):
-            self._act("choose_service", self._tile_services[index])
-
-    def _badges(self, service: Service) -> list[tuple[str, str]]:
-        offer = self.context.offer(service)
-        if not offer.available:
-            return [(offer.reason() or _("暂停服务"), "badge-warn")]
-        return []
-
-    def _show_list(self, journey: QueueTicketJourney) -> None:
-        if journey.state == "departments":
-            self.subheading.setText(_("请选择部门，上下滑动查看更多"))
-            self._build_departments(journey)
-            self.department_list.verticalScrollBar().setValue(0)
-            self.pages.setCurrentWidget(self.page["departments"])
-            return
-        department = journey.department
-        self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
-        self.list.show_tiles(
-            (pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en), self._badges(service),
-             lambda s=service.id: self._act("choose_service", s))
-            for service in journey.services()
-        )
-        self.pages.setCurrentWidget(self.page["list"])
-
-    def _build_departments(self, journey: QueueTicketJourney) -> None:
-        # The department tiles change only with the language or the catalogue: build them once for
-        # each instead of on every visit (twelve new tiles made the page ~11 ms to open).
-        built_for = (current_language(), id(self.context.catalogue))
-        if self._departments_built_for == built_for:
-            return
-        self._departments_built_for = built_for
-        self.department_list.clear()
-        for department in journey.departments():
-            count = sum(1 for s in department.services if s.takes_tickets)
-            tile = Tile(min_height=140)
-            tile.set_texts(pick(department.name_zh, department.name_en), _("{count} 项取号业务").format(count=count))
-            tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
-            self.department_list.add(tile)
-
-    def _show_checkin(self) -> None:
-        self.heading.setText(_("预约签到"))
-        self.subheading.setText(_("两种方式任选一种"))
-        self.scan_hint.setText(_("① 把预约短信或页面上的二维码，对准扫码窗口"))
-        self.card_hint.setText(_("② 或者把身份证平放在身份证感应区"))
-        self.no_booking.setText(_("没有预约，直接取号"))
-        self.pages.setCurrentWidget(self.page["checkin"])
-
     def _card_line(self, journey: QueueTicketJourney) -> str:
         if journey.card_note and self.context.sessions.active and self.context.sessions.current.card is not None:
             name = mask_name(getattr(self.context.sessions.current.card, "name", "") or "")
@@ -483,71 +393,3 @@ class QueueTicketScreen(JourneyScreen):
                 self._problem_actions[index] = spec[1]
         self.problem_home.setText(_("返回首页"))
         self.pages.setCurrentWidget(self.page["problem"])
-
-    # -- the tour: every state, sample data, no network or devices ------------------------------
-    def tour(self) -> Iterator[str]:
-        self.activate()
-        journey: QueueTicketJourney = self.journey  # type: ignore[assignment]
-        yield "offline"  # no gateway in the tour: what a citizen sees when the queue system is away
-        journey.go("choose")
-        yield "choose"
-        journey.open_departments()
-        yield "departments"
-        journey.choose_department("social-security")
-        yield "services"
-        journey.open_checkin()
-        yield "checkin"
-        journey.appointment_code = "YY202611180001"
-        journey.service = self.context.catalogue.service("ss-card-apply")
-        journey.go("confirm")
-        yield "confirm-booking"
-        journey.appointment_code = None
-        journey.card_age = 78
-        journey.go("priority")
-        yield "priority-age"
-        journey.go("no_printer")
-        yield "no_printer"
-        journey.go("issuing")
-        yield "issuing"
-        journey.ticket = sample_ticket()
-        journey.go("printing")
-        yield "printing"
-        journey.go("issued")
-        yield "issued"
-        journey.print_problem = Problem("号票没有打印完整，但您的号已经取好，仍然有效。",
-                                        "The ticket did not print completely, but your number is valid.",
-                                        "请用手机拍下下面的二维码，或记下您的号码。",
-                                        "Please take a photo of the QR code below, or note your number.")
-        journey.go("issued_qr")
-        yield "issued_qr-print_failed"
-        journey.ticket = sample_ticket(booked=True)
-        journey.go("already_checked_in")
-        yield "already_checked_in"
-        journey.ticket = None
-        journey.unavailable_offer = Offer(False, "今天已下班，明天 08:30 开始取号", "Closed now; numbers from 08:30 tomorrow",
-                                          "可在“i厦门”App预约明天的号", "You can book a slot for tomorrow in the i Xiamen app")
-        journey.go("unavailable")
-        yield "unavailable"
-        journey.fail(Problem("您的证件已于2024年05月01日过期，请到人工窗口办理。",
-                             "Your card expired on 2024-05-01. Please go to a staff desk.",
-                             "您也可以不放身份证，直接取普通号。", "You can also take an ordinary number without the card."),
-                     "card_error")
-        yield "card_error"
-        journey.fail(APPOINTMENT_PROBLEMS["appointment_not_today"], "appointment_problem")
-        yield "appointment_problem"
-        journey.fail(GATEWAY_BUSY, "gateway_error")
-        yield "gateway_error"
-
-
-def sample_ticket(booked: bool = False) -> Ticket:
-    """A ticket as the gateway returns it, for the tour."""
-    return Ticket(
-        ticket_id="tour0000000001", number="A012", service_id="ss-card-apply",
-        service_name_zh="社会保障卡申领", service_name_en="Social security card application",
-        window_zh="B区 11–16号窗口", window_en="Zone B, windows 11–16", issued_at="2026-11-18T10:05:00+08:00",
-        date="2026-11-18", priority=not booked, priority_reason=None if booked else "elderly",
-        appointment=Appointment(code="YY202611180001", service_id="ss-card-apply", slot="10:00-10:30")
-        if booked else None,
-        people_ahead=0 if not booked else 2, estimated_wait_min=0 if not booked else 8,
-        status_url="https://zwfw.xm.gov.cn/t/tour0000000001",
-    )

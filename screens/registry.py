@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.context import KioskContext
+    from kiosk.shell.context import KioskContext
     from screens.base import KioskScreen, Navigator
 
 SCREENS: dict[str, tuple[str, str]] = {

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from config.catalogue import Service
-from kiosk.context import KioskContext
-from kiosk.i18n import _, pick
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import _, pick
 from screens.base import KioskScreen, Navigator
 from screens.catalogue_browser import JOURNEY_ACTION
 from screens.widgets import Card, TouchButton, label

@@ -1,6 +1,6 @@
 """Technician screens: the PIN pad behind the hidden corner, and the diagnostics screen.
 
-Both render :class:`kiosk.technician_mode.TechnicianMode` (``context.services["technician"]``)
+Both render :class:`kiosk.technician.mode.TechnicianMode` (``context.services.technician``)
 and call its methods for each tap; they never touch a device, the database or the network.
 Text is smaller than on citizen screens (technicians stand close and read a lot) but every button
 keeps the 96 px touch height. Nothing a citizen entered or owns is shown: the card self-test shows
@@ -16,12 +16,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
-from kiosk.clock import HALL_ZONE
-from kiosk.context import KioskContext
-from kiosk.diagnostics import SECTIONS, Finding, by_section, sample_findings
-from kiosk.i18n import N_, _, pick
-from kiosk.planned_maintenance import sample_window
-from kiosk.technician_mode import PinState, SelfTest
+from kiosk.shell.context import KioskContext
+from kiosk.shell.i18n import N_, _, pick
+from kiosk.system.clock import HALL_ZONE
+from kiosk.technician.checks import Finding
+from kiosk.technician.diagnostics import SECTIONS, by_section
+from kiosk.technician.mode import PinState
+from kiosk.technician.self_tests import SelfTest
 from screens.base import KioskScreen, Navigator
 from screens.theme import palette, px
 from screens.widgets import Card, Keypad, KineticScrollArea, TouchButton, label
@@ -40,7 +41,7 @@ CODE_KINDS = {"appointment": N_("预约码"), "notice": N_("缴费通知书编�
 
 
 def _mode(context: KioskContext) -> Any:
-    return context.services["technician"]
+    return context.services.technician
 
 
 def _technician_style(elderly: bool) -> str:
@@ -368,42 +369,3 @@ class TechnicianScreen(KioskScreen):
         layout.addWidget(verdict)
         layout.addWidget(text, 1)
         return row
-
-    # -- tour ------------------------------------------------------------------------------------------------
-    def tour(self) -> Iterator[str]:
-        mode = _mode(self.context)
-        saved = (mode.findings, dict(mode.tests), mode.notice, mode.notice_values, mode.idle_remaining)
-        mode.findings = sample_findings()
-        mode.tests = {}
-        self.activate()
-        yield "diagnostics"
-        mode.tests = {
-            "print": SelfTest("print", "passed", {"lines": 24, "length_cm": 14.2}),
-            "card": SelfTest("card", "passed", {"fields": {
-                "card_type": "resident", "name": "林**", "id_number": "3502**********0021",
-                "check_digit_ok": True, "valid_to": "长期"}}),
-            "scan": SelfTest("scan", "passed", {"kind": "appointment"}),
-        }
-        mode.notice, mode.notice_values = N_("纸卷计数已重置（旧纸卷已用 {cm} 厘米）"), {"cm": "7950"}
-        self.render()
-        yield "self_tests"
-        mode.tests = {"card": SelfTest("card", "waiting"),
-                      "print": SelfTest("print", "failed", {"error": "job refused: paper out"})}
-        mode.idle_remaining = 12
-        self.render()
-        yield "waiting_for_card"
-        mode.idle_remaining = None
-        self.scroll.verticalScrollBar().setValue(self.scroll.verticalScrollBar().maximum())
-        yield "log"
-        self.scroll.verticalScrollBar().setValue(0)
-        self._ask_restart()
-        yield "confirm_restart"
-        self.confirming = False
-        planned = self.context.planned_maintenance
-        self.context.planned_maintenance = sample_window(self.context.now())  # shown only, put back below
-        self.render()
-        yield "planned_maintenance"
-        self.context.planned_maintenance = planned
-        mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (
-            saved[0], saved[1], saved[2], saved[3], saved[4])
-

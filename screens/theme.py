@@ -1,7 +1,7 @@
 """Look of the kiosk: colours, type sizes and the style sheet, for normal and elderly mode.
 
 Sizes are for a 1080×1920 portrait touch screen, the design; other panels draw it scaled as a
-whole (kiosk/panel.py), so these sizes stay the same on every panel. Touch targets are at least 96 px high with
+whole (kiosk/shell/panel.py), so these sizes stay the same on every panel. Touch targets are at least 96 px high with
 24 px between them. Elderly mode enlarges text 1.4× and switches to a palette whose text/background
 pairs all reach a contrast ratio of at least 7:1 (WCAG AAA). The configuration bundle's
 "high-contrast" theme is that palette at the normal type size; elderly mode always has both.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
+from kiosk.shell.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
 SCREEN_WIDTH = DESIGN_WIDTH
@@ -60,7 +60,7 @@ def palette(elderly: bool, high_contrast: bool = False) -> Palette:
 
 
 def is_high_contrast(remote_config: object | None) -> bool:
-    """Whether the configuration bundle in force (``services["remote_config"]``) asks for high contrast."""
+    """Whether the configuration bundle in force (``services.remote_config``) asks for high contrast."""
     return getattr(remote_config, "theme", None) == "high-contrast"
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.context import KioskContext, Offer
-from kiosk.i18n import _, pick
+from kiosk.shell.context import KioskContext, Offer
+from kiosk.shell.i18n import _, pick
 from screens.base import KioskScreen, Navigator
 from screens.widgets import Card, TouchButton, label
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 # scripts/ itself is on sys.path when this runs as a script (and in the tests that import it).
 from compile_translations import po_messages  # noqa: E402
 
-from kiosk.i18n import LOCALE_DIR  # noqa: E402
+from kiosk.shell.i18n import LOCALE_DIR  # noqa: E402
 
 SOURCES = ("kiosk", "screens")
 

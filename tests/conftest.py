@@ -32,8 +32,8 @@ def demo_settings(tmp_path: Path):
 @pytest.fixture
 def kiosk(qtbot, demo_settings):
     """A kiosk runtime in a 1080×1920 window, no devices or gateway attached."""
-    from kiosk import i18n
-    from kiosk.app import build_runtime
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell import i18n
 
     runtime = build_runtime(demo_settings, kiosk_mode=False, start_hooks=[])
     qtbot.addWidget(runtime.window)

@@ -12,16 +12,16 @@ import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.context import KioskContext
+    from kiosk.shell.context import KioskContext
 
 log = logging.getLogger("kiosk.journeys")
 
 # journey name (as in the catalogue) -> (module, class)
 JOURNEYS: dict[str, tuple[str, str]] = {
     "queue_ticket": ("kiosk.journeys.queue_ticket", "QueueTicketJourney"),
-    "social_security": ("kiosk.journeys.lookup", "SocialSecurityLookup"),
-    "property": ("kiosk.journeys.lookup", "PropertyLookup"),
-    "population": ("kiosk.journeys.lookup", "PopulationLookup"),
+    "social_security": ("kiosk.journeys.lookups", "SocialSecurityLookup"),
+    "property": ("kiosk.journeys.lookups", "PropertyLookup"),
+    "population": ("kiosk.journeys.lookups", "PopulationLookup"),
     "payment": ("kiosk.journeys.payment", "FeePaymentJourney"),
     "guide": ("kiosk.journeys.guide", "ServiceGuideJourney"),
     "feedback": ("kiosk.journeys.feedback", "FeedbackJourney"),

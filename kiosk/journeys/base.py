@@ -17,12 +17,18 @@ from typing import Any
 
 from config.catalogue import Catalogue, Service
 from config.local import KioskSettings
-from kiosk.clock import Clock, SystemClock
-from kiosk.i18n import pick
-from kiosk.session import CitizenSession
-from kiosk.worker import Calls, ImmediateCalls
+from kiosk.shell.i18n import pick
+from kiosk.shell.session import CitizenSession
+from kiosk.shell.worker import Calls, ImmediateCalls
+from kiosk.system.clock import Clock, SystemClock
 
 log = logging.getLogger("kiosk.journeys")
+
+
+def error_code(error: BaseException) -> str:
+    """The gateway's machine code of an error (``notice_not_found``, ``appointment_not_found`` …), or ``""``."""
+    code = getattr(error, "code", "")
+    return code if isinstance(code, str) else ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class JourneyEnv:
     outbox: Any = None
     clock: Clock = field(default_factory=SystemClock)
     online: Callable[[], bool] = lambda: True
-    offer: Callable[[Service], Any] | None = None  # the availability verdict (kiosk.context.Offer)
+    offer: Callable[[Service], Any] | None = None  # the availability verdict (kiosk.shell.context.Offer)
     extras: dict[str, Any] = field(default_factory=dict)
     # From the configuration bundle in force (``settings.session`` already carries its timeouts):
     receipt_header: tuple[str, ...] = ()  # lines printed above every receipt

@@ -16,8 +16,8 @@ from typing import Any
 
 from config.catalogue import Service
 from contract.citizen import FeedbackRequest
-from kiosk.i18n import N_
 from kiosk.journeys.base import Journey, JourneyEnv
+from kiosk.shell.i18n import N_
 
 log = logging.getLogger("kiosk.journeys")
 

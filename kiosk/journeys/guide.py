@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.catalogue import Department, Service
-from kiosk.guide_library import GuideLibrary, GuideView
+from kiosk.hall.guide_library import GuideLibrary, GuideView
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
 
 

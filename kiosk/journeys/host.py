@@ -13,10 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from config.catalogue import Service
-from kiosk.clock import SystemClock
-from kiosk.context import KioskContext
 from kiosk.journeys.base import Journey, JourneyEnv
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.context import KioskContext
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import SystemClock
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -47,7 +47,7 @@ class JourneyHost(QObject):
         header: tuple[str, ...] = ()
         footer: tuple[str, ...] = ()
         ems_mailing = True
-        remote = services.get("remote_config")  # put in force by kiosk.bundle_updates
+        remote = services.remote_config  # put in force by kiosk.fleet.bundle_updates
         if remote is not None:
             # A part the bundle leaves out is the kiosk's default: the local [session], no extra lines.
             settings = settings.model_copy(update={"session": remote.session_settings(settings.session)})
@@ -58,14 +58,14 @@ class JourneyHost(QObject):
             settings=settings,
             catalogue=self.context.catalogue,
             session=self.context.sessions.current,
-            calls=services.get("calls") or ImmediateCalls(),
-            gateway=services.get("gateway"),
-            devices=services.get("devices"),
-            outbox=services.get("outbox"),
-            clock=services.get("clock") or SystemClock(),
+            calls=services.calls or ImmediateCalls(),
+            gateway=services.gateway,
+            devices=services.devices,
+            outbox=services.outbox,
+            clock=services.clock or SystemClock(),
             online=lambda: self.context.online,
             offer=self.context.offer,
-            extras={k: v for k, v in services.items() if k not in ("calls", "gateway", "devices", "outbox", "clock")},
+            extras=services.extras(),
             receipt_header=header,
             receipt_footer=footer,
             ems_mailing=ems_mailing,
@@ -91,7 +91,7 @@ class JourneyHost(QObject):
         self.journey_ended.emit(journey)
 
     def _connect(self, journey: Journey) -> None:
-        hub = self.context.services.get("devices")
+        hub = self.context.services.devices
         if hub is None:
             return
         for signal_name, method_name in _DEVICE_SIGNALS:
@@ -110,6 +110,6 @@ class JourneyHost(QObject):
             except (RuntimeError, TypeError):
                 pass
         self._connections.clear()
-        hub = self.context.services.get("devices")
+        hub = self.context.services.devices
         if journey.needs_card and hub is not None and hasattr(hub, "disarm_card_reader"):
             hub.disarm_card_reader()

@@ -14,6 +14,7 @@ from typing import Any
 
 from devices.idcard.card import CardType, IdCard
 from kiosk.journeys.base import JourneyEnv
+from kiosk.shell.worker import ImmediateCalls
 
 
 def sample_card(key: str = "elderly") -> IdCard:
@@ -154,25 +155,19 @@ class SampleOutbox:
         return {"key": f"sample-{len(self.entries)}"}
 
 
-class SampleCalls:
+class SampleCalls(ImmediateCalls):
     """Runs work at once, or keeps it (``hold``) until :meth:`release` so "please wait" can be shown."""
 
     def __init__(self) -> None:
         self.hold = False
         self.held: list[tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None] | None]] = []
 
-    def submit(self, fn, on_done, on_error=None) -> None:  # noqa: ANN001 (the Calls protocol)
+    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+               on_error: Callable[[BaseException], None] | None = None) -> None:
         if self.hold:
             self.held.append((fn, on_done, on_error))
             return
-        try:
-            result = fn()
-        except Exception as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            return
-        on_done(result)
+        super().submit(fn, on_done, on_error)
 
     def release(self) -> None:
         self.hold = False

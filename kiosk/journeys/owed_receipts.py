@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.payments import Order
-from kiosk.durable_files import thread_lock, write_atomically
+from kiosk.system.durable_files import thread_lock, write_atomically
 
 log = logging.getLogger("kiosk.journeys")
 

@@ -45,16 +45,12 @@ from typing import Any
 
 from config.catalogue import Service
 from contract.payments import Notice, Order, yuan
-from kiosk.journeys.base import Journey, JourneyEnv, Problem
+from kiosk.journeys.base import Journey, JourneyEnv, Problem, error_code
 from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.payment_paper import OFFLINE, ORDER_UNRESOLVED, PaymentPaper, kiosk_fault, notice_problem
-from kiosk.journeys.payment_settling import (
-    OrderSettling,
-    error_code,
-    refused,
-)
+from kiosk.journeys.payment_settling import OrderSettling, refused
 from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrders
-from kiosk.privacy import mask_name
+from kiosk.system.privacy import mask_name
 
 log = logging.getLogger("kiosk.journeys")
 

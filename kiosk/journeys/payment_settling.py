@@ -12,18 +12,13 @@ import logging
 from typing import Any
 
 from contract.payments import Notice, Order
+from kiosk.journeys.base import error_code
 from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.unresolved_orders import UnresolvedOrder, UnresolvedOrders
 
 log = logging.getLogger("kiosk.journeys")
 
 RECONCILIATION_KIND = "payment-reconciliation"  # contract.outbox.OutboxKind
-
-
-def error_code(error: BaseException) -> str:
-    """The gateway's machine code (``notice_not_found`` …) or ``""``."""
-    code = getattr(error, "code", "")
-    return code if isinstance(code, str) else ""
 
 
 def refused(error: BaseException) -> bool:

@@ -7,7 +7,7 @@ journey opens no second order for that notice: it settles the old one first (ask
 close it) or, when it cannot, refuses and leaves the order to reconciliation through the outbox.
 
 The record is a small JSON file in the kiosk's state directory (the offline store has no table
-for it), replaced atomically (``kiosk.durable_files``), so a power cut leaves either the old or
+for it), replaced atomically (``kiosk.system.durable_files``), so a power cut leaves either the old or
 the new file, never half of one. It holds notice numbers, order ids
 and keys: nothing that names a citizen.
 """
@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from kiosk.durable_files import thread_lock, write_atomically
+from kiosk.system.durable_files import thread_lock, write_atomically
 
 log = logging.getLogger("kiosk.journeys")
 

@@ -126,7 +126,7 @@ def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> Non
     home_en = touch(machine, checks, ENGLISH, "home-en")
     checks.check("English button switches the screen", changed(home_zh, home_en) > 0.01,
                  f"{changed(home_zh, home_en):.1%} of the pixels changed; home-en.png")
-    probe = machine.ssh("/opt/kiosk/venv/bin/python -c \"from kiosk import i18n; i18n.set_language('en'); "
+    probe = machine.ssh("/opt/kiosk/venv/bin/python -c \"from kiosk.shell import i18n; i18n.set_language('en'); "
                         "print(i18n._('排队取号'))\"")
     english = probe.stdout.strip()
     checks.check("installed package translates (排队取号 in English)", english and english != "排队取号"

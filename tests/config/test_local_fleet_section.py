@@ -11,8 +11,8 @@ BASE = '[kiosk]\nid = "XM-HALL-009"\n'
 
 
 def test_defaults_are_the_intervals_the_kiosk_always_had():
-    from kiosk.bundle_updates import DEFAULT_POLL_S
-    from kiosk.heartbeat import DEFAULT_INTERVAL_S
+    from kiosk.fleet.bundle_updates import DEFAULT_POLL_S
+    from kiosk.fleet.heartbeat import DEFAULT_INTERVAL_S
 
     fleet = parse_settings(BASE).fleet
     assert (fleet.heartbeat_s, fleet.bundle_poll_s) == (DEFAULT_INTERVAL_S, DEFAULT_POLL_S)
@@ -34,8 +34,8 @@ def test_values_are_read_and_bad_ones_named():
 
 
 def test_start_hooks_use_the_section(kiosk, monkeypatch):
-    from kiosk import bundle_updates, heartbeat, startup
-
+    from kiosk.app import startup
+    from kiosk.fleet import bundle_updates, heartbeat
     seen = {}
     monkeypatch.setattr(heartbeat, "start_heartbeat", lambda runtime, interval_s: seen.update(heartbeat=interval_s))
     monkeypatch.setattr(bundle_updates, "start_bundle_updates", lambda runtime, poll_s: seen.update(poll=poll_s))

@@ -33,7 +33,7 @@ class LiveKiosk:
 
     @property
     def hub(self):
-        return self.runtime.context.services["devices"]
+        return self.runtime.context.services.devices
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +49,10 @@ def reference_gateway(tmp_path_factory):
 def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     from config.local import demo_settings
     from devices import simulators
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
-    from kiosk.clock import HALL_ZONE, SettableClock
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell import i18n
+    from kiosk.system.clock import HALL_ZONE, SettableClock
 
     settings = demo_settings(tmp_path / "state")
     settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
@@ -59,7 +60,7 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     def hall_open(runtime) -> None:
         # Journeys are offered by the hall calendar: stand on an ordinary Wednesday morning so the
         # tests mean the same at lunchtime, at night and on holidays.
-        runtime.context.services["clock"] = SettableClock(datetime(2026, 11, 25, 10, 0, tzinfo=HALL_ZONE))
+        runtime.context.services.clock = SettableClock(datetime(2026, 11, 25, 10, 0, tzinfo=HALL_ZONE))
 
     hooks = [hall_open, startup.start_gui_bridge, startup.start_offline_store, startup.start_availability,
              startup.start_devices]
@@ -68,7 +69,7 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     runtime.window.show()
     qtbot.waitUntil(lambda: runtime.first_frame_s is not None, timeout=10_000)
     startup.attach_client(runtime, reference_gateway.url)
-    hub = runtime.context.services["devices"]
+    hub = runtime.context.services.devices
     qtbot.waitUntil(lambda: all(hub.device(name) is not None for name in ("idcard", "printer", "scanner")),
                     timeout=15_000)
     kiosk = LiveKiosk(runtime, reference_gateway.url, simulators.running("printer"),

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
 
 from config.bundle import build, public_key_text
-from kiosk.clock import HALL_ZONE, SystemClock
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import HALL_ZONE, SystemClock
 
 OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)  # a Wednesday morning
 RECEIPTS = """
@@ -47,8 +47,8 @@ class Fleet:
     """Signs bundles with a key the kiosk trusts and hands them to the kiosk's bundle updates."""
 
     def __init__(self, kiosk) -> None:
-        from kiosk.bundle_updates import BundleUpdates
-        from kiosk.config_updates import BundleStore
+        from kiosk.fleet.bundle_updates import BundleUpdates
+        from kiosk.fleet.config_updates import BundleStore
 
         self.key = Ed25519PrivateKey.generate()
         self.offer: bytes | None = None
@@ -69,9 +69,9 @@ class Fleet:
 
 def test_bundle_header_and_footer_lines_are_printed_on_the_ticket(live_kiosk, qtbot, monkeypatch):
     kiosk = live_kiosk
-    monkeypatch.setattr(kiosk.context.services["clock"], "now", lambda: OPEN_HALL)
+    monkeypatch.setattr(kiosk.context.services.clock, "now", lambda: OPEN_HALL)
     qtbot.waitUntil(lambda: kiosk.hub.can_print(), timeout=5000)
-    kiosk.context.services["calls"] = ImmediateCalls()  # fetch and stage at once (no gateway asked)
+    kiosk.context.services.calls = ImmediateCalls()  # fetch and stage at once (no gateway asked)
     fleet = Fleet(kiosk)
     fleet.publish(2, {"settings.toml": RECEIPTS})
     number, receipt = take_ticket(kiosk, qtbot)

@@ -76,10 +76,11 @@ def fleet_gateway(tmp_path):
 @pytest.fixture
 def fleet_kiosk(qtbot, tmp_path, fleet_gateway):
     from config.local import demo_settings
-    from kiosk import i18n, startup
-    from kiosk.app import build_runtime
-    from kiosk.bundle_updates import start_bundle_updates
-    from kiosk.heartbeat import start_heartbeat
+    from kiosk.app import startup
+    from kiosk.app.runtime import build_runtime
+    from kiosk.fleet.bundle_updates import start_bundle_updates
+    from kiosk.fleet.heartbeat import start_heartbeat
+    from kiosk.shell import i18n
 
     gateway, _, public = fleet_gateway
     settings = demo_settings(tmp_path / "state")
@@ -138,7 +139,7 @@ def test_console_lists_real_heartbeats_and_a_published_bundle_reaches_the_kiosk(
 
         # the kiosk fetches it, verifies it against its pinned key and applies it (no citizen at the kiosk)
         qtbot.waitUntil(lambda: context.catalogue.version == "2026.12-fleet-e2e", timeout=20_000)
-        assert context.services["bundles"].installed_version == 2
+        assert context.services.bundles.installed_version == 2
         page.wait_for_selector('tr[data-kiosk="XM-HALL-001"] .config-version:has-text("config v2")')
         page.wait_for_selector('#rollouts tr[data-version="2"]:has-text("1 / 0")')
 

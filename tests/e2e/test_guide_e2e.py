@@ -5,15 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.guide_library import GuideLibrary
+from kiosk.hall.guide_library import GuideLibrary
 
 
 def test_guide_from_the_gateway_and_then_from_the_cache(live_kiosk, qtbot):
     context, window = live_kiosk.context, live_kiosk.window
-    library = context.services["guides"]  # started with the gateway client; refreshed in the background
+    library = context.services.guides  # started with the gateway client; refreshed in the background
     assert isinstance(library, GuideLibrary)
     library.refresh()  # whether it copies them now or they are already current (304)
-    assert len(context.services["content"].items("guides")) > 30  # every service's guide is in the cache
+    assert len(context.services.content.items("guides")) > 30  # every service's guide is in the cache
 
     qtbot.mouseClick(window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
     screen = window.screen("guide")

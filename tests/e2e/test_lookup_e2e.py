@@ -129,6 +129,6 @@ def test_mailing_request_is_kept_in_the_outbox(kiosk, qtbot):
     tap(qtbot, screen.phone_send)
     qtbot.waitUntil(lambda: screen.journey.state != "mail_sending", timeout=10_000)
     assert screen.journey.state == "mail_queued", screen.journey.problem
-    outbox = kiosk.context.services["outbox"]
+    outbox = kiosk.context.services.outbox
     kinds = [entry.kind for entry in outbox.entries()]
     assert "mailing" in kinds

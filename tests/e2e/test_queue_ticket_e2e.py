@@ -11,14 +11,14 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.clock import HALL_ZONE
+from kiosk.system.clock import HALL_ZONE
 
 OPEN_HALL = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)  # a Wednesday morning
 
 
 @pytest.fixture
 def kiosk(live_kiosk, qtbot, monkeypatch):
-    clock = live_kiosk.context.services["clock"]
+    clock = live_kiosk.context.services.clock
     monkeypatch.setattr(clock, "now", lambda: OPEN_HALL)
     qtbot.waitUntil(lambda: live_kiosk.hub.can_print(), timeout=5000)
     return live_kiosk

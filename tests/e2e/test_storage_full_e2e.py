@@ -12,7 +12,7 @@ from offline_cache.errors import StoreFull
 
 def test_full_storage_pauses_what_must_be_stored_and_keeps_what_was(live_kiosk, qtbot, caplog):
     context = live_kiosk.context
-    outbox, store = context.services["outbox"], context.services["store"]
+    outbox, store = context.services.outbox, context.services.store
     kept = outbox.append("feedback", {"service_id": "ee-passport", "rating": 5})
     payment = context.catalogue.service("fin-non-tax-payment")
     assert context.offer(payment).available

@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.technician import AuditLog
+from kiosk.technician.access import AuditLog
 
 
 @pytest.fixture
 def technician(live_kiosk, qtbot):
     """The live kiosk in technician mode (the PIN accepted), with the first diagnosis done."""
-    mode = live_kiosk.context.services["technician"]
+    mode = live_kiosk.context.services.technician
     mode.request_entry()
     screen = live_kiosk.window.screen("technician_pin")
     for digit in "246810":  # the demo PIN

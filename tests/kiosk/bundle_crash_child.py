@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.system.clock import SettableClock
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract.payments import Notice, Order
-from kiosk.clock import HALL_ZONE
-from kiosk.gateway_errors import GatewayOffline, GatewayRefused
+from kiosk.gateway_client.errors import GatewayOffline, GatewayRefused
+from kiosk.system.clock import HALL_ZONE
 
 NOW = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)
 UNPAID = "3502002611000001"

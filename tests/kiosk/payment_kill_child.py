@@ -19,11 +19,11 @@ from payment_fakes import NOW, UNPAID, FakePayments, FakePrinterHub  # noqa: E40
 
 from config.catalogue import load_default_catalogue  # noqa: E402
 from config.local import demo_settings  # noqa: E402
-from kiosk.clock import SettableClock  # noqa: E402
 from kiosk.journeys.base import JourneyEnv  # noqa: E402
 from kiosk.journeys.payment import FeePaymentJourney  # noqa: E402
-from kiosk.session import CitizenSession  # noqa: E402
-from kiosk.worker import ImmediateCalls  # noqa: E402
+from kiosk.shell.session import CitizenSession  # noqa: E402
+from kiosk.shell.worker import ImmediateCalls  # noqa: E402
+from kiosk.system.clock import SettableClock  # noqa: E402
 
 state_dir, dump = Path(sys.argv[1]), Path(sys.argv[2])
 gateway = FakePayments()

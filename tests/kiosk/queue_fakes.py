@@ -10,9 +10,9 @@ from contract.citizen import FeedbackRequest
 from contract.queue import Appointment, Ticket, TicketRequest
 from devices.idcard.card import CardType, IdCard
 from devices.printer.layout import Receipt
-from kiosk.clock import HALL_ZONE
-from kiosk.device_hub import PrintOutcome
-from kiosk.gateway_errors import GatewayError, GatewayOffline, GatewayRefused, GatewayServerError
+from kiosk.gateway_client.errors import GatewayError, GatewayOffline, GatewayRefused, GatewayServerError
+from kiosk.hardware.device_hub import PrintOutcome
+from kiosk.system.clock import HALL_ZONE
 
 NOW = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)
 TODAY_CODE = f"YY{NOW:%Y%m%d}0001"

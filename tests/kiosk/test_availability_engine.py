@@ -9,14 +9,14 @@ import pytest
 
 from config.calendar import load_calendar
 from config.catalogue import load_default_catalogue
-from kiosk.availability import (
+from kiosk.hall.availability import (
     AvailabilityEngine,
     DeviceStates,
     KioskConditions,
     ServiceNeeds,
     age_wording,
 )
-from kiosk.clock import HALL_ZONE, SettableClock
+from kiosk.system.clock import HALL_ZONE, SettableClock
 
 ENGINE = AvailabilityEngine(load_calendar())
 MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=HALL_ZONE)

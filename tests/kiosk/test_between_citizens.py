@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QPixmap, QPixmapCache
 
-from kiosk import between_citizens
-from kiosk.between_citizens import tidy_after_each_session, tidy_up
-from kiosk.session import SessionKeeper
+from kiosk.hall import between_citizens
+from kiosk.hall.between_citizens import tidy_after_each_session, tidy_up
+from kiosk.shell.session import SessionKeeper
 
 
 def test_tidy_up_empties_the_pixmap_cache_and_trims_the_heap(qapp, monkeypatch) -> None:
@@ -88,8 +88,8 @@ def test_the_running_kiosk_tidies_after_home(kiosk, qtbot, monkeypatch) -> None:
 
 
 def test_one_tidy_once_start_up_has_settled_unless_a_citizen_is_there(qtbot) -> None:
-    from kiosk.between_citizens import tidy_once_settled
-    from kiosk.startup import hooks, start_tidy_when_settled
+    from kiosk.app.startup import hooks, start_tidy_when_settled
+    from kiosk.hall.between_citizens import tidy_once_settled
 
     sessions = SessionKeeper()
     calls: list[str] = []

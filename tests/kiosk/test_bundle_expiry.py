@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from config.bundle import build, public_key_text
 from config.local import demo_settings
 from config.remote import NO_REMOTE_CONFIG
-from kiosk import diagnostics
-from kiosk.bundle_updates import BundleUpdates
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
+from kiosk.fleet.bundle_updates import BundleUpdates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.shell.services import KioskServices
+from kiosk.system.clock import SettableClock
+from kiosk.technician import diagnostics
 
 CST = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 0, tzinfo=CST)
@@ -107,7 +108,7 @@ def test_the_running_kiosk_notices_expiry_between_sessions(qapp, settings, clock
     install(store, signed(5, 120, days=1))
     in_force: list = []
     told: list[dict] = []
-    context = SimpleNamespace(sessions=Sessions(), services={},
+    context = SimpleNamespace(sessions=Sessions(), services=KioskServices(),
                               set_remote_config=in_force.append, set_catalogue=lambda _c: None,
                               availability_changed=SimpleNamespace(emit=lambda: None),
                               settings=settings)

@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config import admin_cli
 from config.bundle import BundleRefused, build, parse, public_key_text, read_bundle_file
-from kiosk.bundle_updates import BundleUpdates, fetch_bundle
 from kiosk.cli import main
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
-from kiosk.durable_files import write_atomically
-from kiosk.gateway_http import AnswerTooLarge, HttpSession
+from kiosk.fleet.bundle_updates import BundleUpdates, fetch_bundle
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.gateway_client.transport import AnswerTooLarge, HttpSession
+from kiosk.shell.services import KioskServices
+from kiosk.system.clock import SettableClock
+from kiosk.system.durable_files import write_atomically
 
 CST = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 0, tzinfo=CST)
@@ -104,7 +105,7 @@ class FakeSessions:
 
 def poller(store: BundleStore, fetch) -> tuple[BundleUpdates, list[dict]]:
     told: list[dict] = []
-    context = SimpleNamespace(sessions=FakeSessions(), services={})
+    context = SimpleNamespace(sessions=FakeSessions(), services=KioskServices())
     return BundleUpdates(context, store, fetch=fetch, report=told.append), told
 
 

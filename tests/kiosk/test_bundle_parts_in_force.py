@@ -9,10 +9,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.bundle import build, public_key_text
-from kiosk.bundle_updates import BundleUpdates
-from kiosk.clock import HALL_ZONE, SettableClock, SystemClock
-from kiosk.config_updates import BundleStore
-from kiosk.worker import ImmediateCalls
+from kiosk.fleet.bundle_updates import BundleUpdates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import HALL_ZONE, SettableClock, SystemClock
 from screens.theme import ELDERLY, NORMAL, px
 
 KEY = Ed25519PrivateKey.generate()
@@ -73,11 +73,11 @@ def signed(version: int, files: dict[str, str]) -> bytes:
 @pytest.fixture
 def live(kiosk):
     """The demo kiosk on a Wednesday just before nine, with the availability engine and bundle updates."""
-    from kiosk import startup
+    from kiosk.app import startup
 
     clock = SettableClock(WEDNESDAY_0859)
-    kiosk.context.services["clock"] = clock
-    kiosk.context.services["calls"] = ImmediateCalls()
+    kiosk.context.services.clock = clock
+    kiosk.context.services.calls = ImmediateCalls()
     startup.start_availability(kiosk)
     # the store checks issue and expiry times on the machine's clock; the hall clock stands still
     store = BundleStore(kiosk.context.settings.state_dir, [public_key_text(KEY.public_key())], "canary",
@@ -109,7 +109,7 @@ def badge_texts(tile) -> list[str]:
 
 
 def test_announcements_follow_the_bundle_the_clock_and_the_language(live, qtbot):
-    from kiosk import i18n
+    from kiosk.shell import i18n
 
     strip = live.window.announcements
     assert strip.isHidden()
@@ -240,9 +240,9 @@ def test_not_offered_wins_over_closed_hours(live):
 def test_ems_mailing_switch_reaches_the_lookup_journey(live):
     from lookup_fakes import TODAY, FakeDevices, FakeGateway, FakeOutbox, demo_card
 
-    from kiosk.journeys.lookup import PropertyLookup
+    from kiosk.journeys.lookups import PropertyLookup
 
-    host = live.context.services["journeys"]
+    host = live.context.services.journeys
 
     def lookup() -> PropertyLookup:
         env = host.environment()
@@ -271,7 +271,7 @@ def test_ems_mailing_switch_reaches_the_lookup_journey(live):
 
 
 def test_payment_timeout_and_receipt_lines_reach_the_next_journey(live):
-    host = live.context.services["journeys"]
+    host = live.context.services.journeys
     local = live.context.settings.session.payment_timeout_s
     assert host.environment().settings.session.payment_timeout_s == local
     assert host.environment().receipt_header == ()

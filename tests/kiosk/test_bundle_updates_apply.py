@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.bundle import build, public_key_text
 from config.local import DEFAULTS_DIR
-from kiosk.bundle_updates import BundleUpdates
-from kiosk.config_updates import BundleStore
-from kiosk.worker import ImmediateCalls
+from kiosk.fleet.bundle_updates import BundleUpdates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.shell.worker import ImmediateCalls
 
 KEY = Ed25519PrivateKey.generate()
 CATALOGUE = (DEFAULTS_DIR / "catalogue.toml").read_text(encoding="utf-8")
@@ -45,9 +45,9 @@ class Gateway:
 
 @pytest.fixture
 def updates(kiosk, tmp_path):
-    from kiosk.clock import SystemClock
+    from kiosk.system.clock import SystemClock
 
-    kiosk.context.services["calls"] = ImmediateCalls()
+    kiosk.context.services.calls = ImmediateCalls()
     store = BundleStore(kiosk.context.settings.state_dir, [public_key_text(KEY.public_key())], "canary",
                         SystemClock())
     gateway = Gateway()

@@ -10,8 +10,8 @@ import pytest
 from devices import simulators
 from devices.idcard.frames import Status, response_frame
 from devices.simulators.citizens import CITIZENS
-from kiosk import cli_devices
-from kiosk.cli import main
+from kiosk.cli import device_commands, main
+from kiosk.technician import checks, headless  # headless: adds its checks once, before the list is narrowed
 
 
 @pytest.fixture(autouse=True)
@@ -24,11 +24,7 @@ def no_leftover_simulators():
 @pytest.fixture
 def only_device_checks(monkeypatch):
     """Diag with the device checks alone (other areas add gateway and system checks of their own)."""
-    try:
-        import kiosk.diagnostics  # noqa: F401  (registers its checks once, before the list is narrowed)
-    except ModuleNotFoundError:
-        pass
-    monkeypatch.setattr(cli_devices, "CHECKS", [cli_devices.device_checks])
+    monkeypatch.setattr(checks, "CHECKS", [headless.device_checks])
 
 
 def read_answer(key: str, fingerprint: bool = False) -> bytes:
@@ -51,13 +47,13 @@ def test_diag_json_reports_every_device(capsys, only_device_checks) -> None:
 
 def test_diag_fails_clearly_for_a_missing_device_and_runs_added_checks(capsys, only_device_checks) -> None:
     def gateway_check(config):
-        return [cli_devices.CheckResult("gateway", True, "reachable (stub)")]
+        return [checks.CheckResult("gateway", True, "reachable (stub)")]
 
-    cli_devices.add_check(gateway_check)
+    checks.add_check(gateway_check)
     try:
         assert main(["diag", "--printer", "serial:///dev/no-such-printer"]) == 1
     finally:
-        cli_devices.CHECKS.remove(gateway_check)
+        checks.CHECKS.remove(gateway_check)
     out = capsys.readouterr().out
     assert "FAIL printer" in out and "/dev/no-such-printer" in out and "initialisation" in out
     assert "OK   gateway" in out and "some checks FAILED" in out
@@ -170,7 +166,7 @@ def test_urls_come_from_the_config_file_and_a_bad_file_is_explained(capsys, tmp_
         encoding="utf-8",
     )
     args = argparse.Namespace(config=good, printer=None, idcard="sim://idcard", scanner=None, profile=None)
-    config = cli_devices.device_config(args)
+    config = device_commands.device_config(args)
     assert config.urls["printer"] == "tcp://192.0.2.10:9100" and config.printer_profile == "58mm"
     assert config.center_domain == "hall.example.org" and config.state_dir == str(tmp_path / "state")
     bad = tmp_path / "bad.toml"

@@ -41,7 +41,7 @@ def test_run_without_a_display_says_how_to_see_the_kiosk(tmp_path: Path):
 
 
 def test_tour_renders_png_files(qapp, demo_settings, tmp_path: Path):
-    from kiosk.tour import render_tour
+    from kiosk.app.tour import render_tour
 
     written = render_tour(demo_settings, tmp_path / "tour", only=["home", "unavailable"], variants=["en"])
     names = {p.name for p in written}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.technician import verify_pin
+from kiosk.technician.access import verify_pin
 
 
 def local_config(tmp_path: Path, keys: str = "") -> Path:

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.bundle import build, public_key_text
 from config.catalogue import DEFAULT_CATALOGUE
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.system.clock import SettableClock
 
 CHILD = Path(__file__).with_name("bundle_crash_child.py")
 RUNS = 30

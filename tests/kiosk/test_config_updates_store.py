@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-import kiosk.config_updates as config_updates
 from config.bundle import Bundle, BundleRefused, build, parse, public_key_text
 from config.errors import ConfigError
 from config.remote import NO_REMOTE_CONFIG
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
+from kiosk.fleet import config_updates
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.system.clock import SettableClock
 
 CST = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 0, tzinfo=CST)

@@ -9,8 +9,9 @@ import pytest
 
 from devices import simulators
 from devices.printer import layout
-from kiosk.demo_devices import DemoDevices
-from kiosk.device_hub import DeviceHub
+from kiosk.hardware.demo_devices import DemoDevices
+from kiosk.hardware.device_hub import DeviceHub
+from kiosk.shell.services import KioskServices
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def demo(qtbot, tmp_path):
         timeout=5000,
     )
     context = SimpleNamespace(
-        services={"devices": hub},
+        services=KioskServices(devices=hub),
         settings=SimpleNamespace(kiosk=SimpleNamespace(center_domain="hall.example.org")),
     )
     yield DemoDevices(context, today=lambda: dt.date(2026, 11, 25)), hub

@@ -9,7 +9,7 @@ import pytest
 
 from devices import simulators
 from devices.printer import layout
-from kiosk.device_hub import DeviceHub, PrintOutcome
+from kiosk.hardware.device_hub import DeviceHub, PrintOutcome
 
 TODAY = dt.date(2026, 11, 25)
 

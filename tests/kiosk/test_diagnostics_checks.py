@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from config.local import demo_settings
-from kiosk import diagnostics
-from kiosk.diagnostics import Finding, Sources
-from kiosk.gateway_errors import GatewayOffline
-from kiosk.paper_roll import PAPER_LOW_TICKETS, RECENT_JOBS, PaperRoll, roll_length_cm
+from kiosk.app.tour_technician import sample_findings
+from kiosk.gateway_client.errors import GatewayOffline
+from kiosk.hardware.paper_roll import PAPER_LOW_TICKETS, RECENT_JOBS, PaperRoll, roll_length_cm
+from kiosk.technician import diagnostics
+from kiosk.technician.checks import Finding
+from kiosk.technician.diagnostics import Sources
 
 
 @pytest.fixture
@@ -106,8 +108,8 @@ def test_configuration_system_and_log(settings, tmp_path):
 
 
 def test_configuration_reports_a_damaged_audit_log(settings):
-    from kiosk.clock import SystemClock
-    from kiosk.technician import AuditLog
+    from kiosk.system.clock import SystemClock
+    from kiosk.technician.access import AuditLog
 
     audit = AuditLog.in_state_dir(settings.state_dir, SystemClock())
     audit.record("paper_replaced")
@@ -163,4 +165,4 @@ def test_a_broken_source_fails_its_own_check_only(settings):
 
 
 def test_sample_findings_cover_every_section():
-    assert set(diagnostics.by_section(diagnostics.sample_findings())) == set(diagnostics.SECTIONS)
+    assert set(diagnostics.by_section(sample_findings())) == set(diagnostics.SECTIONS)

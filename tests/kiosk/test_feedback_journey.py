@@ -8,7 +8,7 @@ from queue_fakes import FakeQueueGateway
 from config.catalogue import load_default_catalogue
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.feedback import COMMENT_CHIPS, GENERAL_SERVICE_ID, FeedbackJourney
-from kiosk.session import CitizenSession
+from kiosk.shell.session import CitizenSession
 from offline_cache.store import open_store
 
 

@@ -15,8 +15,8 @@ from contract.queue import TicketRequest
 from gateway.app import create_app
 from gateway.serve_thread import GatewayThread
 from gateway.settings import GatewaySettings
-from kiosk.gateway_client import GatewayClient, new_idempotency_key
-from kiosk.gateway_errors import GatewayAuthError, GatewayRefused
+from kiosk.gateway_client.client import GatewayClient, new_idempotency_key
+from kiosk.gateway_client.errors import GatewayAuthError, GatewayRefused
 
 YOUNG, ELDERLY, HK = "350206199607210013", "350203194803120021", "810000199508152024"
 
@@ -177,7 +177,7 @@ read_timeout_s = 4.0
 
 
 def test_the_client_module_does_not_load_the_server_side():
-    code = ("import sys, kiosk.gateway_client; bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'gateway.app', "
+    code = ("import sys, kiosk.gateway_client.client; bad = [m for m in ('fastapi', 'starlette', 'uvicorn', 'gateway.app', "
             "'PySide6') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr

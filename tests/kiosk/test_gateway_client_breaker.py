@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.gateway_breaker import CircuitBreaker
+from kiosk.gateway_client.breaker import CircuitBreaker
 
 
 class Clock:

@@ -20,8 +20,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from gateway.app import create_app
 from gateway.serve_thread import GatewayThread
 from gateway.settings import GatewaySettings
-from kiosk.gateway_client import GatewayClient
-from kiosk.gateway_errors import (
+from kiosk.gateway_client.client import GatewayClient
+from kiosk.gateway_client.errors import (
     GatewayOffline,
     GatewayRateLimited,
     GatewayRefused,

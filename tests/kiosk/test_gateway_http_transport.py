@@ -12,8 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kiosk import gateway_http
-from kiosk.gateway_http import ConnectTimeout, HttpSession, ReadTimeout, TLSFailure, TransportError
+from kiosk.gateway_client import transport
+from kiosk.gateway_client.transport import (
+    ConnectTimeout,
+    HttpSession,
+    ReadTimeout,
+    TLSFailure,
+    TransportError,
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -99,7 +105,7 @@ def test_a_connection_the_gateway_closed_is_replaced(server: str) -> None:
 
 
 def test_threads_share_a_bounded_pool(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gateway_http, "POOL_SIZE", 2)
+    monkeypatch.setattr(transport, "POOL_SIZE", 2)
     session = HttpSession()
     answers: list[int] = []
     threads = [threading.Thread(target=lambda: answers.append(session.get(f"{server}/slow").status_code))
@@ -153,6 +159,6 @@ def test_refused_read_timeout_connect_timeout_and_tls_failures(server: str) -> N
 
 
 def test_the_gateway_client_no_longer_loads_requests() -> None:
-    code = "import sys, kiosk.gateway_client; print('requests' in sys.modules, 'urllib3' in sys.modules)"
+    code = "import sys, kiosk.gateway_client.client; print('requests' in sys.modules, 'urllib3' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]

@@ -12,9 +12,9 @@ import pytest
 from gateway.app import create_app
 from gateway.serve_thread import GatewayThread
 from gateway.settings import GatewaySettings
-from kiosk.gateway_client import GatewayClient
-from kiosk.gateway_errors import GatewayOffline
-from kiosk.gateway_token import GatewayToken
+from kiosk.gateway_client.access_token import GatewayToken
+from kiosk.gateway_client.client import GatewayClient
+from kiosk.gateway_client.errors import GatewayOffline
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from kiosk.session import SessionKeeper
-from kiosk.shutdown import GracefulStop
+from kiosk.shell.session import SessionKeeper
+from kiosk.shell.shutdown import GracefulStop
 
 
 @pytest.fixture

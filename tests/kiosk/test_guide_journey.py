@@ -6,10 +6,10 @@ import pytest
 
 from config.catalogue import load_default_catalogue
 from config.local import parse_settings
-from kiosk.guide_library import GuideLibrary
+from kiosk.hall.guide_library import GuideLibrary
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.guide import ServiceGuideJourney, search_services
-from kiosk.session import CitizenSession
+from kiosk.shell.session import CitizenSession
 from offline_cache.content import ContentCache
 from offline_cache.store import open_store
 from screens.guide import sample_guide

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from config.calendar import DEFAULT_CALENDAR_PATH, load_calendar, parse_calendar
-from kiosk.clock import HALL_ZONE, SettableClock, SystemClock, epoch_seconds
-from kiosk.hall_calendar import (
+from kiosk.hall.calendar import (
     ClosedBecause,
     DayKind,
     hall_day,
@@ -20,6 +19,7 @@ from kiosk.hall_calendar import (
     is_offered,
     next_opening,
 )
+from kiosk.system.clock import HALL_ZONE, SettableClock, SystemClock, epoch_seconds
 
 CALENDAR = load_calendar()
 

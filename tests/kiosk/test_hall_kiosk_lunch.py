@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 
 from config.calendar import load_calendar
-from kiosk.clock import HALL_ZONE
-from kiosk.hall_calendar import is_offered
+from kiosk.hall.calendar import is_offered
+from kiosk.system.clock import HALL_ZONE
 
 
 @pytest.mark.parametrize(("moment", "self_service", "window_service"), [

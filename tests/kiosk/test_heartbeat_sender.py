@@ -13,7 +13,8 @@ from config.local import demo_settings
 from contract.fleet import Heartbeat
 from devices.errors import DeviceOperationError
 from devices.model import Statistics
-from kiosk.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors, app_version
+from kiosk.fleet.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors, app_version
+from kiosk.shell.services import KioskServices
 from offline_cache.outbox import Outbox
 from offline_cache.store import open_store
 
@@ -56,7 +57,7 @@ def test_a_heartbeat_carries_versions_devices_paper_outbox_and_redacted_errors(t
     errors = RecentErrors()
     errors.handle(logging.LogRecord("devices", logging.ERROR, __file__, 1, "reader failed for %s", (ID_NUMBER,), None))
     outbox.append("feedback", {"rating": 5})
-    source = HeartbeatSource(settings, {"devices": hub, "outbox": outbox}, errors=errors, uptime=lambda: 42.9)
+    source = HeartbeatSource(settings, KioskServices(devices=hub, outbox=outbox), errors=errors, uptime=lambda: 42.9)
     beat = source.build()
     assert isinstance(beat, Heartbeat) and beat.kiosk_id == "XM-HALL-001" and beat.group == settings.kiosk.group
     assert beat.app_version == app_version() != "" and beat.uptime_s == 42
@@ -70,14 +71,14 @@ def test_a_heartbeat_carries_versions_devices_paper_outbox_and_redacted_errors(t
 
 
 def test_without_devices_or_bundles_the_heartbeat_still_goes(tmp_path):
-    beat = HeartbeatSource(demo_settings(tmp_path / "s"), {}).build()
+    beat = HeartbeatSource(demo_settings(tmp_path / "s"), KioskServices()).build()
     assert beat.devices["printer"].state == "absent" and beat.paper.state == "unknown" and beat.outbox.unfinished == 0
 
 
 def test_a_heartbeat_says_whether_and_why_the_kiosk_is_out_of_service(kiosk, tmp_path):
     from config.remote import parse_bundle_files
     context = kiosk.context
-    source = HeartbeatSource(context.settings, {}, maintenance=lambda: context.maintenance_reason)
+    source = HeartbeatSource(context.settings, KioskServices(), maintenance=lambda: context.maintenance_reason)
     assert source.build().maintenance == "off"
     window = parse_bundle_files({"maintenance.toml": '[[windows]]\nid = "upgrade"\n'
                                                       'from = 2026-11-25T18:00:00+08:00\n'
@@ -94,7 +95,7 @@ def test_a_heartbeat_says_whether_and_why_the_kiosk_is_out_of_service(kiosk, tmp
 def test_the_sender_queues_one_at_start_and_skips_when_telemetry_is_shed(tmp_path, outbox):
     settings = demo_settings(tmp_path / "state")
     woken = []
-    services = {"outbox": outbox, "sync": SimpleNamespace(wake=lambda: woken.append(1))}
+    services = KioskServices(outbox=outbox, sync=SimpleNamespace(wake=lambda: woken.append(1)))
     sender = HeartbeatSender(HeartbeatSource(settings, services), services, interval_s=3600).start()
     try:
         deadline = time.monotonic() + 5
@@ -106,7 +107,7 @@ def test_the_sender_queues_one_at_start_and_skips_when_telemetry_is_shed(tmp_pat
     finally:
         sender.stop()
     full = Outbox(outbox.store, capacity=2, alert_ratio=0.5)  # telemetry refused from one unsent entry on
-    services["outbox"] = full
+    services.outbox = full
     assert sender.send_once() is False and len(full.entries()) == 1
     with pytest.raises(ValueError):
         HeartbeatSender(HeartbeatSource(settings, services), services, interval_s=0)
@@ -117,7 +118,7 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
     from gateway.app import create_app
     from gateway.serve_thread import GatewayThread
     from gateway.settings import GatewaySettings
-    from kiosk.gateway_client import GatewayClient
+    from kiosk.gateway_client.client import GatewayClient
     from offline_cache.sync import SyncWorker
 
     app = create_app(GatewaySettings(db_path=tmp_path / "gw.sqlite3", demo=True))
@@ -125,7 +126,7 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
     with GatewayThread(app) as server:
         client = GatewayClient(server.url, "XM-HALL-001", "demo-hall-001-secret")
         sync = SyncWorker(outbox, client.post_outbox_entry, poll_s=0.2)
-        services = {"outbox": outbox, "sync": sync, "devices": FakeHub(printer=FakeDevice("printer", paper="out"))}
+        services = KioskServices(outbox=outbox, sync=sync, devices=FakeHub(printer=FakeDevice("printer", paper="out")))
         sync.start()
         sender = HeartbeatSender(HeartbeatSource(settings, services), services, interval_s=3600).start()
         try:

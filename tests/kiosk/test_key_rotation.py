@@ -17,9 +17,9 @@ from config import rotation as rotations
 from config.admin_cli import main as admin_main
 from config.bundle import MAX_CONFIG_VERSION, BundleRefused, build, public_key_text
 from kiosk.cli import main as kiosk_main
-from kiosk.clock import SettableClock
-from kiosk.config_updates import BundleStore
-from kiosk.key_rotation import apply_rotation
+from kiosk.fleet.config_updates import BundleStore
+from kiosk.fleet.key_rotation import apply_rotation
+from kiosk.system.clock import SettableClock
 
 CST = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 9, 0, tzinfo=CST)

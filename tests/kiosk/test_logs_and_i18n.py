@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import i18n, logs
-from kiosk.privacy import mask_id_number, mask_name, mask_phone, redact
+from kiosk.shell import i18n
+from kiosk.system import logs
+from kiosk.system.privacy import mask_id_number, mask_name, mask_phone, redact
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,19 +20,14 @@ from lookup_fakes import (
 from config.catalogue import load_default_catalogue
 from config.local import demo_settings
 from devices.idcard.card import CardDecodeError
-from kiosk import i18n
-from kiosk.clock import HALL_ZONE, SettableClock
 from kiosk.journeys.base import JourneyEnv
-from kiosk.journeys.lookup import (
-    LIFT_WINDOW_S,
-    PopulationLookup,
-    PropertyLookup,
-    Section,
-    SocialSecurityLookup,
-    paginate,
-)
-from kiosk.session import CitizenSession
-from kiosk.worker import ImmediateCalls
+from kiosk.journeys.lookup import LIFT_WINDOW_S
+from kiosk.journeys.lookup_pages import Section, paginate
+from kiosk.journeys.lookups import PopulationLookup, PropertyLookup, SocialSecurityLookup
+from kiosk.shell import i18n
+from kiosk.shell.session import CitizenSession
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import HALL_ZONE, SettableClock
 from offline_cache.errors import OutboxFull
 
 ELDERLY_ID = "350203194803120021"
@@ -352,7 +347,7 @@ def test_print_result_reported_as_false_is_a_failure(env):
 
 
 def test_print_outcome_from_the_device_hub(env):
-    from kiosk.device_hub import PrintOutcome
+    from kiosk.hardware.device_hub import PrintOutcome
 
     env.devices.hold = True
     journey = placed(PopulationLookup, env)

@@ -9,10 +9,10 @@ import pytest
 
 from config.errors import ConfigError
 from config.local import load_display, parse_settings, parse_size
-from kiosk import panel
 from kiosk.cli import main
-from kiosk.cli_session import cage_command
-from kiosk.panel import Panel, fit
+from kiosk.cli.session import cage_command
+from kiosk.shell import panel
+from kiosk.shell.panel import Panel, fit
 
 # an EDID header with a 52 cm × 29 cm screen (bytes 21-22)
 EDID = bytes([0, 255, 255, 255, 255, 255, 255, 0]) + bytes(13) + bytes([52, 29]) + bytes(105)

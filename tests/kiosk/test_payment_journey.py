@@ -11,12 +11,12 @@ from payment_fakes import NOW, OVERDUE, PAID, UNKNOWN, UNPAID, UNPAID_2, FakePay
 from config.catalogue import load_default_catalogue
 from devices.printer.layout import QrCode, Row, Text
 from devices.scanner.codes import AppointmentCode, PaymentNotice, ScanRejected
-from kiosk.clock import SettableClock
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.journeys.unresolved_orders import UnresolvedOrders
-from kiosk.session import CitizenSession
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.session import CitizenSession
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import SettableClock
 from offline_cache.outbox import Outbox
 from offline_cache.store import open_store
 

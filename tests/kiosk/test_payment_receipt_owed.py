@@ -13,12 +13,12 @@ import pytest
 from payment_fakes import NOW, UNPAID, FakePayments, FakePrinterHub
 
 from config.catalogue import load_default_catalogue
-from kiosk.clock import SettableClock
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.payment import FeePaymentJourney
-from kiosk.session import CitizenSession
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.session import CitizenSession
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import SettableClock
 
 CHILD = Path(__file__).with_name("payment_kill_child.py")
 

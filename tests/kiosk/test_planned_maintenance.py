@@ -8,8 +8,8 @@ import pytest
 
 from config.errors import ConfigError
 from config.remote import parse_bundle_files
-from kiosk.clock import HALL_ZONE, SettableClock
-from kiosk.planned_maintenance import MAX_WAIT_MS, PlannedMaintenance
+from kiosk.hall.planned_maintenance import MAX_WAIT_MS, PlannedMaintenance
+from kiosk.system.clock import HALL_ZONE, SettableClock
 
 MAINTENANCE = """
 [[windows]]
@@ -29,7 +29,7 @@ def at(hour: int, minute: int = 0, second: int = 0, day: int = 25) -> datetime:
 def hall(kiosk):
     """The demo kiosk at 17:58 with the bundle's maintenance windows followed."""
     kiosk.clock = SettableClock(at(17, 58))
-    kiosk.context.services["clock"] = kiosk.clock
+    kiosk.context.services.clock = kiosk.clock
     kiosk.planned = PlannedMaintenance(kiosk.context, parent=kiosk.window)
     return kiosk
 
@@ -115,7 +115,7 @@ def test_the_technicians_own_maintenance_mode_outlasts_the_window(hall):
 
 
 def test_a_bundle_without_the_window_ends_it_and_english_says_when_service_resumes(hall):
-    from kiosk import i18n
+    from kiosk.shell import i18n
 
     context, window = hall.context, hall.window
     hall.clock.set(at(19))

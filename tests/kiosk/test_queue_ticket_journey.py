@@ -11,12 +11,12 @@ from config.catalogue import load_default_catalogue
 from devices.errors import DeviceOperationError
 from devices.printer.layout import QrCode, Row, Text
 from devices.scanner.codes import AppointmentCode, PaymentNotice, ScanRejected
-from kiosk.clock import SettableClock
-from kiosk.context import Offer
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.queue_ticket import PRIORITY_REASONS, QueueTicketJourney, age_on
-from kiosk.session import CitizenSession
-from kiosk.worker import ImmediateCalls
+from kiosk.shell.context import Offer
+from kiosk.shell.session import CitizenSession
+from kiosk.shell.worker import ImmediateCalls
+from kiosk.system.clock import SettableClock
 
 
 @pytest.fixture

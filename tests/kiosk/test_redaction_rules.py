@@ -9,8 +9,8 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import logs
-from kiosk.privacy import redact
+from kiosk.system import logs
+from kiosk.system.privacy import redact
 
 DIGITS = st.text(alphabet="0123456789", min_size=1, max_size=1)
 SEPARATOR = st.sampled_from(["", "", "", " ", "-"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.context import OutOfOrder
-from kiosk.service_status import ServiceStatus, describe
+from kiosk.shell.context import OutOfOrder
+from kiosk.shell.service_status import ServiceStatus, describe
 
 
 def test_the_line_follows_the_kiosk_and_is_sent_on_change_only(kiosk) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from kiosk import logs
+from kiosk.system import logs
 from screens import registry
 from screens.base import KioskScreen
 from screens.widgets import label

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config.errors import ConfigError
-from kiosk.clock import SettableClock
-from kiosk.technician import (
+from kiosk.system.clock import SettableClock
+from kiosk.technician.access import (
     GENESIS,
     LOCKOUT,
     MAX_ATTEMPTS,

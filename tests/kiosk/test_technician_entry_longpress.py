@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from kiosk import technician_entry
+from kiosk.technician import entry
 
 
 def _press_target(window, point: QPoint):
@@ -20,13 +20,13 @@ def _press_target(window, point: QPoint):
 
 @pytest.fixture
 def corner(kiosk):
-    mode = kiosk.context.services["technician"]
+    mode = kiosk.context.services.technician
     mode.corner._timer.setInterval(200)  # the timing itself is checked once, below, at full length
     return mode.corner
 
 
 def test_the_hot_zone_and_the_hold_time():
-    assert technician_entry.HOT_ZONE_PX == 120 and technician_entry.HOLD_MS == 3000
+    assert entry.HOT_ZONE_PX == 120 and entry.HOLD_MS == 3000
 
 
 def test_holding_the_corner_three_seconds_opens_the_pin_screen(kiosk, qtbot):

@@ -11,7 +11,7 @@ import textwrap
 CHILD = textwrap.dedent("""
     import threading
     from PySide6.QtCore import QCoreApplication, QTimer
-    from kiosk.logs import install_exception_logging, setup_logging
+    from kiosk.system.logs import install_exception_logging, setup_logging
 
     setup_logging(None)
     install_exception_logging()

@@ -390,7 +390,7 @@ def test_unit_command_lines_are_accepted_by_the_commands(root: Path) -> None:
     args = kiosk_parser("session").parse_args(kiosk_cmd[kiosk_cmd.index("session"):])
     assert args.config == Path("/etc/kiosk/kiosk.toml") and args.cage == "/usr/bin/cage" and not args.dry_run
     # what the session starts inside cage
-    from kiosk.cli_session import cage_command
+    from kiosk.cli.session import cage_command
 
     inner = cage_command(args.cage, 0, args.config, kiosk_cmd[0])
     args = kiosk_parser("run").parse_args(inner[inner.index("run"):])

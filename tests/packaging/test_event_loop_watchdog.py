@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
-from kiosk.watchdog import EventLoopWatchdog
+from kiosk.system.watchdog import EventLoopWatchdog
 
 # systemd's WatchdogSec=0.3 → keep-alive every 150 ms.
 WATCHDOG_USEC = 300_000

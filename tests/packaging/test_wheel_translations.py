@@ -43,7 +43,7 @@ def test_installed_kiosk_speaks_english_with_every_translation(installed: Path) 
     for po in sorted((REPO / "kiosk/locale/en").glob("*.po")):
         expected.update(po_messages(po))
     # -S -I: only the installed wheel (no site-packages, no editable checkout, not the cwd).
-    program = ("import json, sys; sys.path.insert(0, sys.argv[1]); from kiosk import i18n; "
+    program = ("import json, sys; sys.path.insert(0, sys.argv[1]); from kiosk.shell import i18n; "
                "i18n.set_language('en'); print(json.dumps({'file': i18n.__file__, 'take': i18n._('取号'), "
                "'all': i18n.catalogue('en')}))")
     result = subprocess.run([sys.executable, "-S", "-I", "-c", program, str(installed)], capture_output=True,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import i18n
-from kiosk.app import build_runtime
+from kiosk.app.runtime import build_runtime
+from kiosk.shell import i18n
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from screens.demo_panel import DemoPanel
 
 
 class StandInController:
-    """Records what the panel asked for, like the real kiosk.demo_devices.DemoDevices would do it."""
+    """Records what the panel asked for, like the real kiosk.hardware.demo_devices.DemoDevices would do it."""
 
     def __init__(self) -> None:
         self.calls: list[tuple] = []

@@ -15,7 +15,7 @@ class RecordingOutbox:
 
 def open_rating(kiosk, service_id="prop-transfer"):
     outbox = RecordingOutbox()
-    kiosk.context.services["outbox"] = outbox
+    kiosk.context.services.outbox = outbox
     assert kiosk.context.sessions.current is not None  # a citizen is using the kiosk
     kiosk.window.go("feedback", service_id=service_id)
     return kiosk.window.screen("feedback"), outbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.guide_library import GuideLibrary
+from kiosk.hall.guide_library import GuideLibrary
 from screens.guide import sample_guide
 
 
@@ -14,13 +14,13 @@ class LiveGuides(GuideLibrary):
         super().__init__(None, None)
 
     def get(self, service_id):
-        from kiosk.guide_library import GuideView
+        from kiosk.hall.guide_library import GuideView
 
         return GuideView(sample_guide().model_copy(update={"service_id": service_id}))
 
 
 def test_home_tile_opens_guides_and_search_finds_services(kiosk, qtbot):
-    kiosk.context.services["guides"] = LiveGuides()
+    kiosk.context.services.guides = LiveGuides()
     home = kiosk.window.screen("home")
     qtbot.mouseClick(home.tiles["guide"], Qt.MouseButton.LeftButton)
     assert kiosk.window.current_name == "guide"

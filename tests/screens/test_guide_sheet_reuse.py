@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from contract.content import GuideStep
-from kiosk.guide_library import GuideView
+from kiosk.hall.guide_library import GuideView
 from screens.guide import sample_guide
 from screens.guide_sheet import GuideSheet
 

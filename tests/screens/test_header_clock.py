@@ -6,18 +6,18 @@ import os
 import time
 from datetime import datetime
 
-from kiosk.clock import HALL_ZONE, SettableClock
+from kiosk.system.clock import HALL_ZONE, SettableClock
 
 
 def test_the_header_shows_the_hall_clock(kiosk):
-    kiosk.context.services["clock"] = SettableClock(datetime(2026, 11, 25, 8, 29, tzinfo=HALL_ZONE))
+    kiosk.context.services.clock = SettableClock(datetime(2026, 11, 25, 8, 29, tzinfo=HALL_ZONE))
     header = kiosk.window.header
     header.tick()
     assert header.clock.text() == "2026年11月25日 星期三  08:29"
 
 
 def test_a_machine_left_in_another_time_zone_still_shows_xiamen_time(kiosk):
-    kiosk.context.services.pop("clock", None)
+    kiosk.context.services.clock = None
     original = os.environ.get("TZ")
     os.environ["TZ"] = "America/New_York"  # twelve or thirteen hours behind Xiamen
     time.tzset()

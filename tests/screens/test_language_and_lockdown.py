@@ -10,6 +10,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from kiosk.app.tour import walk as screen_states
 from screens import registry
 from screens.theme import ELDERLY, MIN_TOUCH, contrast_ratio, text_pairs
 from screens.tile import Tile
@@ -33,7 +34,7 @@ def walk(kiosk, names):
     for name in names:
         kiosk.window.go(name)
         screen = kiosk.window.screen(name)
-        for state in screen.tour():
+        for state in screen_states(screen):
             yield name, state
 
 
@@ -77,7 +78,7 @@ def test_elderly_mode_text_is_larger_and_high_contrast(kiosk):
 
 
 def test_only_the_kiosk_window_exists_on_every_screen(qtbot, demo_settings):
-    from kiosk.app import build_runtime
+    from kiosk.app.runtime import build_runtime
 
     runtime = build_runtime(demo_settings, kiosk_mode=True, start_hooks=[])
     window = runtime.window
@@ -85,7 +86,7 @@ def test_only_the_kiosk_window_exists_on_every_screen(qtbot, demo_settings):
     window.show()
     for name in registry.SCREENS:
         window.go(name)
-        for _state in window.screen(name).tour():
+        for _state in screen_states(window.screen(name)):
             QApplication.processEvents()
             tops = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
             assert tops == [window], f"{name}: unexpected windows {tops}"

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from kiosk.app.tour import walk
 from screens.theme import MIN_TOUCH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kiosk"))
@@ -54,8 +55,8 @@ class FakeHub(QObject):
 @pytest.fixture
 def lookup(kiosk, qtbot):
     hub, gateway = FakeHub(), FakeGateway()
-    kiosk.context.services["devices"] = hub
-    kiosk.context.services["gateway"] = gateway
+    kiosk.context.services.devices = hub
+    kiosk.context.services.gateway = gateway
     kiosk.window.go("property")
     screen = kiosk.window.screen("property")
     screen.hub, screen.gateway = hub, gateway
@@ -198,7 +199,7 @@ def test_every_tour_state_has_finger_sized_buttons(kiosk, elderly):
     for name in ("social_security", "property", "population"):
         kiosk.window.go(name)
         screen = kiosk.window.screen(name)
-        for state in screen.tour():
+        for state in walk(screen):
             for button in screen.findChildren(QAbstractButton):
                 if button.isVisibleTo(screen) and screen.pages.currentWidget().isAncestorOf(button):
                     assert button.height() >= MIN_TOUCH, f"{name}/{state}: {button.text()!r}"

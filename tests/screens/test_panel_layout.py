@@ -92,8 +92,8 @@ def test_representative_screens_fit_every_panel(size: str, tmp_path: Path):
 
 
 def test_a_landscape_window_keeps_the_screens_in_a_column(qapp, demo_settings):
-    from kiosk.app import build_runtime
-    from kiosk.panel import COLUMN_WIDTH
+    from kiosk.app.runtime import build_runtime
+    from kiosk.shell.panel import COLUMN_WIDTH
 
     runtime = build_runtime(demo_settings, kiosk_mode=False, start_hooks=[], window_size=(3413, 1920))
     window = runtime.window
@@ -114,9 +114,9 @@ def test_a_landscape_window_keeps_the_screens_in_a_column(qapp, demo_settings):
 
 
 def test_an_output_of_the_wrong_shape_is_said_on_screen(kiosk, qapp, caplog):
-    from kiosk import i18n
-    from kiosk.app import check_output
-    from kiosk.panel import Fit, Panel
+    from kiosk.app.runtime import check_output
+    from kiosk.shell import i18n
+    from kiosk.shell.panel import Fit, Panel
 
     check_output(kiosk, qapp, Panel(1080, 1920), Fit(1.0, 1080, 1920))
     assert not kiosk.window.banner.isVisibleTo(kiosk.window)

@@ -12,15 +12,16 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kiosk"))  # the shared fakes live beside the journey tests
 from payment_fakes import NOW, UNPAID, FakePayments, FakePrinterHub  # noqa: E402
 
-from kiosk.clock import SettableClock  # noqa: E402
 from kiosk.journeys.payment import FeePaymentJourney  # noqa: E402
+from kiosk.system.clock import SettableClock  # noqa: E402
 
 
 @pytest.fixture
 def payment(kiosk, monkeypatch):
     monkeypatch.setattr(FeePaymentJourney, "retry_pause_s", 0)
     gateway, printer, clock = FakePayments(), FakePrinterHub(), SettableClock(NOW)
-    kiosk.context.services.update(gateway=gateway, devices=printer, clock=clock)
+    services = kiosk.context.services
+    services.gateway, services.devices, services.clock = gateway, printer, clock
     kiosk.window.go("payment", service_id="fin-non-tax-payment")
     screen = kiosk.window.screen("payment")
     return kiosk, screen, gateway, printer, clock
@@ -147,7 +148,7 @@ def test_time_up_with_the_gateway_gone_shows_the_voucher(payment, qtbot):
 
 
 def test_offline_is_said_plainly(kiosk, qtbot):
-    kiosk.context.services.pop("gateway", None)
+    kiosk.context.services.gateway = None
     kiosk.window.go("payment", service_id="fin-non-tax-payment")
     screen = kiosk.window.screen("payment")
     assert screen.journey.state == "offline" and screen.message_title.text() == "暂停缴费"
@@ -175,7 +176,7 @@ def test_idle_timeout_leaves_nothing_personal(payment, qtbot, where):
     qtbot.waitUntil(lambda: screen.journey.state == where, timeout=3000)
     kiosk.context.sessions.end("idle")
     assert kiosk.window.current_name == "home" and screen.journey is None
-    calls = kiosk.context.services["calls"]
+    calls = kiosk.context.services.calls
     qtbot.waitUntil(lambda: calls.pending == 0, timeout=3000)  # the clean-up of an open order ran
     texts = all_texts(kiosk.window)
     for secret in ("王**", "3502 0026", UNPAID, "10.00", "FS2026", "PO2026"):

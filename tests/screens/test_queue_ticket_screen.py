@@ -18,8 +18,8 @@ ELDERLY_NAME, ELDERLY_ID = "林秀英", "350203194803120021"
 @pytest.fixture
 def queue(kiosk):
     gateway, devices = FakeQueueGateway(), FakeDevices()
-    kiosk.context.services["gateway"] = gateway
-    kiosk.context.services["devices"] = devices
+    kiosk.context.services.gateway = gateway
+    kiosk.context.services.devices = devices
     kiosk.window.go("queue_ticket")
     screen = kiosk.window.screen("queue_ticket")
     return kiosk, screen, gateway, devices

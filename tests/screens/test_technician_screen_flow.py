@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.technician import AuditLog, TechnicianGate, hash_pin, verify_audit
+from kiosk.technician.access import AuditLog, TechnicianGate, hash_pin, verify_audit
 
 PIN = "246810"
 
@@ -24,7 +24,7 @@ def demo_settings(tmp_path: Path):
 
 
 def _mode(kiosk):
-    return kiosk.context.services["technician"]
+    return kiosk.context.services.technician
 
 
 def _type_pin(kiosk, qtbot, pin: str) -> None:
@@ -168,7 +168,7 @@ def test_home_in_the_footer_leaves_technician_mode(kiosk, qtbot):
 
 @pytest.mark.parametrize("systemd", [True, False])
 def test_restart_asks_first_then_exits_for_systemd_or_re_executes(kiosk, qtbot, monkeypatch, systemd):
-    from kiosk import technician_mode
+    from kiosk.technician import mode as technician_mode
 
     _enter(kiosk, qtbot)
     mode, screen = _mode(kiosk), kiosk.window.screen("technician")

@@ -1,0 +1,1 @@
+"""The fleet client: heartbeats, signed configuration bundles and their record, key rotations."""

@@ -1,0 +1,1 @@
+"""The gateway client: HTTP pool, circuit breaker, access token, errors and the typed client."""

@@ -1,0 +1,1 @@
+"""The shell: context, citizen session, idle watch, lockdown, languages, panel, background calls, stopping."""

@@ -1,0 +1,1 @@
+"""System plumbing: the clock, durable files, logs and redaction, the event-loop watchdog."""
