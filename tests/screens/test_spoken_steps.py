@@ -11,9 +11,9 @@ from screens.spoken_steps import STEP_PROMPTS, step_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNEY_FILES = {
-    "lookup": ["lookup.py"],
+    "lookup": ["lookup.py", "lookup_mailing.py"],
     "payment": ["payment.py", "payment_paper.py"],
-    "queue_ticket": ["queue_ticket.py"],
+    "queue_ticket": ["queue_ticket.py", "ticket_paper.py"],
     "guide": ["guide.py"],
     "feedback": ["feedback.py"],
 }
