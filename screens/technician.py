@@ -229,8 +229,8 @@ class TechnicianScreen(KioskScreen):
         self.test_text = label()
         self.test_card.body.addWidget(self.test_text)
         self.layout_.addWidget(self.test_card)
-        self.scroll = KineticScrollArea()
-        self.layout_.addWidget(self.scroll, 1)
+        self.findings_list = KineticScrollArea()
+        self.layout_.addWidget(self.findings_list, 1)
         self.confirming = False
         mode.changed.connect(self._mode_changed)
 
@@ -336,9 +336,9 @@ class TechnicianScreen(KioskScreen):
         return _("扫码：被拒绝（{error}）").format(error=d.get("error", ""))
 
     def _draw_findings(self, findings: list[Finding] | None) -> None:
-        self.scroll.clear()
+        self.findings_list.clear()
         if findings is None:
-            self.scroll.add(label(_("正在诊断…"), role="hint"))
+            self.findings_list.add(label(_("正在诊断…"), role="hint"))
             return
         grouped = by_section(findings)
         for section in SECTIONS:
@@ -354,7 +354,7 @@ class TechnicianScreen(KioskScreen):
                 if section == "log":
                     for line in finding.data.get("lines", []):
                         card.body.addWidget(label(line, role="mono"))
-            self.scroll.add(card)
+            self.findings_list.add(card)
 
     def _finding_row(self, finding: Finding) -> QWidget:
         row = QFrame()

@@ -72,7 +72,7 @@ class KioskRuntime:
     idle: IdleWatch
     lockdown: Lockdown | None
     start_hooks: list[StartHook] = field(default_factory=list)
-    stop_hooks: list[Callable[[], None]] = field(default_factory=list)
+    stop_hooks: list[Callable[[], object]] = field(default_factory=list)
     first_frame_s: float | None = None
 
     def after_first_frame(self) -> None:
@@ -95,7 +95,7 @@ class KioskRuntime:
         import psutil
         from PySide6.QtWidgets import QWidget
 
-        report = {"event": "first_frame", "monotonic": now, "process_age_ms": self.first_frame_s * 1000,
+        report = {"event": "first_frame", "monotonic": now, "process_age_ms": (self.first_frame_s or 0.0) * 1000,
                   "widgets": 1 + len(self.window.findChildren(QWidget)),
                   "pss_kb": psutil.Process().memory_full_info().pss // 1024}
         print(json.dumps(report), flush=True)
@@ -164,10 +164,11 @@ def _wire_session(runtime: KioskRuntime) -> None:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or ["kiosk"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or ["kiosk"])
     app.setApplicationName("kiosk")
     app.setQuitOnLastWindowClosed(True)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def run(settings: KioskSettings, *, kiosk_mode: bool, start_hooks: list[StartHook] | None = None,

@@ -11,10 +11,9 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-
 from config.local import KioskSettings
 from kiosk.shell.context import OFFERED, Offer
+from kiosk.system.timers import named_timer
 
 if TYPE_CHECKING:
     from kiosk.app.runtime import KioskRuntime, StartHook
@@ -85,12 +84,15 @@ def start_offline_store(runtime: KioskRuntime) -> None:
 
     context = runtime.context
 
+    gui = context.services.gui
+    assert gui is not None, "the kiosk's GUI thread hand-off starts before its store"
+
     def alert(item) -> None:
         # Technicians see alerts in the log, the heartbeat and the diagnostics screen; when storage is
         # full, citizens see the services that must store something offered as unavailable.
         log.warning("technician alert %s: %s", item.code, item.message, extra={"event": "technician_alert"})
         if item.code in STORAGE_FULL_ALERTS:
-            context.services.gui.post(lambda: _storage_full(context, True))
+            gui.post(lambda: _storage_full(context, True))
 
     store = open_store(context.settings.state_dir, quarantine_corrupt=True, on_alert=alert)
     context.services.store = store
@@ -148,7 +150,7 @@ def start_availability(runtime: KioskRuntime) -> None:
             _storage_full(context, not _storage_has_room(context))
         context.availability_changed.emit()
 
-    timer = QTimer(runtime.window, objectName="availability-minute", interval=AVAILABILITY_TICK_MS)
+    timer = named_timer(runtime.window, "availability-minute", interval_ms=AVAILABILITY_TICK_MS)
     timer.timeout.connect(minute)
     timer.start()
 
@@ -176,6 +178,8 @@ def start_gateway(runtime: KioskRuntime) -> None:
     """The gateway client (and, in the demo, the reference gateway beside the kiosk) on a worker thread."""
     context = runtime.context
     settings = context.settings
+    gui = context.services.gui
+    assert gui is not None, "the kiosk's GUI thread hand-off starts before its gateway client"
 
     def bring_up() -> None:
         url = settings.gateway.url
@@ -192,7 +196,7 @@ def start_gateway(runtime: KioskRuntime) -> None:
             url = embedded.url
             runtime.stop_hooks.append(embedded.stop)
             log.info("reference gateway started at %s", url, extra={"event": "gateway_embedded"})
-        context.services.gui.post(lambda: attach_client(runtime, url))
+        gui.post(lambda: attach_client(runtime, url))
 
     threading.Thread(target=_logged(bring_up), name="gateway-start", daemon=True).start()
 
@@ -210,6 +214,7 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     context = runtime.context
     settings = context.settings
     gui = context.services.gui
+    assert gui is not None, "the kiosk's GUI thread hand-off starts before its gateway client"
     gateway_settings = settings.gateway.model_copy(update={"url": url})
     client = GatewayClient.from_settings(
         settings.model_copy(update={"gateway": gateway_settings}),
@@ -242,12 +247,15 @@ def _start_content_refresh(runtime: KioskRuntime, client) -> None:
     library = GuideLibrary(context.services.content, client)
     context.services.guides = library
 
+    calls = context.services.calls
+    assert calls is not None, "the kiosk's background calls start before its gateway client"
+
     def refresh() -> None:
         if context.online:
-            context.services.calls.submit(library.refresh, lambda count: context.availability_changed.emit(),
+            calls.submit(library.refresh, lambda count: context.availability_changed.emit(),
                                              lambda error: log.info("content refresh failed: %s", error))
 
-    timer = QTimer(runtime.window, objectName="content-refresh", interval=CONTENT_REFRESH_MS)
+    timer = named_timer(runtime.window, "content-refresh", interval_ms=CONTENT_REFRESH_MS)
     timer.timeout.connect(refresh)
     timer.start()
     refresh()

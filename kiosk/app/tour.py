@@ -73,7 +73,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
         return path
 
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):
         raise RuntimeError("render_tour needs a QApplication")
     out_dir.mkdir(parents=True, exist_ok=True)
     runtime: KioskRuntime = build_runtime(settings, kiosk_mode=False, start_hooks=[], window_size=window_size)

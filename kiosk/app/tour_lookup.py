@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from kiosk.journeys.host import JourneyHost
 from kiosk.journeys.lookup import LookupJourney
-from kiosk.journeys.lookup_samples import SampleUnreachable, sample_card, sample_environment
+from kiosk.journeys.lookup_samples import SampleCalls, SampleUnreachable, sample_card, sample_environment
 from kiosk.journeys.lookups import LOOKUPS
 from screens.lookup import LookupScreen
 
@@ -20,6 +20,8 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     host: JourneyHost = screen.host
     screen.deactivate()  # the tour drives a sample journey in place of the registered one
     env = sample_environment(host.environment())
+    calls = env.calls
+    assert isinstance(calls, SampleCalls)
     journey_class = LOOKUPS[screen.journey_name]
 
     def begin() -> LookupJourney:
@@ -47,10 +49,10 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
         journey.on_card(sample_card("hk"))
         yield "unsupported"
     journey.retry()
-    env.calls.hold = True
+    calls.hold = True
     journey.on_card(sample_card(full))
     yield "querying"
-    env.calls.release()
+    calls.release()
     yield "results"
     if len(journey.pages()) > 1:
         journey.next_page()
@@ -83,10 +85,10 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     screen.keypad.set_value("13812345678")
     screen.render()
     yield "mail_phone-typed"
-    env.calls.hold = True
+    calls.hold = True
     journey.submit_phone(screen.keypad.value)
     yield "mail_sending"
-    env.calls.release()
+    calls.release()
     yield "mail_queued"
     env.outbox.fail = True
     journey.show_choices()

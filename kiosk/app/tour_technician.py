@@ -35,9 +35,10 @@ def walk_technician(screen: TechnicianScreen) -> Iterator[str]:
     screen.render()
     yield "waiting_for_card"
     mode.idle_remaining = None
-    screen.scroll.verticalScrollBar().setValue(screen.scroll.verticalScrollBar().maximum())
+    bar = screen.findings_list.verticalScrollBar()
+    bar.setValue(bar.maximum())
     yield "log"
-    screen.scroll.verticalScrollBar().setValue(0)
+    bar.setValue(0)
     screen._ask_restart()
     yield "confirm_restart"
     screen.confirming = False

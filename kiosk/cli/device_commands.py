@@ -72,6 +72,7 @@ def _diag(args: argparse.Namespace) -> int:
 def _print_test(args: argparse.Namespace) -> int:
     from devices.errors import DeviceError
     from devices.printer import layout
+    from devices.printer.driver import ReceiptPrinter
     from devices.registry import create_device
 
     config = _config_or_exit(args)
@@ -80,6 +81,7 @@ def _print_test(args: argparse.Namespace) -> int:
     url = config.urls["printer"]
     try:
         printer = create_device("printer", url, **config.device_options())
+        assert isinstance(printer, ReceiptPrinter)
         with printer:
             receipt = layout.printer_test_page(printer.profile, now=SystemClock().now(), kiosk=args.kiosk or "")
             result = printer.print_receipt(receipt)
@@ -126,7 +128,9 @@ def _idcard_read(args: argparse.Namespace) -> int:
             if url.startswith("sim://"):
                 from devices import simulators
 
-                simulators.running("idcard").place(args.sim_card)
+                card_reader = simulators.running("idcard")
+                if card_reader is not None:
+                    card_reader.place(args.sim_card)
             card = reader.read_once(timeout=args.timeout)  # type: ignore[attr-defined]
     except DeviceError as exc:
         print(f"no card read: {exc.phase} error: {exc.technician}", file=sys.stderr)

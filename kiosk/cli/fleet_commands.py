@@ -91,7 +91,7 @@ def _refused(exc, store) -> int:
 
 def _rotate(store, data: bytes, *, apply: bool) -> int:
     """A signed key rotation given to ``verify`` or ``apply`` (see config/rotation.py)."""
-    from config.bundle import BundleRefused
+    from config.bundle import BundleRefused, Reason
     from config.rotation import verify as verify_rotation
     from kiosk.fleet.key_rotation import apply_rotation, floor_owner
 
@@ -101,7 +101,7 @@ def _rotate(store, data: bytes, *, apply: bool) -> int:
         else:
             rotation = verify_rotation(data, floor_owner(store), store.group, store.clock.now())
             if store.keys.get(rotation.new_key_id) is None:
-                raise BundleRefused("unknown_key", f"the new key {rotation.new_key_id} is not pinned in "
+                raise BundleRefused(Reason.UNKNOWN_KEY, f"the new key {rotation.new_key_id} is not pinned in "
                                                    f"security.trusted_keys; pin it first")
     except BundleRefused as exc:
         print(f"REFUSED ({exc.reason}): {exc.message}", file=sys.stderr)

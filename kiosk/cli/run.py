@@ -78,8 +78,8 @@ def _run(args: argparse.Namespace) -> int:
         settings, broken = demo_settings(args.state_dir or DEMO_STATE_DIR.resolve()), None
     else:
         # Never the demo: without a usable configuration the kiosk says so on screen (start_checks).
-        settings, broken = start_checks.read_configuration(args.config or DEFAULT_CONFIG)
-        settings = settings or start_checks.unconfigured_settings()
+        configured, broken = start_checks.read_configuration(args.config or DEFAULT_CONFIG)
+        settings = configured or start_checks.unconfigured_settings()
     if args.state_dir:
         settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
     if not _has_display():

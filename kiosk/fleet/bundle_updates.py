@@ -122,9 +122,11 @@ class BundleUpdates(QObject):
         self._render = render
         self._runtime = runtime
         self._busy = False
-        self._timer = QTimer(self, objectName="bundle-poll", interval=int(poll_s * 1000))
+        self._timer = QTimer(self)
+        self._timer.setObjectName("bundle-poll")
+        self._timer.setInterval(int(poll_s * 1000))
         self._timer.timeout.connect(self.check_now)
-        context.sessions.on_ended(lambda _reason: self.apply_when_idle())
+        context.sessions.on_ended(self._session_ended)
 
     # -- start ---------------------------------------------------------------------------------------------
     def start(self, first_check_ms: int = FIRST_CHECK_MS) -> None:
@@ -151,13 +153,15 @@ class BundleUpdates(QObject):
         self._busy = True
         self._calls().submit(self._fetch_and_stage, self._fetched, self._fetch_failed)
 
-    def _calls(self) -> Any:
-        calls = self.context.services.calls
-        if calls is None:
-            from kiosk.shell.worker import ImmediateCalls
+    def _session_ended(self, _reason: str) -> None:
+        self.apply_when_idle()
 
-            calls = ImmediateCalls()
-        return calls
+    def _calls(self) -> Any:
+        if self.context.services.calls is not None:
+            return self.context.services.calls
+        from kiosk.shell.worker import ImmediateCalls
+
+        return ImmediateCalls()
 
     def _fetch_and_stage(self) -> bool:
         from config.bundle import BundleRefused

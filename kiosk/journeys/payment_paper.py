@@ -49,7 +49,7 @@ class PaymentPaper:
     finished: bool
     receipt_printed: bool
     voucher_printed: bool
-    go: Callable[[str], None]
+    go: Callable[..., None]
     fail: Callable[..., None]
     framed: Callable[[Receipt], Any]
     _now_iso: Callable[[], str]

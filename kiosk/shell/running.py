@@ -18,7 +18,7 @@ from kiosk.shell.idle import IdleWatch
 class RunningKiosk(Protocol):
     context: KioskContext
     idle: IdleWatch
-    stop_hooks: list[Callable[[], None]]
+    stop_hooks: list[Callable[[], object]]
 
     @property
     def window(self) -> QWidget: ...

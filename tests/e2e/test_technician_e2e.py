@@ -110,6 +110,6 @@ def test_a_refused_scan_fails_the_self_test(live_kiosk, technician, qtbot):
 def test_the_screen_lists_every_section_with_live_data(live_kiosk, technician):
     screen = live_kiosk.window.screen("technician")
     screen.render()
-    texts = " ".join(w.text() for w in screen.scroll.findChildren(QLabel))
+    texts = " ".join(w.text() for w in screen.findings_list.findChildren(QLabel))
     assert live_kiosk.gateway_url in texts and " ms" in texts
     assert texts.count("正常") >= 8 and "打印机" in texts and "身份证阅读器" in texts

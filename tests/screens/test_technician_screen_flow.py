@@ -86,7 +86,7 @@ def test_right_pin_opens_diagnostics_and_every_action_is_audited(kiosk, qtbot):
     _enter(kiosk, qtbot)
     mode, window = _mode(kiosk), kiosk.window
     screen = window.screen("technician")
-    texts = " ".join(w.text() for w in screen.scroll.findChildren(QLabel))
+    texts = " ".join(w.text() for w in screen.findings_list.findChildren(QLabel))
     for section in ("设备", "纸卷", "网关", "待发队列", "缓存", "配置", "系统", "最近日志"):
         assert section in texts
     # self-tests without devices fail with a reason (the simulators are in tests/e2e)
