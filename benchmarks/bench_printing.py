@@ -9,7 +9,8 @@ port). The status queries before and after a job are not counted in that write.
 Baseline, in the same run: the same two steps called directly, one after the other, on this thread
 (``GatewayClient.issue_ticket`` with the request the journey sent, then ``print_receipt`` of the
 same ticket on the driver): no screen, journey, worker threads or queued signals.
-Target: p95 <= 150 ms.
+Target: p95 <= 150 ms, and the same for the first ticket after start (python-escpos is loaded when
+the printer opens, its printer database cached in the state directory: devices/printer/escpos_library.py).
 
     .venv/bin/python benchmarks/bench_printing.py [--tickets 30]
 """
@@ -77,7 +78,7 @@ def main() -> None:
             tap(window.footer.home)
             wait_until(lambda: window.current_name == "home", 5, "home")
             spin(0.05)
-        ours = ours[1:]
+        first, ours = ours[0], ours[1:]
         client.issue_ticket, printer.print_receipt = issue_ticket, print_receipt
         for _ in range(args.tickets):
             kiosk.printer.refill()
@@ -91,6 +92,8 @@ def main() -> None:
     note(f"{args.tickets} tickets (after one warm-up); tap p50 {median(ours):.1f} ms, max {max(ours):.1f} ms; "
          f"direct calls p50 {median(raw):.1f} ms")
     p95, raw_p95 = percentile(ours, 0.95), percentile(raw, 0.95)
+    figure("first ticket after start: tap -> last byte to the printer", first, "ms", baseline=raw_p95,
+           target=f"<= {TARGET_MS:.0f} ms", passed=first <= TARGET_MS)
     figure("tap 'take a number' -> last byte to the printer, p95", p95, "ms", baseline=raw_p95,
            target=f"<= {TARGET_MS:.0f} ms", passed=p95 <= TARGET_MS)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from devices.errors import DeviceError, DeviceOffline, DeviceOperationError, DeviceTimeout
 from devices.model import Backoff, DeviceState, StatusKind
+from devices.printer import escpos_library
 from devices.printer import status as printer_status
 from devices.printer.escpos_output import PrintJob, build_job
 from devices.printer.layout import Receipt
@@ -97,6 +98,7 @@ class ReceiptPrinter(SupervisedDevice):
         backoff: Backoff | None = None,
     ) -> None:
         super().__init__(name, state_dir=state_dir, backoff=backoff)
+        escpos_library.keep_cache_in(state_dir)
         self.transport = transport
         self.profile = profile
         self.status_timeout = status_timeout
@@ -110,6 +112,7 @@ class ReceiptPrinter(SupervisedDevice):
     def _open(self) -> None:
         self.transport.open()
         self._online = True
+        escpos_library.load()  # here on the device's thread, not at the first ticket
 
     def _close(self) -> None:
         self.transport.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+from devices.printer.escpos_library import dummy_printer_class
 from devices.printer.layout import Cut, Feed, PrintLine, QrCode, Receipt, lay_out
 from devices.printer.profile import PrinterProfile
 from devices.printer.text import encode_chinese
@@ -33,9 +34,7 @@ class PrintJob:
 
 
 def _dummy(profile: PrinterProfile):  # noqa: ANN202  (escpos is imported lazily)
-    from escpos.printer import Dummy
-
-    printer = Dummy()
+    printer = dummy_printer_class()()
     data = copy.deepcopy(printer.profile.profile_data)
     data.setdefault("media", {}).setdefault("width", {})["pixels"] = profile.dots_per_line
     printer.profile.profile_data = data
