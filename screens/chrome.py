@@ -84,10 +84,13 @@ class Footer(QFrame):
         self.home = TouchButton(role="nav")
         self.hotline = label(wrap=True)
         self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.staff = TouchButton(role="nav")  # 呼叫工作人员, on every page (screens/staff_call.py)
+        self.staff.setObjectName("StaffCall")
         for button in (self.back, self.home):
             button.setFixedWidth(260)
         row.addWidget(self.back)
         row.addWidget(self.home)
+        row.addWidget(self.staff)
         row.addWidget(self.hotline, 1)
 
 
