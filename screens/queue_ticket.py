@@ -240,8 +240,9 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             self._show_priority(journey)
         elif state == "no_printer":
             self._show_no_printer()
-        elif state in ("issuing", "printing"):
-            self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else
+        elif state in ("issuing", "printing", "finding"):
+            self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else _("正在查找您的预约，请稍候…")
+                              if state == "finding" else
                               _("正在打印号票 {number}，请稍候…").format(number=journey.ticket.number if journey.ticket else ""))
             self.pages.setCurrentWidget(self.page["busy"])
         elif state in TICKET_STATES:

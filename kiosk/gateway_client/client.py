@@ -30,9 +30,17 @@ from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCo
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
 from contract.payments import Notice, Order, OrderRequest
-from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
+from contract.queue import (
+    AppointmentLookup,
+    BookedAppointment,
+    CallNextResult,
+    QueueOverview,
+    Ticket,
+    TicketRequest,
+)
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import busy, parse, refusal, retry_after
+from kiosk.gateway_client.bodies import build, segment
 from kiosk.gateway_client.breaker import CircuitBreaker
 from kiosk.gateway_client.errors import (
     GatewayError,
@@ -283,7 +291,7 @@ class GatewayClient:
         return self._get("/content/guides", GuideCollection, etag)
 
     def guide(self, service_id: str, etag: str | None = None) -> Guide | None:
-        return self._get(f"/content/guides/{_segment(service_id)}", Guide, etag, citizen=True)
+        return self._get(f"/content/guides/{segment(service_id)}", Guide, etag, citizen=True)
 
     def announcements(self, etag: str | None = None) -> AnnouncementList | None:
         return self._get("/content/announcements", AnnouncementList, etag)
@@ -302,22 +310,28 @@ class GatewayClient:
         Pass the key the journey stored before its first attempt, so a retry after a lost answer
         gets the same ticket; without one the client makes a key for its own retries.
         """
-        body = request if isinstance(request, TicketRequest) else _build(TicketRequest, **dict(request))
+        body = request if isinstance(request, TicketRequest) else build(TicketRequest, **dict(request))
         return self._must(self.request("POST", "/queue/tickets", Ticket, body=body,
                                        idempotency_key=idempotency_key or new_idempotency_key(),
                                        budget_s=self.citizen_budget_s))
 
+    def find_appointment(self, appointment_code: str | None = None, id_number: str | None = None) -> BookedAppointment:
+        """Today's booking by its code or the ID card read here (a lookup: retried, within the citizen's budget)."""
+        body = build(AppointmentLookup, appointment_code=appointment_code, id_number=id_number)
+        return self._must(self.request("POST", "/queue/appointments/find", BookedAppointment, body=body,
+                                       retry_safe=True, budget_s=self.citizen_budget_s))
+
     def ticket(self, ticket_id: str) -> Ticket:
-        return self._must(self._get(f"/queue/tickets/{_segment(ticket_id)}", Ticket))
+        return self._must(self._get(f"/queue/tickets/{segment(ticket_id)}", Ticket))
 
     def call_next(self, service_id: str) -> CallNextResult:
         """Demo and window use: call the next number (not repeated on failure)."""
-        return self._must(self.request("POST", f"/queue/services/{_segment(service_id)}/call-next", CallNextResult))
+        return self._must(self.request("POST", f"/queue/services/{segment(service_id)}/call-next", CallNextResult))
 
     # ---- lookups --------------------------------------------------------------------------------
 
     def _lookup(self, kind: str, model: type[M], id_number: str, card_type: str) -> M:
-        body = _build(LookupRequest, id_number=id_number, card_type=card_type)
+        body = build(LookupRequest, id_number=id_number, card_type=card_type)
         return self._must(self.request("POST", f"/lookups/{kind}", model, body=body,
                                        idempotency_key=new_idempotency_key(), budget_s=self.citizen_budget_s))
 
@@ -333,33 +347,33 @@ class GatewayClient:
     # ---- payments -------------------------------------------------------------------------------
 
     def notice(self, number: str) -> Notice:
-        _build(OrderRequest, notice_number=number)  # the same 16-digit rule, checked before any traffic
+        build(OrderRequest, notice_number=number)  # the same 16-digit rule, checked before any traffic
         return self._must(self._get(f"/payments/notices/{number}", Notice, citizen=True))
 
     def create_order(self, notice_number: str, idempotency_key: str) -> Order:
         """Open (or, with the same key, get back) the order for a notice. Store the key first."""
-        body = _build(OrderRequest, notice_number=notice_number)
+        body = build(OrderRequest, notice_number=notice_number)
         return self._must(self.request("POST", "/payments/orders", Order, body=body, idempotency_key=idempotency_key))
 
     def order(self, order_id: str) -> Order:
-        return self._must(self._get(f"/payments/orders/{_segment(order_id)}", Order))
+        return self._must(self._get(f"/payments/orders/{segment(order_id)}", Order))
 
     def close_order(self, order_id: str) -> Order:
         # Closing twice has the same effect as closing once, so it may be retried without a key.
-        return self._must(self.request("POST", f"/payments/orders/{_segment(order_id)}/close", Order,
+        return self._must(self.request("POST", f"/payments/orders/{segment(order_id)}/close", Order,
                                        retry_safe=True))
 
     # ---- feedback, mailing, outbox ----------------------------------------------------------------
 
     def send_feedback(self, request: FeedbackRequest | Mapping[str, Any],
                       idempotency_key: str | None = None) -> FeedbackReceipt:
-        body = request if isinstance(request, FeedbackRequest) else _build(FeedbackRequest, **dict(request))
+        body = request if isinstance(request, FeedbackRequest) else build(FeedbackRequest, **dict(request))
         return self._must(self.request("POST", "/feedback", FeedbackReceipt, body=body,
                                        idempotency_key=idempotency_key or new_idempotency_key()))
 
     def request_mailing(self, request: MailingRequest | Mapping[str, Any],
                         idempotency_key: str | None = None) -> MailingReceipt:
-        body = request if isinstance(request, MailingRequest) else _build(MailingRequest, **dict(request))
+        body = request if isinstance(request, MailingRequest) else build(MailingRequest, **dict(request))
         return self._must(self.request("POST", "/mailing", MailingReceipt, body=body,
                                        idempotency_key=idempotency_key or new_idempotency_key()))
 
@@ -374,22 +388,7 @@ class GatewayClient:
         kind = kind.replace("_", "-")
         if kind not in OUTBOX_KINDS:
             raise GatewayRefused("invalid_request", f"unknown outbox kind {kind!r}", permanent=True)
-        body = _build(OutboxEntry, payload=dict(payload), created_at=created_at)
+        body = build(OutboxEntry, payload=dict(payload), created_at=created_at)
         return self._must(self.request("POST", f"/outbox/{kind}", OutboxAck, body=body,
                                        idempotency_key=idempotency_key))
 
-
-def _build(model: type[M], **fields: Any) -> M:
-    """The request body, checked against the contract before it leaves the kiosk."""
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        raise GatewayRefused("invalid_request", f"{model.__name__} not valid: {where}", permanent=True) from None
-
-
-def _segment(value: str) -> str:
-    """A path segment that cannot step out of its route."""
-    if not value or not all(c.isalnum() or c in "-_" for c in value):
-        raise GatewayRefused("invalid_request", "identifier with characters not allowed in a path", permanent=True)
-    return value
