@@ -80,6 +80,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         column.addStretch(1)
         column.addWidget(self.no_booking)
         self.page["checkin"] = page
+        self._build_code_pad()  # the booking code typed from the SMS (screens/queue_ticket_choice.py)
 
         # confirm: what will be asked for
         page, column = _column()
@@ -234,6 +235,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             self._show_list(journey)
         elif state == "checkin":
             self._show_checkin()
+        elif state == "code_pad":
+            self._show_code_pad()
         elif state == "confirm":
             self._show_confirm(journey)
         elif state == "priority":

@@ -76,6 +76,8 @@ PROMPTS: dict[str, Prompt] = {p.id: p for p in (
        "You can use the green channel and be served first. Choose a reason, or take an ordinary number.",
        shown=("您已年满{age}周岁，可以走绿色通道，优先办理。请选择原因，或普通取号。",)),
     _P("taking_number", "正在取号，请稍候…", "Taking your number, please wait…"),
+    _P("type_booking_code", "请输入预约短信中“YY”后面的12位数字",
+       "Please type the 12 digits after \"YY\" in your booking message"),
     _P("finding_booking", "正在查找您的预约，请稍候…", "Finding your booking, please wait…"),
     _P("take_ticket", "请取走下方出纸口的号票。", "Please take your ticket from the slot below."),
     _P("wait_for_call", "请到号票上的窗口等候叫号", "Please wait at the window on your ticket for your number to be called",

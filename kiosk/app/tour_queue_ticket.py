@@ -26,6 +26,9 @@ def walk_queue_ticket(screen: QueueTicketScreen) -> Iterator[str]:
     yield "services"
     journey.open_checkin()
     yield "checkin"
+    journey.go("code_pad")
+    screen.code_pad.set_value("20261118")
+    yield "code_pad"
     journey.go("finding")
     yield "finding"
     journey.appointment_code = "YY202611180001"

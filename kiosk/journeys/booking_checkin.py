@@ -1,6 +1,6 @@
 """Checking in a booking (预约签到) in the queue journey: which booking, for which service, on which day.
 
-A booking scanned (its QR code, or its code typed from the SMS) or found by the ID card already
+A booking scanned (its QR code, or its code typed from the SMS on the ``code_pad``) or found by the ID card already
 says its service: the gateway is asked (``find_appointment``) and the journey goes straight to
 confirming that service — the citizen is not asked to choose it again. A booking for another day
 says which day. If the gateway cannot be asked, the citizen chooses the service as before and the
@@ -39,6 +39,26 @@ APPOINTMENT_PROBLEMS: dict[str, Problem] = {
 }
 
 
+CODE_DIGITS = 12  # a booking code is YY + YYYYMMDD + 4 digits; the citizen types the digits from the SMS
+BAD_CODE = Problem(
+    "预约码应为预约短信中“YY”后面的12位数字，请核对后重新输入。",
+    "A booking code is the 12 digits after “YY” in your booking message. Please check it and type it again.",
+    "也可以扫描预约二维码，或直接取普通号。", "You can also scan the booking's QR code, or take an ordinary number.",
+    "bad_booking_code")
+
+
+def typed_code(text: str) -> tuple[str, dt.date] | None:
+    """The booking code and its day from what was typed (the 12 digits, or the whole code), or None."""
+    digits = text.strip().upper().removeprefix("YY")
+    if len(digits) != CODE_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    try:
+        day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return f"YY{digits}", day
+
+
 def not_today(day: dt.date | None) -> Problem:
     """The booking is for another day: which day, when it is known."""
     if day is None:
@@ -69,6 +89,26 @@ class BookingCheckIn:
     go: Callable[..., None]
     fail: Callable[..., None]
     call: Callable[..., None]
+
+    def open_code_pad(self) -> None:
+        """The citizen will type the booking code from the SMS (no QR code to hand)."""
+        if self.state in ("checkin", "appointment_problem"):
+            self.go("code_pad")
+
+    def type_code(self, text: str) -> None:
+        """The code typed on the pad: checked like a scanned one; junk is said plainly and nothing is asked."""
+        if self.state != "code_pad":
+            return
+        typed = typed_code(text)
+        if typed is None:
+            self.fail(BAD_CODE, "appointment_problem")
+            return
+        from devices.scanner.codes import AppointmentCode
+
+        self.go("checkin")  # as if scanned on the check-in page
+        self.on_scan(AppointmentCode(*typed))
+
+    on_scan: Callable[[Any], None]
 
     def _booking_known(self, code: str | None = None, id_number: str | None = None) -> None:
         """A booking code was scanned or typed, or a card read on the check-in page: on to its service."""

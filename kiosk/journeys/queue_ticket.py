@@ -245,6 +245,8 @@ class QueueTicketJourney(BookingCheckIn, TicketPaper, Journey):
             self.go("choose")
         elif self.state in ("checkin", "finding"):
             self.leave_checkin()
+        elif self.state == "code_pad":
+            self.go("checkin")
         elif self.state in ("priority", "no_printer", "gateway_error"):
             self.priority_answered = False
             self.go("confirm")

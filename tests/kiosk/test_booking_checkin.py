@@ -153,3 +153,35 @@ def test_offline_the_citizen_chooses_the_service_and_the_ticket_checks_the_booki
     journey.open_checkin()
     journey.on_scan(code_for(today))
     assert journey.state == "choose" and journey.appointment_code is not None
+
+
+def test_the_code_typed_from_the_sms_checks_in_like_a_scan(hall):
+    client, today, booked_service = hall
+    journey = journey_for(client, today)
+    journey.open_checkin()
+    journey.open_code_pad()
+    assert journey.state == "code_pad"
+    journey.type_code(f"{today:%Y%m%d}0001")  # the 12 digits after YY
+    assert journey.state == "confirm" and journey.service.id == booked_service
+    assert journey.appointment_code == f"YY{today:%Y%m%d}0001"
+
+
+@pytest.mark.parametrize("typed", ["", "123", "2026111800011", "202613400001", "２０２６１１１８０００１",
+                                   "YY2026-1118-01", "'; DROP TABLE appointments; --", "9" * 5000])
+def test_a_junk_typed_code_is_said_plainly_and_nothing_is_asked(hall, typed):
+    client, today, _ = hall
+    journey = journey_for(client, today)
+    journey.open_checkin()
+    journey.open_code_pad()
+    journey.type_code(typed)
+    assert journey.state == "appointment_problem" and journey.problem.code == "bad_booking_code"
+    assert "12" in journey.problem.what_zh and "12 digits" in journey.problem.what_en
+    assert journey.appointment_code is None and "finding" not in journey.seen
+
+
+def test_back_from_the_code_pad_is_the_check_in_page(hall):
+    client, today, _ = hall
+    journey = journey_for(client, today)
+    journey.open_checkin()
+    journey.open_code_pad()
+    assert journey.step_back() and journey.state == "checkin"
