@@ -39,6 +39,7 @@ class KioskIdentity(_Section):
     zone: Literal["hall", "24h"] = Field("hall", description="hall kiosk or unattended 24-hour zone")
     group: str = Field("default", pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="roll-out group")
     hotline: str = Field("12345", pattern=r"^[0-9-]{3,20}$")
+    location: str = Field("", max_length=60, description="where the kiosk stands, for staff called to it")
     center_domain: str = Field("zwfw.xm.gov.cn", description="domain whose scanned URLs are trusted")
     nearest_alternative_zh: str = "请前往一楼24小时自助服务区或人工服务台"
     nearest_alternative_en: str = "Please use the 24-hour self-service zone on the ground floor or the staff desk"
@@ -246,7 +247,19 @@ def load_display(path: str | Path) -> DisplaySettings:
         raise from_validation_error(path, exc) from None
 
 
-def demo_settings(state_dir: Path) -> KioskSettings:
-    """The demo configuration with its state in ``state_dir``."""
+DEMO_24H_KIOSK = ("XM-24H-001", "demo-24h-001-secret")
+"""The demo gateway's kiosk in the 24-hour self-service zone (gateway/kiosks.py registers it)."""
+
+
+def demo_settings(state_dir: Path, zone: Literal["hall", "24h"] = "hall") -> KioskSettings:
+    """The demo configuration with its state in ``state_dir``; ``zone="24h"``: the 24-hour zone's kiosk,
+    whose services are offered at any hour (the hall's are not at night or at the weekend)."""
     settings = load_settings(DEMO_CONFIG)
+    if zone == "24h":
+        kiosk_id, token = DEMO_24H_KIOSK
+        settings = settings.model_copy(update={
+            "kiosk": settings.kiosk.model_copy(update={"id": kiosk_id, "zone": "24h"}),
+            "gateway": settings.gateway.model_copy(update={"token": token}),
+        })
+        state_dir = state_dir.with_name(f"{state_dir.name}-24h")  # its own outbox, records and logs
     return settings.model_copy(update={"state_dir": state_dir})

@@ -58,7 +58,7 @@ class ReconciliationPayload(Request):
 EventName = Literal[
     "paper_low", "paper_out", "printer_paper_low", "printer_error", "cover_open", "door_open", "door_closed",
     "reader_error", "scanner_error", "device_recovered", "power_lost", "power_restored", "network_lost",
-    "network_restored", "tamper_alarm", "maintenance_started", "maintenance_ended",
+    "network_restored", "tamper_alarm", "maintenance_started", "maintenance_ended", "staff_called",
 ]
 AttributeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 AttributeValue = Annotated[str, StringConstraints(max_length=100)] | int | float | bool | None

@@ -42,6 +42,22 @@ class TicketRequest(Request):
     )
 
 
+class AppointmentLookup(Request):
+    """Which booking is this? One of the two: the code from the booking's QR or SMS, or the ID card read here."""
+
+    appointment_code: str | None = Field(None, pattern=r"^YY\d{12}$", description="booking code YY + YYYYMMDD + 4 digits")
+    id_number: IdNumber | None = Field(None, description="ID number read at this kiosk: today's booking under it")
+
+
+class BookedAppointment(Response):
+    """A booking found for check-in: its service, slot and day (nothing personal)."""
+
+    code: str
+    service_id: str
+    slot: str
+    date: str = Field(description="the day of the booking, YYYY-MM-DD")
+
+
 class Appointment(Response):
     code: str
     service_id: str

@@ -19,7 +19,7 @@ from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
-from gateway import heartbeat_history
+from gateway import heartbeat_history, staff_calls
 from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
 from gateway.storage import Transaction, dumps, loads
@@ -292,7 +292,7 @@ def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool
         or ({"reason": report["reason"], "message": report["message"], "version": report["version"],
              "at": report["at"]} if report is not None else None),
         "uptime_s": (heartbeat or {}).get("uptime_s"),
-        "alerts": alerts_for(heartbeat, online),
+        "alerts": staff_calls.alerts(conn, kiosk_id, zone, now.timestamp()) + alerts_for(heartbeat, online),
     }
 
 

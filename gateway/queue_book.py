@@ -117,6 +117,16 @@ def _todays_appointment(ctx: GatewayContext, conn: Transaction, code: str | None
     return None
 
 
+def find_appointment(ctx: GatewayContext, conn: Transaction, code: str | None, id_number: str | None) -> dict[str, Any]:
+    """The booking to check in (today's), by its code or by the ID card: its service, slot and day."""
+    if (code is None) == (id_number is None):
+        raise Problem(422, "invalid_request", "give either appointment_code or id_number")
+    appt = _todays_appointment(ctx, conn, code, id_number)
+    if appt is None:
+        raise Problem(404, "appointment_not_found", "no booking for today under this ID card")
+    return {"code": appt["code"], "service_id": appt["service_id"], "slot": appt["slot"], "date": appt["day"]}
+
+
 def issue(ctx: GatewayContext, conn: Transaction, request: dict[str, Any], kiosk_id: str) -> dict[str, Any]:
     service = ctx.services.get(request["service_id"])
     if service is None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWi
 
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _, current_language, pick
-from screens.widgets import TouchButton, label
+from screens.widgets import MIN_TOUCH, TouchButton, label
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -79,15 +79,22 @@ class Footer(QFrame):
         self.setObjectName("Footer")
         row = QHBoxLayout(self)
         row.setContentsMargins(36, 18, 36, 18)
-        row.setSpacing(24)
+        row.setSpacing(8)  # four things in the band: Back, Home, 呼叫工作人员 and the hotline
         self.back = TouchButton(role="nav")
         self.home = TouchButton(role="nav")
         self.hotline = label(wrap=True)
         self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for button in (self.back, self.home):
-            button.setFixedWidth(260)
+        # beside three buttons it may wrap to two lines, which fit the buttons' height: the band stays as high
+        self.hotline.setMaximumHeight(MIN_TOUCH)
+        self.staff = TouchButton(role="nav")  # 呼叫工作人员, on every page (screens/staff_call.py)
+        self.staff.setObjectName("StaffCall")
+        self.staff.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # its words whole; the hotline wraps
+        for button in (self.back, self.home):  # as wide as their words need, at least 160: room for 呼叫工作人员
+            button.setMinimumWidth(160)
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         row.addWidget(self.back)
         row.addWidget(self.home)
+        row.addWidget(self.staff)
         row.addWidget(self.hotline, 1)
 
 

@@ -84,8 +84,8 @@ class FeedbackScreen(JourneyScreen):
     def _rate(self, stars: int) -> None:
         # elderly mode keeps to six choices: five ratings and Skip, and one tap sends the rating
         self._act("rate", stars)
-        if self.context.elderly:
-            self._act("submit")
+        if self.context.elderly and self.journey is not None and not self.journey.needs_reason:
+            self._act("submit")  # a low rating first asks for its reason, in elderly mode too
 
     def _leave(self) -> None:
         self.leave_timer.stop()
@@ -123,15 +123,20 @@ class FeedbackScreen(JourneyScreen):
             button.style().polish(button)
         self._show_chips(journey)
         elderly = self.context.elderly
-        self.chip_hint.setText(_("可选：轻触选择您的感受（可多选）") if not elderly else _("轻触一项即完成评价"))
-        self.submit.setVisible(not elderly)
+        asking = journey.reason_chips is not journey.chips  # a low rating: what went wrong?
+        if asking:
+            self.chip_hint.setText(_("请至少选择一项不满意的原因（可多选）"))
+        else:
+            self.chip_hint.setText(_("可选：轻触选择您的感受（可多选）") if not elderly else _("轻触一项即完成评价"))
+        self.submit.setVisible(not elderly or asking)
         self.submit.setText(_("提交评价"))
-        self.submit.setEnabled(journey.rating is not None)
+        self.submit.setEnabled(journey.rating is not None and not journey.needs_reason)
         self.skip.setText(_("跳过，不评价"))
         self.pages.setCurrentWidget(self.rate_page)
 
     def _show_chips(self, journey: FeedbackJourney) -> None:
-        wanted = () if self.context.elderly else journey.chips
+        asking = journey.reason_chips is not journey.chips
+        wanted = journey.reason_chips if asking else (() if self.context.elderly else journey.chips)
         if tuple(self.chip_buttons) != wanted:
             for button in self.chip_buttons.values():
                 self.chip_grid.removeWidget(button)
@@ -158,6 +163,8 @@ class FeedbackScreen(JourneyScreen):
         journey.toggle_comment("办理快")
         journey.toggle_comment("指引清楚")
         yield "rated"
+        journey.rate(2)  # a low rating: the reasons, at least one needed
+        yield "reason"
         journey.go("thanks")
         self.leave_timer.stop()  # the tour renders the page; it does not leave it
         yield "thanks"

@@ -23,6 +23,7 @@ from screens.announcements import AnnouncementStrip
 from screens.base import KioskScreen
 from screens.chrome import Banner, Footer, Header
 from screens.overlay import CountdownOverlay
+from screens.staff_call import StaffCallNotice
 from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
 from screens.widgets import PageStack
 
@@ -78,6 +79,7 @@ class KioskWindow(QWidget):
         self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app/runtime.py)
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
+        self.staff_call = StaffCallNotice(context, self)
 
         self.screens: dict[str, KioskScreen] = {}
         # The look: one style sheet per part (header, banner, footer, overlay, each screen; on a
@@ -101,6 +103,7 @@ class KioskWindow(QWidget):
         self.current_name = ""
         self.footer.back.clicked.connect(self.back)
         self.footer.home.clicked.connect(self.home)
+        self.footer.staff.clicked.connect(lambda: self.staff_call.call(self.current_name))
         self.overlay.more_time.connect(self._more_time)
         self.overlay.finish.connect(self.finish)
 
@@ -283,7 +286,9 @@ class KioskWindow(QWidget):
         self.footer.back.setText("‹ " + _("返回"))
         self.footer.home.setText("⌂ " + _("首页"))
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
+        self.footer.staff.setText(_("呼叫工作人员"))
         self.overlay.render()
+        self.staff_call.render()
         screen = self.screens.get(self.current_name)
         if screen is not None:
             screen.render()

@@ -274,7 +274,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         for key, (name, value) in texts.items():
             self.notice_labels[key][0].setText(name)  # type: ignore[attr-defined]
             self.notice_labels[key][1].setText(value)  # type: ignore[attr-defined]
-        self.amount_caption.setText(_("应缴金额（元）"))
+        self.amount_caption.setText(_("应缴金额"))  # the amount below carries its ¥
         self.amount.setText(f"¥{journey.amount_text}")
         printable = journey.can_print_receipt
         self.printer_note.setText("" if printable else _("打印机暂时无法打印：缴费成功后请拍下屏幕上的电子票据二维码"))

@@ -80,6 +80,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         column.addStretch(1)
         column.addWidget(self.no_booking)
         self.page["checkin"] = page
+        self._build_code_pad()  # the booking code typed from the SMS (screens/queue_ticket_choice.py)
 
         # confirm: what will be asked for
         page, column = _column()
@@ -234,14 +235,17 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             self._show_list(journey)
         elif state == "checkin":
             self._show_checkin()
+        elif state == "code_pad":
+            self._show_code_pad()
         elif state == "confirm":
             self._show_confirm(journey)
         elif state == "priority":
             self._show_priority(journey)
         elif state == "no_printer":
             self._show_no_printer()
-        elif state in ("issuing", "printing"):
-            self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else
+        elif state in ("issuing", "printing", "finding"):
+            self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else _("正在查找您的预约，请稍候…")
+                              if state == "finding" else
                               _("正在打印号票 {number}，请稍候…").format(number=journey.ticket.number if journey.ticket else ""))
             self.pages.setCurrentWidget(self.page["busy"])
         elif state in TICKET_STATES:

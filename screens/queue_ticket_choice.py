@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 from config.catalogue import Service
+from kiosk.journeys.booking_checkin import CODE_DIGITS
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.i18n import _, current_language, pick
-from screens.widgets import Tile
+from screens.widgets import Keypad, Tile, TouchButton, label
 
 ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
 
@@ -96,10 +100,44 @@ class ServiceChoice(_Part):
             tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
             self.department_list.add(tile)
 
+    def _build_code_pad(self) -> None:
+        """The booking code typed from the SMS: a button on the check-in page, a page with a keypad."""
+        self.type_code = TouchButton(on_tap=lambda: self._act("open_code_pad"))
+        self.checkin_card.body.addWidget(self.type_code)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(24)
+        self.code_hint = label(role="value")
+        self.code_entry = label(role="entry", wrap=False)
+        self.code_entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_pad = Keypad(max_length=CODE_DIGITS)
+        self.code_pad.changed.connect(self._code_typed)
+        self.code_ok = TouchButton(role="primary", on_tap=lambda: self._act("type_code", self.code_pad.value))
+        for widget in (self.code_hint, self.code_entry, self.code_pad, self.code_ok):
+            column.addWidget(widget)
+        column.addStretch(1)
+        self.page["code_pad"] = page
+
+    def _code_typed(self, digits: str) -> None:
+        self.code_entry.setText(f"YY {digits[:8]} {digits[8:]}".rstrip() if digits else "YY —")
+        self.code_ok.setEnabled(len(digits) == CODE_DIGITS)
+
+    def _show_code_pad(self) -> None:
+        self.heading.setText(_("输入预约码"))
+        self.subheading.setText("")
+        self.code_hint.setText(_("请输入预约短信中“YY”后面的12位数字"))
+        self.code_pad.set_labels(_("清除"), _("退格"))
+        self.code_ok.setText(_("确定"))
+        self._code_typed(self.code_pad.value)
+        self.pages.setCurrentWidget(self.page["code_pad"])
+
     def _show_checkin(self) -> None:
         self.heading.setText(_("预约签到"))
-        self.subheading.setText(_("两种方式任选一种"))
+        self.subheading.setText(_("三种方式任选一种"))
         self.scan_hint.setText(_("① 把预约短信或页面上的二维码，对准扫码窗口"))
         self.card_hint.setText(_("② 或者把身份证平放在身份证感应区"))
         self.no_booking.setText(_("没有预约，直接取号"))
+        self.type_code.setText(_("③ 或者输入预约短信中的预约码"))
+        self.code_pad.set_value("")
         self.pages.setCurrentWidget(self.page["checkin"])

@@ -44,6 +44,8 @@ STEP_PROMPTS: dict[tuple[str, str], str] = {
     ("queue_ticket", "priority"): "green_channel",
     ("queue_ticket", "no_printer"): "ticket_photo",
     ("queue_ticket", "issuing"): "taking_number",
+    ("queue_ticket", "finding"): "finding_booking",
+    ("queue_ticket", "code_pad"): "type_booking_code",
     ("queue_ticket", "printing"): "printing",
     ("queue_ticket", "issued"): "take_ticket",
     ("queue_ticket", "issued_qr"): "ticket_photo",

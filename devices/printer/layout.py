@@ -210,8 +210,10 @@ def payment_receipt(
     transaction_id: str,
     method: str = "",
     qr_url: str = "",
+    terminal: str = "",
 ) -> Receipt:
-    """A payment receipt for a non-tax notice (非税缴款). ``payer`` comes masked; ``amount`` as text, e.g. ``80.00``."""
+    """A payment receipt for a non-tax notice (非税缴款). ``payer`` comes masked; ``amount`` as text, e.g. ``80.00``;
+    ``terminal`` is the kiosk that took the payment (its fleet id)."""
     receipt = Receipt("payment_receipt")
     receipt.add(Text("非税收入缴款凭条", "center", bold=True), Text("Payment receipt", "center"), Rule())
     receipt.add(Row("缴款通知书号 Notice", notice_number), Row("项目 Item", item), Row("缴款人 Payer", payer))
@@ -219,8 +221,11 @@ def payment_receipt(
     if method:
         receipt.add(Row("支付方式 Paid by", method))
     receipt.add(
-        Row("交易流水号 Transaction", transaction_id), Row("缴款时间 Paid at", _stamp(paid_at)), Rule()
+        Row("交易流水号 Transaction", transaction_id), Row("缴款时间 Paid at", _stamp(paid_at)),
     )
+    if terminal:
+        receipt.add(Row("终端编号 Terminal", terminal))
+    receipt.add(Rule())
     return receipt.close("请妥善保管本凭条。Please keep this receipt.", qr_url=qr_url,
                          qr_caption="扫码查验电子票据 Scan for the e-receipt")
 

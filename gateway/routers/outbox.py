@@ -24,7 +24,7 @@ from contract.outbox import (
     ReconciliationPayload,
     TelemetrySample,
 )
-from gateway import citizen_book, fleet_book, payments_book
+from gateway import citizen_book, fleet_book, payments_book, staff_calls
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.error_handlers import clean_errors
@@ -85,6 +85,9 @@ async def deliver(
             if kind == "payment-reconciliation":  # answered now from the order; nothing to keep
                 return 200, _reconcile(ctx, conn, entry, kiosk.kiosk_id)
             now = ctx.settings.now()
+            if kind == "event" and entry.event == staff_calls.EVENT and staff_calls.called_recently(
+                    conn, kiosk.kiosk_id, now.timestamp()):
+                return 200, {"stored": False, "reason": "staff_already_called"}  # one alert, not a flood
             conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (kiosk.kiosk_id, kind, key, dumps(entry.model_dump(mode="json")), body.created_at,
                           now.isoformat(timespec="seconds"), now.timestamp()))

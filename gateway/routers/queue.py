@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
-from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
+from contract.queue import (
+    AppointmentLookup,
+    BookedAppointment,
+    CallNextResult,
+    QueueOverview,
+    Ticket,
+    TicketRequest,
+)
 from gateway import queue_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
@@ -20,6 +27,18 @@ router = APIRouter(prefix="/queue", tags=["queue"], responses=AUTH_ERRORS)
 def services(_: KioskIdentity = Depends(require_kiosk), ctx: GatewayContext = Depends(get_context)) -> QueueOverview:
     with ctx.db.transaction() as conn:
         return QueueOverview.model_validate(queue_book.overview(ctx, conn))
+
+
+@router.post("/appointments/find", response_model=BookedAppointment, responses={**NOT_FOUND, **CONFLICT},
+             summary="Find the booking to check in (by its code or the ID card read at the kiosk)")
+def find_appointment(
+    body: AppointmentLookup,
+    _: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> BookedAppointment:
+    with ctx.db.transaction() as conn:
+        return BookedAppointment.model_validate(
+            queue_book.find_appointment(ctx, conn, body.appointment_code, body.id_number))
 
 
 @router.post("/tickets", response_model=Ticket, status_code=201, responses={**NOT_FOUND, **CONFLICT},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from contract.queue import Appointment, Ticket
 from kiosk.journeys.base import Problem
-from kiosk.journeys.queue_ticket import APPOINTMENT_PROBLEMS, GATEWAY_BUSY, QueueTicketJourney
+from kiosk.journeys.booking_checkin import APPOINTMENT_PROBLEMS, not_today
+from kiosk.journeys.queue_ticket import GATEWAY_BUSY, QueueTicketJourney
 from kiosk.shell.context import Offer
 from screens.queue_ticket import QueueTicketScreen
 
@@ -24,6 +26,11 @@ def walk_queue_ticket(screen: QueueTicketScreen) -> Iterator[str]:
     yield "services"
     journey.open_checkin()
     yield "checkin"
+    journey.go("code_pad")
+    screen.code_pad.set_value("20261118")
+    yield "code_pad"
+    journey.go("finding")
+    yield "finding"
     journey.appointment_code = "YY202611180001"
     journey.service = screen.context.catalogue.service("ss-card-apply")
     journey.go("confirm")
@@ -60,8 +67,10 @@ def walk_queue_ticket(screen: QueueTicketScreen) -> Iterator[str]:
                          "您也可以不放身份证，直接取普通号。", "You can also take an ordinary number without the card."),
                  "card_error")
     yield "card_error"
-    journey.fail(APPOINTMENT_PROBLEMS["appointment_not_today"], "appointment_problem")
+    journey.fail(not_today(dt.date(2026, 11, 25)), "appointment_problem")
     yield "appointment_problem"
+    journey.fail(APPOINTMENT_PROBLEMS["appointment_not_found"], "appointment_problem")
+    yield "appointment_problem-not_found"
     journey.fail(GATEWAY_BUSY, "gateway_error")
     yield "gateway_error"
 

@@ -17,6 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--config", type=Path, help=f"local configuration file (default {DEFAULT_CONFIG})")
     run.add_argument("--demo", action="store_true",
                      help="demo configuration: simulated devices, embedded reference gateway, demo control panel")
+    run.add_argument("--demo-zone", choices=["hall", "24h", "auto"], default="hall",
+                     help="with --demo: the hall's kiosk, the 24-hour zone's, or auto (the 24-hour zone's "
+                          "while the hall is closed)")
     run.add_argument("--windowed", action="store_true", help="a window instead of kiosk mode (development)")
     run.add_argument("--size", type=_size, metavar="WxH",
                      help="the panel's size in pixels (default: [display] size, else the display's own, "
@@ -74,8 +77,12 @@ def _run(args: argparse.Namespace) -> int:
     systemd_notify.status("starting: reading configuration")
     if args.demo:
         from config.local import demo_settings
+        from kiosk.cli.demo_zone import choose
 
-        settings, broken = demo_settings(args.state_dir or DEMO_STATE_DIR.resolve()), None
+        zone, why = choose(args.demo_zone)
+        if why:
+            print(why, file=sys.stderr)
+        settings, broken = demo_settings(args.state_dir or DEMO_STATE_DIR.resolve(), zone), None
     else:
         # Never the demo: without a usable configuration the kiosk says so on screen (start_checks).
         configured, broken = start_checks.read_configuration(args.config or DEFAULT_CONFIG)

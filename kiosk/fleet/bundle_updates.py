@@ -36,12 +36,19 @@ log = logging.getLogger("fleet")
 
 DEFAULT_POLL_S = 300.0
 FIRST_CHECK_MS = 5_000
+MAX_RETRY_AFTER_S = 3600.0  # a Retry-After longer than this is taken as an hour
 BUNDLE_PATH = "/fleet/bundle"
 REPORT_PATH = "/fleet/reports"
 
 
 class BundleFetchFailed(RuntimeError):
-    """The gateway could not be asked, or answered something other than a bundle or "nothing newer"."""
+    """The gateway could not be asked, or answered something other than a bundle or "nothing newer".
+
+    ``retry_after_s`` is set when the gateway was only busy (503 with Retry-After): the poller waits
+    at least that long before asking again.
+    """
+
+    retry_after_s: float | None = None
 
 
 class OfferedBundle(bytes):
@@ -74,6 +81,12 @@ def fetch_bundle(client: Any, group: str, installed: int, max_size: int | None =
         raise BundleFetchFailed(f"gateway unreachable: {type(exc).__name__}") from None
     if answer.status_code == 204:
         return None
+    if answer.status_code == 503 and "Retry-After" in answer.headers:
+        from kiosk.gateway_client.answers import retry_after
+
+        busy = BundleFetchFailed("the gateway is busy (HTTP 503)")
+        busy.retry_after_s = min(retry_after(answer), MAX_RETRY_AFTER_S)
+        raise busy
     if answer.status_code != 200:
         raise BundleFetchFailed(f"gateway answered HTTP {answer.status_code} to the bundle request")
     offered = OfferedBundle(answer.content)
@@ -122,10 +135,11 @@ class BundleUpdates(QObject):
         self._render = render
         self._runtime = runtime
         self._busy = False
+        self._poll_ms = int(poll_s * 1000)
         self._timer = QTimer(self)
         self._timer.setObjectName("bundle-poll")
-        self._timer.setInterval(int(poll_s * 1000))
-        self._timer.timeout.connect(self.check_now)
+        self._timer.setInterval(self._poll_ms)
+        self._timer.timeout.connect(self._poll)
         context.sessions.on_ended(self._session_ended)
 
     # -- start ---------------------------------------------------------------------------------------------
@@ -146,6 +160,16 @@ class BundleUpdates(QObject):
         QTimer.singleShot(first_check_ms, self, self.check_now)
 
     # -- fetching (worker thread) ----------------------------------------------------------------------------
+    def _poll(self) -> None:
+        if self._timer.interval() != self._poll_ms:  # a busy gateway's longer wait is over: the usual pace again
+            self._timer.setInterval(self._poll_ms)
+        self.check_now()
+
+    @property
+    def next_wait_ms(self) -> int:
+        """How long the poller waits before its next round (the interval, or longer when the gateway was busy)."""
+        return self._timer.interval()
+
     def check_now(self) -> None:
         """Ask the gateway now (unless a round is already running); apply when idle afterwards."""
         if self._busy:
@@ -197,6 +221,9 @@ class BundleUpdates(QObject):
     def _fetch_failed(self, error: BaseException) -> None:
         self._busy = False
         log.info("bundle check failed: %s", error)
+        retry_after_s = getattr(error, "retry_after_s", None)
+        if retry_after_s is not None:  # busy, not broken: wait max(the interval, what the gateway asked)
+            self._timer.start(max(self._poll_ms, int(retry_after_s * 1000)))
         self.checked.emit()
         self.apply_when_idle()  # an offline kiosk still notices its bundle expiring
 

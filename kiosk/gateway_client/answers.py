@@ -58,3 +58,9 @@ def retry_after(answer: Answer) -> float:
         return max(0.0, float(answer.headers.get("Retry-After", "1")))
     except ValueError:
         return 1.0
+
+
+def busy(answer: Answer) -> GatewayRateLimited:
+    """A 503 with Retry-After: the gateway is up and shedding load; come back after the wait it asked."""
+    return GatewayRateLimited("busy", "the gateway is busy (HTTP 503, Retry-After)", status=answer.status_code,
+                              retry_after_s=retry_after(answer))

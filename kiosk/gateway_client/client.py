@@ -30,9 +30,17 @@ from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCo
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
 from contract.payments import Notice, Order, OrderRequest
-from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
+from contract.queue import (
+    AppointmentLookup,
+    BookedAppointment,
+    CallNextResult,
+    QueueOverview,
+    Ticket,
+    TicketRequest,
+)
 from kiosk.gateway_client.access_token import GatewayToken
-from kiosk.gateway_client.answers import parse, refusal, retry_after
+from kiosk.gateway_client.answers import busy, parse, refusal, retry_after
+from kiosk.gateway_client.bodies import build, segment
 from kiosk.gateway_client.breaker import CircuitBreaker
 from kiosk.gateway_client.errors import (
     GatewayError,
@@ -55,6 +63,10 @@ log = logging.getLogger("gateway.client")
 M = TypeVar("M", bound=BaseModel)
 
 _RETRY_STATUSES = {502, 503, 504}  # the gateway (or a proxy before it) is down or restarting
+CITIZEN_BUDGET_S = 3.0
+"""How long a citizen waits for a call made in front of them (every attempt together) before the
+journey shows its offline page or the cache; retries beyond that happen behind the page (the prober)."""
+_LAST_ATTEMPT_S = 0.2  # less than this left of a budget: no further attempt is started
 
 
 def new_idempotency_key() -> str:
@@ -78,6 +90,7 @@ class GatewayClient:
         max_retry_after_s: float = 2.0,
         failure_threshold: int = 3,
         probe_interval_s: float = 10.0,
+        citizen_budget_s: float = CITIZEN_BUDGET_S,
         ca_file: str | None = None,
         on_online_changed: Callable[[bool], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -89,6 +102,7 @@ class GatewayClient:
         self.backoff_s = backoff_s
         self.max_retry_after_s = max_retry_after_s
         self.probe_interval_s = probe_interval_s
+        self.citizen_budget_s = citizen_budget_s
         self._sleep = sleep
         self._on_online_changed = on_online_changed
         self.breaker = CircuitBreaker(failure_threshold, reset_after_s=probe_interval_s, on_change=self._online_changed)
@@ -186,8 +200,16 @@ class GatewayClient:
         idempotency_key: str | None = None,
         etag: str | None = None,
         retry_safe: bool = False,
+        budget_s: float | None = None,
     ) -> M | None:
-        """Make one logical call (with retries when safe). Returns None only for 304 Not Modified."""
+        """Make one logical call (with retries when safe). Returns None only for 304 Not Modified.
+
+        ``budget_s`` bounds every attempt together (a citizen is waiting): each attempt's connect and
+        read timeouts are cut to what is left of it, and no attempt starts once it is spent.
+        A 503 with Retry-After is the gateway shedding load: it is up, only busy, so the breaker
+        hears a success and the caller gets :class:`GatewayRateLimited` with the wait it asked for.
+        """
+        deadline = None if budget_s is None else time.monotonic() + budget_s
         repeatable = method == "GET" or idempotency_key is not None or retry_safe
         attempts = 1 + self.retries if repeatable else 1
         headers: dict[str, str] = {}
@@ -203,14 +225,18 @@ class GatewayClient:
                 self.breaker.trip()
                 raise GatewayOffline("no_token", f"the kiosk is offline: {self._token.problem}")
             started = time.monotonic()
+            timeout = self.timeout
+            if deadline is not None:
+                left = max(_LAST_ATTEMPT_S, deadline - started)
+                timeout = (min(timeout[0], left), min(timeout[1], left))
             try:
                 answer = self.session.request(method, self._url(path), json=data, headers=headers,
-                                              timeout=self.timeout)
+                                              timeout=timeout)
             except ConnectTimeout:
-                error: GatewayError = GatewayTimeout("timeout", f"no connection within {self.timeout[0]} s")
+                error: GatewayError = GatewayTimeout("timeout", f"no connection within {timeout[0]:.1f} s")
             except ReadTimeout:
                 unknown = "" if repeatable else "; the outcome is unknown"
-                error = GatewayTimeout("timeout", f"no answer within {self.timeout[1]} s{unknown}")
+                error = GatewayTimeout("timeout", f"no answer within {timeout[1]:.1f} s{unknown}")
             except TLSFailure as exc:
                 error = GatewayOffline("tls_error", f"TLS failed: {redact(str(exc))[:200]}")
             except TransportError as exc:
@@ -218,13 +244,16 @@ class GatewayClient:
             else:
                 elapsed_ms = (time.monotonic() - started) * 1000
                 log.info("%s %s -> %d in %.0f ms", method, redact(path), answer.status_code, elapsed_ms)
+                if answer.status_code == 503 and "Retry-After" in answer.headers:
+                    self.breaker.record_success()  # it answered: up, shedding load
+                    raise busy(answer)
                 if answer.status_code in _RETRY_STATUSES:
                     error = GatewayOffline("offline", f"gateway unavailable (HTTP {answer.status_code})",
                                            status=answer.status_code)
                 elif answer.status_code == 429 and attempt + 1 < attempts:
                     self.breaker.record_success()  # it answered: it is up, only busy
                     wait = retry_after(answer)
-                    if wait <= self.max_retry_after_s:
+                    if wait <= self.max_retry_after_s and (deadline is None or time.monotonic() + wait < deadline):
                         self._sleep(wait)
                         continue
                     raise refusal(answer)
@@ -235,11 +264,14 @@ class GatewayClient:
             self.breaker.record_failure()
             if attempt + 1 >= attempts or not self.breaker.online:
                 raise error
-            self._sleep(backoff_delay(attempt + 1, first=1.5 * self.backoff_s, jitter=1 / 3))  # up to half again at random
+            pause = backoff_delay(attempt + 1, first=1.5 * self.backoff_s, jitter=1 / 3)  # up to half again at random
+            if deadline is not None and time.monotonic() + pause + _LAST_ATTEMPT_S >= deadline:
+                raise error  # the citizen's budget is spent: the prober tries again behind the page
+            self._sleep(pause)
         raise AssertionError("unreachable")  # the loop always returns or raises
 
-    def _get(self, path: str, model: type[M], etag: str | None = None) -> M | None:
-        return self.request("GET", path, model, etag=etag)
+    def _get(self, path: str, model: type[M], etag: str | None = None, *, citizen: bool = False) -> M | None:
+        return self.request("GET", path, model, etag=etag, budget_s=self.citizen_budget_s if citizen else None)
 
     def _must(self, value: M | None) -> M:
         if value is None:  # only content calls send If-None-Match; anything else answering 304 is a bug
@@ -259,7 +291,7 @@ class GatewayClient:
         return self._get("/content/guides", GuideCollection, etag)
 
     def guide(self, service_id: str, etag: str | None = None) -> Guide | None:
-        return self._get(f"/content/guides/{_segment(service_id)}", Guide, etag)
+        return self._get(f"/content/guides/{segment(service_id)}", Guide, etag, citizen=True)
 
     def announcements(self, etag: str | None = None) -> AnnouncementList | None:
         return self._get("/content/announcements", AnnouncementList, etag)
@@ -270,7 +302,7 @@ class GatewayClient:
     # ---- queue ----------------------------------------------------------------------------------
 
     def queue_overview(self) -> QueueOverview:
-        return self._must(self._get("/queue/services", QueueOverview))
+        return self._must(self._get("/queue/services", QueueOverview, citizen=True))
 
     def issue_ticket(self, request: TicketRequest | Mapping[str, Any], idempotency_key: str | None = None) -> Ticket:
         """A queue number; with ``id_number`` or ``appointment_code`` today's booking is checked in.
@@ -278,23 +310,30 @@ class GatewayClient:
         Pass the key the journey stored before its first attempt, so a retry after a lost answer
         gets the same ticket; without one the client makes a key for its own retries.
         """
-        body = request if isinstance(request, TicketRequest) else _build(TicketRequest, **dict(request))
+        body = request if isinstance(request, TicketRequest) else build(TicketRequest, **dict(request))
         return self._must(self.request("POST", "/queue/tickets", Ticket, body=body,
-                                       idempotency_key=idempotency_key or new_idempotency_key()))
+                                       idempotency_key=idempotency_key or new_idempotency_key(),
+                                       budget_s=self.citizen_budget_s))
+
+    def find_appointment(self, appointment_code: str | None = None, id_number: str | None = None) -> BookedAppointment:
+        """Today's booking by its code or the ID card read here (a lookup: retried, within the citizen's budget)."""
+        body = build(AppointmentLookup, appointment_code=appointment_code, id_number=id_number)
+        return self._must(self.request("POST", "/queue/appointments/find", BookedAppointment, body=body,
+                                       retry_safe=True, budget_s=self.citizen_budget_s))
 
     def ticket(self, ticket_id: str) -> Ticket:
-        return self._must(self._get(f"/queue/tickets/{_segment(ticket_id)}", Ticket))
+        return self._must(self._get(f"/queue/tickets/{segment(ticket_id)}", Ticket))
 
     def call_next(self, service_id: str) -> CallNextResult:
         """Demo and window use: call the next number (not repeated on failure)."""
-        return self._must(self.request("POST", f"/queue/services/{_segment(service_id)}/call-next", CallNextResult))
+        return self._must(self.request("POST", f"/queue/services/{segment(service_id)}/call-next", CallNextResult))
 
     # ---- lookups --------------------------------------------------------------------------------
 
     def _lookup(self, kind: str, model: type[M], id_number: str, card_type: str) -> M:
-        body = _build(LookupRequest, id_number=id_number, card_type=card_type)
+        body = build(LookupRequest, id_number=id_number, card_type=card_type)
         return self._must(self.request("POST", f"/lookups/{kind}", model, body=body,
-                                       idempotency_key=new_idempotency_key()))
+                                       idempotency_key=new_idempotency_key(), budget_s=self.citizen_budget_s))
 
     def lookup_social_security(self, id_number: str, card_type: str = "resident") -> SocialSecurityAnswer:
         return self._lookup("social-security", SocialSecurityAnswer, id_number, card_type)
@@ -308,33 +347,33 @@ class GatewayClient:
     # ---- payments -------------------------------------------------------------------------------
 
     def notice(self, number: str) -> Notice:
-        _build(OrderRequest, notice_number=number)  # the same 16-digit rule, checked before any traffic
-        return self._must(self._get(f"/payments/notices/{number}", Notice))
+        build(OrderRequest, notice_number=number)  # the same 16-digit rule, checked before any traffic
+        return self._must(self._get(f"/payments/notices/{number}", Notice, citizen=True))
 
     def create_order(self, notice_number: str, idempotency_key: str) -> Order:
         """Open (or, with the same key, get back) the order for a notice. Store the key first."""
-        body = _build(OrderRequest, notice_number=notice_number)
+        body = build(OrderRequest, notice_number=notice_number)
         return self._must(self.request("POST", "/payments/orders", Order, body=body, idempotency_key=idempotency_key))
 
     def order(self, order_id: str) -> Order:
-        return self._must(self._get(f"/payments/orders/{_segment(order_id)}", Order))
+        return self._must(self._get(f"/payments/orders/{segment(order_id)}", Order))
 
     def close_order(self, order_id: str) -> Order:
         # Closing twice has the same effect as closing once, so it may be retried without a key.
-        return self._must(self.request("POST", f"/payments/orders/{_segment(order_id)}/close", Order,
+        return self._must(self.request("POST", f"/payments/orders/{segment(order_id)}/close", Order,
                                        retry_safe=True))
 
     # ---- feedback, mailing, outbox ----------------------------------------------------------------
 
     def send_feedback(self, request: FeedbackRequest | Mapping[str, Any],
                       idempotency_key: str | None = None) -> FeedbackReceipt:
-        body = request if isinstance(request, FeedbackRequest) else _build(FeedbackRequest, **dict(request))
+        body = request if isinstance(request, FeedbackRequest) else build(FeedbackRequest, **dict(request))
         return self._must(self.request("POST", "/feedback", FeedbackReceipt, body=body,
                                        idempotency_key=idempotency_key or new_idempotency_key()))
 
     def request_mailing(self, request: MailingRequest | Mapping[str, Any],
                         idempotency_key: str | None = None) -> MailingReceipt:
-        body = request if isinstance(request, MailingRequest) else _build(MailingRequest, **dict(request))
+        body = request if isinstance(request, MailingRequest) else build(MailingRequest, **dict(request))
         return self._must(self.request("POST", "/mailing", MailingReceipt, body=body,
                                        idempotency_key=idempotency_key or new_idempotency_key()))
 
@@ -349,22 +388,7 @@ class GatewayClient:
         kind = kind.replace("_", "-")
         if kind not in OUTBOX_KINDS:
             raise GatewayRefused("invalid_request", f"unknown outbox kind {kind!r}", permanent=True)
-        body = _build(OutboxEntry, payload=dict(payload), created_at=created_at)
+        body = build(OutboxEntry, payload=dict(payload), created_at=created_at)
         return self._must(self.request("POST", f"/outbox/{kind}", OutboxAck, body=body,
                                        idempotency_key=idempotency_key))
 
-
-def _build(model: type[M], **fields: Any) -> M:
-    """The request body, checked against the contract before it leaves the kiosk."""
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-        raise GatewayRefused("invalid_request", f"{model.__name__} not valid: {where}", permanent=True) from None
-
-
-def _segment(value: str) -> str:
-    """A path segment that cannot step out of its route."""
-    if not value or not all(c.isalnum() or c in "-_" for c in value):
-        raise GatewayRefused("invalid_request", "identifier with characters not allowed in a path", permanent=True)
-    return value

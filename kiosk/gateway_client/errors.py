@@ -48,6 +48,7 @@ CITIZEN_MESSAGES: dict[str, tuple[str, str]] = {
                         "This kiosk cannot do this right now. Please use another kiosk or the staff desk."),
     "bad_credentials": ("本终端暂时无法办理该业务，请使用其他终端或到人工服务台。",
                         "This kiosk cannot do this right now. Please use another kiosk or the staff desk."),
+    "busy": ("办理人数较多，系统正忙，请稍等片刻再试。", "The system is busy with many people. Please wait a moment and try again."),
     "rate_limited": ("办理人数较多，请稍等片刻再试。", "Many people are using the service. Please wait a moment and try again."),
     "timeout": ("业务系统响应超时，请稍后再试。", "The service system is taking too long. Please try again later."),
     "offline": _OFFLINE,

@@ -85,9 +85,20 @@ class GuideLibrary:
                 if self.cache is not None:
                     self.cache.put(KIND, service_id, guide.model_dump(), etag=guide.version or None)
                 return GuideView(guide)
+        return self.cached(service_id)
+
+    def cached(self, service_id: str) -> GuideView | None:
+        """The guide as the cache holds it, with its age, without asking the gateway (a local lookup).
+
+        What a kiosk known to be offline shows at once: no call that would only wait for a timeout.
+        """
         if self.cache is None:
             return None
         cached = self.cache.get(KIND, service_id)
         if cached is None:
             return None
-        return GuideView(Guide.model_validate(cached.body), cached.age_s(self._now()))
+        try:
+            return GuideView(Guide.model_validate(cached.body), cached.age_s(self._now()))
+        except ValueError:
+            log.warning("cached guide %s no longer valid", service_id)
+            return None

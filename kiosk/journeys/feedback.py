@@ -5,7 +5,8 @@ outbox (kind ``feedback``) with an idempotency key made at once, so it reaches t
 the network is down now; without an outbox it is sent straight to the gateway. Either way it is
 sent off the GUI thread and the citizen never waits for it: ``thanks`` shows at once.
 
-States: ``rate`` → ``thanks`` (after :meth:`submit`) or ``skipped`` (after :meth:`skip`).
+States: ``rate`` → ``thanks`` (after :meth:`submit`) or ``skipped`` (after :meth:`skip`). A rating of
+不满意 or 非常不满意 is sent only with at least one reason (:data:`REASON_CHIPS`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ COMMENT_CHIPS: tuple[str, ...] = (
     N_("办理快"), N_("指引清楚"), N_("操作简单"), N_("服务态度好"),
     N_("等待太久"), N_("操作复杂"), N_("看不清楚"), N_("设备有故障"),
 )
+REASON_CHIPS: tuple[str, ...] = (N_("等待太久"), N_("操作复杂"), N_("看不清楚"), N_("设备有故障"))
+"""What went wrong: a rating of 不满意 or 非常不满意 names at least one, so the hall can act on it."""
+NEEDS_REASON_BELOW = 3  # 1 and 2 stars
 GENERAL_SERVICE_ID = "hall-complaint"
 """A rating given without a service (rare) is filed under the hall's suggestions service."""
 
@@ -47,6 +51,19 @@ class FeedbackJourney(Journey):
         return COMMENT_CHIPS
 
     @property
+    def needs_reason(self) -> bool:
+        """True while a low rating names no reason yet: it cannot be sent like that."""
+        return (self.rating is not None and self.rating < NEEDS_REASON_BELOW
+                and not any(c in REASON_CHIPS for c in self.comments))
+
+    @property
+    def reason_chips(self) -> tuple[str, ...]:
+        """The chips to offer now: only what went wrong after a low rating, else all of them."""
+        if self.rating is not None and self.rating < NEEDS_REASON_BELOW:
+            return REASON_CHIPS
+        return COMMENT_CHIPS
+
+    @property
     def service_id(self) -> str:
         return self.service.id if self.service is not None else GENERAL_SERVICE_ID
 
@@ -59,6 +76,8 @@ class FeedbackJourney(Journey):
         if not 1 <= stars <= 5:
             raise ValueError(f"rating: expected 1 to 5 stars, got {stars!r}")
         self.rating = stars
+        if stars < NEEDS_REASON_BELOW:  # praise chosen before the rating was lowered does not stand for a reason
+            self.comments = [c for c in self.comments if c in REASON_CHIPS]
         self.go("rate")
 
     def toggle_comment(self, chip: str) -> None:
@@ -79,8 +98,8 @@ class FeedbackJourney(Journey):
 
     def submit(self) -> None:
         """Record the rating and thank the citizen at once; delivery happens in the background."""
-        if self.state != "rate" or self.rating is None:
-            return
+        if self.state != "rate" or self.rating is None or self.needs_reason:
+            return  # the screen asks for a reason; nothing is sent without one
         payload = self.payload()
         self.idempotency_key = self.idempotency_key or uuid.uuid4().hex
         key = self.idempotency_key

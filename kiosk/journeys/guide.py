@@ -66,8 +66,12 @@ class ServiceGuideJourney(Journey):
 
     def open_guide(self, service_id: str) -> None:
         self.service = self.env.catalogue.service(service_id)
-        view = self.library.current(service_id) if self.env.online() else None
-        if view is not None:  # current in the cache: shown at once (offline, get() says how old it is)
+        if not self.env.online():  # known to be offline: the cache at once, with its age, or the missing page
+            self._forward("loading")
+            self._loaded(self.library.cached(service_id))
+            return
+        view = self.library.current(service_id)
+        if view is not None:  # current in the cache: shown at once
             self.view = view
             self._forward("guide")
             return

@@ -148,7 +148,7 @@ class PaymentPaper:
         return payment_receipt(
             notice_number=order.notice_number, item=item, payer=self.payer, amount=yuan(order.amount_fen),
             paid_at=_moment(order.paid_at) or self.env.clock.now(), transaction_id=order.transaction_ref or "",
-            qr_url=self.e_receipt_payload,
+            qr_url=self.e_receipt_payload, terminal=self.env.settings.kiosk.id,
         )
 
     def _voucher(self) -> Receipt:
@@ -160,7 +160,8 @@ class PaymentPaper:
             Text("支付结果确认中", "center", bold=True), Text("Payment result being confirmed", "center"), Rule(),
             Row("缴款通知书号 Notice", order.notice_number), Row("项目 Item", order.item_zh),
             Row("金额 Amount", f"￥{yuan(order.amount_fen)}"), Row("订单号 Order", order.order_id),
-            Row("时间 Time", f"{self.env.clock.now():%Y-%m-%d %H:%M:%S}"), Rule(),
+            Row("时间 Time", f"{self.env.clock.now():%Y-%m-%d %H:%M:%S}"),
+            Row("终端编号 Terminal", self.env.settings.kiosk.id), Rule(),
             Text("如已扣款，系统将自动核对，无需重复缴费。"),
             Text("If you were charged, the payment will be matched automatically. Do not pay again."),
             Text(f"咨询 Enquiries：财政窗口 Finance window / {hotline}"),

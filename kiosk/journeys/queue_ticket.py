@@ -12,6 +12,8 @@ States (the screen switches on them):
   shown as a QR code to photograph.
 - ``issuing`` → ``printing`` → ``issued`` (on paper) or ``issued_qr`` (shown as a QR code: no
   printer, or the print failed on the way; the ticket is valid either way).
+- ``finding`` — a booking scanned, typed or found by the card: the gateway says its service
+  (kiosk/journeys/booking_checkin.py), then ``confirm`` without choosing the service again.
 - ``already_checked_in`` — the booking had a ticket already: the same ticket, never a second one.
 - problems: ``offline`` (the queue system is unreachable), ``unavailable`` (not offered now),
   ``card_error``, ``appointment_problem``, ``gateway_error``.
@@ -32,6 +34,7 @@ from config.catalogue import Department, Service
 from contract.queue import Ticket, TicketRequest
 from kiosk.gateway_client.errors import GatewayOffline
 from kiosk.journeys.base import Journey, JourneyEnv, Problem, error_code
+from kiosk.journeys.booking_checkin import APPOINTMENT_PROBLEMS, BookingCheckIn, not_today
 from kiosk.journeys.ticket_paper import TicketPaper
 
 log = logging.getLogger("kiosk.journeys")
@@ -62,26 +65,9 @@ GATEWAY_BUSY = Problem(
     "请点“重试”。如果仍不成功，请到人工服务台取号。", "Tap “Try again”. If it still fails, please ask at the staff desk.",
     "gateway_error",
 )
-APPOINTMENT_PROBLEMS: dict[str, Problem] = {
-    "appointment_not_found": Problem(
-        "没有找到这个预约。", "This booking could not be found.",
-        "请核对预约短信中的二维码，或直接取普通号。", "Check the code in your booking message, or take an ordinary number.",
-        "appointment_not_found"),
-    "appointment_not_today": Problem(
-        "这个预约不是今天的。", "This booking is not for today.",
-        "请在预约当天再来签到；今天也可以取普通号。", "Please check in on the day of your booking, or take an ordinary number today.",
-        "appointment_not_today"),
-    "appointment_other_service": Problem(
-        "这个预约不是您选择的业务。", "This booking is for another service.",
-        "请返回选择您预约的业务。", "Please go back and choose the service you booked.",
-        "appointment_other_service"),
-    "queue_full": Problem(
-        "该业务今天的号已经取完。", "All numbers for this service have been issued today.",
-        "请到人工服务台咨询。", "Please ask at the staff desk.", "queue_full"),
-}
 
 
-class QueueTicketJourney(TicketPaper, Journey):
+class QueueTicketJourney(BookingCheckIn, TicketPaper, Journey):
     """Take a number for one of the catalogue's ticket services. See the module docstring for the states."""
 
     name = "queue_ticket"
@@ -191,7 +177,7 @@ class QueueTicketJourney(TicketPaper, Journey):
 
     # -- the ID card and the scanner --------------------------------------------------------------
     def on_card(self, card: Any) -> None:
-        if self.ticket is not None or self.state in ("issuing", "printing", "offline"):
+        if self.ticket is not None or self.state in ("issuing", "printing", "offline", "finding"):
             return
         today = self.env.clock.now().date()
         refusal = card.refusal(today) if hasattr(card, "refusal") else None
@@ -205,7 +191,9 @@ class QueueTicketJourney(TicketPaper, Journey):
         self.id_number = card.id_number or None
         self.card_note = True
         self.priority_answered = False
-        if self.state in ("checkin", "card_error"):
+        if self.state == "checkin":
+            self._booking_known(id_number=self.id_number)
+        elif self.state == "card_error":
             self.go("confirm" if self.service is not None else "choose")
         else:
             self.go(self.state, self.problem)
@@ -218,7 +206,7 @@ class QueueTicketJourney(TicketPaper, Journey):
                                      "number without it.", "card_error"), "card_error")
 
     def on_scan(self, code: Any) -> None:
-        if self.ticket is not None or self.state in ("issuing", "printing", "offline"):
+        if self.ticket is not None or self.state in ("issuing", "printing", "offline", "finding"):
             return
         if isinstance(code, BaseException):  # a rejected scan, passed on by the device hub
             self.fail(Problem.from_error(code, code="scan_rejected"), "appointment_problem")
@@ -231,12 +219,12 @@ class QueueTicketJourney(TicketPaper, Journey):
             return
         today = self.env.clock.now().date()
         if code.date != today:
-            self.fail(APPOINTMENT_PROBLEMS["appointment_not_today"], "appointment_problem")
+            self.fail(not_today(code.date), "appointment_problem")
             return
         self.appointment_code = code.code
         self.appointment_date = code.date
         self.priority_answered = False
-        self.go("confirm" if self.service is not None else "choose")
+        self._booking_known(code=code.code)
 
     def dismiss(self) -> None:
         """Leave a card, booking or availability problem: back to the service, or to the first page."""
@@ -255,8 +243,10 @@ class QueueTicketJourney(TicketPaper, Journey):
             self.go("departments")
         elif self.state == "departments":
             self.go("choose")
-        elif self.state == "checkin":
+        elif self.state in ("checkin", "finding"):
             self.leave_checkin()
+        elif self.state == "code_pad":
+            self.go("checkin")
         elif self.state in ("priority", "no_printer", "gateway_error"):
             self.priority_answered = False
             self.go("confirm")

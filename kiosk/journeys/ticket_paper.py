@@ -75,7 +75,7 @@ class TicketPaper(_Part):
         assert ticket is not None
         settings = self.env.settings.kiosk
         notes = []
-        if ticket.priority:
+        if ticket.priority_reason:  # chosen by the citizen; a booking is called early too, but is no green channel
             notes.append("绿色通道 优先办理 Green channel: priority service")
         if ticket.appointment is not None:
             notes.append(f"预约签到 Booked {ticket.appointment.slot}")

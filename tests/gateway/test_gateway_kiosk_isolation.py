@@ -95,6 +95,23 @@ def probe_ticket(hall: Hall) -> None:
                      hall.other.get("/queue/tickets/NoSuchTicket0000"))
 
 
+def probe_find_appointment(hall: Hall) -> None:
+    """A booking is the citizen's, not a kiosk's: every kiosk finds the same one, before and after check-in."""
+    from gateway.demo_seed import APPOINTMENT_HOLDER
+
+    code = hall.mine.post("/queue/appointments/find", json={"id_number": APPOINTMENT_HOLDER}).json()["code"]
+    asked = {"appointment_code": code}
+    mine, other = hall.mine.post("/queue/appointments/find", json=asked), hall.other.post(
+        "/queue/appointments/find", json=asked)
+    assert mine.status_code == other.status_code == 200 and mine.json() == other.json()
+    service = mine.json()["service_id"]
+    checked_in = hall.mine.post("/queue/tickets", json={"service_id": service, "appointment_code": code},
+                                key="ticket-iso-booked")
+    assert checked_in.status_code == 201, checked_in.text
+    again = hall.other.post("/queue/appointments/find", json=asked)
+    assert again.status_code == 200 and again.json() == mine.json()  # no more than the code already says
+
+
 def probe_call_next(hall: Hall) -> None:
     hall.ticket()
     waiting = "SELECT COUNT(*) FROM tickets WHERE service_id = 'hf-loan' AND state = 'waiting'"
@@ -218,6 +235,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "GET /api/v1/content/hours": _shared("/content/hours"),
     "GET /api/v1/queue/services": probe_queue_services,
     "POST /api/v1/queue/tickets": probe_issue_ticket,
+    "POST /api/v1/queue/appointments/find": probe_find_appointment,
     "GET /api/v1/queue/tickets/{ticket_id}": probe_ticket,
     "POST /api/v1/queue/services/{service_id}/call-next": probe_call_next,
     "POST /api/v1/lookups/social-security": _lookup("social-security"),

@@ -88,6 +88,7 @@ def test_delivery_failure_never_reaches_the_citizen(demo_settings, caplog):
 
     journey, calls = build(demo_settings, gateway=Broken())
     journey.rate(1)
+    journey.toggle_comment("设备有故障")
     journey.submit()
     calls.run()
     assert journey.state == "thanks" and "rating not delivered" in caplog.text
@@ -122,3 +123,45 @@ def test_every_chip_fits_the_contract(demo_settings):
     for chip in COMMENT_CHIPS:
         journey.toggle_comment(chip)
     assert len(journey.payload()["comment"]) <= 500
+
+
+@pytest.mark.parametrize("stars", [1, 2])
+def test_a_low_rating_is_sent_only_with_a_reason(demo_settings, outbox, stars):
+    from kiosk.journeys.feedback import REASON_CHIPS
+
+    journey, calls = build(demo_settings, outbox=outbox)
+    journey.rate(5)
+    journey.toggle_comment("服务态度好")
+    journey.rate(stars)  # lowered: praise does not stand for a reason
+    assert journey.comments == [] and journey.needs_reason and journey.reason_chips == REASON_CHIPS
+    journey.submit()
+    calls.run()
+    assert journey.state == "rate" and outbox.entries() == []
+    journey.toggle_comment("等待太久")
+    assert not journey.needs_reason
+    journey.submit()
+    calls.run()
+    assert journey.state == "thanks"
+    [entry] = outbox.entries()
+    assert entry.payload["rating"] == stars and entry.payload["comment"] == "等待太久"
+
+
+def test_a_praise_chip_is_no_reason_for_a_low_rating(demo_settings, outbox):
+    journey, calls = build(demo_settings, outbox=outbox)
+    journey.rate(1)
+    with pytest.raises(ValueError, match="preset"):
+        journey.toggle_comment("'; DROP TABLE feedback; --")
+    journey.comments.append("服务态度好")  # even smuggled in, praise is not a reason
+    journey.submit()
+    calls.run()
+    assert journey.needs_reason and outbox.entries() == []
+
+
+@pytest.mark.parametrize("stars", [3, 4, 5])
+def test_a_fair_or_good_rating_needs_no_reason(demo_settings, outbox, stars):
+    journey, calls = build(demo_settings, outbox=outbox)
+    journey.rate(stars)
+    assert not journey.needs_reason
+    journey.submit()
+    calls.run()
+    assert journey.state == "thanks" and len(outbox.entries()) == 1

@@ -258,6 +258,7 @@ def test_paid_prints_the_receipt_with_reference_and_e_receipt_qr(make, gateway, 
     assert fields["交易流水号 Transaction"] == "FS20261118100700123456"
     assert fields["缴款人 Payer"] == "王**" and fields["缴款通知书号 Notice"] == UNPAID
     assert fields["缴款时间 Paid at"] == "2026-11-18 10:07:00"
+    assert fields["终端编号 Terminal"] == journey.env.settings.kiosk.id  # which kiosk took the money
     assert any("10.00" in b.text for b in receipt.blocks if isinstance(b, Text))
     assert qr_payloads(receipt) == [f"https://zwfw.xm.gov.cn/receipts/{journey.order.order_id}"]
     assert "王晓明" not in repr(receipt.blocks)
@@ -406,6 +407,7 @@ def test_an_order_paid_while_unresolved_gives_its_receipt_then_shows_already_pai
     second.look_up(UNPAID)  # the kiosk learns it was paid: the receipt it owes comes out
     assert second.state == "receipt" and gateway.count("create_order") == 1
     assert [r.kind for r in printer.printed] == ["payment_voucher", "payment_receipt"]
+    assert rows(printer.printed[0])["终端编号 Terminal"] == second.env.settings.kiosk.id
     third = make()
     third.look_up(UNPAID)
     assert third.state == "already_paid" and len(printer.printed) == 2

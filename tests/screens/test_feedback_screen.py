@@ -25,7 +25,11 @@ def test_rate_with_chips_submit_thanks_then_session_ends(kiosk, qtbot):
     screen, outbox = open_rating(kiosk)
     assert screen.subheading.text() == "二手房转移登记" and not screen.submit.isEnabled()
     qtbot.mouseClick(screen.star_buttons[2], Qt.MouseButton.LeftButton)
+    # 不满意: only what went wrong is offered, and one of them is needed before it can be sent
+    assert set(screen.chip_buttons) == {"等待太久", "操作复杂", "看不清楚", "设备有故障"}
+    assert not screen.submit.isEnabled() and "至少选择一项" in screen.chip_hint.text()
     qtbot.mouseClick(screen.chip_buttons["等待太久"], Qt.MouseButton.LeftButton)
+    assert screen.submit.isEnabled()
     assert screen.star_buttons[2].isChecked() and screen.chip_buttons["等待太久"].text().startswith("✓")
     qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
     assert screen.thanks_text.isVisible() and screen.leave_timer.isActive()
@@ -68,3 +72,16 @@ def test_every_button_is_finger_sized(kiosk):
     screen, _ = open_rating(kiosk)
     for button in (*screen.star_buttons.values(), *screen.chip_buttons.values(), screen.submit, screen.skip):
         assert button.height() >= 96, button.text()
+
+
+def test_elderly_mode_asks_a_low_rating_for_its_reason_before_sending(kiosk, qtbot):
+    kiosk.context.set_elderly(True)
+    screen, outbox = open_rating(kiosk)
+    qtbot.mouseClick(screen.star_buttons[1], Qt.MouseButton.LeftButton)
+    assert not screen.thanks_text.isVisible() and not outbox.entries
+    assert screen.submit.isVisible() and not screen.submit.isEnabled() and len(screen.chip_buttons) == 4
+    qtbot.mouseClick(screen.chip_buttons["看不清楚"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
+    assert screen.thanks_text.isVisible()
+    qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
+    assert outbox.entries[0][1]["rating"] == 1 and outbox.entries[0][1]["comment"] == "看不清楚"

@@ -70,6 +70,7 @@ def test_notice_to_qr_to_paid_receipt(payment, qtbot):
     tap(qtbot, screen.look_up_button)
     qtbot.waitUntil(lambda: screen.journey.state == "notice", timeout=3000)
     assert screen.amount.text() == "¥10.00" and screen.notice_labels["payer"][1].text() == "王**"
+    assert screen.amount_caption.text() == "应缴金额"  # "¥" once: no "（元）" beside it
     assert screen.notice_labels["number"][1].text() == "3502 0026 1100 0001" and not screen.printer_note.isVisible()
     tap(qtbot, screen.confirm_button)
     qtbot.waitUntil(lambda: screen.journey.state == "awaiting_payment", timeout=3000)

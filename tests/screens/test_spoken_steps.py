@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JOURNEY_FILES = {
     "lookup": ["lookup.py", "lookup_mailing.py"],
     "payment": ["payment.py", "payment_paper.py"],
-    "queue_ticket": ["queue_ticket.py", "ticket_paper.py"],
+    "queue_ticket": ["queue_ticket.py", "ticket_paper.py", "booking_checkin.py"],
     "guide": ["guide.py"],
     "feedback": ["feedback.py"],
 }
