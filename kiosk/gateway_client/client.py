@@ -34,6 +34,7 @@ from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import parse, refusal, retry_after
 from kiosk.gateway_client.breaker import CircuitBreaker
+from kiosk.gateway_client.documents import Certificate, fetch_certificate, one_service_down
 from kiosk.gateway_client.errors import (
     GatewayError,
     GatewayOffline,
@@ -42,6 +43,7 @@ from kiosk.gateway_client.errors import (
     GatewayTimeout,
 )
 from kiosk.gateway_client.transport import (
+    Answer,
     ConnectTimeout,
     HttpSession,
     ReadTimeout,
@@ -188,6 +190,23 @@ class GatewayClient:
         retry_safe: bool = False,
     ) -> M | None:
         """Make one logical call (with retries when safe). Returns None only for 304 Not Modified."""
+        answer = self.exchange(method, path, body=body, idempotency_key=idempotency_key, etag=etag,
+                               retry_safe=retry_safe)
+        return parse(answer, model)
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        idempotency_key: str | None = None,
+        etag: str | None = None,
+        retry_safe: bool = False,
+        read_timeout: float | None = None,
+    ) -> Answer:
+        """The gateway's answer to one logical call, as it came (auth, retries, breaker as for every call)."""
+        timeout = self.timeout if read_timeout is None else (self.timeout[0], read_timeout)
         repeatable = method == "GET" or idempotency_key is not None or retry_safe
         attempts = 1 + self.retries if repeatable else 1
         headers: dict[str, str] = {}
@@ -205,12 +224,12 @@ class GatewayClient:
             started = time.monotonic()
             try:
                 answer = self.session.request(method, self._url(path), json=data, headers=headers,
-                                              timeout=self.timeout)
+                                              timeout=timeout)
             except ConnectTimeout:
                 error: GatewayError = GatewayTimeout("timeout", f"no connection within {self.timeout[0]} s")
             except ReadTimeout:
                 unknown = "" if repeatable else "; the outcome is unknown"
-                error = GatewayTimeout("timeout", f"no answer within {self.timeout[1]} s{unknown}")
+                error = GatewayTimeout("timeout", f"no answer within {timeout[1]} s{unknown}")
             except TLSFailure as exc:
                 error = GatewayOffline("tls_error", f"TLS failed: {redact(str(exc))[:200]}")
             except TransportError as exc:
@@ -218,7 +237,7 @@ class GatewayClient:
             else:
                 elapsed_ms = (time.monotonic() - started) * 1000
                 log.info("%s %s -> %d in %.0f ms", method, redact(path), answer.status_code, elapsed_ms)
-                if answer.status_code in _RETRY_STATUSES:
+                if answer.status_code in _RETRY_STATUSES and not one_service_down(answer):
                     error = GatewayOffline("offline", f"gateway unavailable (HTTP {answer.status_code})",
                                            status=answer.status_code)
                 elif answer.status_code == 429 and attempt + 1 < attempts:
@@ -230,7 +249,7 @@ class GatewayClient:
                     raise refusal(answer)
                 else:
                     self.breaker.record_success()
-                    return parse(answer, model)
+                    return answer
             log.warning("%s %s failed (attempt %d of %d): %s", method, redact(path), attempt + 1, attempts, error)
             self.breaker.record_failure()
             if attempt + 1 >= attempts or not self.breaker.online:
@@ -304,6 +323,11 @@ class GatewayClient:
 
     def lookup_population(self, id_number: str, card_type: str = "resident") -> PopulationAnswer:
         return self._lookup("population", PopulationAnswer, id_number, card_type)
+
+    def certificate(self, kind: str, id_number: str, card_type: str = "resident",
+                    document_number: str | None = None) -> Certificate:
+        """The signed A4 certificate (PDF bytes, page count) of a lookup: kiosk/gateway_client/documents.py."""
+        return fetch_certificate(self, kind, id_number, card_type, document_number)
 
     # ---- payments -------------------------------------------------------------------------------
 
