@@ -57,7 +57,7 @@ class A4Jobs:
             return False
 
     def a4_summary(self) -> str:
-        """The A4 printer's last known conditions in the technician's words ("ready, toner low"), or ""."""
+        """The A4 printer's last known state and reasons ("idle; toner-low-report"), or ""."""
         printer = self.device("a4printer")
         cached = getattr(printer, "cached_status", None)
         if cached is None:
