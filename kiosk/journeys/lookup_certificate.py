@@ -149,8 +149,9 @@ class LookupCertificate(_JourneyPart):
         log.warning("%s: certificate not printed: %s", self.name, error)
         what = self._reason_words(reason)
         if pages_done:
+            pages_en = "1 page" if pages_done == 1 else f"{pages_done} pages"
             what = (f"证明只打印了{pages_done}页，没有打印完，已作废。" + what[0],
-                    f"Only {pages_done} page(s) came out; the document is incomplete and void. " + what[1])
+                    f"Only {pages_en} came out; the document is incomplete and void. " + what[1])
         elif type(error).__name__ == "A4PrintInterrupted":
             what = ("证明没有打印完，已作废。" + what[0], "The document did not print completely and is void. " + what[1])
         self._certificate_trouble(f"print_{reason.replace(' ', '_') or 'failed'}", what)

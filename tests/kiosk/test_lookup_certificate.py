@@ -135,7 +135,7 @@ def test_printer_not_ready_asks_the_gateway_nothing_and_offers_phone_and_mail(en
 
 
 @pytest.mark.parametrize(("error", "words_zh", "words_en"), [
-    (A4PrintInterrupted("paper out", 1), "只打印了1页", "Only 1 page(s)"),
+    (A4PrintInterrupted("paper out", 1), "只打印了1页", "Only 1 page came"),
     (A4PrintInterrupted("paper jam", 0), "卡纸", "paper jam"),
     (A4PrinterNotReady("door open"), "舱门", "door is open"),
     (A4PrinterNotReady("offline"), "没有连接", "not connected"),
