@@ -31,10 +31,10 @@ from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, So
 from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
 from contract.payments import Notice, Order, OrderRequest
 from contract.queue import CallNextResult, QueueOverview, Ticket, TicketRequest
+from kiosk.gateway_client import documents
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import parse, refusal, retry_after
 from kiosk.gateway_client.breaker import CircuitBreaker
-from kiosk.gateway_client.documents import Certificate, fetch_certificate, one_service_down
 from kiosk.gateway_client.errors import (
     GatewayError,
     GatewayOffline,
@@ -237,7 +237,7 @@ class GatewayClient:
             else:
                 elapsed_ms = (time.monotonic() - started) * 1000
                 log.info("%s %s -> %d in %.0f ms", method, redact(path), answer.status_code, elapsed_ms)
-                if answer.status_code in _RETRY_STATUSES and not one_service_down(answer):
+                if answer.status_code in _RETRY_STATUSES and not documents.one_service_down(answer):
                     error = GatewayOffline("offline", f"gateway unavailable (HTTP {answer.status_code})",
                                            status=answer.status_code)
                 elif answer.status_code == 429 and attempt + 1 < attempts:
@@ -325,9 +325,13 @@ class GatewayClient:
         return self._lookup("population", PopulationAnswer, id_number, card_type)
 
     def certificate(self, kind: str, id_number: str, card_type: str = "resident",
-                    document_number: str | None = None) -> Certificate:
+                    document_number: str | None = None) -> documents.Certificate:
         """The signed A4 certificate (PDF bytes, page count) of a lookup: kiosk/gateway_client/documents.py."""
-        return fetch_certificate(self, kind, id_number, card_type, document_number)
+        return documents.fetch_certificate(self, kind, id_number, card_type, document_number)
+
+    def guide_pdf(self, service_id: str) -> documents.GuidePdf:
+        """A service guide laid out on A4 by the gateway, for the A4 printer."""
+        return documents.fetch_guide(self, service_id)
 
     # ---- payments -------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Official documents from the gateway: a lookup's signed certificate as PDF bytes with its page count.
+"""Official documents from the gateway: a lookup's signed certificate (and a service guide) as PDF bytes
+with its page count.
 
 ``POST /documents/{kind}`` answers the PDF itself; its headers say the document number, the
 verification code and the page count ("打印中 第 1/2 页"). The kiosk never opens the PDF: it checks
@@ -44,6 +45,18 @@ class Certificate:
         return f"Certificate({self.number}, {self.pages} pages, {len(self.pdf)} bytes)"
 
 
+@dataclass(frozen=True)
+class GuidePdf:
+    """A service guide on A4, as the gateway laid it out."""
+
+    pdf: bytes
+    pages: int
+    service_id: str
+
+    def __repr__(self) -> str:
+        return f"GuidePdf({self.service_id}, {self.pages} pages, {len(self.pdf)} bytes)"
+
+
 def one_service_down(answer: Answer) -> bool:
     """Whether a 5xx answer is the gateway's own refusal of one service (it is up: no offline state)."""
     try:
@@ -69,7 +82,17 @@ def fetch_certificate(client: GatewayClient, kind: str, id_number: str, card_typ
     return _certificate(answer)
 
 
-def _certificate(answer: Answer) -> Certificate:
+def fetch_guide(client: GatewayClient, service_id: str) -> GuidePdf:
+    """A service guide laid out on A4 by the gateway (unsigned: information, not a certificate)."""
+    if not service_id or not all(c.isalnum() or c == "-" for c in service_id) or len(service_id) > 41:
+        raise GatewayRefused("invalid_request", "service id with characters not allowed in a path", permanent=True)
+    answer = client.exchange("GET", f"/documents/guides/{service_id}", read_timeout=DOCUMENT_READ_TIMEOUT_S)
+    if answer.status_code >= 400:
+        raise refusal(answer)
+    return GuidePdf(*_pdf_and_pages(answer), service_id)
+
+
+def _pdf_and_pages(answer: Answer) -> tuple[bytes, int]:
     media = (answer.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
     if answer.status_code != 200 or media != PDF_MEDIA_TYPE or not answer.content.startswith(b"%PDF-"):
         raise GatewayServerError("invalid_response", f"expected a PDF, got HTTP {answer.status_code} {media or '-'}",
@@ -78,10 +101,15 @@ def _certificate(answer: Answer) -> Certificate:
     if not pages_text.isdigit() or not 1 <= int(pages_text) <= MAX_PAGES:
         raise GatewayServerError("invalid_response", f"{PAGES_HEADER} {pages_text[:20]!r} is not a page count",
                                  status=answer.status_code)
+    return answer.content, int(pages_text)
+
+
+def _certificate(answer: Answer) -> Certificate:
+    pdf, pages = _pdf_and_pages(answer)
     number = (answer.headers.get(NUMBER_HEADER) or "").strip()
     if not number:
         raise GatewayServerError("invalid_response", f"no {NUMBER_HEADER}", status=answer.status_code)
-    return Certificate(answer.content, int(pages_text), number, (answer.headers.get(CODE_HEADER) or "").strip())
+    return Certificate(pdf, pages, number, (answer.headers.get(CODE_HEADER) or "").strip())
 
 
 def _with_citizen_words(error: Any) -> Any:

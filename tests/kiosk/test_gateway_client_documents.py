@@ -135,3 +135,23 @@ def test_a_gateway_without_a_document_key_is_one_service_down_not_offline(odd_se
         assert client.online  # the breaker did not open: lookups and tickets go on
     finally:
         client.close()
+
+
+def test_a_service_guide_on_a4_is_an_unsigned_pdf_with_its_pages(gateway_url):
+    import shutil
+    import subprocess
+
+    client = client_for(gateway_url)
+    try:
+        guide = client.guide_pdf("ss-card-apply")
+        with pytest.raises(GatewayRefused) as info:
+            client.guide_pdf("no-such-service")
+        with pytest.raises(GatewayRefused):
+            client.guide_pdf("../etc")
+    finally:
+        client.close()
+    assert guide.pdf.startswith(b"%PDF-") and guide.pages >= 1 and b"/ByteRange" not in guide.pdf
+    assert info.value.status == 404
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=guide.pdf, capture_output=True, timeout=60).stdout.decode()
+        assert "办事指南" in text and "社会保障卡" in text and "仅供参考" in text
