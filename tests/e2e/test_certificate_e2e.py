@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from test_lookup_e2e import card_read, open_lookup, tap
 
 from devices.a4printer import ipp
@@ -152,3 +153,26 @@ def test_printer_door_open_before_asking_issues_nothing(kiosk, qtbot, gateway_db
     screen.journey.show_choices()
     assert not screen.choice_certificate.isEnabled()
     assert screen.choice_certificate_note.text() == "证明打印机暂时不能打印，请选择其他方式"
+
+
+def test_a_guide_printed_on_the_a4_printer(kiosk, qtbot):
+    a4, receipts_before = kiosk.a4printer, len(kiosk.printer.receipts)
+    window = kiosk.window
+    qtbot.mouseClick(window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
+    screen = window.screen("guide")
+    screen.journey.open_guide("ss-card-apply")
+    qtbot.waitUntil(lambda: screen.journey.state == "guide", timeout=5000)
+    tap(qtbot, screen.guide_print)
+    qtbot.waitUntil(lambda: screen.journey.print_status != "printing", timeout=90_000)
+    assert screen.journey.print_status == "printed", screen.journey.print_problem
+    assert screen.guide_print_status.text() == "请取走您的办事指南"
+    text = subprocess.run(["pdftotext", "-", "-"], input=a4.last_document, capture_output=True, timeout=60).stdout
+    assert "社会保障卡" in text.decode() and "仅供参考" in text.decode()
+    assert len(kiosk.printer.receipts) == receipts_before
+
+    a4.open_door(True)  # the next guide cannot be printed: said under the guide, the QR still there
+    kiosk.hub.refresh_a4printer()
+    qtbot.waitUntil(lambda: not kiosk.hub.can_print_a4(), timeout=5000)
+    screen.journey.print_guide()
+    assert screen.journey.print_status == "failed"
+    assert "扫描" in screen.guide_print_status.text()
