@@ -132,7 +132,7 @@ class DemoDevices:
         return "纸将尽 near end" if printer.near_end else "纸正常 paper ok"
 
     # --- the A4 printer (certificates) -----------------------------------------------------------------
-    _A4_ACTIONS = {
+    _A4_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "a4_paper_out": ("run_out_of_paper", {}),
         "a4_paper_out_mid_job": ("run_out_of_paper", {"after_sheets": 1}),  # the next job stops after a sheet
         "a4_load_paper": ("load_paper", {}),
