@@ -25,6 +25,7 @@ DEFAULTS_DIR = Path(__file__).parent / "defaults"
 DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"
 
 DEVICE_SCHEMES = ("sim", "serial", "usb", "tcp", "file", "keyboard", "alsa")
+A4PRINTER_SCHEMES = ("ipp", "cups", "sim")  # an IPP printer, a CUPS queue, the simulated IPP printer
 SIZE_LIMITS = (320, 8192)  # pixels, each side of a panel
 
 
@@ -50,6 +51,8 @@ class DeviceSettings(_Section):
     printer: str = Field("sim://printer", description="receipt printer URL")
     scanner: str = Field("sim://scanner", description="QR/barcode scanner URL")
     speaker: str = Field("sim://speaker", description="loudspeaker URL: alsa://default, or sim://speaker")
+    a4printer: str = Field("", description="A4 printer for certificates: ipp://host:631/ipp/print, cups://QUEUE, "
+                                           "sim://a4printer; empty: this kiosk has none")
     printer_profile: Literal["58mm", "80mm"] = "80mm"
 
     @field_validator("idcard", "printer", "scanner", "speaker")
@@ -59,6 +62,16 @@ class DeviceSettings(_Section):
         if scheme not in DEVICE_SCHEMES:
             expected = ", ".join(f"{s}://…" for s in DEVICE_SCHEMES)
             raise ValueError(f"expected a device URL starting with one of {expected}")
+        return url
+
+    @field_validator("a4printer")
+    @classmethod
+    def _a4_scheme(cls, url: str) -> str:
+        url = url.strip()
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        if url and scheme not in A4PRINTER_SCHEMES:
+            expected = ", ".join(f"{s}://…" for s in A4PRINTER_SCHEMES)
+            raise ValueError(f"expected an A4 printer URL starting with one of {expected}, or \"\" for none")
         return url
 
 

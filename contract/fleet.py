@@ -29,6 +29,8 @@ class DeviceReport(_Telemetry):
     last_error: str | None = Field(None, max_length=300)
     statistics: dict[Annotated[str, Field(max_length=40)], float] = Field(
         default_factory=dict, max_length=32, description="the device's own counters")
+    conditions: str | None = Field(None, max_length=200,
+                                   description="a printer's state and reasons: 'idle; toner-low-report'")
 
 
 class PaperReport(_Telemetry):

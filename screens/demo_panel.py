@@ -1,12 +1,14 @@
 """The demo control panel, beside the kiosk window in demo mode only.
 
 It lets a demonstrator place or lift a demo citizen's card, scan a sample code, take the paper out,
-open the cover, unplug a device, and see the last printed receipt. It talks only to the controller
+open the cover, unplug a device, and see the last printed receipt; for the A4 printer, paper out
+(now or mid-job), a jam, the door, offline and toner low, and the last printed page. It talks only to the controller
 it is given (kiosk/hardware/demo_devices.py), never to a device. Desktop sizes: this is not a citizen screen.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -36,13 +38,17 @@ class DemoPanel(QWidget):
         self.setWindowFlag(Qt.WindowType.Tool, True)
         self._receipts_seen = -1
         self._plug_buttons: dict[str, QPushButton] = {}
+        self._a4_seen = -1
+        self._a4_page: bytes | None = None  # rendered off the GUI thread, shown by the next refresh
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._card_box())
         layout.addWidget(self._scan_box())
         layout.addWidget(self._printer_box())
+        layout.addWidget(self._a4_box())
         layout.addWidget(self._plug_box())
         layout.addWidget(self._receipt_box(), stretch=1)
+        layout.addWidget(self._a4_page_box(), stretch=1)
         self.status = QLabel("")
         self.status.setObjectName("demoStatus")
         self.status.setWordWrap(True)
@@ -114,6 +120,47 @@ class DemoPanel(QWidget):
             grid.addWidget(button, index // 2, index % 2)
         grid.addWidget(self.paper_label, 3, 0, 1, 2)
         return box
+
+    def _a4_box(self) -> QGroupBox:
+        box = QGroupBox("证明打印机 A4 printer")
+        grid = QGridLayout(box)
+        self.a4_label = QLabel("")
+        self.a4_buttons = {}
+        for index, (action, text) in enumerate((
+            ("a4_paper_out", "缺纸 Paper out"), ("a4_paper_out_mid_job", "打印中缺纸 Out mid-job"),
+            ("a4_load_paper", "装纸 Load paper"), ("a4_jam", "卡纸 Jam (next job)"),
+            ("a4_clear_jam", "清除卡纸 Clear jam"), ("a4_open_door", "开门 Open door"),
+            ("a4_close_door", "关门 Close door"), ("a4_offline", "离线 Offline"), ("a4_online", "在线 Online"),
+        )):
+            button = self._button(text, lambda checked=False, a=action, t=text: self._act(
+                lambda: self.controller.a4(a), f"A4: {t}"))
+            self.a4_buttons[action] = button
+            grid.addWidget(button, index // 3, index % 3)
+        self.a4_toner = self._button("墨粉低 Toner low", lambda checked=False: self._act(
+            lambda: self.controller.a4_toner_low(checked), f"A4 toner {'low' if checked else 'ok'}"))
+        self.a4_toner.setCheckable(True)
+        grid.addWidget(self.a4_toner, 3, 0)
+        grid.addWidget(self.a4_label, 3, 1, 1, 2)
+        return box
+
+    def _a4_page_box(self) -> QGroupBox:
+        box = QGroupBox("最后证明页 Last A4 page")
+        column = QVBoxLayout(box)
+        self.a4_page = QLabel("尚未打印 nothing printed yet")
+        self.a4_page.setObjectName("demoA4Page")
+        self.a4_page.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.a4_page)
+        column.addWidget(scroll)
+        return box
+
+    def _render_a4_page(self) -> None:
+        """pdftoppm takes a moment: on a thread of its own, never the kiosk's GUI thread."""
+        def render() -> None:
+            self._a4_page = self.controller.last_a4_page_png()
+
+        threading.Thread(target=render, name="demo-a4-page", daemon=True).start()
 
     def _plug_box(self) -> QGroupBox:
         box = QGroupBox("插拔 Plug")
@@ -187,6 +234,17 @@ class DemoPanel(QWidget):
                 pixmap = QPixmap()
                 pixmap.loadFromData(png, "PNG")
                 self.receipt.setPixmap(pixmap.scaledToWidth(360, Qt.TransformationMode.SmoothTransformation))
+        self.a4_label.setText(self.controller.a4_state())
+        pages = self.controller.a4_pages_printed()
+        if pages != self._a4_seen:
+            self._a4_seen = pages
+            if pages:
+                self._render_a4_page()
+        page, self._a4_page = self._a4_page, None
+        if page:
+            pixmap = QPixmap()
+            pixmap.loadFromData(page, "PNG")
+            self.a4_page.setPixmap(pixmap.scaledToWidth(360, Qt.TransformationMode.SmoothTransformation))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802  (Qt name)
         self._timer.stop()

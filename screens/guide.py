@@ -13,6 +13,7 @@ from kiosk.journeys.guide import ServiceGuideJourney
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _, current_language, pick
 from screens.base import Navigator
+from screens.guide_print import GuidePrintRow
 from screens.guide_sheet import GuideSheet
 from screens.journey_screen import JourneyScreen
 from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
@@ -20,7 +21,7 @@ from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
 
-class GuideScreen(JourneyScreen):
+class GuideScreen(GuidePrintRow, JourneyScreen):
     name = "guide"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -65,7 +66,7 @@ class GuideScreen(JourneyScreen):
 
         # the guide
         self.guide_scroll = GuideSheet()
-        self.page["guide"] = self.guide_scroll
+        self.page["guide"] = self._guide_page(self.guide_scroll)
 
         missing = Card()
         self.missing_what = label(role="error")
@@ -143,6 +144,7 @@ class GuideScreen(JourneyScreen):
             return
         self.heading.setText(pick(view.guide.name_zh, view.guide.name_en))
         self.guide_scroll.show_guide(view, journey.guide_payload())
+        self._show_guide_print(journey)
 
     # -- tour -------------------------------------------------------------------------------------
     def tour(self) -> Iterator[str]:

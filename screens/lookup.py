@@ -22,6 +22,11 @@ from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
 from screens.journey_screen import JourneyScreen
+from screens.lookup_certificate import (
+    CERTIFICATE_BUSY_STATES,
+    CERTIFICATE_MESSAGE_STATES,
+    LookupCertificatePages,
+)
 from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_results import LookupResultPages
 from screens.theme import is_high_contrast
@@ -35,7 +40,7 @@ MESSAGE_STATES = ("no_record", "offline", "failed", "printed", "print_failed", "
                   "mail_queued", "mail_failed", "mail_unavailable")
 
 
-class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
+class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages, JourneyScreen):
     """Draws a :class:`~kiosk.journeys.lookup.LookupJourney`; subclasses only set ``journey_name``."""
 
     name = "lookup"
@@ -55,6 +60,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
         self._build_qr_page()
         self._build_mail_confirm_page()
         self._build_mail_phone_page()
+        self._build_certificate_page()
         self._leaving = False
 
     # -- pages ---------------------------------------------------------------------------------
@@ -99,6 +105,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
         self.choices_page = box.parentWidget()
         self.choices_text = label(role="subtitle")
         box.addWidget(self.choices_text)
+        self._add_certificate_choice(box)
         self.choice_print = TouchButton(role="primary", on_tap=lambda: self._do("print_result"))
         self.choice_print_note = label(role="hint")
         self.choice_mail = TouchButton(on_tap=lambda: self._do("start_mailing"))
@@ -190,11 +197,13 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
             self._show_card(journey)
         elif state in BUSY_STATES:
             self._show_busy(state)
+        elif state in CERTIFICATE_BUSY_STATES:
+            self._show_certificate_progress(journey)
         elif state == "results":
             self._show_results(journey)
         elif state == "choices":
             self._show_choices(journey)
-        elif state in MESSAGE_STATES:
+        elif state in MESSAGE_STATES or state in CERTIFICATE_MESSAGE_STATES:
             self._show_message(journey)
         elif state == "phone_qr":
             self._show_qr(journey)
@@ -247,6 +256,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
         self.pages.setCurrentWidget(self.choices_page)
         self.choices_text.setText(_("您想怎样带走查询结果？"))
         self.choice_print.setText(_("打印凭条"))
+        self._show_certificate_choice(journey)
         printable = journey.can_print()
         self.choice_print_note.setText("" if printable else _("打印机暂时不能打印，请选择其他方式"))
         self.choice_print_note.setVisible(not printable)
@@ -275,7 +285,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, JourneyScreen):
         qr = (_("用手机扫码保存"), lambda: self._do("show_phone_qr"), "primary")
         mail = (_("EMS邮寄到户籍地址"), lambda: self._do("start_mailing"), None)
         choices = (_("返回选择其他方式"), lambda: self._do("show_choices"), "nav")
-        if state == "no_record":
+        if state in CERTIFICATE_MESSAGE_STATES:
+            what, next_step, buttons = self._certificate_message(journey)
+        elif state == "no_record":
             what, next_step = journey.no_record_message(), _("如有疑问，请到人工服务台咨询。")
             buttons = [(_("完成"), lambda: self._do("finish"), "primary")]
         elif state == "printed":

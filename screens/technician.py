@@ -202,6 +202,7 @@ class TechnicianScreen(KioskScreen):
         for index, (key, role, tap) in enumerate((
             ("refresh", None, mode.refresh),
             ("print", None, mode.print_test_page),
+            ("a4print", None, mode.print_a4_test_page),
             ("card", None, mode.read_card),
             ("scan", None, mode.scan_code),
             ("paper", None, mode.paper_replaced),
@@ -281,13 +282,15 @@ class TechnicianScreen(KioskScreen):
         self.status.setText("\n".join(status))
         texts = {
             "refresh": _("正在诊断…") if mode.diagnosing else _("重新诊断"),
-            "print": _("打印测试页"), "card": _("读卡测试"), "scan": _("扫码测试"),
+            "print": _("打印测试页"), "a4print": _("打印A4测试页"), "card": _("读卡测试"), "scan": _("扫码测试"),
             "paper": _("已更换纸卷"),
             "maintenance": _("关闭维护模式") if self.context.maintenance_by_technician else _("开启维护模式"),
             "restart": _("重启应用"), "leave": _("退出技术员模式"),
         }
         for key, text in texts.items():
             self.buttons[key].setText(text)
+        hub = self.context.services.devices
+        self.buttons["a4print"].setEnabled(bool(hub is not None and getattr(hub, "a4_configured", bool)()))
         self.buttons["refresh"].setEnabled(not mode.diagnosing)
         self.actions.setVisible(not self.confirming)
         self.confirm_panel.setVisible(self.confirming)
@@ -299,7 +302,7 @@ class TechnicianScreen(KioskScreen):
 
     def _test_lines(self, tests: dict[str, SelfTest]) -> list[str]:
         lines = []
-        for kind in ("print", "card", "scan"):
+        for kind in ("print", "a4print", "card", "scan"):
             test = tests.get(kind)
             if test is not None:
                 lines.append(self._test_line(test))
@@ -313,6 +316,13 @@ class TechnicianScreen(KioskScreen):
             if test.state == "passed":
                 return _("测试页：已打印，{lines} 行，{cm} 厘米").format(lines=d.get("lines"), cm=d.get("length_cm"))
             return _("测试页：未打印（{error}）").format(error=d.get("error", ""))
+        if test.kind == "a4print":
+            if test.state == "waiting":
+                return _("A4测试页：正在打印…")
+            if test.state == "passed":
+                return _("A4测试页：已打印，{seconds} 秒（{conditions}）").format(
+                    seconds=d.get("seconds"), conditions=d.get("conditions") or "-")
+            return _("A4测试页：未打印（{error}）").format(error=d.get("error", ""))
         if test.kind == "card":
             if test.state == "waiting":
                 return _("读卡：请把身份证放在读卡区（30 秒内）…")

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import Any
 
 from gateway.documents.hall_key import DocumentKey
 from gateway.documents.sheet import Certificate
@@ -39,15 +42,33 @@ def render_and_sign(certificate: Certificate, key: DocumentKey, reason: str) -> 
     return sign_pdf(rendered.data, key, reason=reason), rendered.pages
 
 
+def render_guide(guide: dict[str, Any], printed_at: datetime) -> tuple[bytes, int]:
+    """A service guide's PDF and its page count: laid out like a certificate, neither sealed nor signed."""
+    from gateway.documents.guide_sheet import guide_html
+    from gateway.documents.render import render_pdf
+
+    rendered = render_pdf(guide_html(guide, printed_at), identifier=f"guide-{guide.get('service_id', '')}")
+    return rendered.data, rendered.pages
+
+
+def render_guide_elsewhere(guide: dict[str, Any], printed_at: datetime) -> tuple[bytes, int]:
+    """:func:`render_guide` in a renderer process."""
+    return _elsewhere(render_guide, guide, printed_at)
+
+
 def render_and_sign_elsewhere(certificate: Certificate, key: DocumentKey, reason: str) -> tuple[bytes, int]:
     """:func:`render_and_sign` in a renderer process; :class:`RendererFailed` if that process fails."""
+    return _elsewhere(render_and_sign, certificate, key, reason)
+
+
+def _elsewhere(work: Callable[..., tuple[bytes, int]], *args: Any) -> tuple[bytes, int]:
     global _pool
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"))
         pool = _pool
     try:
-        return pool.submit(render_and_sign, certificate, key, reason).result(timeout=RENDER_TIMEOUT_S)
+        return pool.submit(work, *args).result(timeout=RENDER_TIMEOUT_S)
     except (BrokenProcessPool, TimeoutError) as exc:
         with _lock:
             if _pool is pool:

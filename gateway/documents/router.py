@@ -16,11 +16,12 @@ from fastapi.responses import Response
 from contract.documents import CODE_HEADER, NUMBER_HEADER, PAGES_HEADER, PDF_MEDIA_TYPE, DocumentRequest
 from contract.lookups import LookupRequest
 from gateway.auth import require_kiosk
+from gateway.content import guide_for
 from gateway.context import GatewayContext, get_context
 from gateway.documents.hall_key import DocumentKeyMissing
 from gateway.documents.issuing import issue_certificate
 from gateway.documents.kinds import kind_named
-from gateway.documents.renderers import RendererFailed
+from gateway.documents.renderers import RendererFailed, render_guide_elsewhere
 from gateway.documents.seal import SealRefused
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
@@ -29,6 +30,30 @@ from gateway.routers.common import _E, AUTH_ERRORS, CONFLICT, NOT_FOUND
 log = logging.getLogger("gateway.documents")
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses={**AUTH_ERRORS, **NOT_FOUND, **CONFLICT})
+
+
+@router.get(
+    "/guides/{service_id}", summary="A service guide as an A4 PDF, for the kiosk's A4 printer (unsigned)",
+    response_class=Response,
+    responses={200: {"content": {PDF_MEDIA_TYPE: {}}, "description": "the PDF; X-Page-Count gives its pages"},
+               503: {**_E, "description": "the renderer failed"}},
+)
+def guide_pdf(service_id: str = Path(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$"),
+              kiosk: KioskIdentity = Depends(require_kiosk), ctx: GatewayContext = Depends(get_context)) -> Response:
+    service = ctx.services.get(service_id)
+    if service is None:
+        raise Problem(404, "service_not_found", "no service with this id in the catalogue")
+    guide = guide_for(service, ctx.departments[service["department"]])
+    try:
+        data, pages = render_guide_elsewhere(guide, ctx.settings.now())
+    except RendererFailed as exc:
+        log.error("cannot render the guide of %s: %s", service_id, exc)
+        raise Problem(503, "documents_unavailable", str(exc)) from None
+    log.info("guide %s as PDF (%d pages, %d bytes) to kiosk %s", service_id, pages, len(data), kiosk.kiosk_id)
+    return Response(data, media_type=PDF_MEDIA_TYPE, headers={
+        PAGES_HEADER: str(pages), "Cache-Control": "no-store",
+        "Content-Disposition": f'inline; filename="guide-{service_id}.pdf"',
+    })
 
 
 @router.post(

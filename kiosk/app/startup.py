@@ -274,11 +274,13 @@ def start_devices(runtime: KioskRuntime) -> None:
         idcard_url=settings.devices.idcard, printer_url=settings.devices.printer,
         scanner_url=settings.devices.scanner, printer_profile=settings.devices.printer_profile,
         center_domain=settings.kiosk.center_domain, state_dir=settings.state_dir, parent=runtime.window,
+        a4printer_url=settings.devices.a4printer,
     )
     context.services.devices = hub
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
     hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())
     hub.printer_status_changed.connect(lambda *_: context.availability_changed.emit())
+    hub.a4printer_status_changed.connect(lambda *_: context.availability_changed.emit())
     hub.start()
     runtime.stop_hooks.append(hub.close)
 
@@ -290,7 +292,7 @@ def _usable(hub, name: str) -> bool:
 
 
 _DEVICE_NAMES = {"printer": ("打印机", "printer"), "idcard": ("身份证阅读器", "ID card reader"),
-                 "scanner": ("扫码器", "scanner")}
+                 "scanner": ("扫码器", "scanner"), "a4printer": ("证明打印机", "document printer")}
 
 
 def _device_banner(runtime: KioskRuntime, device: str, state: str) -> None:

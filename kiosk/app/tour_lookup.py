@@ -59,6 +59,7 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
         yield "results-page2"
     journey.show_choices()
     yield "choices"
+    yield from _certificate(journey, env)
     env.devices.printable = False
     journey.show_choices()
     yield "choices-no-printer"
@@ -117,6 +118,37 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     screen.deactivate()
     screen.art.frozen = False
     screen.clear_personal()
+
+def _certificate(journey: LookupJourney, env) -> Iterator[str]:
+    """The certificate on A4: issued, printed page by page, taken; then a printer stopping and one not ready."""
+    from devices.a4printer.driver import A4PrintInterrupted
+    from kiosk.hardware.a4_jobs import A4Outcome
+
+    env.calls.hold = True
+    journey.print_certificate()
+    yield "certificate_fetching"
+    env.calls.release()
+    yield "certificate_printing"
+    progress, done = env.devices.a4_pending.pop()
+    progress(1, 2)
+    yield "certificate_printing-page2"
+    progress(2, 2)
+    done(A4Outcome(True))
+    yield "certificate_printed"
+    journey.show_choices()
+    journey.print_certificate()
+    progress, done = env.devices.a4_pending.pop()
+    progress(1, 2)
+    done(A4Outcome(False, error=A4PrintInterrupted("paper out", 1)))
+    yield "certificate_failed"
+    env.devices.a4_printable = False
+    journey.show_choices()
+    yield "choices-no-a4"
+    journey.print_certificate()
+    yield "certificate_unavailable"
+    env.devices.a4_printable = True
+    journey.show_choices()
+
 
 class _TourReadError(RuntimeError):
     def citizen_message(self, language: str = "zh") -> str:

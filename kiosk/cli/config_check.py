@@ -19,6 +19,7 @@ from config.local import KioskSettings
 
 UDEV_RULES = "/lib/udev/rules.d/70-kiosk-devices.rules"
 USB_DEVICES = Path("/sys/bus/usb/devices")
+CUPS_SOCKET = Path("/run/cups/cups.sock")
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,10 @@ def _devices(settings: KioskSettings) -> Iterator[Finding]:
     from devices.errors import DeviceError
     from devices.registry import parse_device_url
 
-    for kind in ("idcard", "printer", "scanner"):
+    for kind in ("idcard", "printer", "scanner", "a4printer"):
         key, url = f"devices.{kind}", getattr(settings.devices, kind)
+        if kind == "a4printer" and not url:
+            continue  # no A4 printer: certificates are offered by phone and EMS only
         try:
             parsed = parse_device_url(kind, url)
         except DeviceError as exc:
@@ -110,9 +113,13 @@ def _devices(settings: KioskSettings) -> Iterator[Finding]:
         elif parsed.scheme == "usb" and USB_DEVICES.is_dir() and not _usb_present(parsed.host):
             yield Finding("warning", key, url, f"no USB device {parsed.host} is plugged in",
                           f"the device plugged in (lsusb -d {parsed.host.replace('0x', '')})")
+        elif parsed.scheme == "cups" and not parsed.option("server") and not CUPS_SOCKET.exists():
+            yield Finding("warning", key, url, f"no local CUPS server is running ({CUPS_SOCKET} is missing)",
+                          "cupsd running (systemctl status cups), or ?server=host:port for another one")
         elif parsed.scheme == "sim":
+            real = "ipp://…, cups://…" if kind == "a4printer" else "serial://, usb://, tcp://, keyboard://"
             yield Finding("warning", key, url, "a simulated device: citizens cannot really use it",
-                          "the real device's URL (serial://, usb://, tcp://, keyboard://)")
+                          f"the real device's URL ({real})")
 
 
 def _usb_present(vid_pid: str) -> bool:

@@ -18,12 +18,12 @@ from typing import Any
 
 from kiosk.system.clock import SystemClock
 from kiosk.technician.card_fields import card_fields
-from kiosk.technician.checks import SIM_URLS, DeviceConfig, run_checks
+from kiosk.technician.checks import A4_SIM_URL, SIM_URLS, DeviceConfig, run_checks
 
 
 def device_config(args: argparse.Namespace) -> DeviceConfig:
     """URLs from the command line, else the configuration file, else the simulators."""
-    config = DeviceConfig(dict(SIM_URLS))
+    config = DeviceConfig({**SIM_URLS, "a4printer": A4_SIM_URL})
     path = getattr(args, "config", None)
     if path is not None:
         from config.local import load_settings  # raises ConfigError with file, key and expectation
@@ -32,11 +32,13 @@ def device_config(args: argparse.Namespace) -> DeviceConfig:
         config.urls = {
             "idcard": settings.devices.idcard, "printer": settings.devices.printer, "scanner": settings.devices.scanner,
         }  # fmt: skip
+        if settings.devices.a4printer:
+            config.urls["a4printer"] = settings.devices.a4printer
         config.printer_profile = settings.devices.printer_profile
         config.center_domain = settings.kiosk.center_domain
         config.state_dir = str(settings.state_dir)
         config.settings_file = str(path)
-    for name in SIM_URLS:
+    for name in (*SIM_URLS, "a4printer"):
         given = getattr(args, name, None)
         if given:
             config.urls[name] = given
@@ -292,6 +294,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         diag.add_argument(
             f"--{name}", metavar="URL", help=f"{name} URL (default from --config, else {SIM_URLS[name]})"
         )
+    diag.add_argument("--a4printer", metavar="URL",
+                      help=f"A4 printer URL: ipp://…, cups://QUEUE (default from --config, else {A4_SIM_URL})")
     diag.set_defaults(run=_diag)
 
     test = subparsers.add_parser(

@@ -37,7 +37,7 @@ log = logging.getLogger("fleet")
 DISTRIBUTION = "xm-hall-kiosk"
 DEFAULT_INTERVAL_S = 60.0
 KEPT_ERRORS = 5
-DEVICE_NAMES = ("idcard", "printer", "scanner")
+DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer")
 _STATISTICS_KEPT = 12
 
 
@@ -140,6 +140,8 @@ class HeartbeatSource:
             }
             if name == "printer":
                 paper = self._paper(device)
+            elif name == "a4printer":
+                reports[name]["conditions"] = _conditions(device)
         return reports, paper
 
     def _paper(self, printer: Any) -> dict[str, Any]:
@@ -171,6 +173,15 @@ class HeartbeatSource:
             return {}
         return {"pending": counts.get("pending", 0) + counts.get("sent", 0), "parked": counts.get("parked", 0),
                 "unfinished": counts.get("unfinished", 0)}
+
+
+def _conditions(printer: Any) -> str | None:
+    """The A4 printer's last known state and reasons ("idle; toner-low-report"): warnings while it still prints."""
+    try:
+        status, _age = printer.cached_status()
+        return str(status.summary())[:200] if status is not None else None
+    except Exception:
+        return None
 
 
 def _statistics(device: Any) -> dict[str, float]:

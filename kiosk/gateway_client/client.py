@@ -38,6 +38,7 @@ from contract.queue import (
     Ticket,
     TicketRequest,
 )
+from kiosk.gateway_client import documents
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import busy, parse, refusal, retry_after
 from kiosk.gateway_client.bodies import build, segment
@@ -50,6 +51,7 @@ from kiosk.gateway_client.errors import (
     GatewayTimeout,
 )
 from kiosk.gateway_client.transport import (
+    Answer,
     ConnectTimeout,
     HttpSession,
     ReadTimeout,
@@ -202,13 +204,31 @@ class GatewayClient:
         retry_safe: bool = False,
         budget_s: float | None = None,
     ) -> M | None:
-        """Make one logical call (with retries when safe). Returns None only for 304 Not Modified.
+        """Make one logical call (with retries when safe). Returns None only for 304 Not Modified."""
+        answer = self.exchange(method, path, body=body, idempotency_key=idempotency_key, etag=etag,
+                               retry_safe=retry_safe, budget_s=budget_s)
+        return parse(answer, model)
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        idempotency_key: str | None = None,
+        etag: str | None = None,
+        retry_safe: bool = False,
+        read_timeout: float | None = None,
+        budget_s: float | None = None,
+    ) -> Answer:
+        """The gateway's answer to one logical call, as it came (auth, retries, breaker as for every call).
 
         ``budget_s`` bounds every attempt together (a citizen is waiting): each attempt's connect and
         read timeouts are cut to what is left of it, and no attempt starts once it is spent.
         A 503 with Retry-After is the gateway shedding load: it is up, only busy, so the breaker
         hears a success and the caller gets :class:`GatewayRateLimited` with the wait it asked for.
         """
+        base_timeout = self.timeout if read_timeout is None else (self.timeout[0], read_timeout)
         deadline = None if budget_s is None else time.monotonic() + budget_s
         repeatable = method == "GET" or idempotency_key is not None or retry_safe
         attempts = 1 + self.retries if repeatable else 1
@@ -225,7 +245,7 @@ class GatewayClient:
                 self.breaker.trip()
                 raise GatewayOffline("no_token", f"the kiosk is offline: {self._token.problem}")
             started = time.monotonic()
-            timeout = self.timeout
+            timeout = base_timeout
             if deadline is not None:
                 left = max(_LAST_ATTEMPT_S, deadline - started)
                 timeout = (min(timeout[0], left), min(timeout[1], left))
@@ -247,7 +267,7 @@ class GatewayClient:
                 if answer.status_code == 503 and "Retry-After" in answer.headers:
                     self.breaker.record_success()  # it answered: up, shedding load
                     raise busy(answer)
-                if answer.status_code in _RETRY_STATUSES:
+                if answer.status_code in _RETRY_STATUSES and not documents.one_service_down(answer):
                     error = GatewayOffline("offline", f"gateway unavailable (HTTP {answer.status_code})",
                                            status=answer.status_code)
                 elif answer.status_code == 429 and attempt + 1 < attempts:
@@ -259,7 +279,7 @@ class GatewayClient:
                     raise refusal(answer)
                 else:
                     self.breaker.record_success()
-                    return parse(answer, model)
+                    return answer
             log.warning("%s %s failed (attempt %d of %d): %s", method, redact(path), attempt + 1, attempts, error)
             self.breaker.record_failure()
             if attempt + 1 >= attempts or not self.breaker.online:
@@ -343,6 +363,15 @@ class GatewayClient:
 
     def lookup_population(self, id_number: str, card_type: str = "resident") -> PopulationAnswer:
         return self._lookup("population", PopulationAnswer, id_number, card_type)
+
+    def certificate(self, kind: str, id_number: str, card_type: str = "resident",
+                    document_number: str | None = None) -> documents.Certificate:
+        """The signed A4 certificate (PDF bytes, page count) of a lookup: kiosk/gateway_client/documents.py."""
+        return documents.fetch_certificate(self, kind, id_number, card_type, document_number)
+
+    def guide_pdf(self, service_id: str) -> documents.GuidePdf:
+        """A service guide laid out on A4 by the gateway, for the A4 printer."""
+        return documents.fetch_guide(self, service_id)
 
     # ---- payments -------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from devices import simulators
+from devices.a4printer import ipp
 from devices.simulators.citizens import CITIZENS
 from devices.simulators.scanner import samples
 
@@ -129,6 +130,63 @@ class DemoDevices:
         if printer.paper_out:
             return "缺纸 paper out"
         return "纸将尽 near end" if printer.near_end else "纸正常 paper ok"
+
+    # --- the A4 printer (certificates) -----------------------------------------------------------------
+    _A4_ACTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+        "a4_paper_out": ("run_out_of_paper", {}),
+        "a4_paper_out_mid_job": ("run_out_of_paper", {"after_sheets": 1}),  # the next job stops after a sheet
+        "a4_load_paper": ("load_paper", {}),
+        "a4_jam": ("jam", {"after_pages": 1}),  # the next job jams on its second page
+        "a4_clear_jam": ("clear_jam", {}),
+        "a4_open_door": ("open_door", {"is_open": True}),
+        "a4_close_door": ("open_door", {"is_open": False}),
+        "a4_offline": ("set_offline", {"offline": True}),
+        "a4_online": ("set_offline", {"offline": False}),
+    }
+
+    def a4(self, action: str) -> bool:
+        """One of ``_A4_ACTIONS`` on the simulated A4 printer, then its status is asked for at once."""
+        printer = self._simulator("a4printer")
+        if printer is None or action not in self._A4_ACTIONS:
+            return False
+        method, options = self._A4_ACTIONS[action]
+        getattr(printer, method)(**options)
+        log.info("demo: A4 printer %s", action)
+        self._refresh_a4()
+        return True
+
+    def a4_toner_low(self, low: bool = True) -> bool:
+        printer = self._simulator("a4printer")
+        if printer is None:
+            return False
+        printer.toner_low = low
+        self._refresh_a4()
+        return True
+
+    def _refresh_a4(self) -> None:
+        hub = self._hub()
+        if hub is not None and hasattr(hub, "refresh_a4printer"):
+            hub.refresh_a4printer()
+
+    def a4_pages_printed(self) -> int:
+        """Completed A4 jobs so far (a new one means a new last page to show)."""
+        printer = self._simulator("a4printer")
+        if printer is None:
+            return 0
+        return sum(1 for job in list(printer.jobs.values()) if job.state == ipp.JOB_COMPLETED)
+
+    def last_a4_page_png(self) -> bytes | None:
+        """The last page of the last completed A4 job as PNG (renders with pdftoppm: call it off the GUI thread)."""
+        printer = self._simulator("a4printer")
+        return printer.last_page_png(resolution=50) if printer is not None else None
+
+    def a4_state(self) -> str:
+        printer = self._simulator("a4printer")
+        if printer is None:
+            return "—"
+        reasons = [r for r in printer.reasons() if r != "none"]
+        sheets = "∞" if printer.sheets is None else str(printer.sheets)
+        return f"{', '.join(reasons) or 'ready'} · {sheets} sheets"
 
     # --- unplug / replug ------------------------------------------------------------------------------
     def unplug(self, name: str) -> bool:

@@ -4,7 +4,9 @@
 keeps reopening one that is missing with back-off, and turns device events into Qt signals that
 are always emitted on the GUI thread (a queued hop). Journeys ask it non-blocking questions:
 ``can_print()`` answers from the printer's fresh cached status, ``print_receipt()`` runs the job on
-the printer's own worker thread and reports back through ``print_finished`` and a callback.
+the printer's own worker thread and reports back through ``print_finished`` and a callback. The A4
+printer (certificates, when one is configured) is the same kind of device with a worker of its own
+(kiosk/hardware/a4_jobs.py): a certificate job blocks for as long as the pages take.
 
 A card that must be refused (expired, check digit wrong) never reaches ``card_placed``: it is
 released and reported through ``card_error`` with the citizen's message.
@@ -26,10 +28,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from devices.errors import DeviceError, DeviceOperationError
 from devices.model import Backoff, Device, HealthLevel, HealthReport, StatusEvent, StatusKind
+from kiosk.hardware.a4_jobs import A4Jobs
 
 log = logging.getLogger("devices")
 
-DEVICE_NAMES = ("idcard", "printer", "scanner")
+DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer")
+_PAPER_KINDS = (StatusKind.PAPER_OK, StatusKind.PAPER_NEAR_END, StatusKind.PAPER_OUT,
+                StatusKind.COVER_OPEN, StatusKind.COVER_CLOSED)
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ class PrintOutcome:
     error: DeviceError | None = None
 
 
-class DeviceHub(QObject):
+class DeviceHub(A4Jobs, QObject):
     """Devices for the kiosk; every signal is emitted on the thread that created the hub."""
 
     card_placed = Signal(object)  # devices.idcard.card.IdCard (personal: keep it in the session only)
@@ -54,6 +59,7 @@ class DeviceHub(QObject):
         str, object
     )  # paper_ok / paper_near_end / paper_out / cover_open / cover_closed, PrinterStatus
     print_finished = Signal(object)  # PrintOutcome
+    a4printer_status_changed = Signal(str, object)  # as printer_status_changed, for the A4 printer (A4Status)
     keys_typed = Signal(str)  # keyboard-wedge scanner: held key presses that turned out to be typing
 
     _event = Signal(object)  # (device name, StatusEvent) from worker threads
@@ -72,9 +78,11 @@ class DeviceHub(QObject):
         today: Callable[[], dt.date] = dt.date.today,
         device_settings: dict[str, Any] | None = None,
         open_backoff: Backoff | None = None,
+        a4printer_url: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self._urls = {"idcard": idcard_url, "printer": printer_url, "scanner": scanner_url}
+        self._urls = {"idcard": idcard_url, "printer": printer_url, "scanner": scanner_url,
+                      "a4printer": a4printer_url or None}
         self._settings = {
             "state_dir": str(state_dir) if state_dir is not None else None,
             "profile": printer_profile,
@@ -88,6 +96,7 @@ class DeviceHub(QObject):
         self._stop = threading.Event()
         self._openers: list[threading.Thread] = []
         self._print_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="printer-job")
+        self._a4_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="a4printer-job")
         self._armed = False
         self._closed = False
         self._wedge_timer = QTimer(self)
@@ -153,6 +162,7 @@ class DeviceHub(QObject):
         self._wedge_timer.stop()
         self._stop.set()
         self._print_pool.shutdown(wait=False, cancel_futures=True)
+        self._a4_pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             devices, self._devices = list(self._devices.values()), {}
         for device in devices:
@@ -285,11 +295,9 @@ class DeviceHub(QObject):
             self.code_scanned.emit(event.payload)
         elif kind == StatusKind.ERROR:
             (self.card_error if name == "idcard" else self.code_rejected).emit(event.payload)
-        elif kind in (
-            StatusKind.PAPER_OK, StatusKind.PAPER_NEAR_END, StatusKind.PAPER_OUT,
-            StatusKind.COVER_OPEN, StatusKind.COVER_CLOSED,
-        ):  # fmt: skip
-            self.printer_status_changed.emit(str(kind), event.payload)
+        elif kind in _PAPER_KINDS:
+            signal = self.a4printer_status_changed if name == "a4printer" else self.printer_status_changed
+            signal.emit(str(kind), event.payload)
 
     def _card(self, card: Any) -> None:
         refusal = card.refusal(self._today())

@@ -12,6 +12,7 @@ from typing import Any
 from config.catalogue import Department, Service
 from kiosk.hall.guide_library import GuideLibrary, GuideView
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
+from kiosk.journeys.guide_print import GuidePrinting
 
 
 def search_services(services: list[Service], initials: str) -> list[Service]:
@@ -24,7 +25,7 @@ def search_services(services: list[Service], initials: str) -> list[Service]:
     return starts + contains
 
 
-class ServiceGuideJourney(Journey):
+class ServiceGuideJourney(GuidePrinting, Journey):
     name = "guide"
 
     def __init__(self, env: JourneyEnv, service: Service | None = None) -> None:
@@ -66,6 +67,7 @@ class ServiceGuideJourney(Journey):
 
     def open_guide(self, service_id: str) -> None:
         self.service = self.env.catalogue.service(service_id)
+        self.print_status, self.print_problem = "", None  # a new guide: nothing printed of it yet
         if not self.env.online():  # known to be offline: the cache at once, with its age, or the missing page
             self._forward("loading")
             self._loaded(self.library.cached(service_id))

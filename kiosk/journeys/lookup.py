@@ -4,8 +4,9 @@ One state machine serves all three; a subclass says which gateway endpoint it as
 accepts and how its answer reads on screen and on paper. The citizen places their ID card, the
 kiosk checks it (expired, wrong check digit, a card type this lookup does not serve), asks the
 gateway with the card's ID number, and shows the answer masked, in pages sized by the screen.
-From there the citizen prints it (document number and verification QR), asks for it by EMS to
-the registered address, or takes the verification link on their phone.
+From there the citizen prints the authority's signed certificate on A4 (where the kiosk has an
+A4 printer: kiosk/journeys/lookup_certificate.py) or a receipt (document number and verification
+QR), asks for it by EMS to the registered address, or takes the verification link on their phone.
 
 States (``journey.state``)::
 
@@ -15,6 +16,8 @@ States (``journey.state``)::
     reading ─► querying ─► results ◄─► choices  offline, failed
                    │                 │
                    └► no_record      ├► printing ─► printed | print_failed | print_unavailable
+                                     ├► certificate_fetching ─► certificate_printing ─► certificate_printed
+                                     │   (certificate_failed | certificate_unavailable)
                                      ├► mail_confirm ─► mail_phone ─► mail_sending ─► mail_queued | mail_failed
                                      │   (mail_unavailable when there is no address to mail to)
                                      ├► phone_qr
@@ -34,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 
 from devices.idcard.card import CardRefused, CardType
 from kiosk.journeys.base import Journey, Problem
+from kiosk.journeys.lookup_certificate import LookupCertificate
 from kiosk.journeys.lookup_mailing import LookupMailing, Mailing
 from kiosk.journeys.lookup_pages import Page, Section, bilingual_label, paginate
 from kiosk.shell.i18n import N_, _, catalogue, pick
@@ -47,13 +51,14 @@ LIFT_WINDOW_S = 2.0
 
 CARD_STATES = ("waiting", "reminder", "lifted", "read_failed", "refused", "unsupported")
 PROBLEM_STATES = ("lifted", "read_failed", "refused", "unsupported", "offline", "failed",
-                  "print_failed", "print_unavailable", "mail_failed", "mail_unavailable")
+                  "print_failed", "print_unavailable", "mail_failed", "mail_unavailable",
+                  "certificate_failed", "certificate_unavailable")
 
 
 # --- the journey ---------------------------------------------------------------------------------
 
 
-class LookupJourney(LookupMailing, Journey):
+class LookupJourney(LookupCertificate, LookupMailing, Journey):
     """Base of the three lookups; see the module docstring for the states."""
 
     name = "lookup"
@@ -91,6 +96,7 @@ class LookupJourney(LookupMailing, Journey):
         self.answer = None
         self.mailing = Mailing()
         self.mailing_receipt = None
+        self.certificate = None
         self.page = 0
         session = self.env.session
         session.data.pop(self.name, None)

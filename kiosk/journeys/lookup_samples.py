@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.idcard.card import CardType, IdCard
+from kiosk.gateway_client.documents import Certificate
 from kiosk.journeys.base import JourneyEnv
 from kiosk.shell.worker import ImmediateCalls
 
@@ -120,6 +121,13 @@ class SampleGateway:
     def lookup_population(self, id_number: str, card_type: str) -> dict[str, Any]:
         return self._reply("RK", "household", _HOUSEHOLDS.get(id_number))
 
+    def certificate(self, kind: str, id_number: str, card_type: str = "resident",
+                    document_number: str | None = None) -> Certificate:
+        """A stand-in for the signed PDF (the tour shows the pages, it prints nothing)."""
+        if self.error is not None:
+            raise self.error
+        return Certificate(b"%PDF-1.7 sample", 2, document_number or "XMZW-SS-00000000-000000", "SAMP-LE00")
+
 
 class SamplePrinterTrouble(RuntimeError):
     def citizen_message(self, language: str = "zh") -> str:
@@ -141,6 +149,20 @@ class SampleDevices:
             self.pending.append(callback)
         else:
             callback(SamplePrinterTrouble("sample paper out") if self.fail else None)
+
+    # the A4 printer: its job is always kept (``a4_pending``: progress, callback) for the tour to answer
+    a4_printable: bool = True
+    a4_pending: list[tuple[Callable[..., None], Callable[..., None]]] = field(default_factory=list)
+
+    def a4_configured(self) -> bool:
+        return True
+
+    def can_print_a4(self) -> bool:
+        return self.a4_printable
+
+    def print_certificate(self, document: bytes, *, pages: int, name: str, on_progress: Callable[..., None],
+                          callback: Callable[..., None]) -> None:
+        self.a4_pending.append((on_progress, callback))
 
 
 @dataclass

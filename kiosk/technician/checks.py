@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SIM_URLS = {"idcard": "sim://idcard?pace=1", "printer": "sim://printer", "scanner": "sim://scanner"}
+A4_SIM_URL = "sim://a4printer"  # the A4 printer, as the demo has it (a kiosk's configuration may have none)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from kiosk.technician.checks import Finding
 log = logging.getLogger("fleet")
 
 SECTIONS = ("devices", "paper", "gateway", "outbox", "cache", "configuration", "system", "log")
-DEVICE_NAMES = ("idcard", "printer", "scanner")
+DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer")
 LOG_LINES = 20
 DISK_LOW_BYTES = 500 * 1024 * 1024
 MEMORY_LOW_BYTES = 200 * 1024 * 1024
@@ -97,6 +97,9 @@ def device_findings(hub: Any) -> list[Finding]:
                 "last_error": redact(device.last_error.technician) if device.last_error else None,
                 "statistics": {k: v for k, v in sorted(stats.items()) if k != "reset_at"},
             }
+            if name == "a4printer":  # toner low, paper low: warnings while it still prints
+                data["conditions"] = hub.a4_summary() or None
+                data["can_print"] = hub.can_print_a4()
         text = f"{report.text}; state {data['state']}"
         if data["last_error"]:
             text += f"; last error: {data['last_error']}"

@@ -1,4 +1,4 @@
-"""The technician's one-tap self-tests: print a test page, read a card, scan a code.
+"""The technician's one-tap self-tests: print a test page (receipt, and A4 where there is one), read a card, scan a code.
 
 Mixed into :class:`~kiosk.technician.mode.TechnicianMode`: ``tests``, the audit ``record``, the
 device hub and the ``changed`` signal come from it. A card or scan test waits for the technician
@@ -18,7 +18,7 @@ _ModePart: Any = object  # technician mode, which this is mixed into, supplies i
 log = logging.getLogger("fleet")
 
 SELF_TEST_TIMEOUT_MS = 30_000
-TestKind = Literal["print", "card", "scan"]
+TestKind = Literal["print", "a4print", "card", "scan"]
 TestState = Literal["waiting", "passed", "failed", "timeout"]
 CARD_FIELDS = ("card_type", "name", "id_number", "check_digit_ok", "valid_to", "expired")
 
@@ -112,8 +112,32 @@ class SelfTests(_ModePart):
                 pass
         self._hub_links.clear()
 
+    def print_a4_test_page(self) -> None:
+        """Print the A4 test page (devices/a4printer/test_page.py): done only when the printer says completed."""
+        from devices.a4printer.test_page import a4_test_page
+
+        hub = self._hub()
+        printer = hub.device("a4printer") if hub is not None else None
+        self._begin_test("a4print")
+        if printer is None:
+            self._end_test("a4print", "failed", {"error": "A4 printer not open (not configured, missing or failed to open)"})
+            return
+        page = a4_test_page(kiosk=self.context.settings.kiosk.id, printer=printer.client.description,
+                            now=self.clock.now().replace(tzinfo=None))
+        hub.print_certificate(page, pages=1, name="A4 test page", callback=self._a4_test_page_printed)
+
+    def _a4_test_page_printed(self, outcome: Any) -> None:
+        hub = self._hub()
+        conditions = hub.a4_summary() if hub is not None else ""
+        if outcome.printed:
+            self._end_test("a4print", "passed", {"pages": outcome.result.pages,
+                                                 "seconds": round(outcome.result.seconds, 1), "conditions": conditions})
+        else:
+            error = getattr(outcome.error, "technician", str(outcome.error))
+            self._end_test("a4print", "failed", {"error": redact(error), "conditions": conditions})
+
     def _waiting(self) -> SelfTest | None:
-        return next((t for t in self.tests.values() if t.state == "waiting" and t.kind != "print"), None)
+        return next((t for t in self.tests.values() if t.state == "waiting" and t.kind in ("card", "scan")), None)
 
     def _begin_test(self, kind: TestKind) -> None:
         self.cancel_self_test()

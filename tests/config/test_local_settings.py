@@ -81,3 +81,11 @@ def test_relative_paths_are_relative_to_the_file(tmp_path: Path):
     settings = load_settings(path)
     assert settings.state_dir == tmp_path / "state"
     assert settings.gateway.secret() == "s3cret"
+
+
+def test_a4_printer_is_optional_and_takes_ipp_cups_or_the_simulator():
+    assert parse_settings(MINIMAL).devices.a4printer == ""  # a kiosk without one offers no certificates
+    for url in ("ipp://192.0.2.20:631/ipp/print", "cups://A4", "sim://a4printer"):
+        assert parse_settings(MINIMAL + f"[devices]\na4printer = '{url}'\n").devices.a4printer == url
+    (problem,) = _problems(MINIMAL + "[devices]\na4printer = 'serial:///dev/lp0'\n")
+    assert "devices.a4printer" in problem and "ipp://" in problem and "cups://" in problem

@@ -2,7 +2,8 @@
 simulators (sim://), and a gateway client talking to the reference gateway on 127.0.0.1.
 
 ``live_kiosk`` yields a :class:`LiveKiosk` with the runtime, the gateway URL and the running
-simulators (``printer``, ``idcard``, ``scanner``), once every device is open and the gateway answers.
+simulators (``printer``, ``idcard``, ``scanner``, the A4 printer ``a4printer``), once every device is open
+and the gateway answers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class LiveKiosk:
     printer: Any
     idcard: Any
     scanner: Any
+    a4printer: Any = None
 
     @property
     def window(self):
@@ -70,10 +72,10 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     qtbot.waitUntil(lambda: runtime.first_frame_s is not None, timeout=10_000)
     startup.attach_client(runtime, reference_gateway.url)
     hub = runtime.context.services.devices
-    qtbot.waitUntil(lambda: all(hub.device(name) is not None for name in ("idcard", "printer", "scanner")),
-                    timeout=15_000)
+    qtbot.waitUntil(lambda: all(hub.device(name) is not None
+                                for name in ("idcard", "printer", "scanner", "a4printer")), timeout=15_000)
     kiosk = LiveKiosk(runtime, reference_gateway.url, simulators.running("printer"),
-                      simulators.running("idcard"), simulators.running("scanner"))
+                      simulators.running("idcard"), simulators.running("scanner"), simulators.running("a4printer"))
     yield kiosk
     runtime.context.sessions.end("finish")
     runtime.stop()

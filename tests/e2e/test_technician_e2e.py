@@ -113,3 +113,40 @@ def test_the_screen_lists_every_section_with_live_data(live_kiosk, technician):
     texts = " ".join(w.text() for w in screen.findings_list.findChildren(QLabel))
     assert live_kiosk.gateway_url in texts and " ms" in texts
     assert texts.count("正常") >= 8 and "打印机" in texts and "身份证阅读器" in texts
+
+
+def test_the_a4_printer_in_the_diagnosis_and_its_test_page(live_kiosk, technician, qtbot):
+    a4 = live_kiosk.a4printer
+    a4.toner_low = True  # a warning for the technician: it still prints
+    live_kiosk.hub.refresh_a4printer()
+    qtbot.waitUntil(lambda: "toner-low" in live_kiosk.hub.a4_summary(), timeout=5000)
+    technician.refresh()
+    qtbot.waitUntil(lambda: not technician.diagnosing and technician.findings is not None
+                    and "toner-low" in str(next(f for f in technician.findings if f.name == "a4printer").data),
+                    timeout=15_000)
+    finding = next(f for f in technician.findings if f.name == "a4printer")
+    assert finding.ok and finding.data["can_print"] is True and finding.data["state"] == "idle"
+    assert "toner-low" in finding.data["conditions"]
+
+    screen = live_kiosk.window.screen("technician")
+    assert screen.buttons["a4print"].isEnabled()
+    jobs = len(a4.jobs)
+    qtbot.mouseClick(screen.buttons["a4print"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: technician.tests["a4print"].state != "waiting", timeout=30_000)
+    test = technician.tests["a4print"]
+    assert test.state == "passed", test.detail
+    assert len(a4.jobs) == jobs + 1 and a4.last_job.pages == 1
+    assert b"A4 PRINTER TEST PAGE" in a4.last_document
+    assert "A4测试页：已打印" in screen.test_text.text() and "toner-low" in screen.test_text.text()
+    assert any(e.action == "self_test.a4print" and e.detail.get("phase") == "passed"
+               for e in _audit(live_kiosk, technician))
+
+
+def test_an_a4_test_page_the_printer_cannot_take_fails_with_its_reason(live_kiosk, technician, qtbot):
+    live_kiosk.a4printer.open_door(True)
+    screen = live_kiosk.window.screen("technician")
+    qtbot.mouseClick(screen.buttons["a4print"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: technician.tests["a4print"].state != "waiting", timeout=30_000)
+    test = technician.tests["a4print"]
+    assert test.state == "failed" and "door open" in test.detail["error"]
+    assert "A4测试页：未打印" in screen.test_text.text()

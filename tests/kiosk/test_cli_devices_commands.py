@@ -41,7 +41,9 @@ def test_diag_json_reports_every_device(capsys, only_device_checks) -> None:
     assert main(["diag", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
-    assert {c["name"] for c in report["checks"]} == {"idcard", "printer", "scanner"}
+    assert {c["name"] for c in report["checks"]} == {"idcard", "printer", "scanner", "a4printer"}
+    a4 = next(c for c in report["checks"] if c["name"] == "a4printer" and c["level"] == "external")
+    assert "no problems" in a4["text"] and "127.0.0.1" in a4["text"]
     assert any("self-test: success" in c["text"] for c in report["checks"])
 
 

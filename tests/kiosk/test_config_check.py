@@ -118,3 +118,14 @@ def test_the_packaged_example_names_what_is_missing_on_a_fresh_machine(capsys) -
         pytest.skip("this machine has a kiosk token")
     assert code == 2
     assert "gateway.token_file = '/etc/kiosk/gateway.token': file not found" in err
+
+
+def test_the_a4_printer_url_is_checked_like_the_other_devices(tmp_path, capsys) -> None:
+    code, _out, err = check(capsys, config(tmp_path, devices='a4printer = "ipp://192.0.2.20:631/ipp/print?speed=2"'))
+    assert code == 2
+    assert "error: devices.a4printer = 'ipp://192.0.2.20:631/ipp/print?speed=2': unknown option speed" in err
+    code, out, _err = check(capsys, config(tmp_path, devices='a4printer = "sim://a4printer"'))
+    assert code == 0
+    assert "warning: devices.a4printer = 'sim://a4printer': a simulated device" in out and "ipp://" in out
+    code, _out, err = check(capsys, config(tmp_path, devices='a4printer = "lpt1"'))
+    assert code == 2 and "devices.a4printer" in err and "Traceback" not in err

@@ -95,3 +95,38 @@ def test_without_simulators_every_action_says_no(tmp_path) -> None:
     assert controller.plugged("idcard") is None and not controller.place_card("young")
     assert not controller.scan("x") and not controller.paper_out() and not controller.unplug("scanner")
     assert controller.last_receipt_png() is None and controller.paper_state() == "—"
+
+
+def test_a4_printer_faults_reach_the_hub_and_the_last_page_is_a_picture(qtbot, tmp_path) -> None:
+    simulators.stop_all()
+    hub = DeviceHub(None, None, None, "80mm", "hall.example.org", tmp_path, a4printer_url="sim://a4printer",
+                    device_settings={"status_interval": 0.05, "poll_interval": 0.05})
+    events = []
+    hub.a4printer_status_changed.connect(lambda kind, status: events.append(kind))
+    hub.start()
+    try:
+        qtbot.waitUntil(hub.can_print_a4, timeout=5000)
+        controller = DemoDevices(SimpleNamespace(services=KioskServices(devices=hub)))
+        assert controller.a4("a4_paper_out")
+        qtbot.waitUntil(lambda: not hub.can_print_a4() and "paper_out" in events, timeout=5000)
+        assert "media-empty" in controller.a4_state()
+        assert controller.a4("a4_load_paper") and controller.a4("a4_open_door")
+        qtbot.waitUntil(lambda: "cover_open" in events, timeout=5000)
+        assert controller.a4("a4_close_door") and controller.a4_toner_low(True)
+        qtbot.waitUntil(lambda: hub.can_print_a4() and "toner-low" in hub.a4_summary(), timeout=5000)
+        assert not controller.a4("no_such_fault")
+
+        from devices.a4printer.test_page import a4_test_page
+
+        outcomes, progress = [], []
+        hub.print_certificate(a4_test_page(kiosk="XM-HALL-001", printer="sim", now=dt.datetime(2026, 12, 5)),
+                              pages=1, name="test", on_progress=lambda d, t: progress.append((d, t)),
+                              callback=outcomes.append)
+        qtbot.waitUntil(lambda: bool(outcomes), timeout=10_000)
+        assert outcomes[0].printed and progress[-1] == (1, 1)
+        assert controller.a4_pages_printed() == 1
+        png = controller.last_a4_page_png()
+        assert png is None or png.startswith(b"\x89PNG")  # None where poppler is not installed
+    finally:
+        hub.close()
+        simulators.stop_all()

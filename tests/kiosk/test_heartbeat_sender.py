@@ -145,3 +145,25 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
             sender.stop()
             sync.stop()
             client.close()
+
+
+def test_a_heartbeat_carries_the_a4_printer_and_its_warnings(tmp_path, outbox):
+    from devices.a4printer.conditions import A4Status
+
+    settings = demo_settings(tmp_path / "state")  # the demo has sim://a4printer
+    a4 = FakeDevice("a4printer")
+    a4.cached_status = lambda: (A4Status(3, ("toner-low-report",)), 0.4)
+    a4.statistics.add("pages", 7)
+    source = HeartbeatSource(settings, KioskServices(devices=FakeHub(a4printer=a4), outbox=outbox))
+    beat = source.build()
+    report = beat.devices["a4printer"]
+    assert report.state == "idle" and report.statistics["pages"] == 7
+    assert report.conditions == "idle; toner-low-report"
+    assert beat.paper.state == "unknown"  # the receipt roll's paper is not the A4 tray's
+
+
+def test_a_kiosk_without_an_a4_printer_reports_none(tmp_path, outbox):
+    settings = demo_settings(tmp_path / "state")
+    settings = settings.model_copy(update={"devices": settings.devices.model_copy(update={"a4printer": ""})})
+    beat = HeartbeatSource(settings, KioskServices(devices=FakeHub(), outbox=outbox)).build()
+    assert "a4printer" not in beat.devices

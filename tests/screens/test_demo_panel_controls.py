@@ -77,6 +77,27 @@ class StandInController:
         Image.new("RGB", (576, 300), "white").save(out, format="PNG")
         return out.getvalue()
 
+    a4_pages = 0
+
+    def a4(self, action):
+        self.calls.append(("a4", action))
+        return True
+
+    def a4_toner_low(self, low=True):
+        self.calls.append(("a4_toner_low", low))
+        return True
+
+    def a4_state(self):
+        return "ready · 500 sheets"
+
+    def a4_pages_printed(self):
+        return self.a4_pages
+
+    def last_a4_page_png(self):
+        out = io.BytesIO()
+        Image.new("RGB", (496, 702), "white").save(out, format="PNG")
+        return out.getvalue()
+
 
 def test_buttons_call_the_controller(qtbot) -> None:
     controller = StandInController()
@@ -116,3 +137,19 @@ def test_new_receipt_appears(qtbot) -> None:
     controller.receipts = 1
     qtbot.waitUntil(lambda: not panel.receipt.pixmap().isNull(), timeout=2000)
     assert panel.receipt.pixmap().width() == 360
+
+
+def test_a4_printer_faults_and_the_last_page(qtbot) -> None:
+    controller = StandInController()
+    panel = DemoPanel(controller, refresh_ms=20)
+    qtbot.addWidget(panel)
+    for action in ("a4_paper_out_mid_job", "a4_jam", "a4_open_door", "a4_offline"):
+        qtbot.mouseClick(panel.a4_buttons[action], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.a4_toner, Qt.MouseButton.LeftButton)
+    assert controller.calls == [("a4", "a4_paper_out_mid_job"), ("a4", "a4_jam"), ("a4", "a4_open_door"),
+                                ("a4", "a4_offline"), ("a4_toner_low", True)]
+    assert panel.a4_label.text() == "ready · 500 sheets"
+    assert panel.a4_page.pixmap().isNull()
+    controller.a4_pages = 1
+    qtbot.waitUntil(lambda: not panel.a4_page.pixmap().isNull(), timeout=3000)
+    assert panel.a4_page.pixmap().width() == 360

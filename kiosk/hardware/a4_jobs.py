@@ -1,0 +1,114 @@
+"""The device hub's A4 printer: certificates printed on a worker of their own, progress on the GUI thread.
+
+Mixed into :class:`kiosk.hardware.device_hub.DeviceHub` (which supplies ``device``, ``_urls``,
+``_a4_pool``, ``_call`` and ``_closed``). A certificate job blocks until the printer reports it
+completed (or stopped), which takes as long as the pages do, so it never shares the receipt
+printer's worker. Every answer reaches the caller on the GUI thread: ``on_progress(done, total)``
+as the pages come out, then ``callback(A4Outcome)`` exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from devices.errors import DeviceError, DeviceOperationError
+from devices.model import Device
+
+log = logging.getLogger("devices")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class A4Outcome:
+    """What became of one certificate job: ``printed`` (the printer said completed) or the error that stopped it."""
+
+    printed: bool
+    result: Any = None  # devices.a4printer.driver.A4PrintResult
+    error: DeviceError | None = None
+
+
+class A4Jobs:
+    """The A4 printer's questions and jobs; see the module docstring."""
+
+    _urls: dict[str, str | None]
+    _a4_pool: ThreadPoolExecutor
+    _call: Any  # Signal(object): a callable to run on the GUI thread
+    _closed: bool
+
+    def device(self, name: str) -> Device | None:  # pragma: no cover - the hub's
+        raise NotImplementedError
+
+    def a4_configured(self) -> bool:
+        """Whether this kiosk has an A4 printer at all (``[devices] a4printer``)."""
+        return bool(self._urls.get("a4printer"))
+
+    def can_print_a4(self) -> bool:
+        """True when a fresh cached status says a certificate may start (no I/O here)."""
+        printer = self.device("a4printer")
+        try:
+            return bool(printer is not None and printer.can_print())  # type: ignore[attr-defined]
+        except Exception:  # a driver's bug must not take the citizen's screen with it
+            log.exception("a4printer: can_print failed")
+            return False
+
+    def a4_summary(self) -> str:
+        """The A4 printer's last known state and reasons ("idle; toner-low-report"), or ""."""
+        printer = self.device("a4printer")
+        cached = getattr(printer, "cached_status", None)
+        if cached is None:
+            return ""
+        status, _age = cached()
+        return status.summary() if status is not None else ""
+
+    def print_certificate(self, document: bytes, *, pages: int, name: str,
+                          on_progress: Progress | None = None,
+                          callback: Callable[[A4Outcome], None] | None = None) -> None:
+        """Print the PDF ``document`` on the A4 printer's worker; returns at once (see the module docstring)."""
+
+        def progress(done: int, total: int) -> None:
+            if on_progress is not None:
+                self._call.emit(lambda: on_progress(done, total))
+
+        def job() -> A4Outcome:
+            from devices.a4printer.driver import A4PrinterNotReady
+
+            printer = self.device("a4printer")
+            if printer is None:
+                return A4Outcome(False, error=A4PrinterNotReady("offline"))
+            try:
+                result = printer.print_document(  # type: ignore[attr-defined]
+                    document, pages=pages, name=name, on_progress=progress)
+                return A4Outcome(True, result=result)
+            except DeviceError as exc:
+                return A4Outcome(False, error=exc)
+            except Exception as exc:  # our bug: the citizen still gets an answer
+                log.exception("A4 print job failed unexpectedly")
+                return A4Outcome(False, error=DeviceOperationError(f"internal error: {type(exc).__name__}"))
+
+        def finished(outcome: A4Outcome) -> None:
+            if callback is not None:
+                callback(outcome)
+
+        if self._closed:
+            return
+        try:
+            future = self._a4_pool.submit(job)
+        except RuntimeError:  # closed meanwhile
+            return
+        future.add_done_callback(
+            lambda f: None if f.cancelled() else self._call.emit(lambda: finished(f.result()))
+        )
+
+    def refresh_a4printer(self) -> None:
+        """Ask the A4 printer for its status now, on its worker (after the demo panel changed it)."""
+        printer = self.device("a4printer")
+        if printer is not None and not self._closed:
+            try:
+                self._a4_pool.submit(printer.refresh)  # type: ignore[attr-defined]
+            except RuntimeError:
+                pass
