@@ -63,18 +63,16 @@ class SharedRateLimiter:
     """The same token buckets kept in the database (``rate_buckets``), so every worker counts against one limit.
 
     One statement per take: an upsert that refills the bucket by the time since its last use and
-    takes a token if there is one. A refused take leaves the bucket at most one token in debt, so
-    a kiosk that keeps knocking waits a little longer, never for ever. Buckets untouched for an
+    takes a token if there is one (the row's lock orders takes from several workers). A refused
+    take changes nothing and reads the bucket once more for Retry-After. Buckets untouched for an
     hour are full again and are pruned with the rest (:mod:`gateway.retention`).
     """
 
+    _REFILLED = "rate_buckets.tokens + (:now - rate_buckets.last_ts) * :rate"
     _TAKE = (
         "INSERT INTO rate_buckets (name, tokens, last_ts) VALUES (:name, :burst - 1.0, :now) "
-        "ON CONFLICT (name) DO UPDATE SET tokens = CASE "
-        "WHEN rate_buckets.tokens + (:now - rate_buckets.last_ts) * :rate >= :burst THEN :burst - 1.0 "
-        "WHEN rate_buckets.tokens + (:now - rate_buckets.last_ts) * :rate >= 0 "
-        "THEN rate_buckets.tokens + (:now - rate_buckets.last_ts) * :rate - 1.0 "
-        "ELSE -1.0 END, last_ts = :now RETURNING tokens"
+        f"ON CONFLICT (name) DO UPDATE SET tokens = CASE WHEN {_REFILLED} >= :burst THEN :burst - 1.0 "
+        f"ELSE {_REFILLED} - 1.0 END, last_ts = :now WHERE {_REFILLED} >= 1.0 RETURNING tokens"
     )
 
     def __init__(self, db: Database, prefix: str, per_second: float, burst: int,
@@ -89,10 +87,14 @@ class SharedRateLimiter:
         params = {"name": f"{self.prefix}:{key}", "burst": float(self.burst), "now": self._clock(),
                   "rate": float(self.per_second)}
         with self.db.transaction(lock=None) as conn:  # the row's own lock, no other
-            tokens = float(conn.execute(self._TAKE, params).scalar_one())
-        if tokens >= 0:
-            return 0
-        return max(1, math.ceil((1.0 - tokens) / self.per_second)) if self.per_second > 0 else 3600
+            if conn.execute(self._TAKE, params).first() is not None:
+                return 0
+            # refused: the bucket is left as it was (refilling it later comes to the same)
+            row = conn.one("SELECT tokens, last_ts FROM rate_buckets WHERE name = ?", (params["name"],))
+        if self.per_second <= 0 or row is None:
+            return 3600
+        tokens = row["tokens"] + (params["now"] - row["last_ts"]) * self.per_second
+        return max(1, math.ceil((1.0 - tokens) / self.per_second))
 
 
 def prune(conn: Transaction, now_ts: float) -> int:
