@@ -5,7 +5,7 @@ or a province runs it, and open-loop simulated kiosks (``fleet_load.py``: 60 s h
 bundle poll, a new connection per request, latency from the scheduled send time) run
 
 1. steady, at ``--kiosks`` kiosks: p50/p95/p99, errors, gateway CPU ms per request, RSS;
-2. the same with a fleet console tab open (the kiosk list fetched every 3 s);
+2. the same with a fleet console tab open (the first page of the kiosk list, 50 kiosks, every 3 s);
 3. a ramp of request rates: the saturation point is the highest rate still within p99 ≤ 50 ms
    without errors;
 4. twice the saturation rate: every answer must be a success or a 503 with Retry-After, and
@@ -123,6 +123,24 @@ def _within(run: Run) -> bool:
     return bool(answered) and errors == 0 and _p(answered, 0.99) <= P99_TARGET_MS
 
 
+def calibration_ms() -> float:
+    """A fixed piece of pure-Python work (hashing and a dict) timed now: how busy the shared machine is.
+
+    The same work on this machine idle takes the figure printed first in a quiet moment; a larger one
+    means the run's figures came with other work competing for the cores.
+    """
+    import hashlib
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        table: dict[str, int] = {}
+        for n in range(100_000):
+            table[hashlib.blake2b(str(n).encode(), digest_size=8).hexdigest()] = n
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def bench(gateway: Gateway, args: argparse.Namespace) -> None:
     fleet = Fleet("127.0.0.1", gateway.port, gateway.kiosks)
     beats, polls = args.kiosks / args.heartbeat_s, args.kiosks / args.poll_s
@@ -195,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     args.ramp = [float(r) for r in args.ramp.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
     server = None
+    note(f"calibration before the run: {calibration_ms():.0f} ms for a fixed piece of work "
+         f"(load average {os.getloadavg()[0]:.1f})")
     try:
         for engine in args.engines.split(","):
             if engine == "sqlite":
@@ -211,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.stop()
         subprocess.run(["rm", "-rf", str(folder)], check=False)
+    note(f"calibration after the run: {calibration_ms():.0f} ms (load average {os.getloadavg()[0]:.1f})")
     note(f"{os.cpu_count()} cores; the load generator runs on the same machine")
     return 0
 

@@ -74,6 +74,19 @@ class ConfigReport(_Telemetry):
     last_rollback: RollbackReport | None = None
 
 
+class KioskAlert(_Telemetry):
+    """Something the kiosk itself asks the hall's staff to look at (e.g. ``staff_called``: a citizen pressed for help).
+
+    The console lists and filters by any code it has seen; the gateway's own alerts (offline, paper,
+    devices …) take precedence over a kiosk alert with the same code.
+    """
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    level: Literal["warning", "error"] = "warning"
+    zh: str = Field(max_length=80, description="what the staff see, in Chinese")
+    en: str = Field("", max_length=120)
+
+
 class Heartbeat(_Telemetry):
     """Payload of a ``telemetry`` outbox entry: how one kiosk is doing."""
 
@@ -89,6 +102,8 @@ class Heartbeat(_Telemetry):
     last_errors: list[Annotated[str, Field(max_length=300)]] = Field(default_factory=list, max_length=10,
                                                                      description="recent log errors, redacted")
     uptime_s: int = Field(0, ge=0)
+    alerts: list[KioskAlert] = Field(default_factory=list, max_length=8,
+                                     description="alerts the kiosk raises itself, e.g. staff_called")
     online: bool = True
     maintenance: Literal["off", "technician", "planned"] = Field(
         "off", description="whether citizens see the out-of-service screen: a technician's maintenance mode, "

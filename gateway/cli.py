@@ -89,9 +89,9 @@ def settings_from_args(args: argparse.Namespace, public_url: str) -> GatewaySett
     """The settings one gateway process (or one of ``--workers N``) runs with."""
     from gateway.settings import GatewaySettings
 
-    workers = max(1, args.workers)
+    # every worker counts against the same limits, kept in the database (gateway.ratelimit)
     return GatewaySettings(db_path=args.db, public_url=public_url, demo=args.demo,
-                           rate_per_s=args.rate / workers, rate_burst=max(1, args.burst // workers),
+                           rate_per_s=args.rate, rate_burst=max(1, args.burst),
                            trusted_proxies=tuple(args.trusted_proxy),
                            replay_window_s=max(60, round(args.replay_window_hours * 3600)),
                            max_in_flight=max(1, args.max_in_flight),

@@ -11,7 +11,7 @@ from fastapi import Request
 from gateway import retention
 from gateway.catalogue_source import departments_by_id, load_catalogue_document, services_by_id
 from gateway.idempotency import run_once
-from gateway.ratelimit import RateLimiter
+from gateway.ratelimit import RateLimiter, SharedRateLimiter
 from gateway.settings import GatewaySettings
 from gateway.storage import Database, Transaction
 from gateway.token_cache import TokenCache
@@ -23,8 +23,8 @@ PRUNE_EVERY_S = 60.0
 class GatewayContext:
     settings: GatewaySettings
     db: Database
-    limiter: RateLimiter
-    failed_logins: RateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))
+    limiter: RateLimiter | SharedRateLimiter
+    failed_logins: RateLimiter | SharedRateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))
     tokens: TokenCache = field(default_factory=TokenCache)
     pruned_ts: float = 0.0  # when this process last pruned what outlived its window (gateway clock)
     catalogue: dict[str, Any] = field(default_factory=load_catalogue_document)

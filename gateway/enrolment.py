@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -128,9 +129,9 @@ def enrol(db: Database, rows: list[EnrolKiosk], now_iso: str) -> list[tuple[str,
                                     for kiosk_id in taken], already_enrolled=True)
         conn.execute_many(
             "INSERT INTO kiosks (kiosk_id, token_salt, token_hash, zone, enabled, created_at, hall, group_name, "
-            "token_set_at) VALUES (:kiosk_id, :salt, :hash, :zone, 1, :at, :hall, :group_name, :at)",
+            "token_set_at, changed_ts) VALUES (:kiosk_id, :salt, :hash, :zone, 1, :at, :hall, :group_name, :at, :ts)",
             [{"kiosk_id": row.kiosk_id, "salt": salt, "hash": token_hash(salt, token), "zone": "hall", "at": now_iso,
-              "hall": row.hall, "group_name": row.group} for row, token, salt in issued])
+              "hall": row.hall, "group_name": row.group, "ts": time.time()} for row, token, salt in issued])
     return [(row.kiosk_id, token) for row, token, _ in issued]
 
 
@@ -146,7 +147,9 @@ def rotate(db: Database, kiosk_id: str, now_iso: str) -> str | None:
 def set_enabled(db: Database, kiosk_id: str, enabled: bool) -> bool:
     """Enable or disable a kiosk; False when there is no such kiosk."""
     with db.transaction() as conn:
-        return conn.execute("UPDATE kiosks SET enabled = ? WHERE kiosk_id = ?", (int(enabled), kiosk_id)).rowcount > 0
+        # changed_ts: the console's next refresh sends this kiosk's row again
+        return conn.execute("UPDATE kiosks SET enabled = ?, changed_ts = ? WHERE kiosk_id = ?",
+                            (int(enabled), time.time(), kiosk_id)).rowcount > 0
 
 
 def as_csv(tokens: list[tuple[str, str]]) -> str:

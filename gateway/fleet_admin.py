@@ -37,6 +37,7 @@ FREE_FAILURES = 5
 FIRST_LOCK_S = 30.0
 MAX_LOCK_S = 15 * 60.0
 SESSION_IDLE_S = 30 * 60.0
+SESSION_SEEN_EVERY_S = 60.0
 SESSION_MAX_S = 12 * 3600.0
 FAILURES_KEPT_S = 24 * 3600.0
 
@@ -44,7 +45,7 @@ FAILURES_KEPT_S = 24 * 3600.0
 # -- the password ----------------------------------------------------------------------------------
 
 def _get(db: Database, name: str) -> str | None:
-    with db.transaction() as conn:
+    with db.read() as conn:
         row = conn.one("SELECT value FROM fleet_settings WHERE name = ?", (name,))
     return row["value"] if row is not None else None
 
@@ -98,7 +99,7 @@ def new_token(db: Database, label: str, created_at: str) -> str:
 
 
 def check_token(db: Database, token: str) -> bool:
-    with db.transaction() as conn:
+    with db.read() as conn:
         return conn.one("SELECT 1 FROM fleet_admin_tokens WHERE token_hash = ?", (_token_hash(token),)) is not None
 
 
@@ -119,18 +120,24 @@ def open_session(db: Database, now_ts: float) -> tuple[str, str]:
 
 
 def session_csrf(db: Database, session_id: str | None, now_ts: float) -> str | None:
-    """The CSRF token of a live session (and the session kept alive), or None."""
+    """The CSRF token of a live session (and the session kept alive), or None.
+
+    Every console request asks, so this reads; it writes only to end an expired session or, at
+    most once a minute, to note that the session is still in use.
+    """
     if not session_id:
         return None
-    with db.transaction() as conn:
+    with db.read() as conn:
         row = conn.one("SELECT * FROM fleet_sessions WHERE id_hash = ?", (_session_hash(session_id),))
-        if row is None:
-            return None
-        if row["seen_ts"] < now_ts - SESSION_IDLE_S or row["created_ts"] < now_ts - SESSION_MAX_S:
-            conn.execute("DELETE FROM fleet_sessions WHERE id_hash = ?", (row["id_hash"],))
-            return None
-        conn.execute("UPDATE fleet_sessions SET seen_ts = ? WHERE id_hash = ?", (now_ts, row["id_hash"]))
-        return row["csrf"]
+    if row is None:
+        return None
+    if row["seen_ts"] < now_ts - SESSION_IDLE_S or row["created_ts"] < now_ts - SESSION_MAX_S:
+        close_session(db, session_id)
+        return None
+    if now_ts - row["seen_ts"] >= SESSION_SEEN_EVERY_S:
+        with db.transaction(lock=None) as conn:
+            conn.execute("UPDATE fleet_sessions SET seen_ts = ? WHERE id_hash = ?", (now_ts, row["id_hash"]))
+    return row["csrf"]
 
 
 def close_session(db: Database, session_id: str | None) -> None:
@@ -152,7 +159,7 @@ def login_csrf(db: Database, nonce: str) -> str:
 
 def locked_for(db: Database, source: str, now_ts: float) -> float:
     """Seconds ``source`` must still wait before it may try again (0: it may try now)."""
-    with db.transaction() as conn:
+    with db.read() as conn:  # every console request asks: a read, never the write lock
         row = conn.one("SELECT locked_until FROM fleet_login_failures WHERE source = ?", (source,))
     return max(0.0, row["locked_until"] - now_ts) if row is not None else 0.0
 

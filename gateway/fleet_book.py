@@ -19,17 +19,13 @@ from typing import Any
 
 from config.bundle import ALL_GROUPS, BundleRefused, KeyRing, format_time, parse, verify
 from contract.fleet import BundleReport, Heartbeat
-from gateway import heartbeat_history, staff_calls
+from gateway import fleet_alerts, heartbeat_history
 from gateway.log_privacy import redact, redact_all
 from gateway.problems import Problem
 from gateway.storage import Transaction, dumps, loads
 
 log = logging.getLogger("fleet")
 
-OFFLINE_AFTER_S = 180
-"""A kiosk whose newest heartbeat is older than this is shown offline (three missed 60 s beats)."""
-PAPER_LOW_PERCENT = 10.0
-OUTBOX_BACKLOG_ALERT = 100
 KEPT_REPORTS = 20
 
 
@@ -53,20 +49,21 @@ def record_heartbeat(conn: Transaction, kiosk_id: str, heartbeat: Heartbeat, now
         raise Problem(422, "sent_at_out_of_range",
                       f"sent_at is more than {max_skew_s / 3600:g} h away from the gateway's clock; "
                       "check the kiosk's clock", {"gateway_time": now.isoformat(timespec="seconds")})
-    data = dumps(redact_all(heartbeat.model_dump(mode="json")))  # the console shows its texts
+    shown = redact_all(heartbeat.model_dump(mode="json"))  # the console shows its texts
     at = now.isoformat(timespec="seconds")
     heartbeat_history.record(conn, kiosk_id, now.timestamp(), heartbeat.sent_at)
-    row = conn.one("SELECT sent_at, received_ts FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
+    row = conn.one("SELECT sent_at, received_ts, alerts FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
     if row is not None and _as_of(row["sent_at"], row["received_ts"]) > min(sent, now.timestamp()):
         return False
+    alerts = fleet_alerts.store(conn, kiosk_id, fleet_alerts.stored(shown), row["alerts"] if row is not None else None)
     conn.execute(
         "INSERT INTO fleet_kiosks (kiosk_id, group_name, heartbeat, sent_at, received_at, received_ts, app_version, "
-        "config_version, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
+        "config_version, first_seen_at, alerts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kiosk_id) DO UPDATE SET "
         "group_name = excluded.group_name, heartbeat = excluded.heartbeat, sent_at = excluded.sent_at, "
         "received_at = excluded.received_at, received_ts = excluded.received_ts, app_version = excluded.app_version, "
-        "config_version = excluded.config_version",
-        (kiosk_id, heartbeat.group, data, heartbeat.sent_at, at, now.timestamp(), heartbeat.app_version,
-         heartbeat.config.installed_version, at),
+        "config_version = excluded.config_version, alerts = excluded.alerts",
+        (kiosk_id, heartbeat.group, dumps(shown), heartbeat.sent_at, at, now.timestamp(), heartbeat.app_version,
+         heartbeat.config.installed_version, at, alerts),
     )
     return True
 
@@ -214,110 +211,3 @@ def rollout_view(conn: Transaction, row: Any) -> dict[str, Any]:
 def rollouts(conn: Transaction, limit: int = 20) -> list[dict[str, Any]]:
     rows = conn.all("SELECT * FROM fleet_bundles ORDER BY version DESC LIMIT ?", (limit,))
     return [rollout_view(conn, row) for row in rows]
-
-
-# -- the admins' view of the kiosks --------------------------------------------------------------------
-
-_DEVICE_ALERTS = {"idcard": ("reader_error", "身份证阅读器故障", "ID card reader error"),
-                  "printer": ("printer_error", "打印机故障", "Printer error"),
-                  "scanner": ("scanner_error", "扫码器故障", "Scanner error")}
-
-
-def _alert(code: str, zh: str, en: str, level: str = "warning") -> dict[str, str]:
-    return {"code": code, "zh": zh, "en": en, "level": level}
-
-
-_MAINTENANCE_ALERTS = {
-    "technician": ("技术员维护中，暂停服务", "Out of service: a technician's maintenance mode"),
-    "planned": ("计划维护中，暂停服务", "Out of service: planned maintenance window"),
-}
-
-
-def alerts_for(heartbeat: dict[str, Any] | None, online: bool) -> list[dict[str, str]]:
-    """What an admin should look at for one kiosk, most urgent first."""
-    if heartbeat is None:
-        return [_alert("never_seen", "从未收到心跳", "No heartbeat ever received", "error")]
-    found = []
-    if not online:
-        found.append(_alert("offline", "离线", "Offline: heartbeats stopped", "error"))
-    maintenance = heartbeat.get("maintenance")
-    if maintenance in _MAINTENANCE_ALERTS:
-        found.append(_alert(f"maintenance_{maintenance}", *_MAINTENANCE_ALERTS[maintenance]))
-    paper = heartbeat.get("paper") or {}
-    if paper.get("state") == "out":
-        found.append(_alert("paper_out", "打印纸已用完", "Paper out", "error"))
-    elif paper.get("state") == "near_end" or (paper.get("left_percent") is not None
-                                              and paper["left_percent"] < PAPER_LOW_PERCENT):
-        found.append(_alert("paper_low", "打印纸即将用完", "Paper low"))
-    for name, report in (heartbeat.get("devices") or {}).items():
-        if name in _DEVICE_ALERTS and report.get("state") in ("error", "offline"):
-            code, zh, en = _DEVICE_ALERTS[name]
-            found.append(_alert(code, zh, en, "error"))
-    outbox = heartbeat.get("outbox") or {}
-    if outbox.get("parked"):
-        found.append(_alert("outbox_parked", f"{outbox['parked']} 条待发数据被搁置",
-                            f"{outbox['parked']} outbox entries parked"))
-    if (outbox.get("unfinished") or 0) >= OUTBOX_BACKLOG_ALERT:
-        found.append(_alert("outbox_backlog", "待发数据积压", f"Outbox backlog: {outbox['unfinished']}"))
-    config = heartbeat.get("config") or {}
-    refusal = config.get("last_refusal")
-    if refusal and (refusal.get("version") or 0) > config.get("installed_version", 0):
-        found.append(_alert("bundle_refused", "配置包被拒绝", f"Bundle refused: {refusal.get('reason')}"))
-    rollback = config.get("last_rollback")
-    if rollback and rollback.get("failed_version", 0) > config.get("installed_version", 0):
-        found.append(_alert("config_rolled_back", "配置已自动回滚",
-                            f"Configuration {rollback.get('failed_version')} rolled back"))
-    return found
-
-
-def _kiosk_row(conn: Transaction, kiosk_id: str, zone: str | None, enabled: bool, row: Any,
-               now: datetime) -> dict[str, Any]:
-    heartbeat = loads(row["heartbeat"]) if row is not None else None
-    age = max(0, round(now.timestamp() - row["received_ts"])) if row is not None else None
-    online = age is not None and age <= OFFLINE_AFTER_S
-    group = row["group_name"] if row is not None else None
-    target = version_for(conn, group, 0) if group else None
-    report = conn.one("SELECT * FROM fleet_reports WHERE kiosk_id = ? AND outcome IN ('refused', 'rolled_back') "
-                      "ORDER BY seq DESC LIMIT 1", (kiosk_id,))
-    return {
-        "kiosk_id": kiosk_id, "zone": zone, "enabled": enabled, "group": group, "online": online,
-        "heartbeat_age_s": age, "last_heartbeat_at": row["received_at"] if row is not None else None,
-        "app_version": row["app_version"] if row is not None else None,
-        "config_version": row["config_version"] if row is not None else None,
-        "target_version": target,
-        "paper": (heartbeat or {}).get("paper"), "outbox": (heartbeat or {}).get("outbox"),
-        "devices": {name: d.get("state") for name, d in ((heartbeat or {}).get("devices") or {}).items()},
-        "last_errors": (heartbeat or {}).get("last_errors", []),
-        "last_refusal": ((heartbeat or {}).get("config") or {}).get("last_refusal")
-        or ({"reason": report["reason"], "message": report["message"], "version": report["version"],
-             "at": report["at"]} if report is not None else None),
-        "uptime_s": (heartbeat or {}).get("uptime_s"),
-        "alerts": staff_calls.alerts(conn, kiosk_id, zone, now.timestamp()) + alerts_for(heartbeat, online),
-    }
-
-
-def kiosks(conn: Transaction, now: datetime) -> list[dict[str, Any]]:
-    """Every kiosk the gateway knows (registered or heard from), with its state and alerts."""
-    registered = {r["kiosk_id"]: r for r in conn.all("SELECT kiosk_id, zone, enabled FROM kiosks")}
-    seen = {r["kiosk_id"]: r for r in conn.all("SELECT * FROM fleet_kiosks")}
-    result = []
-    for kiosk_id in sorted(set(registered) | set(seen)):
-        reg = registered.get(kiosk_id)
-        result.append(_kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False,
-                                 seen.get(kiosk_id), now))
-    return result
-
-
-def kiosk_detail(conn: Transaction, kiosk_id: str, now: datetime) -> dict[str, Any]:
-    """One kiosk: its row, its latest heartbeat in full, recent beats, its uptime and bundle reports."""
-    reg = conn.one("SELECT kiosk_id, zone, enabled FROM kiosks WHERE kiosk_id = ?", (kiosk_id,))
-    row = conn.one("SELECT * FROM fleet_kiosks WHERE kiosk_id = ?", (kiosk_id,))
-    if reg is None and row is None:
-        raise Problem(404, "no_such_kiosk", f"no kiosk {kiosk_id!r} is registered or has sent a heartbeat")
-    view = _kiosk_row(conn, kiosk_id, reg["zone"] if reg else None, bool(reg["enabled"]) if reg else False, row, now)
-    view["heartbeat"] = loads(row["heartbeat"]) if row is not None else None
-    view["history"] = heartbeat_history.recent(conn, kiosk_id)
-    view["uptime"] = heartbeat_history.uptime(conn, kiosk_id, now.timestamp())
-    view["reports"] = [dict(r) for r in conn.all("SELECT version, outcome, reason, message, at FROM fleet_reports "
-                                                 "WHERE kiosk_id = ? ORDER BY seq DESC", (kiosk_id,))]
-    return view

@@ -12,7 +12,7 @@ hours, so a day covers every replay while keeping nothing for long.
 
 from __future__ import annotations
 
-from gateway import heartbeat_history
+from gateway import heartbeat_history, ratelimit
 from gateway.storage import Transaction
 
 
@@ -23,4 +23,5 @@ def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
     gone = conn.execute("DELETE FROM idempotency WHERE created_ts < ?", (cutoff,)).rowcount
     gone += conn.execute("DELETE FROM outbox_entries WHERE received_ts < ?", (cutoff,)).rowcount
     gone += heartbeat_history.prune(conn, now_ts)
+    gone += ratelimit.prune(conn, now_ts)
     return gone

@@ -7,8 +7,8 @@ Each worker builds its own app from the same command line (passed in the environ
 
 What must be the same for every worker lives in the database: console sessions, login throttles,
 admin tokens, trusted keys, roll-out state, kiosks and their tokens (a token change reaches every
-worker within the token cache's seconds). Per-kiosk request rates are counted per worker, each
-allowing ``--rate``/N and ``--burst``/N, so the fleet-wide limit stays what was asked for.
+worker within the token cache's seconds), per-kiosk request rates and failed kiosk logins (one
+token bucket per kiosk in ``rate_buckets``, whichever worker answers).
 """
 
 from __future__ import annotations

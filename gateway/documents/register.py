@@ -1,8 +1,8 @@
 """The record of issued documents: what a verification code stands for, and the signed file's digest.
 
 ``IssuedDocuments`` is the interface the rest of the documents package uses; ``SqliteIssuedDocuments``
-keeps it in one table of the gateway's database (created on first use, beside the gateway's
-own schema).
+keeps it in the ``issued_documents`` table of the gateway's schema (an Alembic revision, like
+every other table: :mod:`gateway.migrations`).
 """
 
 from __future__ import annotations
@@ -52,13 +52,6 @@ class IssuedDocuments(Protocol):
     def by_digest(self, digest: str) -> IssuedDocument | None: ...
 
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS issued_documents (
-    code TEXT PRIMARY KEY, number TEXT NOT NULL, kind TEXT NOT NULL, holder_masked TEXT NOT NULL,
-    issued_at TEXT NOT NULL, kiosk_id TEXT NOT NULL, digest TEXT NOT NULL UNIQUE, pages INTEGER NOT NULL,
-    size INTEGER NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS issued_documents_by_number ON issued_documents (number)",
-)
 _COLUMNS = "code, number, kind, holder_masked, issued_at, kiosk_id, digest, pages, size"
 
 
@@ -67,9 +60,6 @@ class SqliteIssuedDocuments:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        with db.transaction() as conn:
-            for statement in _SCHEMA:
-                conn.execute(statement)
 
     def record(self, document: IssuedDocument) -> None:
         with self._db.transaction() as conn:

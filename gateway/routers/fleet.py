@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any
+import re
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -20,7 +21,7 @@ from config.bundle import MAX_CONFIG_VERSION
 from contract.base import ErrorBody
 from contract.enrolment import KIOSK_ID_PATTERN, EnrolAnswer, EnrolRequest, KioskAccess, KioskToken
 from contract.fleet import BundleReport, PublishRequest, ReportAck, RolloutView
-from gateway import enrolment, fleet_admin, fleet_book
+from gateway import enrolment, fleet_admin, fleet_book, fleet_pages
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.forwarded import client_source
@@ -143,11 +144,40 @@ def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depe
         return fleet_book.rollouts(conn)
 
 
-@router.get("/kiosks", response_model=list[dict[str, Any]],
-            summary="Every kiosk: online by heartbeat age, versions, paper, outbox, alerts")
-def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
+_KNOWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+
+
+def _known(text: str) -> frozenset[str]:
+    ids = [part for part in text.split(",") if part]
+    if len(ids) > fleet_pages.MAX_PER_PAGE or not all(_KNOWN_ID.fullmatch(part) for part in ids):
+        raise Problem(422, "bad_known", f"known: at most {fleet_pages.MAX_PER_PAGE} kiosk ids, separated by commas")
+    return frozenset(ids)
+
+
+@router.get("/kiosks", response_model=dict[str, Any],
+            summary="One page of kiosks, filtered and sorted: online by heartbeat age, versions, paper, outbox, alerts")
+def list_kiosks(
+    hall: str | None = Query(None, min_length=1, max_length=64),
+    group: str | None = Query(None, pattern=r"^[a-z0-9][a-z0-9-]{0,31}$"),
+    status: Literal["online", "offline"] | None = Query(None),
+    alert: str | None = Query(None, pattern=r"^[a-z][a-z0-9_]{1,39}$", description="one alert kind"),
+    alerting: bool = Query(False, description="only kiosks with any alert (the alerts view)"),
+    version: str | None = Query(None, min_length=1, max_length=40, description="app version"),
+    q: str | None = Query(None, max_length=40, description="part of the kiosk id"),
+    sort: Literal[tuple(fleet_pages.SORTS)] = Query("kiosk"),  # type: ignore[valid-type]
+    order: Literal["asc", "desc"] = Query("asc"),
+    page: int = Query(1, ge=1, le=100_000),
+    per_page: int = Query(50, ge=1, le=fleet_pages.MAX_PER_PAGE),
+    since: float | None = Query(None, ge=0, le=1e11, description="the cursor of the answer before: send what changed"),
+    known: str = Query("", max_length=fleet_pages.MAX_PER_PAGE * 41, description="kiosk ids the console holds"),
+    admin: str = Depends(require_admin),
+    ctx: GatewayContext = Depends(get_context),
+) -> dict[str, Any]:
+    query = fleet_pages.KioskQuery(hall=hall, group=group, status=status, alert=alert, alerting=alerting,
+                                   version=version, search=q or None, sort=sort, descending=order == "desc",
+                                   page=page, per_page=per_page, since=since, known=_known(known))
     with ctx.db.read() as conn:  # a snapshot: never the write lock
-        return fleet_book.kiosks(conn, ctx.settings.now())
+        return fleet_pages.page(conn, query, ctx.settings.now())
 
 
 @router.get("/kiosks/{kiosk_id}", response_model=dict[str, Any], responses=NOT_FOUND,
@@ -155,7 +185,7 @@ def list_kiosks(admin: str = Depends(require_admin), ctx: GatewayContext = Depen
 def kiosk_detail(kiosk_id: str, admin: str = Depends(require_admin),
                  ctx: GatewayContext = Depends(get_context)) -> dict[str, Any]:
     with ctx.db.read() as conn:  # a snapshot: never the write lock
-        return fleet_book.kiosk_detail(conn, kiosk_id, ctx.settings.now())
+        return fleet_pages.kiosk_detail(conn, kiosk_id, ctx.settings.now())
 
 
 @router.get("/trusted-keys", response_model=list[str], summary="Ids of the keys uploaded bundles must be signed with")

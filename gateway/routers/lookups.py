@@ -14,11 +14,9 @@ from contract.identity import card_type_of_number as card_type_of
 from contract.identity import is_valid_id_number as is_valid
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from contract.masking import mask_name
-from gateway.auth import require_kiosk
-from gateway.context import GatewayContext, get_context
-from gateway.kiosks import KioskIdentity
+from gateway.context import GatewayContext
 from gateway.problems import Problem
-from gateway.routers.common import AUTH_ERRORS, CONFLICT, optional_key, reply
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, IdempotentPost, idempotent
 from gateway.storage import Transaction, loads
 
 router = APIRouter(prefix="/lookups", tags=["lookups"], responses={**AUTH_ERRORS, **CONFLICT})
@@ -84,35 +82,29 @@ def lookup_answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, k
     return answer
 
 
-def _lookup(kind: str, body: LookupRequest, kiosk: KioskIdentity, key: str | None,
-            ctx: GatewayContext) -> JSONResponse:
-    with ctx.db.transaction() as conn:
-        # A replay asks the registry again (the request carries the ID number again; the gateway kept
-        # only its digest) and hands back the document issued the first time.
-        status, result, replayed = ctx.once(
-            conn, kiosk.kiosk_id, key, f"lookup:{kind}", body.model_dump(),
-            lambda: (200, lookup_answer(ctx, conn, body, kind, kiosk.kiosk_id)),
-            lambda kept: lookup_answer(ctx, conn, body, kind, kiosk.kiosk_id, kept.get("document")),
-        )
-    answer = reply(status, result, replayed)
+def _lookup(kind: str, body: LookupRequest, post: IdempotentPost) -> JSONResponse:
+    ctx = post.ctx
+    # A replay asks the registry again (the request carries the ID number again; the gateway kept
+    # only its digest) and hands back the document issued the first time.
+    answer = post.answer(
+        f"lookup:{kind}", body.model_dump(),
+        lambda conn: (200, lookup_answer(ctx, conn, body, kind, post.kiosk_id)),
+        lambda conn, kept: lookup_answer(ctx, conn, body, kind, post.kiosk_id, kept.get("document")))
     answer.headers["Cache-Control"] = "no-store"  # personal data: no proxy or browser keeps a copy
     return answer
 
 
 @router.post("/social-security", response_model=SocialSecurityAnswer,
              summary="Insured status, contributions by month, maternity insurance, card status")
-def social_security(body: LookupRequest, kiosk: KioskIdentity = Depends(require_kiosk),
-                    key: str | None = Depends(optional_key), ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
-    return _lookup("social_security", body, kiosk, key, ctx)
+def social_security(body: LookupRequest, post: IdempotentPost = Depends(idempotent)) -> JSONResponse:
+    return _lookup("social_security", body, post)
 
 
 @router.post("/property", response_model=PropertyAnswer, summary="Properties registered in the citizen's name")
-def property_registry(body: LookupRequest, kiosk: KioskIdentity = Depends(require_kiosk),
-                      key: str | None = Depends(optional_key), ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
-    return _lookup("properties", body, kiosk, key, ctx)
+def property_registry(body: LookupRequest, post: IdempotentPost = Depends(idempotent)) -> JSONResponse:
+    return _lookup("properties", body, post)
 
 
 @router.post("/population", response_model=PopulationAnswer, summary="Household registration (户籍) information")
-def population(body: LookupRequest, kiosk: KioskIdentity = Depends(require_kiosk),
-               key: str | None = Depends(optional_key), ctx: GatewayContext = Depends(get_context)) -> JSONResponse:
-    return _lookup("household", body, kiosk, key, ctx)
+def population(body: LookupRequest, post: IdempotentPost = Depends(idempotent)) -> JSONResponse:
+    return _lookup("household", body, post)

@@ -25,12 +25,17 @@ from contract.outbox import (
     TelemetrySample,
 )
 from gateway import citizen_book, fleet_book, payments_book, staff_calls
-from gateway.auth import require_kiosk
-from gateway.context import GatewayContext, get_context
+from gateway.context import GatewayContext
 from gateway.error_handlers import clean_errors
-from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
-from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
+from gateway.routers.common import (
+    AUTH_ERRORS,
+    CONFLICT,
+    NOT_FOUND,
+    IdempotentPost,
+    idempotent_required,
+    reply,
+)
 from gateway.storage import Transaction, dumps
 
 router = APIRouter(prefix="/outbox", tags=["outbox"], responses=AUTH_ERRORS)
@@ -64,44 +69,42 @@ def _reconcile(ctx: GatewayContext, conn: Transaction, payload: ReconciliationPa
 async def deliver(
     kind: OutboxKind,
     body: OutboxEntry,
-    kiosk: KioskIdentity = Depends(require_kiosk),
-    key: str = Depends(required_key),
-    ctx: GatewayContext = Depends(get_context),
+    post: IdempotentPost = Depends(idempotent_required),
 ) -> JSONResponse:
+    ctx, kiosk, key = post.ctx, post.kiosk, post.key
     is_heartbeat = kind == "telemetry" and body.payload.get("kind") == "heartbeat"
     entry = _validated("heartbeat" if is_heartbeat else kind, body.payload)
+    def work(conn: Transaction) -> tuple[int, dict[str, Any]]:
+        if kind == "feedback":
+            return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)
+        if kind == "mailing":
+            return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
+        if is_heartbeat:  # kept by the fleet book, not stored as entries
+            latest = fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now(),
+                                                 ctx.settings.heartbeat_skew_s)
+            return 200, {"latest": latest}
+        if kind == "payment-reconciliation":  # answered now from the order; nothing to keep
+            return 200, _reconcile(ctx, conn, entry, kiosk.kiosk_id)
+        now = ctx.settings.now()
+        if kind == "event" and entry.event == staff_calls.EVENT and staff_calls.called_recently(
+                conn, kiosk.kiosk_id, now.timestamp()):
+            return 200, {"stored": False, "reason": "staff_already_called"}  # one alert, not a flood
+        conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (kiosk.kiosk_id, kind, key, dumps(entry.model_dump(mode="json")), body.created_at,
+                      now.isoformat(timespec="seconds"), now.timestamp()))
+        return 200, {"stored": True}
+
+    def again(conn: Transaction, kept: dict[str, Any]) -> dict[str, Any]:
+        if kind == "feedback":
+            return citizen_book.feedback_receipt(conn, kept["feedback_id"])
+        if kind == "mailing":
+            return citizen_book.mailing_receipt(conn, kept["mailing_id"])
+        if kind == "payment-reconciliation":  # the order's state now, as the first answer was
+            return _reconcile(ctx, conn, entry, kiosk.kiosk_id)
+        return kept  # {"latest": …} or {"stored": True}
+
+    scope = kind if kind in ("feedback", "mailing") else f"outbox:{kind}"
     # One short transaction on the event loop (no worker-thread hand-off). Everything here belongs to
     # the calling kiosk, so on PostgreSQL it holds that kiosk's lock only (taken by ctx.once), not the hall's.
-    with ctx.db.transaction(lock=None) as conn:
-        def work() -> tuple[int, dict[str, Any]]:
-            if kind == "feedback":
-                return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)
-            if kind == "mailing":
-                return 201, citizen_book.record_mailing(ctx, conn, entry, kiosk.kiosk_id)
-            if is_heartbeat:  # kept by the fleet book, not stored as entries
-                latest = fleet_book.record_heartbeat(conn, kiosk.kiosk_id, entry, ctx.settings.now(),
-                                                     ctx.settings.heartbeat_skew_s)
-                return 200, {"latest": latest}
-            if kind == "payment-reconciliation":  # answered now from the order; nothing to keep
-                return 200, _reconcile(ctx, conn, entry, kiosk.kiosk_id)
-            now = ctx.settings.now()
-            if kind == "event" and entry.event == staff_calls.EVENT and staff_calls.called_recently(
-                    conn, kiosk.kiosk_id, now.timestamp()):
-                return 200, {"stored": False, "reason": "staff_already_called"}  # one alert, not a flood
-            conn.execute("INSERT INTO outbox_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (kiosk.kiosk_id, kind, key, dumps(entry.model_dump(mode="json")), body.created_at,
-                          now.isoformat(timespec="seconds"), now.timestamp()))
-            return 200, {"stored": True}
-
-        def again(kept: dict[str, Any]) -> dict[str, Any]:
-            if kind == "feedback":
-                return citizen_book.feedback_receipt(conn, kept["feedback_id"])
-            if kind == "mailing":
-                return citizen_book.mailing_receipt(conn, kept["mailing_id"])
-            if kind == "payment-reconciliation":  # the order's state now, as the first answer was
-                return _reconcile(ctx, conn, entry, kiosk.kiosk_id)
-            return kept  # {"latest": …} or {"stored": True}
-
-        scope = kind if kind in ("feedback", "mailing") else f"outbox:{kind}"
-        _, result, replayed = ctx.once(conn, kiosk.kiosk_id, key, scope, entry.model_dump(mode="json"), work, again)
+    _, result, replayed = post.run(scope, entry.model_dump(mode="json"), work, again, lock=None)
     return reply(200, {"kind": kind, "key": key, "duplicate": replayed, "result": result}, replayed)

@@ -10,7 +10,7 @@ from gateway import payments_book
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.kiosks import KioskIdentity
-from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, reply, required_key
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, IdempotentPost, idempotent_required
 
 router = APIRouter(prefix="/payments", tags=["payments"], responses=AUTH_ERRORS)
 
@@ -31,20 +31,14 @@ def notice(
              responses={200: {"model": Order, "description": "the order this Idempotency-Key opened before"},
                         **NOT_FOUND, **CONFLICT},
              summary="Open an order for a notice; the same Idempotency-Key returns the same order")
-def create_order(
-    body: OrderRequest,
-    kiosk: KioskIdentity = Depends(require_kiosk),
-    key: str = Depends(required_key),
-    ctx: GatewayContext = Depends(get_context),
-) -> JSONResponse:
-    with ctx.db.transaction() as conn:
-        status, result, replayed = ctx.once(
-            conn, kiosk.kiosk_id, key, "order", body.model_dump(),
-            lambda: (201, payments_book.create_order(ctx, conn, body.notice_number, kiosk.kiosk_id)),
-            # the same order, in its current state (it may be paid by now)
-            lambda kept: payments_book.order_view(ctx, conn, kept["order_id"], kiosk.kiosk_id),
-        )
-    return reply(200 if replayed else status, result, replayed)
+def create_order(body: OrderRequest, post: IdempotentPost = Depends(idempotent_required)) -> JSONResponse:
+    ctx = post.ctx
+    return post.answer(
+        "order", body.model_dump(),
+        lambda conn: (201, payments_book.create_order(ctx, conn, body.notice_number, post.kiosk_id)),
+        # the same order, in its current state (it may be paid by now)
+        lambda conn, kept: payments_book.order_view(ctx, conn, kept["order_id"], post.kiosk_id),
+        replayed_status=200)
 
 
 @router.get("/orders/{order_id}", response_model=Order, responses=NOT_FOUND,

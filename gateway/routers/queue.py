@@ -18,7 +18,8 @@ from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
-from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, optional_key, reply
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, IdempotentPost, idempotent
+from gateway.storage import Transaction
 
 router = APIRouter(prefix="/queue", tags=["queue"], responses=AUTH_ERRORS)
 
@@ -43,22 +44,17 @@ def find_appointment(
 
 @router.post("/tickets", response_model=Ticket, status_code=201, responses={**NOT_FOUND, **CONFLICT},
              summary="Take a number (green channel, or check in today's booking)")
-def issue_ticket(
-    body: TicketRequest,
-    kiosk: KioskIdentity = Depends(require_kiosk),
-    key: str | None = Depends(optional_key),
-    ctx: GatewayContext = Depends(get_context),
-) -> JSONResponse:
-    with ctx.db.transaction() as conn:
-        def work() -> tuple[int, dict]:
-            return 201, queue_book.issue(ctx, conn, body.model_dump(), kiosk.kiosk_id)
+def issue_ticket(body: TicketRequest, post: IdempotentPost = Depends(idempotent)) -> JSONResponse:
+    ctx = post.ctx
 
-        def again(kept: dict) -> dict:  # the stored ticket, with today's progress rather than back then's
-            row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (kept["ticket_id"],))
-            return queue_book.ticket_view(ctx, conn, row)
+    def work(conn: Transaction) -> tuple[int, dict]:
+        return 201, queue_book.issue(ctx, conn, body.model_dump(), post.kiosk_id)
 
-        status, result, replayed = ctx.once(conn, kiosk.kiosk_id, key, "ticket", body.model_dump(), work, again)
-    return reply(status, result, replayed)
+    def again(conn: Transaction, kept: dict) -> dict:  # the stored ticket, with today's progress rather than back then's
+        row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (kept["ticket_id"],))
+        return queue_book.ticket_view(ctx, conn, row)
+
+    return post.answer("ticket", body.model_dump(), work, again)
 
 
 @router.get("/tickets/{ticket_id}", response_model=Ticket, responses=NOT_FOUND,

@@ -8,6 +8,10 @@ and the gateway answers.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,3 +86,37 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     runtime.context.close()
     simulators.stop_all()
     i18n.set_language("zh")
+
+
+# -- the fleet console's browser: Debian's Chromium driven by playwright ------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The system Chromium, installed with apt if missing (playwright's own download does not work here)."""
+    if not CHROMIUM.exists() and shutil.which("apt-get"):
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for attempt in range(4):  # apt may be locked for a while by another install on the machine
+            subprocess.run([*sudo, "apt-get", "update", "-q"], capture_output=True, timeout=600, env=env)
+            done = subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "chromium"], capture_output=True,
+                                  timeout=900, env=env)
+            if done.returncode == 0 or attempt == 3:
+                break
+            time.sleep(10)
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium and `apt-get install -y chromium` failed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def playwright_browser(chromium):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

@@ -9,10 +9,7 @@ its next heartbeat reports the new version), promotes it to everyone and opens t
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,33 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from config.bundle import build, public_key_text
 from config.local import DEFAULTS_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "fleet-console-e2e-password"
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """The system Chromium, installed with apt if missing (playwright's own download does not work here)."""
-    if not CHROMIUM.exists() and shutil.which("apt-get"):
-        for command in (["apt-get", "install", "-y", "chromium"], ["apt-get", "update"],
-                        ["apt-get", "install", "-y", "chromium"]):
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-            if command[1] == "install" and done.returncode == 0:
-                break
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium and `apt-get install -y chromium` failed")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def playwright_browser(chromium):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def signed_catalogue_bundle(key: Ed25519PrivateKey, version: int, catalogue_version: str) -> bytes:

@@ -88,9 +88,9 @@ class Fleet:
                                             json={"group": group, "bundle": json.loads(data)}, timeout=10)
 
     def kiosks(self) -> dict[str, dict]:
-        answer = self.admin.get(self.url + "/api/v1/fleet/kiosks", timeout=10)
+        answer = self.admin.get(self.url + "/api/v1/fleet/kiosks", params={"per_page": 200}, timeout=10)
         assert answer.status_code == 200, answer.text
-        return {k["kiosk_id"]: k for k in answer.json()}
+        return {k["kiosk_id"]: k for k in answer.json()["kiosks"]}
 
     def fetch(self, kiosk=HALL, group="canary", installed=0) -> requests.Response:
         return Api(self.url, kiosk).get("/fleet/bundle", params={"group": group, "installed": installed})
