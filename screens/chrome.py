@@ -3,7 +3,7 @@ banner (what is wrong), the footer (Back, Home, the hotline)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
@@ -79,15 +79,20 @@ class Footer(QFrame):
         self.setObjectName("Footer")
         row = QHBoxLayout(self)
         row.setContentsMargins(36, 18, 36, 18)
-        row.setSpacing(24)
+        row.setSpacing(18)
         self.back = TouchButton(role="nav")
         self.home = TouchButton(role="nav")
+        self.listen = TouchButton(role="nav")  # the speaker button: the page's instruction, said again
+        self.listen.setObjectName("ListenAgain")
+        self.listen.setIconSize(QSize(36, 36))
         self.hotline = label(wrap=True)
         self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for button in (self.back, self.home):
-            button.setFixedWidth(260)
+        for button in (self.back, self.home, self.listen):  # as wide as their words, so the hotline keeps one line
+            button.setMinimumWidth(180)
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.back)
         row.addWidget(self.home)
+        row.addWidget(self.listen)
         row.addWidget(self.hotline, 1)
 
 
