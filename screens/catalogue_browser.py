@@ -12,6 +12,7 @@ from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import N_, _, pick
 from screens.base import KioskScreen, Navigator
 from screens.home import service_badges
+from screens.pictogram_names import service_pictogram
 from screens.widgets import TileList, label
 
 JOURNEY_ACTION = {
@@ -57,7 +58,7 @@ class DepartmentsScreen(_ListScreen):
         self.hint.setText(_("请选择部门，上下滑动查看更多"))
         self.list.show_tiles(
             (pick(d.name_zh, d.name_en), _("{count} 项服务").format(count=len(d.services)), (),
-             lambda d=d.id: self.nav.go("services", department=d))
+             lambda d=d.id: self.nav.go("services", department=d), f"department/{d.id}")
             for d in self.context.catalogue.departments
         )
 
@@ -81,7 +82,7 @@ class ServicesScreen(_ListScreen):
         services = [service.model_copy(update={"department": department.id}) for service in department.services]
         self.list.show_tiles(
             (pick(s.name_zh, s.name_en), pick(s.window_zh, s.window_en), service_tile_badges(self.context, s),
-             lambda s=s: self.nav.start_service(s))
+             lambda s=s: self.nav.start_service(s), service_pictogram(s.id, s.journey))
             for s in services
         )
 

@@ -3,7 +3,7 @@ banner (what is wrong), the footer (Back, Home, the hotline)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
@@ -82,18 +82,22 @@ class Footer(QFrame):
         row.setSpacing(8)  # four things in the band: Back, Home, 呼叫工作人员 and the hotline
         self.back = TouchButton(role="nav")
         self.home = TouchButton(role="nav")
+        self.listen = TouchButton(role="nav")  # the speaker button: the page's instruction, said again
+        self.listen.setObjectName("ListenAgain")
+        self.listen.setIconSize(QSize(36, 36))
         self.hotline = label(wrap=True)
         self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # beside three buttons it may wrap to two lines, which fit the buttons' height: the band stays as high
+        # beside the buttons it may wrap to two lines, which fit the buttons' height: the band stays as high
         self.hotline.setMaximumHeight(MIN_TOUCH)
         self.staff = TouchButton(role="nav")  # 呼叫工作人员, on every page (screens/staff_call.py)
         self.staff.setObjectName("StaffCall")
         self.staff.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # its words whole; the hotline wraps
-        for button in (self.back, self.home):  # as wide as their words need, at least 160: room for 呼叫工作人员
+        for button in (self.back, self.home, self.listen):  # as wide as their words need, at least 160
             button.setMinimumWidth(160)
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         row.addWidget(self.back)
         row.addWidget(self.home)
+        row.addWidget(self.listen)
         row.addWidget(self.staff)
         row.addWidget(self.hotline, 1)
 

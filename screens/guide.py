@@ -16,6 +16,7 @@ from screens.base import Navigator
 from screens.guide_print import GuidePrintRow
 from screens.guide_sheet import GuideSheet
 from screens.journey_screen import JourneyScreen
+from screens.pictogram_names import service_pictogram
 from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
@@ -106,6 +107,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
             tile = Tile(min_height=140)
             tile.set_texts(pick(department.name_zh, department.name_en),
                            _("{count} 项服务").format(count=len(department.services)))
+            tile.set_pictogram(f"department/{department.id}")
             tile.clicked.connect(lambda _=False, d=department.id: self.journey and self.journey.choose_department(d))
             self.department_list.add(tile)
 
@@ -113,7 +115,8 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
         def entry(service):
             department = journey.env.catalogue.department_of(service.id)
             return (pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en), (),
-                    lambda: self.journey and self.journey.open_guide(service.id))
+                    lambda: self.journey and self.journey.open_guide(service.id),
+                    service_pictogram(service.id, service.journey))
 
         target.show_tiles((entry(service) for service in services), note)
 

@@ -47,6 +47,7 @@ class HomeScreen(KioskScreen):
         self.tiles: dict[str, Tile] = {}
         for journey in JOURNEY_TILES:
             tile = Tile(min_height=260)
+            tile.set_pictogram(f"journey/{journey}")
             tile.clicked.connect(lambda _=False, j=journey: self.open_journey(j))
             self.tiles[journey] = tile
         self.all_services = TouchButton(role="primary", on_tap=lambda: nav.go("departments"))

@@ -6,7 +6,7 @@
 - a widget that sticks out of the widget it is laid out in (so part of it is cut off);
 - a label whose text (wrapped as the label wraps it) or picture (a QR code) needs more room than
   the label has;
-- a button or tile whose text needs more room than it has;
+- a button or tile whose text needs more room than it has (a tile's badges, one row, included);
 - a button less than a finger high (``MIN_TOUCH`` design pixels).
 
 ``kiosk tour --check`` runs it on every state of every screen, at any panel size.
@@ -21,6 +21,7 @@ from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QPushButton, QWidget
 
 from screens.theme import MIN_TOUCH
+from screens.tile import MARGIN_X as TILE_MARGIN_X
 from screens.tile import Tile
 
 SLACK = 1  # px: rounding in layouts and text measuring
@@ -135,6 +136,9 @@ def _tile_text(tile: Tile) -> list[str]:
     needed = tile.heightForWidth(tile.width())
     if needed > tile.height() + SLACK:
         return [f"{describe(tile)} needs {needed} high for its text but is {tile.height()}"]
+    badges = tile.badge_row_width()
+    if badges > tile.width() - 2 * TILE_MARGIN_X + SLACK:
+        return [f"{describe(tile)} needs {badges} wide for its badges but has {tile.width() - 2 * TILE_MARGIN_X}"]
     return []
 
 

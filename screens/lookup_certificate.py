@@ -1,4 +1,4 @@
-"""The lookup screen's certificate pages: the "打印证明" choice, "打印中 第 n/N 页", "请取走您的证明".
+"""The lookup screen's certificate pages: the choice to print one, the pages printing, taking it away.
 
 Mixed into the lookup screen, which supplies ``_page``, ``_do``, ``pages`` and the message page. The
 journey (kiosk/journeys/lookup_certificate.py) decides; this only shows its state.

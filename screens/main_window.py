@@ -23,7 +23,10 @@ from screens.announcements import AnnouncementStrip
 from screens.base import KioskScreen
 from screens.chrome import Banner, Footer, Header
 from screens.overlay import CountdownOverlay
+from screens.pictogram import pictogram_icon
+from screens.spoken_guidance import SpokenGuidance
 from screens.staff_call import StaffCallNotice
+from screens.take_card import TakeCardReminder
 from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
 from screens.widgets import PageStack
 
@@ -80,6 +83,7 @@ class KioskWindow(QWidget):
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
         self.staff_call = StaffCallNotice(context, self)
+        self.take_card = TakeCardReminder(context, self)  # a card left on the reader when a visit ends
 
         self.screens: dict[str, KioskScreen] = {}
         # The look: one style sheet per part (header, banner, footer, overlay, each screen; on a
@@ -114,6 +118,8 @@ class KioskWindow(QWidget):
         context.online_changed.connect(self._update_banner)
         context.maintenance_changed.connect(self._maintenance)
         context.sessions.on_ended(self._session_ended)
+        self.guidance = SpokenGuidance(context, self)  # after _session_ended: home is on show when it forgets
+        self.footer.listen.clicked.connect(self.guidance.repeat)
         install_technician_entry(self)  # the hidden corner on the header; logic in kiosk/technician/entry.py
         self._restyle()
         self.show_screen("home")
@@ -213,6 +219,7 @@ class KioskWindow(QWidget):
             screen.clear_personal()
         self.history.clear()
         self.show_screen("out_of_service" if self.context.maintenance else "home")
+        self.take_card.check()
 
     def show_countdown(self, seconds: int) -> None:
         self.overlay.start(seconds)
@@ -285,6 +292,9 @@ class KioskWindow(QWidget):
         self.header.render()
         self.footer.back.setText("‹ " + _("返回"))
         self.footer.home.setText("⌂ " + _("首页"))
+        self.footer.listen.setText(_("再听一遍"))
+        self.footer.listen.setIcon(pictogram_icon("action/speak", palette(self.context.elderly, self._high_contrast).text,
+                                                  36, self.devicePixelRatioF()))
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
         self.footer.staff.setText(_("呼叫工作人员"))
         self.overlay.render()
@@ -299,6 +309,10 @@ class KioskWindow(QWidget):
         is_home = self.current_name == "home"
         self.footer.back.setVisible(not is_home and bool(screen and screen.has_back))
         self.footer.home.setVisible(not is_home and self.current_name != "out_of_service")
+
+    def footer_listen_changed(self, can_repeat: bool) -> None:
+        """The speaker button shows on every page that has an instruction to say (``SpokenGuidance``)."""
+        self.footer.listen.setVisible(can_repeat and self.current_name != "out_of_service")
 
     def _update_banner(self, *_args: object) -> None:
         messages = []
@@ -326,6 +340,7 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self._fit_column()
         self.overlay.setGeometry(self.rect())
+        self.take_card.setGeometry(self.rect())
 
     def _fit_column(self) -> None:
         side = max(0, (self.width() - COLUMN_WIDTH) // 2)

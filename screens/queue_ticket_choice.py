@@ -11,6 +11,7 @@ from config.catalogue import Service
 from kiosk.journeys.booking_checkin import CODE_DIGITS
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.i18n import _, current_language, pick
+from screens.pictogram_names import service_pictogram
 from screens.widgets import Keypad, Tile, TouchButton, label
 
 ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
@@ -80,7 +81,7 @@ class ServiceChoice(_Part):
         self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
         self.list.show_tiles(
             (pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en), self._badges(service),
-             lambda s=service.id: self._act("choose_service", s))
+             lambda s=service.id: self._act("choose_service", s), service_pictogram(service.id, service.journey))
             for service in journey.services()
         )
         self.pages.setCurrentWidget(self.page["list"])
@@ -97,6 +98,7 @@ class ServiceChoice(_Part):
             count = sum(1 for s in department.services if s.takes_tickets)
             tile = Tile(min_height=140)
             tile.set_texts(pick(department.name_zh, department.name_en), _("{count} 项取号业务").format(count=count))
+            tile.set_pictogram(f"department/{department.id}")
             tile.clicked.connect(lambda _=False, d=department.id: self._act("choose_department", d))
             self.department_list.add(tile)
 

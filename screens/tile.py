@@ -17,6 +17,7 @@ from PySide6.QtCore import Property, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
+from screens.pictogram import pictogram_pixmap
 from screens.theme import TileLook, tile_look
 
 MARGIN_X, MARGIN_Y = 32, 22  # inside the frame, around the texts
@@ -24,6 +25,8 @@ LINE_GAP = 8  # between the title and the line under it, and above the badges
 BADGE_GAP = 12  # between two badges
 BADGE_PAD_X, BADGE_PAD_Y = 18, 4  # what the badge labels measured (style padding 12 + the label's own 6)
 BADGE_RADIUS = 10
+PICTOGRAM_SCALE = 2.2  # the pictogram's side, in title type sizes
+PICTOGRAM_GAP = 20  # between the texts and the pictogram
 WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
 
 
@@ -66,6 +69,7 @@ class Tile(QAbstractButton):
         self._look, self._paint = _look(self._look_name)
         self._title, self._subtitle = "", ""
         self._badges: tuple[tuple[str, str], ...] = ()
+        self._pictogram = ""  # a key of screens.pictogram_names.PICTOGRAMS, drawn beside the title
         # Measures for each look the tile has had (fonts, sizes for widths), until the texts change:
         # layouts ask a tile for its height dozens of times per change, and a mode switch and back
         # then costs no text measuring at all.
@@ -134,6 +138,25 @@ class Tile(QAbstractButton):
         self.setAccessibleName(" · ".join([title, subtitle, *(text for text, _role in badges)]).strip(" ·"))
         self._measures_changed()
 
+    def set_pictogram(self, key: str) -> None:
+        """The pictogram beside the title (``journey/payment``, ``service/ss-card-apply`` …; "" for none)."""
+        if key != self._pictogram:
+            self._pictogram = key
+            self._measures_changed()
+
+    @property
+    def pictogram(self) -> str:
+        return self._pictogram
+
+    def _pictogram_side(self) -> int:
+        """The pictogram's size (0 without one): a little over twice the title's type, whatever the mode."""
+        return round(self._look.title_px * PICTOGRAM_SCALE) if self._pictogram else 0
+
+    def _reserved(self) -> int:
+        """What the texts leave free on the right for the pictogram."""
+        side = self._pictogram_side()
+        return side + PICTOGRAM_GAP if side else 0
+
     @property
     def badges(self) -> tuple[tuple[str, str], ...]:
         """The badges on show, as (text, role)."""
@@ -154,6 +177,7 @@ class Tile(QAbstractButton):
             height = 2 * MARGIN_Y + title
             if self._subtitle:
                 height += LINE_GAP + subtitle
+            height = max(height, 2 * MARGIN_Y + self._pictogram_side())
             if self._badges:
                 height += LINE_GAP + self._badge_height()
             self._measures.height_for[width] = height
@@ -165,7 +189,7 @@ class Tile(QAbstractButton):
             title_font, subtitle_font, _badge = self._font_set()
             natural = max(QFontMetrics(title_font).horizontalAdvance(self._title),
                           QFontMetrics(subtitle_font).horizontalAdvance(self._subtitle), 200)
-            measures.natural_width = 2 * MARGIN_X + min(natural, 900)
+            measures.natural_width = 2 * MARGIN_X + min(natural, 900) + self._reserved()
         return QSize(measures.natural_width, self.heightForWidth(measures.natural_width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
@@ -179,10 +203,18 @@ class Tile(QAbstractButton):
                 self._measures.text_heights.clear()
                 self._measures.height_for.clear()
             title_font, subtitle_font, _badge = self._font_set()
-            inner = max(1, width - 2 * MARGIN_X)
+            inner = max(1, width - 2 * MARGIN_X - self._reserved())
             heights = self._measures.text_heights[width] = (_text_height(title_font, inner, self._title),
                                                            _text_height(subtitle_font, inner, self._subtitle))
         return heights
+
+    def badge_row_width(self) -> int:
+        """How wide the badges' row must be (the badges are one row: a tile too narrow would cut the last)."""
+        if not self._badges:
+            return 0
+        metrics = QFontMetrics(self._font_set()[2])
+        widths = [metrics.horizontalAdvance(text) + 2 * BADGE_PAD_X for text, _role in self._badges]
+        return sum(widths) + BADGE_GAP * (len(widths) - 1)
 
     def _badge_height(self) -> int:
         return QFontMetrics(self._font_set()[2]).height() + 2 * BADGE_PAD_Y
@@ -199,6 +231,11 @@ class Tile(QAbstractButton):
 
         title_font, subtitle_font, badge_font = self._font_set()
         area = self.rect().adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        side = self._pictogram_side()
+        if side:
+            picture = pictogram_pixmap(self._pictogram, paint.title.name(), side, self.devicePixelRatioF())
+            painter.drawPixmap(area.right() + 1 - side, area.top(), picture)
+        text_area = area.adjusted(0, 0, -self._reserved(), 0)
         top = area.top()
         title_height, subtitle_height = self._text_heights(self.width())
         for text, font, colour, height in ((self._title, title_font, paint.title, title_height),
@@ -207,7 +244,7 @@ class Tile(QAbstractButton):
                 continue
             painter.setFont(font)
             painter.setPen(colour)
-            painter.drawText(QRect(area.left(), top, area.width(), height), WRAP, text)
+            painter.drawText(QRect(text_area.left(), top, text_area.width(), height), WRAP, text)
             top += height + LINE_GAP
         if self._badges:
             self._paint_badges(painter, badge_font, area)

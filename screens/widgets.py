@@ -293,7 +293,9 @@ def hbox(*widgets: QWidget, spacing: int = GAP) -> QHBoxLayout:
     return row
 
 
-TileEntry = tuple[str, str, Sequence[tuple[str, str]], Callable[[], None]]
+# title, line under it, badges, what a tap does, and optionally the pictogram (screens.pictogram_names key)
+TileEntry = tuple[str, str, Sequence[tuple[str, str]], Callable[[], None]] | \
+    tuple[str, str, Sequence[tuple[str, str]], Callable[[], None], str]
 """One tile of a :class:`TileList`: title, line under it, badges (text, role), what a tap does."""
 
 
@@ -317,7 +319,9 @@ class TileList(KineticScrollArea):
     def show_tiles(self, entries: Iterable[TileEntry], note: str = "") -> None:
         """Show one tile per entry, in order, scrolled to the top; ``note`` is a line under them."""
         self._taps = []
-        for index, (title, subtitle, badges, on_tap) in enumerate(entries):
+        for index, entry in enumerate(entries):
+            title, subtitle, badges, on_tap = entry[:4]
+            pictogram = entry[4] if len(entry) > 4 else ""
             if index == len(self.tiles):
                 tile = Tile(min_height=self.min_height)
                 tile.clicked.connect(lambda _=False, i=index: self._tapped(i))
@@ -325,6 +329,7 @@ class TileList(KineticScrollArea):
                 self.tiles.append(tile)
             tile = self.tiles[index]
             tile.set_texts(title, subtitle, badges)
+            tile.set_pictogram(pictogram)
             tile.show()
             self._taps.append(on_tap)
         for tile in self.tiles[len(self._taps):]:

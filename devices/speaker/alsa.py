@@ -147,9 +147,9 @@ class AlsaSpeaker(Speaker):
 
     def _prune(self) -> None:
         """Remove prompts rendered for another volume, speed, catalogue or espeak-ng (once all are rendered)."""
-        self._pruned = True
         audio = self._audio
         if audio is None:
+            self._pruned = True
             return
         volumes = {self.policy.volume, self.policy.quiet_volume} - {0}
         keep = {audio.path_for(prompt, language, volume).name
@@ -159,6 +159,7 @@ class AlsaSpeaker(Speaker):
             if not path.name.startswith("tone-") and path.name not in keep:
                 path.unlink(missing_ok=True)
                 removed += 1
+        self._pruned = True  # once done: a reader of the flag finds the folder pruned
         if removed:
             log.info("%s: removed %d prompts rendered for other settings", self.name, removed)
 

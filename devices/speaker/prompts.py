@@ -116,6 +116,14 @@ PROMPTS: dict[str, Prompt] = {p.id: p for p in (
     _P("receipt_photo", "打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。",
        "The printer cannot print right now. Please photograph or scan the e-receipt QR code with your phone.",
        shown=("缴费成功。打印机暂时无法打印，请用手机拍下电子票据二维码保存。",)),
+    # --- official certificates and guides on the A4 printer
+    _P("certificate_making", "正在出具证明，请稍候。", "Your certificate is being made. Please wait.",
+       shown=("正在出具证明，请稍候……",)),
+    _P("take_certificate", "请取走您的证明。", "Please take your certificate.", shown=("请取走您的证明",)),
+    _P("certificate_printer_unavailable", "证明打印机暂时不能打印，请选择其他方式。",
+       "The certificate printer cannot print right now. Please choose another way.",
+       shown=("证明打印机暂时不能打印，请选择其他方式",)),
+    _P("take_guide", "请取走您的办事指南。", "Please take your service guide.", shown=("请取走您的办事指南",)),
     # --- guides and the end of a visit
     _P("guide_take_away", "用手机扫描二维码，把这份指南带走", "Scan the QR code with your phone to take this guide with you"),
     _P("rate_service", "请为本次服务评价", "How was our service today?"),

@@ -86,7 +86,7 @@ class SimulatedSpeaker(Speaker):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._wake:
-                if self._pending is None and self._playing is None:
+                if self._pending is None and self._after_tone is None and self._playing is None:
                     return True
             time.sleep(0.005)
         return False

@@ -87,6 +87,7 @@ class Speaker(Device):
         self._now = now or (lambda: dt.datetime.now(HALL_ZONE))
         self._wake = threading.Condition()
         self._pending: Sound | None = None
+        self._after_tone: Sound | None = None  # a prompt waiting for the tone before it to end
         self._playing: Sound | None = None
         self._last_prompt: Sound | None = None
         self._cut_asked = False
@@ -132,7 +133,7 @@ class Speaker(Device):
     def silence(self) -> None:
         """Stop the sound that plays and drop the one waiting."""
         with self._wake:
-            self._pending = None
+            self._pending = self._after_tone = None
         self._cut_safely()
 
     @property
@@ -147,8 +148,15 @@ class Speaker(Device):
         if volume <= 0:
             log.debug("%s: %s %s not played (voice off or quiet hours)", self.name, sound.kind, sound.name)
             return False
+        sound = replace(sound, volume=volume)
         with self._wake:
-            self._pending = replace(sound, volume=volume)
+            # A tone is short and means something (the card is read): a prompt after it waits for it to end.
+            tone = self._pending if self._pending is not None else self._playing
+            if sound.kind == "prompt" and tone is not None and tone.kind == "tone":
+                self._after_tone = sound
+                self._wake.notify()
+                return True
+            self._pending, self._after_tone = sound, None
             self._wake.notify()
         self._cut_safely()
         return True
@@ -168,7 +176,7 @@ class Speaker(Device):
 
     def _disable(self) -> None:
         with self._wake:
-            self._pending = None
+            self._pending = self._after_tone = None
             self._stop.set()
             self._wake.notify_all()
         self._cut_safely()
@@ -177,9 +185,11 @@ class Speaker(Device):
     def _run(self) -> None:
         while not self._stop.is_set():
             with self._wake:
-                while self._pending is None and not self._stop.is_set():
+                while self._pending is None and self._after_tone is None and not self._stop.is_set():
                     if not self._wake.wait(timeout=self._idle_wait()):
                         break
+                if self._pending is None and self._after_tone is not None:
+                    self._pending, self._after_tone = self._after_tone, None
                 sound, self._pending = self._pending, None
                 self._playing = sound
             if self._stop.is_set():

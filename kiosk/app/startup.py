@@ -270,13 +270,20 @@ def start_devices(runtime: KioskRuntime) -> None:
         return
     context = runtime.context
     settings = context.settings
+    from devices.speaker.speaker import VoicePolicy
+    from kiosk.hardware.voice import HallVoice
+
     hub = DeviceHub(
         idcard_url=settings.devices.idcard, printer_url=settings.devices.printer,
         scanner_url=settings.devices.scanner, printer_profile=settings.devices.printer_profile,
         center_domain=settings.kiosk.center_domain, state_dir=settings.state_dir, parent=runtime.window,
         a4printer_url=settings.devices.a4printer,
+        speaker_url=settings.devices.speaker,
+        device_settings={"policy": VoicePolicy.from_settings(settings.voice), "now": context.now},
     )
     context.services.devices = hub
+    context.services.voice = HallVoice.for_hub(hub, settings.voice)
+    runtime.window.guidance.step_changed()  # the speaker button, now that there is a speaker
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
     hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())
     hub.printer_status_changed.connect(lambda *_: context.availability_changed.emit())

@@ -78,6 +78,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
     out_dir.mkdir(parents=True, exist_ok=True)
     runtime: KioskRuntime = build_runtime(settings, kiosk_mode=False, start_hooks=[], window_size=window_size)
     window = runtime.window
+    runtime.context.services.voice = _silent_voice(settings)  # the speaker button shows as on a kiosk
     window.show()
     written: list[Path] = []
     names = [n for n in registry.SCREENS if not only or n in only]
@@ -90,6 +91,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
             screen = window.screen(name)
             for state in walk(screen):
                 window.stack.setCurrentWidget(screen)
+                window.guidance.step_changed()  # the speaker button, for the state the walk put the screen in
                 _settle(app)
                 written.append(save(f"{name}--{state}--{variant}"))
         if not only or "idle_countdown" in only:
@@ -98,6 +100,11 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
             _settle(app)
             written.append(save(f"idle_countdown--home--{variant}"))
             window.hide_countdown()
+        if not only or "take_card" in only:
+            window.take_card.start()
+            _settle(app)
+            written.append(save(f"take_card--reminder--{variant}"))
+            window.take_card.taken()
         if not only or "bundle" in only:
             written += _bundle_states(runtime, app, variant, save)
     runtime.context.set_language(settings.language)
@@ -105,6 +112,15 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
     window.close()
     return written
 
+
+
+def _silent_voice(settings: KioskSettings) -> Any:
+    """The hall's voice with a speaker that is never opened: the pages show their speaker button, nothing plays."""
+    from devices.speaker.simulated import SimulatedSpeaker
+    from kiosk.hardware.voice import HallVoice
+
+    speaker = SimulatedSpeaker()
+    return HallVoice(settings.voice, lambda: speaker)
 
 
 def _bundle_states(runtime: KioskRuntime, app: QApplication, variant: str,

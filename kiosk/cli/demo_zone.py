@@ -8,12 +8,15 @@ the 24-hour-zone kiosk when the hall is closed, and says so.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from config.calendar import HallCalendar
 
 Zone = Literal["hall", "24h"]
 
 
-def choose(requested: str, now: datetime | None = None, calendar: object | None = None) -> tuple[Zone, str]:
+def choose(requested: str, now: datetime | None = None, calendar: HallCalendar | None = None) -> tuple[Zone, str]:
     """The zone to open and a line saying why (empty when the zone was asked for by name)."""
     if requested == "hall":
         return "hall", ""

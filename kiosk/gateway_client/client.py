@@ -30,14 +30,6 @@ from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCo
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
 from contract.payments import Notice, Order, OrderRequest
-from contract.queue import (
-    AppointmentLookup,
-    BookedAppointment,
-    CallNextResult,
-    QueueOverview,
-    Ticket,
-    TicketRequest,
-)
 from kiosk.gateway_client import documents
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import busy, parse, refusal, retry_after
@@ -50,6 +42,7 @@ from kiosk.gateway_client.errors import (
     GatewayServerError,
     GatewayTimeout,
 )
+from kiosk.gateway_client.queue_calls import QueueCalls
 from kiosk.gateway_client.transport import (
     Answer,
     ConnectTimeout,
@@ -76,7 +69,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class GatewayClient:
+class GatewayClient(QueueCalls):
     """Calls the gateway at ``base_url`` as kiosk ``kiosk_id``. Thread-safe; ``close()`` when done."""
 
     def __init__(
@@ -318,35 +311,6 @@ class GatewayClient:
 
     def hours(self, etag: str | None = None) -> HoursDocument | None:
         return self._get("/content/hours", HoursDocument, etag)
-
-    # ---- queue ----------------------------------------------------------------------------------
-
-    def queue_overview(self) -> QueueOverview:
-        return self._must(self._get("/queue/services", QueueOverview, citizen=True))
-
-    def issue_ticket(self, request: TicketRequest | Mapping[str, Any], idempotency_key: str | None = None) -> Ticket:
-        """A queue number; with ``id_number`` or ``appointment_code`` today's booking is checked in.
-
-        Pass the key the journey stored before its first attempt, so a retry after a lost answer
-        gets the same ticket; without one the client makes a key for its own retries.
-        """
-        body = request if isinstance(request, TicketRequest) else build(TicketRequest, **dict(request))
-        return self._must(self.request("POST", "/queue/tickets", Ticket, body=body,
-                                       idempotency_key=idempotency_key or new_idempotency_key(),
-                                       budget_s=self.citizen_budget_s))
-
-    def find_appointment(self, appointment_code: str | None = None, id_number: str | None = None) -> BookedAppointment:
-        """Today's booking by its code or the ID card read here (a lookup: retried, within the citizen's budget)."""
-        body = build(AppointmentLookup, appointment_code=appointment_code, id_number=id_number)
-        return self._must(self.request("POST", "/queue/appointments/find", BookedAppointment, body=body,
-                                       retry_safe=True, budget_s=self.citizen_budget_s))
-
-    def ticket(self, ticket_id: str) -> Ticket:
-        return self._must(self._get(f"/queue/tickets/{segment(ticket_id)}", Ticket))
-
-    def call_next(self, service_id: str) -> CallNextResult:
-        """Demo and window use: call the next number (not repeated on failure)."""
-        return self._must(self.request("POST", f"/queue/services/{segment(service_id)}/call-next", CallNextResult))
 
     # ---- lookups --------------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from kiosk.hardware.a4_jobs import A4Jobs
 
 log = logging.getLogger("devices")
 
-DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer")
+DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer", "speaker")
 _PAPER_KINDS = (StatusKind.PAPER_OK, StatusKind.PAPER_NEAR_END, StatusKind.PAPER_OUT,
                 StatusKind.COVER_OPEN, StatusKind.COVER_CLOSED)
 
@@ -79,10 +79,11 @@ class DeviceHub(A4Jobs, QObject):
         device_settings: dict[str, Any] | None = None,
         open_backoff: Backoff | None = None,
         a4printer_url: str | None = None,
+        speaker_url: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._urls = {"idcard": idcard_url, "printer": printer_url, "scanner": scanner_url,
-                      "a4printer": a4printer_url or None}
+                      "a4printer": a4printer_url or None, "speaker": speaker_url}
         self._settings = {
             "state_dir": str(state_dir) if state_dir is not None else None,
             "profile": printer_profile,
@@ -99,6 +100,7 @@ class DeviceHub(A4Jobs, QObject):
         self._a4_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="a4printer-job")
         self._armed = False
         self._closed = False
+        self.card_on_reader = False  # a card lies on the reader (read or not) until its lifting is reported
         self._wedge_timer = QTimer(self)
         self._wedge_timer.setObjectName("keyboardWedgeFlush")
         self._wedge_timer.setInterval(40)
@@ -282,18 +284,24 @@ class DeviceHub(A4Jobs, QObject):
         if kind == StatusKind.STATE:
             self.device_state_changed.emit(name, str(event.payload))
         elif kind == StatusKind.OFFLINE:
+            if name == "idcard":
+                self.card_on_reader = False  # nothing is known of a reader that is gone
             self.device_state_changed.emit(name, "offline")
         elif kind == StatusKind.ONLINE:
             if name == "scanner" and hasattr(self.device("scanner"), "flush"):
                 self._wedge_timer.start()  # held key presses are released as typing after a pause
             self.device_state_changed.emit(name, "idle")
         elif kind == StatusKind.CARD_PRESENT:
+            self.card_on_reader = True
             self._card(event.payload)
         elif kind == StatusKind.CARD_REMOVED:
+            self.card_on_reader = False
             self.card_removed.emit()
         elif kind == StatusKind.DATA:
             self.code_scanned.emit(event.payload)
         elif kind == StatusKind.ERROR:
+            if name == "idcard":
+                self.card_on_reader = True  # a card that could not be read still waits for a lift
             (self.card_error if name == "idcard" else self.code_rejected).emit(event.payload)
         elif kind in _PAPER_KINDS:
             signal = self.a4printer_status_changed if name == "a4printer" else self.printer_status_changed

@@ -92,6 +92,7 @@ class KioskContext(QObject):
         self.services = KioskServices()
         self._forget_language = i18n.on_language_changed(self.language_changed.emit)
         i18n.set_language(settings.language)
+        self.sessions.on_ended(lambda _reason: self.fresh_for_next_citizen())  # first: before any screen shows
 
     # -- language and mode -------------------------------------------------------------
     def set_language(self, language: i18n.Language) -> None:
@@ -101,6 +102,12 @@ class KioskContext(QObject):
         if elderly != self.elderly:
             self.elderly = elderly
             self.elderly_changed.emit(elderly)
+
+    def fresh_for_next_citizen(self) -> None:
+        """What a citizen chose for their visit (language, elderly mode) goes with them: the kiosk's own again."""
+        self.set_elderly(False)
+        if i18n.current_language() != self.settings.language:
+            self.set_language(self.settings.language)
 
     # -- health -----------------------------------------------------------------------
     def set_online(self, online: bool) -> None:

@@ -50,6 +50,7 @@ class KioskServices:
     sync: SyncWorker | None = None
     devices: Any = None  # kiosk.hardware.device_hub.DeviceHub
     paper_roll: Any = None  # kiosk.hardware.paper_roll.PaperRoll
+    voice: Any = None  # kiosk.hardware.voice.HallVoice (spoken guidance through the loudspeaker)
     guides: Any = None  # kiosk.hall.guide_library.GuideLibrary
     availability: Any = None  # kiosk.hall.availability.AvailabilityEngine
     planned_maintenance: Any = None  # kiosk.hall.planned_maintenance.PlannedMaintenance

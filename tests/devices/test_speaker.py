@@ -158,3 +158,22 @@ def test_a_closed_speaker_accepts_calls_without_raising(tmp_path) -> None:
     speaker.start()
     speaker.close()
     assert not speaker.say("place_card")
+
+
+def test_a_prompt_right_after_a_tone_waits_for_the_tone_and_a_newer_prompt_takes_its_place(tmp_path):
+    speaker = SimulatedSpeaker(pace=1.0, state_dir=str(tmp_path))
+    speaker.start()
+    try:
+        speaker.beep("card_placed")  # the card is read: the citizen must hear it
+        speaker.say("reading_card")
+        speaker.say("may_take_card")  # the step moved on before the tone ended
+        assert speaker.wait_until_quiet(10)
+        assert [(u.kind, u.name, u.cut) for u in speaker.said] == [("tone", "card_placed", False),
+                                                                  ("prompt", "may_take_card", False)]
+        speaker.beep("take_card")
+        speaker.say("take_card")
+        speaker.forget()  # the session ended: nothing of it is played any more
+        assert speaker.wait_until_quiet(10)
+        assert speaker.prompts_said() == ["may_take_card"]
+    finally:
+        speaker.close()

@@ -151,6 +151,14 @@ def probe_certificate(hall: Hall) -> None:
     assert issuer == OTHER_HALL[0]
 
 
+def probe_guide_pdf(hall: Hall) -> None:
+    """A guide on A4 is the hall's public content: each kiosk gets the same guide, and nothing is recorded."""
+    mine, theirs = hall.mine.get("/documents/guides/hf-loan"), hall.other.get("/documents/guides/hf-loan")
+    assert mine.status_code == theirs.status_code == 200
+    assert mine.content.startswith(b"%PDF") and theirs.content.startswith(b"%PDF")
+    assert mine.headers.get("X-Page-Count") == theirs.headers.get("X-Page-Count")
+
+
 # -- payments -------------------------------------------------------------------------------------------
 
 def probe_notice(hall: Hall) -> None:
@@ -242,6 +250,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "POST /api/v1/lookups/property": _lookup("property"),
     "POST /api/v1/lookups/population": _lookup("population"),
     "POST /api/v1/documents/{kind}": probe_certificate,
+    "GET /api/v1/documents/guides/{service_id}": probe_guide_pdf,
     "GET /api/v1/payments/notices/{number}": probe_notice,
     "POST /api/v1/payments/orders": probe_create_order,
     "GET /api/v1/payments/orders/{order_id}": probe_order,
