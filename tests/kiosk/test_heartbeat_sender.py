@@ -114,7 +114,7 @@ def test_the_sender_queues_one_at_start_and_skips_when_telemetry_is_shed(tmp_pat
 
 
 def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path, outbox):
-    from gateway import fleet_book
+    from gateway.fleet_pages import KioskQuery, page
     from gateway.app import create_app
     from gateway.serve_thread import GatewayThread
     from gateway.settings import GatewaySettings
@@ -134,7 +134,8 @@ def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path
             rows = []
             while time.monotonic() < deadline:
                 with app.state.gateway.db.read() as conn:
-                    rows = [k for k in fleet_book.kiosks(conn, app.state.gateway.settings.now()) if k["online"]]
+                    listed = page(conn, KioskQuery(status="online"), app.state.gateway.settings.now())["kiosks"]
+                    rows = [k for k in listed if k["online"]]
                 if rows:
                     break
                 time.sleep(0.05)
