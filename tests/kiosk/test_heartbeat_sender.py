@@ -114,8 +114,8 @@ def test_the_sender_queues_one_at_start_and_skips_when_telemetry_is_shed(tmp_pat
 
 
 def test_heartbeats_reach_the_fleet_book_through_outbox_sync_and_client(tmp_path, outbox):
-    from gateway.fleet_pages import KioskQuery, page
     from gateway.app import create_app
+    from gateway.fleet_pages import KioskQuery, page
     from gateway.serve_thread import GatewayThread
     from gateway.settings import GatewaySettings
     from kiosk.gateway_client.client import GatewayClient
