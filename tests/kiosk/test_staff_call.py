@@ -12,7 +12,8 @@ import pytest
 from config.calendar import load_calendar
 from config.local import parse_settings
 from gateway.app import create_app
-from gateway.fleet_pages import KioskQuery, page
+from gateway.fleet_pages import KioskQuery
+from gateway.fleet_pages import page as kiosk_page
 from gateway.serve_thread import GatewayThread
 from gateway.settings import GatewaySettings
 from kiosk.gateway_client.client import GatewayClient
@@ -98,7 +99,7 @@ def test_a_call_made_offline_reaches_the_console_when_the_gateway_answers(outbox
             report = SyncWorker(outbox, client.post_outbox_entry).drain_once()
             assert report.acknowledged == 1
             with app.state.gateway.db.read() as conn:
-                listed = page(conn, KioskQuery(search="XM-HALL-001"), settings.now())["kiosks"]
+                listed = kiosk_page(conn, KioskQuery(search="XM-HALL-001"), settings.now())["kiosks"]
                 row = next(k for k in listed if k["kiosk_id"] == "XM-HALL-001")
             [alert] = [a for a in row["alerts"] if a["code"] == "staff_called"]
             assert "一楼A区 3号机" in alert["zh"]
