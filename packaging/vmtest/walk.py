@@ -21,6 +21,7 @@ QUEUE_TILE = (286, 607)
 FIRST_QUEUE_SERVICE = (286, 571)  # 社会保障卡申领
 CONFIRM_TICKET = (540, 1448)  # 确认取号
 SOCIAL_SECURITY_TILE = (791, 607)
+FOOTER_HOME = (283, 1853)  # the second button of the footer: ‹ 返回, ⌂ 首页, then 再听一遍 and 呼叫工作人员
 STOP_LIMIT_S = 5.0
 
 
@@ -188,7 +189,7 @@ def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> Non
 def _walk_ticket(machine, checks: Checks, printer, wait_for) -> None:  # noqa: ANN001
     """Home → queue ticket → the first service's ticket, printed on the network printer."""
     receipts_before = len(printer.receipts)
-    touch(machine, checks, (449, 1853), "home-before-ticket")  # footer: home
+    touch(machine, checks, FOOTER_HOME, "home-before-ticket")
     touch(machine, checks, QUEUE_TILE, "queue-services")
     touch(machine, checks, FIRST_QUEUE_SERVICE, "queue-ticket-confirm")
     touch(machine, checks, CONFIRM_TICKET, "queue-ticket-issuing", settle=2.0)
