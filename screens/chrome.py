@@ -78,21 +78,23 @@ class Footer(QFrame):
         super().__init__(parent)
         self.setObjectName("Footer")
         row = QHBoxLayout(self)
-        row.setContentsMargins(36, 18, 36, 18)
+        row.setContentsMargins(36, 12, 36, 12)  # the hotline may take two lines of elderly type: the band stays as high
         row.setSpacing(8)  # four things in the band: Back, Home, 呼叫工作人员 and the hotline
         self.back = TouchButton(role="nav")
         self.home = TouchButton(role="nav")
         self.listen = TouchButton(role="nav")  # the speaker button: the page's instruction, said again
         self.listen.setObjectName("ListenAgain")
-        self.listen.setIconSize(QSize(36, 36))
+        self.listen.setIconSize(QSize(48, 48))
+        # The loudspeaker alone, a square: four buttons and the hotline share the band in elderly mode too.
+        self.listen.setFixedWidth(MIN_TOUCH + 8)
         self.hotline = label(wrap=True)
         self.hotline.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # beside the buttons it may wrap to two lines, which fit the buttons' height: the band stays as high
-        self.hotline.setMaximumHeight(MIN_TOUCH)
+        self.hotline.setMaximumHeight(MIN_TOUCH + 24)  # two lines of the elderly type
         self.staff = TouchButton(role="nav")  # 呼叫工作人员, on every page (screens/staff_call.py)
         self.staff.setObjectName("StaffCall")
         self.staff.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # its words whole; the hotline wraps
-        for button in (self.back, self.home, self.listen):  # as wide as their words need, at least 160
+        for button in (self.back, self.home):  # as wide as their words need, at least 160
             button.setMinimumWidth(160)
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         row.addWidget(self.back)

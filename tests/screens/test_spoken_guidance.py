@@ -116,7 +116,7 @@ def test_without_elderly_mode_pages_are_quiet_but_the_speaker_button_repeats_for
     kiosk.context.set_language("en")
     qtbot.mouseClick(listen, Qt.MouseButton.LeftButton)
     assert said(speaker)[-1] == ("prompt", "place_card", "en")
-    assert listen.text() == "Listen again"
+    assert listen.accessibleName() == "Listen again" and not listen.icon().isNull()
 
 
 def test_the_speaker_button_hides_where_a_page_has_nothing_to_say_or_the_voice_is_off(speaking):
