@@ -84,7 +84,7 @@ class Footer(QFrame):
         self.home = TouchButton(role="nav")
         self.listen = TouchButton(role="nav")  # the speaker button: the page's instruction, said again
         self.listen.setObjectName("ListenAgain")
-        self.listen.setIconSize(QSize(48, 48))
+        self.listen.setIconSize(QSize(60, 60))
         # The loudspeaker alone, a square: four buttons and the hotline share the band in elderly mode too.
         self.listen.setFixedWidth(MIN_TOUCH + 8)
         self.hotline = label(wrap=True)

@@ -295,7 +295,7 @@ class KioskWindow(QWidget):
         self.footer.listen.setToolTip(_("再听一遍"))  # its name for assistive tools; the button shows the loudspeaker
         self.footer.listen.setAccessibleName(_("再听一遍"))
         self.footer.listen.setIcon(pictogram_icon("action/speak", palette(self.context.elderly, self._high_contrast).text,
-                                                  36, self.devicePixelRatioF()))
+                                                  60, self.devicePixelRatioF()))
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
         self.footer.staff.setText(_("呼叫工作人员"))
         self.overlay.render()
