@@ -292,8 +292,7 @@ class KioskWindow(QWidget):
         self.header.render()
         self.footer.back.setText("‹ " + _("返回"))
         self.footer.home.setText("⌂ " + _("首页"))
-        self.footer.listen.setToolTip(_("再听一遍"))  # its name for assistive tools; the button shows the loudspeaker
-        self.footer.listen.setAccessibleName(_("再听一遍"))
+        self.footer.listen.setAccessibleName(_("再听一遍"))  # its name for assistive tools; it shows the loudspeaker
         self.footer.listen.setIcon(pictogram_icon("action/speak", palette(self.context.elderly, self._high_contrast).text,
                                                   60, self.devicePixelRatioF()))
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
