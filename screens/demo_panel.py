@@ -144,15 +144,7 @@ class DemoPanel(QWidget):
         return box
 
     def _a4_page_box(self) -> QGroupBox:
-        box = QGroupBox("最后证明页 Last A4 page")
-        column = QVBoxLayout(box)
-        self.a4_page = QLabel("尚未打印 nothing printed yet")
-        self.a4_page.setObjectName("demoA4Page")
-        self.a4_page.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.a4_page)
-        column.addWidget(scroll)
+        box, self.a4_page = _picture_box("最后证明页 Last A4 page", "demoA4Page")
         return box
 
     def _render_a4_page(self) -> None:
@@ -173,15 +165,7 @@ class DemoPanel(QWidget):
         return box
 
     def _receipt_box(self) -> QGroupBox:
-        box = QGroupBox("最后凭条 Last receipt")
-        column = QVBoxLayout(box)
-        self.receipt = QLabel("尚未打印 nothing printed yet")
-        self.receipt.setObjectName("demoReceipt")
-        self.receipt.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.receipt)
-        column.addWidget(scroll)
+        box, self.receipt = _picture_box("最后凭条 Last receipt", "demoReceipt")
         return box
 
     def _button(self, text: str, slot: Any) -> QPushButton:
@@ -249,3 +233,17 @@ class DemoPanel(QWidget):
     def closeEvent(self, event: Any) -> None:  # noqa: N802  (Qt name)
         self._timer.stop()
         super().closeEvent(event)
+
+
+def _picture_box(title: str, name: str) -> tuple[QGroupBox, QLabel]:
+    """A titled box with a scrolling picture of the last thing printed (a receipt, an A4 page)."""
+    box = QGroupBox(title)
+    column = QVBoxLayout(box)
+    picture = QLabel("尚未打印 nothing printed yet")
+    picture.setObjectName(name)
+    picture.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(picture)
+    column.addWidget(scroll)
+    return box, picture

@@ -13,22 +13,41 @@ from screens.widgets import TouchButton, label
 SIDE = 90  # between the card and the window's edge on a portrait kiosk
 
 
-class CountdownOverlay(QWidget):
+class CardOverlay(QWidget):
+    """A card in the middle of the dimmed window: the countdown, the staff call, the take-card reminder.
+
+    Subclasses add their widgets to ``self.body``. The card keeps its portrait width, in the middle of a
+    wider (landscape) window, ``side`` pixels from the edges of a portrait one.
+    """
+
+    def __init__(self, parent: QWidget, *, side: int = SIDE, padding: tuple[int, int] = (48, 48)) -> None:
+        super().__init__(parent)
+        self.setObjectName("Overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._side = side
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(side, 0, side, 0)
+        self._outer.addStretch(1)
+        card = QFrame()
+        card.setObjectName("OverlayCard")
+        self.body = QVBoxLayout(card)
+        self.body.setContentsMargins(padding[0], padding[1], padding[0], padding[1])
+        self.body.setSpacing(28)
+        self._outer.addWidget(card)
+        self._outer.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        side = max(self._side, (event.size().width() - DESIGN_WIDTH) // 2 + self._side)
+        self._outer.setContentsMargins(side, 0, side, 0)
+        super().resizeEvent(event)
+
+
+class CountdownOverlay(CardOverlay):
     more_time = Signal()
     finish = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("Overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        outer = self._outer = QVBoxLayout(self)
-        outer.setContentsMargins(SIDE, 0, SIDE, 0)
-        outer.addStretch(1)
-        card = QFrame()
-        card.setObjectName("OverlayCard")
-        body = QVBoxLayout(card)
-        body.setContentsMargins(48, 48, 48, 48)
-        body.setSpacing(28)
         self.question = label(role="title")
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.remaining = label(role="big-number")
@@ -38,16 +57,8 @@ class CountdownOverlay(QWidget):
         self.continue_button = TouchButton(role="primary", on_tap=self.more_time.emit)
         self.finish_button = TouchButton(on_tap=self.finish.emit)
         for widget in (self.question, self.remaining, self.explain, self.continue_button, self.finish_button):
-            body.addWidget(widget)
-        outer.addWidget(card)
-        outer.addStretch(1)
+            self.body.addWidget(widget)
         self._seconds = 0
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        # the card stays as wide as on a portrait kiosk, in the middle of a wider (landscape) window
-        side = max(SIDE, (event.size().width() - DESIGN_WIDTH) // 2 + SIDE)
-        self._outer.setContentsMargins(side, 0, side, 0)
-        super().resizeEvent(event)
 
     def start(self, seconds: int) -> None:
         self.setGeometry(self.parentWidget().rect())

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.hall.staff_call import Answer, Outcome, StaffCall
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _, pick
+from screens.overlay import CardOverlay
 from screens.theme import is_high_contrast, style_sheet
 from screens.widgets import TouchButton, label
 
@@ -19,31 +20,19 @@ log = logging.getLogger("screens")
 SHOWN_MS = 20_000  # the card closes by itself; the call stands
 
 
-class StaffCallNotice(QWidget):
+class StaffCallNotice(CardOverlay):
     """A card over the page; ``call(page)`` raises the call and shows what the citizen is told."""
 
     def __init__(self, context: KioskContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.context = context
-        self.setObjectName("Overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(90, 0, 90, 0)
-        outer.addStretch(1)
-        card = QFrame()
-        card.setObjectName("OverlayCard")
-        body = QVBoxLayout(card)
-        body.setContentsMargins(48, 48, 48, 48)
-        body.setSpacing(28)
         self.title = label(role="title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = label(role="subtitle")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.close_button = TouchButton(role="primary", on_tap=self.hide)
         for widget in (self.title, self.message, self.close_button):
-            body.addWidget(widget)
-        outer.addWidget(card)
-        outer.addStretch(1)
+            self.body.addWidget(widget)
         self.outcome: Outcome | None = None
         self._staff: StaffCall | None = None
         self._timer = QTimer(self, singleShot=True, interval=SHOWN_MS)

@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.shell.context import KioskContext
-from kiosk.shell.panel import DESIGN_WIDTH
+from screens.overlay import CardOverlay
 from screens.pictogram import pictogram_pixmap
 from screens.theme import palette, style_sheet
 from screens.widgets import label
@@ -28,21 +27,12 @@ SOUND_FOR_MS = 180_000
 LANGUAGES = ("zh", "en")
 
 
-class TakeCardReminder(QWidget):
+class TakeCardReminder(CardOverlay):
     """Covers the window while a card lies forgotten on the reader."""
 
     def __init__(self, context: KioskContext, parent: QWidget) -> None:
-        super().__init__(parent)
+        super().__init__(parent, side=SIDE, padding=(48, 56))
         self.context = context
-        self.setObjectName("Overlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        outer = self._outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        card = QFrame()
-        card.setObjectName("OverlayCard")
-        body = QVBoxLayout(card)
-        body.setContentsMargins(48, 56, 48, 56)
-        body.setSpacing(28)
         self.picture = label(wrap=False)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title_zh = label("请取回您的身份证", role="title")
@@ -52,9 +42,7 @@ class TakeCardReminder(QWidget):
         for widget in (self.title_zh, self.title_en, self.explain):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for widget in (self.picture, self.title_zh, self.title_en, self.explain):
-            body.addWidget(widget)
-        outer.addWidget(card)
-        outer.addStretch(1)
+            self.body.addWidget(widget)
         self._repeat = QTimer(self, objectName="take-card-repeat", interval=REPEAT_MS)
         self._repeat.timeout.connect(self._remind)
         self._quiet_after = QTimer(self, objectName="take-card-quiet", singleShot=True, interval=SOUND_FOR_MS)
@@ -119,8 +107,3 @@ QLabel[role="subtitle"] {{ font-size: 36px; color: {colours.on_danger}; }}""")
         voice = self.context.services.voice
         if voice is not None and self.isVisible() and self._repeat.isActive():
             voice.say("take_card", language)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        side = max(SIDE, (event.size().width() - DESIGN_WIDTH) // 2 + SIDE)
-        self._outer.setContentsMargins(side, 0, side, 0)
-        super().resizeEvent(event)

@@ -43,6 +43,10 @@ class A4Jobs:
     def device(self, name: str) -> Device | None:  # pragma: no cover - the hub's
         raise NotImplementedError
 
+    def _on_worker(self, pool: ThreadPoolExecutor, job: Callable[[], Any],
+                   finished: Callable[[Any], None]) -> None:  # pragma: no cover - the hub's
+        raise NotImplementedError
+
     def a4_configured(self) -> bool:
         """Whether this kiosk has an A4 printer at all (``[devices] a4printer``)."""
         return bool(self._urls.get("a4printer"))
@@ -90,19 +94,7 @@ class A4Jobs:
                 log.exception("A4 print job failed unexpectedly")
                 return A4Outcome(False, error=DeviceOperationError(f"internal error: {type(exc).__name__}"))
 
-        def finished(outcome: A4Outcome) -> None:
-            if callback is not None:
-                callback(outcome)
-
-        if self._closed:
-            return
-        try:
-            future = self._a4_pool.submit(job)
-        except RuntimeError:  # closed meanwhile
-            return
-        future.add_done_callback(
-            lambda f: None if f.cancelled() else self._call.emit(lambda: finished(f.result()))
-        )
+        self._on_worker(self._a4_pool, job, callback or (lambda _outcome: None))
 
     def refresh_a4printer(self) -> None:
         """Ask the A4 printer for its status now, on its worker (after the demo panel changed it)."""

@@ -207,10 +207,14 @@ class DeviceHub(A4Jobs, QObject):
             if callback is not None:
                 callback(outcome)
 
+        self._on_worker(self._print_pool, job, finished)
+
+    def _on_worker(self, pool: ThreadPoolExecutor, job: Callable[[], Any], finished: Callable[[Any], None]) -> None:
+        """Run ``job`` on ``pool`` and hand its outcome to ``finished`` on the GUI thread (nothing once closed)."""
         if self._closed:
             return
         try:
-            future = self._print_pool.submit(job)
+            future = pool.submit(job)
         except RuntimeError:  # closed meanwhile
             return
         future.add_done_callback(
