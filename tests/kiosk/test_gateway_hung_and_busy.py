@@ -45,7 +45,12 @@ class HungGateway:
             self.accepted.append(conn)
 
     def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked in the thread; close() alone does not
+        except OSError:
+            pass
         self.sock.close()
+        self._thread.join(timeout=5)
         for conn in self.accepted:
             conn.close()
 
