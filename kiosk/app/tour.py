@@ -110,6 +110,8 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
     runtime.context.set_language(settings.language)
     window.closing_allowed = True
     window.close()
+    runtime.stop()  # a tour inside a longer-lived process (the tests) leaves nothing running behind it
+    window.deleteLater()
     return written
 
 
