@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.host import JourneyHost
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.journeys.lookup_samples import SampleCalls, SampleUnreachable, sample_card, sample_environment
@@ -69,7 +70,7 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     journey.print_result()
     yield "printing"
     env.devices.hold = False
-    env.devices.pending.pop()(None)
+    env.devices.pending.pop()(PrintOutcome.done())
     yield "printed"
     env.devices.fail = True
     journey.print_result()
@@ -122,7 +123,6 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
 def _certificate(journey: LookupJourney, env) -> Iterator[str]:
     """The certificate on A4: issued, printed page by page, taken; then a printer stopping and one not ready."""
     from devices.a4printer.driver import A4PrintInterrupted
-    from kiosk.hardware.a4_jobs import A4Outcome
 
     env.calls.hold = True
     journey.print_certificate()
@@ -133,13 +133,13 @@ def _certificate(journey: LookupJourney, env) -> Iterator[str]:
     progress(1, 2)
     yield "certificate_printing-page2"
     progress(2, 2)
-    done(A4Outcome(True))
+    done(PrintOutcome.done())
     yield "certificate_printed"
     journey.show_choices()
     journey.print_certificate()
     progress, done = env.devices.a4_pending.pop()
     progress(1, 2)
-    done(A4Outcome(False, error=A4PrintInterrupted("paper out", 1)))
+    done(PrintOutcome.failed(A4PrintInterrupted("paper out", 1)))
     yield "certificate_failed"
     env.devices.a4_printable = False
     journey.show_choices()

@@ -4,7 +4,8 @@ Mixed into :class:`kiosk.hardware.device_hub.DeviceHub` (which supplies ``device
 ``_a4_pool``, ``_call`` and ``_closed``). A certificate job blocks until the printer reports it
 completed (or stopped), which takes as long as the pages do, so it never shares the receipt
 printer's worker. Every answer reaches the caller on the GUI thread: ``on_progress(done, total)``
-as the pages come out, then ``callback(A4Outcome)`` exactly once.
+as the pages come out, then ``callback(PrintOutcome)`` exactly once
+(kiosk/hardware/print_outcome.py: the same answer a receipt job gives).
 """
 
 from __future__ import annotations
@@ -12,24 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
-from devices.errors import DeviceError, DeviceOperationError
 from devices.model import Device
+from kiosk.hardware.print_outcome import PrintOutcome, run_print_job
 
 log = logging.getLogger("devices")
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class A4Outcome:
-    """What became of one certificate job: ``printed`` (the printer said completed) or the error that stopped it."""
-
-    printed: bool
-    result: Any = None  # devices.a4printer.driver.A4PrintResult
-    error: DeviceError | None = None
 
 
 class A4Jobs:
@@ -71,28 +62,21 @@ class A4Jobs:
 
     def print_certificate(self, document: bytes, *, pages: int, name: str,
                           on_progress: Progress | None = None,
-                          callback: Callable[[A4Outcome], None] | None = None) -> None:
+                          callback: Callable[[PrintOutcome], None] | None = None) -> None:
         """Print the PDF ``document`` on the A4 printer's worker; returns at once (see the module docstring)."""
 
         def progress(done: int, total: int) -> None:
             if on_progress is not None:
                 self._call.emit(lambda: on_progress(done, total))
 
-        def job() -> A4Outcome:
+        def job() -> PrintOutcome:
             from devices.a4printer.driver import A4PrinterNotReady
 
             printer = self.device("a4printer")
             if printer is None:
-                return A4Outcome(False, error=A4PrinterNotReady("offline"))
-            try:
-                result = printer.print_document(  # type: ignore[attr-defined]
-                    document, pages=pages, name=name, on_progress=progress)
-                return A4Outcome(True, result=result)
-            except DeviceError as exc:
-                return A4Outcome(False, error=exc)
-            except Exception as exc:  # our bug: the citizen still gets an answer
-                log.exception("A4 print job failed unexpectedly")
-                return A4Outcome(False, error=DeviceOperationError(f"internal error: {type(exc).__name__}"))
+                return PrintOutcome.failed(A4PrinterNotReady("offline"))
+            return run_print_job(lambda: printer.print_document(  # type: ignore[attr-defined]
+                document, pages=pages, name=name, on_progress=progress), "a4printer")
 
         self._on_worker(self._a4_pool, job, callback or (lambda _outcome: None))
 

@@ -20,30 +20,21 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from devices.errors import DeviceError, DeviceOperationError
+from devices.errors import DeviceError
 from devices.model import Backoff, Device, HealthLevel, HealthReport, StatusEvent, StatusKind
 from kiosk.hardware.a4_jobs import A4Jobs
+from kiosk.hardware.print_outcome import PrintOutcome, run_print_job
 
 log = logging.getLogger("devices")
 
 DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer", "speaker")
 _PAPER_KINDS = (StatusKind.PAPER_OK, StatusKind.PAPER_NEAR_END, StatusKind.PAPER_OUT,
                 StatusKind.COVER_OPEN, StatusKind.COVER_CLOSED)
-
-
-@dataclass(frozen=True)
-class PrintOutcome:
-    """What became of one print job: ``printed`` with the driver's result, or the error that stopped it."""
-
-    printed: bool
-    result: Any = None  # devices.printer.driver.PrintResult
-    error: DeviceError | None = None
 
 
 class DeviceHub(A4Jobs, QObject):
@@ -191,16 +182,8 @@ class DeviceHub(A4Jobs, QObject):
             if printer is None:
                 from devices.printer.driver import PrinterNotReady
 
-                return PrintOutcome(False, error=PrinterNotReady("offline"))
-            try:
-                return PrintOutcome(True, result=printer.print_receipt(receipt))  # type: ignore[attr-defined]
-            except DeviceError as exc:
-                return PrintOutcome(False, error=exc)
-            except Exception as exc:  # our bug: the citizen still gets an answer
-                log.exception("print job failed unexpectedly")
-                return PrintOutcome(
-                    False, error=DeviceOperationError(f"internal error: {type(exc).__name__}")
-                )
+                return PrintOutcome.failed(PrinterNotReady("offline"))
+            return run_print_job(lambda: printer.print_receipt(receipt), "printer")  # type: ignore[attr-defined]
 
         def finished(outcome: PrintOutcome) -> None:
             self.print_finished.emit(outcome)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.journeys.base import Problem
 
 if TYPE_CHECKING:
+    from kiosk.hardware.print_outcome import PrintOutcome
     from kiosk.journeys.base import Journey
 
     _JourneyPart = Journey
@@ -79,15 +80,15 @@ class GuidePrinting(_JourneyPart):
             if self.state == "guide":
                 self.go("guide")
 
-    def _guide_printed(self, outcome: Any) -> None:
+    def _guide_printed(self, outcome: PrintOutcome) -> None:
         if self.finished or self.print_status != "printing":
             return
-        if getattr(outcome, "printed", False):
+        if outcome.printed:
             self.print_status = "printed"
             if self.state == "guide":
                 self.go("guide")
             return
-        log.warning("guide: not printed: %s", getattr(outcome, "error", outcome))
+        log.warning("guide: not printed: %s", outcome.technician())
         self._guide_not_printed(("办事指南没有打印完。", "The guide did not print completely."))
 
     def _guide_not_printed(self, what: tuple[str, str]) -> None:

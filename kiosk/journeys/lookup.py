@@ -36,6 +36,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from devices.idcard.card import CardRefused, CardType
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import Journey, Problem
 from kiosk.journeys.lookup_certificate import LookupCertificate
 from kiosk.journeys.lookup_mailing import LookupMailing, Mailing
@@ -337,29 +338,21 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
         try:
             self.env.devices.print_receipt(receipt, self._printed)
         except Exception as exc:  # the hub refused the job outright
-            self._printed(exc)
+            self._printed(PrintOutcome.failed(exc))
 
-    def _printed(self, *result: Any) -> None:
-        """The hub's answer: a ``PrintOutcome`` (``printed``, ``error``), or None / an error / a bool."""
+    def _printed(self, outcome: PrintOutcome) -> None:
+        """The hub's answer: printed, or not (with the printer's words for the citizen when it has them)."""
         if self.finished or self.state != "printing":
             return
-        outcome = result[0] if result else None
-        error: BaseException | None = None
-        if isinstance(outcome, BaseException):
-            ok, error = False, outcome
-        elif outcome is None or isinstance(outcome, bool):
-            ok = outcome is not False
-        else:
-            ok, error = bool(getattr(outcome, "printed", True)), getattr(outcome, "error", None)
-        if ok:
+        if outcome.printed:
             self.go("printed")
             return
         problem = Problem("打印没有完成，凭条可能不完整。", "Printing did not finish; the paper may be incomplete.",
                           *self._other_ways(),
                           code="print_failed")
-        if error is not None and callable(getattr(error, "citizen_message", None)):
-            problem = Problem(error.citizen_message("zh"), error.citizen_message("en"),
-                              problem.next_zh, problem.next_en, code="print_failed")
+        zh, en = outcome.citizen_message("zh"), outcome.citizen_message("en")
+        if zh is not None and en is not None:
+            problem = Problem(zh, en, problem.next_zh, problem.next_en, code="print_failed")
         self.fail(problem, "print_failed")
 
     def receipt(self) -> Any:

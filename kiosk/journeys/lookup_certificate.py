@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import Problem
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class LookupCertificate(_JourneyPart):
                                                callback=self._certificate_printed)
         except Exception as exc:  # the hub refused the job outright
             log.exception("%s: the A4 job could not be handed to the printer", self.name)
-            self._certificate_printed(exc)
+            self._certificate_printed(PrintOutcome.failed(exc))
 
     def _certificate_not_issued(self, error: BaseException) -> None:
         if self.state != "certificate_fetching":
@@ -134,27 +135,25 @@ class LookupCertificate(_JourneyPart):
         self.certificate_done = max(0, min(done, total))
         self.go("certificate_printing")
 
-    def _certificate_printed(self, outcome: Any) -> None:
+    def _certificate_printed(self, outcome: PrintOutcome) -> None:
         if self.finished or self.state != "certificate_printing":
             return
-        error = outcome if isinstance(outcome, BaseException) else getattr(outcome, "error", None)
-        if error is None and getattr(outcome, "printed", False):
+        if outcome.printed:
             self.certificate_done = self.certificate_pages()
             log.info("%s: certificate %s printed (%d pages)", self.name, self.certificate.number,
                      self.certificate_pages())
             self.go("certificate_printed")
             return
-        reason = str(getattr(error, "reason", "") or "")
-        pages_done = int(getattr(error, "pages_done", 0) or 0)
-        log.warning("%s: certificate not printed: %s", self.name, error)
+        reason, pages_done = outcome.reason, outcome.pages_done
+        log.warning("%s: certificate not printed: %s", self.name, outcome.technician())
         what = self._reason_words(reason)
         if pages_done:
             pages_en = "1 page" if pages_done == 1 else f"{pages_done} pages"
             what = (f"证明只打印了{pages_done}页，没有打印完，已作废。" + what[0],
                     f"Only {pages_en} came out; the document is incomplete and void. " + what[1])
-        elif type(error).__name__ == "A4PrintInterrupted":
+        elif outcome.interrupted:
             what = ("证明没有打印完，已作废。" + what[0], "The document did not print completely and is void. " + what[1])
-        self._certificate_trouble(f"print_{reason.replace(' ', '_') or 'failed'}", what)
+        self._certificate_trouble(f"print_{reason.replace(' ', '_')}", what)
 
     @staticmethod
     def _reason_words(reason: str) -> tuple[str, str]:

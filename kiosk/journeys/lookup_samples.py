@@ -14,6 +14,7 @@ from typing import Any
 
 from devices.idcard.card import CardType, IdCard
 from kiosk.gateway_client.documents import Certificate
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import JourneyEnv
 from kiosk.shell.worker import ImmediateCalls
 
@@ -139,20 +140,20 @@ class SampleDevices:
     printable: bool = True
     hold: bool = False
     fail: bool = False
-    pending: list[Callable[..., None]] = field(default_factory=list)
+    pending: list[Callable[[PrintOutcome], None]] = field(default_factory=list)
 
     def can_print(self) -> bool:
         return self.printable
 
-    def print_receipt(self, receipt: Any, callback: Callable[..., None]) -> None:
+    def print_receipt(self, receipt: Any, callback: Callable[[PrintOutcome], None]) -> None:
         if self.hold:
             self.pending.append(callback)
         else:
-            callback(SamplePrinterTrouble("sample paper out") if self.fail else None)
+            callback(PrintOutcome.failed(SamplePrinterTrouble("sample paper out")) if self.fail else PrintOutcome.done())
 
     # the A4 printer: its job is always kept (``a4_pending``: progress, callback) for the tour to answer
     a4_printable: bool = True
-    a4_pending: list[tuple[Callable[..., None], Callable[..., None]]] = field(default_factory=list)
+    a4_pending: list[tuple[Callable[[int, int], None], Callable[[PrintOutcome], None]]] = field(default_factory=list)
 
     def a4_configured(self) -> bool:
         return True
@@ -160,8 +161,8 @@ class SampleDevices:
     def can_print_a4(self) -> bool:
         return self.a4_printable
 
-    def print_certificate(self, document: bytes, *, pages: int, name: str, on_progress: Callable[..., None],
-                          callback: Callable[..., None]) -> None:
+    def print_certificate(self, document: bytes, *, pages: int, name: str, on_progress: Callable[[int, int], None],
+                          callback: Callable[[PrintOutcome], None]) -> None:
         self.a4_pending.append((on_progress, callback))
 
 

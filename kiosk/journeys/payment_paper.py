@@ -15,6 +15,7 @@ from typing import Any
 
 from contract.payments import Notice, Order, yuan
 from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import Problem
 
 log = logging.getLogger("kiosk.journeys")
@@ -131,10 +132,10 @@ class PaymentPaper:
             return False
 
     def _print(self, receipt: Receipt, done: Callable[[bool], None]) -> None:
-        def finished(outcome: Any = None) -> None:
+        def finished(outcome: PrintOutcome) -> None:
             if self.finished:
                 return
-            done(print_succeeded(outcome))
+            done(outcome.printed)
 
         try:
             self.env.devices.print_receipt(self.framed(receipt), finished)
@@ -174,15 +175,6 @@ def _moment(text: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def print_succeeded(outcome: Any) -> bool:
-    """A print outcome (the hub's ``PrintOutcome``, or None/True/False/an error) → printed or not."""
-    if outcome is None or isinstance(outcome, bool):
-        return outcome is not False
-    if isinstance(outcome, BaseException):
-        return False
-    return bool(getattr(outcome, "printed", False))
 
 
 def notice_problem(notice: Notice, zh: str, en: str, code: str) -> Problem:

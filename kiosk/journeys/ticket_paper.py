@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import Problem
 
 log = logging.getLogger("kiosk.journeys")
@@ -44,18 +45,14 @@ class TicketPaper(_Part):
         self.go("printing")
         receipt = self.receipt()
 
-        def printed(outcome: Any) -> None:
-            # the hub's PrintOutcome (printed, result, error); an exception if the hub refused at once
+        def printed(outcome: PrintOutcome) -> None:
             if self.finished:
                 return
-            error = outcome if isinstance(outcome, BaseException) else getattr(outcome, "error", None)
-            if error is None and not getattr(outcome, "printed", False):
-                error = RuntimeError("printer reported failure")
-            if error is None:
+            if outcome.printed:
                 self.printed = True
                 self.go("issued")
             else:
-                log.warning("ticket print failed (%s)", type(error).__name__, extra={"journey": self.name})
+                log.warning("ticket print failed (%s)", outcome.reason, extra={"journey": self.name})
                 self.print_problem = Problem(
                     "号票没有打印完整，但您的号已经取好，仍然有效。", "The ticket did not print completely, but your number is valid.",
                     "请用手机拍下下面的二维码，或记下您的号码。", "Please take a photo of the QR code below, or note your number.",
@@ -65,7 +62,7 @@ class TicketPaper(_Part):
         try:
             self.env.devices.print_receipt(receipt, printed)
         except Exception as exc:  # the hub refused the job at once
-            printed(exc)
+            printed(PrintOutcome.failed(exc))
 
     def receipt(self) -> Any:
         """The printed ticket (nothing personal on it): number, service, window, people ahead, time, status QR."""

@@ -41,6 +41,7 @@ from kiosk.technician.self_tests import SELF_TEST_TIMEOUT_MS, SelfTest, SelfTest
 
 if TYPE_CHECKING:  # the diagnostics (psutil, device commands) load when a technician first needs them
     from kiosk.hardware.paper_roll import PaperRoll
+    from kiosk.hardware.print_outcome import PrintOutcome
     from kiosk.technician.checks import Finding
     from kiosk.technician.diagnostics import Sources
 
@@ -164,9 +165,9 @@ class TechnicianMode(SelfTests, QObject):
         self._paper_hub = hub
         finished.connect(self._job_printed)
 
-    def _job_printed(self, outcome: Any) -> None:
-        result = getattr(outcome, "result", None)
-        if getattr(outcome, "printed", False) and result is not None:
+    def _job_printed(self, outcome: PrintOutcome) -> None:
+        result = outcome.result
+        if outcome.printed and result is not None:
             length = float(getattr(result, "length_mm", 0.0))
             self._writer.submit(self.paper.record_job, length)
 

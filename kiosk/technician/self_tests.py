@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.system.privacy import redact
+
+if TYPE_CHECKING:
+    from kiosk.hardware.print_outcome import PrintOutcome
 
 _ModePart: Any = object  # technician mode, which this is mixed into, supplies its state and signals
 
@@ -49,14 +52,13 @@ class SelfTests(_ModePart):
                                            kiosk=self.context.settings.kiosk.id)
         hub.print_receipt(receipt, self._test_page_printed)
 
-    def _test_page_printed(self, outcome: Any) -> None:
+    def _test_page_printed(self, outcome: PrintOutcome) -> None:
         if outcome.printed:
             result = outcome.result
             self._end_test("print", "passed", {"lines": result.lines, "length_cm": round(result.length_mm / 10, 1),
                                                "qr_codes": result.qr_codes, "substituted": result.substituted})
         else:
-            error = getattr(outcome.error, "technician", str(outcome.error))
-            self._end_test("print", "failed", {"error": redact(error)})
+            self._end_test("print", "failed", {"error": redact(outcome.technician())})
 
     def read_card(self) -> None:
         """Arm the reader and wait for a card; its fields are shown masked and the card is released at once."""
@@ -126,15 +128,14 @@ class SelfTests(_ModePart):
                             now=self.clock.now().replace(tzinfo=None))
         hub.print_certificate(page, pages=1, name="A4 test page", callback=self._a4_test_page_printed)
 
-    def _a4_test_page_printed(self, outcome: Any) -> None:
+    def _a4_test_page_printed(self, outcome: PrintOutcome) -> None:
         hub = self._hub()
         conditions = hub.a4_summary() if hub is not None else ""
         if outcome.printed:
             self._end_test("a4print", "passed", {"pages": outcome.result.pages,
                                                  "seconds": round(outcome.result.seconds, 1), "conditions": conditions})
         else:
-            error = getattr(outcome.error, "technician", str(outcome.error))
-            self._end_test("a4print", "failed", {"error": redact(error), "conditions": conditions})
+            self._end_test("a4print", "failed", {"error": redact(outcome.technician()), "conditions": conditions})
 
     def _waiting(self) -> SelfTest | None:
         return next((t for t in self.tests.values() if t.state == "waiting" and t.kind in ("card", "scan")), None)

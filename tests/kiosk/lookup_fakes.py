@@ -13,6 +13,7 @@ from devices.errors import DeviceOperationError
 from devices.idcard.card import IdCard, decode_text
 from devices.simulators.citizens import CITIZENS
 from gateway.demo_seed import _citizens
+from kiosk.hardware.print_outcome import PrintOutcome
 
 TODAY = dt.date(2026, 11, 25)
 _KINDS = {"social_security": ("SS", 3, "record"), "property": ("BDC", 4, "properties"),
@@ -100,7 +101,7 @@ class FakeDevices:
         if self.hold:
             self.pending = callback
         else:
-            callback(self.print_error)
+            callback(PrintOutcome.done() if self.print_error is None else PrintOutcome.failed(self.print_error))
 
     def arm_card_reader(self) -> None:
         self.armed += 1

@@ -8,6 +8,7 @@ from typing import Any
 
 from contract.payments import Notice, Order
 from kiosk.gateway_client.errors import GatewayOffline, GatewayRefused
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.system.clock import HALL_ZONE
 
 NOW = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)
@@ -129,12 +130,6 @@ class FakePayments:
 
 
 @dataclass
-class Outcome:
-    printed: bool
-    error: Any = None
-
-
-@dataclass
 class FakePrinterHub:
     """``can_print`` and ``print_receipt(receipt, callback)`` like the device hub, answering at once."""
 
@@ -147,9 +142,9 @@ class FakePrinterHub:
 
     def print_receipt(self, receipt: Any, callback: Any = None) -> None:
         if self.fail_jobs:
-            outcome = Outcome(False, error=RuntimeError("paper out"))
+            outcome = PrintOutcome.failed(RuntimeError("paper out"))
         else:
             self.printed.append(receipt)
-            outcome = Outcome(True)
+            outcome = PrintOutcome.done()
         if callback is not None:
             callback(outcome)

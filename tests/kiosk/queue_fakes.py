@@ -11,7 +11,7 @@ from contract.queue import Appointment, Ticket, TicketRequest
 from devices.idcard.card import CardType, IdCard
 from devices.printer.layout import Receipt
 from kiosk.gateway_client.errors import GatewayError, GatewayOffline, GatewayRefused, GatewayServerError
-from kiosk.hardware.device_hub import PrintOutcome
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.system.clock import HALL_ZONE
 
 NOW = dt.datetime(2026, 11, 18, 10, 5, tzinfo=HALL_ZONE)

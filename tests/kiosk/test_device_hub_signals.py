@@ -9,7 +9,8 @@ import pytest
 
 from devices import simulators
 from devices.printer import layout
-from kiosk.hardware.device_hub import DeviceHub, PrintOutcome
+from kiosk.hardware.device_hub import DeviceHub
+from kiosk.hardware.print_outcome import PrintOutcome
 
 TODAY = dt.date(2026, 11, 25)
 

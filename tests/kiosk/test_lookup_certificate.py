@@ -13,7 +13,7 @@ from config.local import demo_settings
 from devices.a4printer.driver import A4PrinterNotReady, A4PrintInterrupted, A4PrintResult
 from kiosk.gateway_client.documents import Certificate
 from kiosk.gateway_client.errors import GatewayRefused
-from kiosk.hardware.a4_jobs import A4Outcome
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.lookups import PopulationLookup, PropertyLookup, SocialSecurityLookup
 from kiosk.shell import i18n
@@ -94,7 +94,7 @@ def test_certificate_is_asked_with_the_lookups_number_and_printed_page_by_page(e
     progress(1, 2)
     assert (journey.state, journey.certificate_done) == ("certificate_printing", 1)
     progress(2, 2)
-    finished(A4Outcome(True, result=A4PrintResult(7, 2, 2.1, None)))
+    finished(PrintOutcome.done(A4PrintResult(7, 2, 2.1, None)))
     assert journey.state == "certificate_printed"
     assert [s for s in journey.seen if s[0].startswith("certificate")] == [
         ("certificate_fetching", 0), ("certificate_printing", 0), ("certificate_printing", 1),
@@ -143,7 +143,7 @@ def test_printer_not_ready_asks_the_gateway_nothing_and_offers_phone_and_mail(en
 def test_printer_trouble_is_said_plainly_and_the_lookup_is_kept(env, error, words_zh, words_en):
     journey = found(SocialSecurityLookup, env)
     journey.print_certificate()
-    env.devices.a4_job[1](A4Outcome(False, error=error))
+    env.devices.a4_job[1](PrintOutcome.failed(error))
     assert journey.state == "certificate_failed"
     assert words_zh in journey.problem.what_zh and words_en in journey.problem.what_en
     assert "邮寄" in journey.problem.next_zh
@@ -195,5 +195,5 @@ def test_an_answer_after_the_citizen_left_changes_nothing(env):
     progress, finished = env.devices.a4_job
     journey.finish()
     progress(1, 2)
-    finished(A4Outcome(True))
+    finished(PrintOutcome.done())
     assert journey.state == "finished" and journey.certificate is None

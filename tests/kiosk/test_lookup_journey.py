@@ -20,6 +20,7 @@ from lookup_fakes import (
 from config.catalogue import load_default_catalogue
 from config.local import demo_settings
 from devices.idcard.card import CardDecodeError
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.lookup import LIFT_WINDOW_S
 from kiosk.journeys.lookup_pages import Section, paginate
@@ -328,7 +329,7 @@ def test_printer_fails_mid_print_and_offers_the_other_ways(env):
     journey = placed(PopulationLookup, env)
     journey.print_result()
     assert journey.state == "printing"
-    env.devices.pending(PaperOut("paper out during job", device="printer"))
+    env.devices.pending(PrintOutcome.failed(PaperOut("paper out during job", device="printer")))
     assert journey.state == "print_failed"
     assert journey.problem.what_zh == "打印机缺纸"
     assert "邮寄" in journey.problem.next_zh
@@ -337,18 +338,17 @@ def test_printer_fails_mid_print_and_offers_the_other_ways(env):
     assert journey.verify_url().endswith("XMZW-RK-20261125-000001")
 
 
-def test_print_result_reported_as_false_is_a_failure(env):
+def test_print_failure_without_words_for_the_citizen_gets_the_general_ones(env):
     env.devices.hold = True
     journey = placed(PopulationLookup, env)
     journey.print_result()
-    env.devices.pending(False)
+    env.devices.pending(PrintOutcome.failed(RuntimeError("printer reported failure")))
     assert journey.state == "print_failed"
     assert journey.problem.code == "print_failed"
+    assert journey.problem.what_zh == "打印没有完成，凭条可能不完整。" and "邮寄" in journey.problem.next_zh
 
 
 def test_print_outcome_from_the_device_hub(env):
-    from kiosk.hardware.device_hub import PrintOutcome
-
     env.devices.hold = True
     journey = placed(PopulationLookup, env)
     journey.print_result()
@@ -364,7 +364,7 @@ def test_late_print_callback_after_the_citizen_left_is_ignored(env):
     journey = placed(PopulationLookup, env)
     journey.print_result()
     journey.cancel()
-    env.devices.pending(None)
+    env.devices.pending(PrintOutcome.done())
     assert journey.state == "printing"
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from kiosk.app.tour import walk
+from kiosk.hardware.print_outcome import PrintOutcome
 from screens.theme import MIN_TOUCH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kiosk"))
@@ -43,7 +44,7 @@ class FakeHub(QObject):
         if self.hold:
             self.pending = callback
         else:
-            callback(None)
+            callback(PrintOutcome.done())
 
     def arm_card_reader(self) -> None:
         self.armed += 1
@@ -107,7 +108,7 @@ def reach(state, screen, qtbot):
         if state == "print_failed":
             screen.hub.hold = True
             journey.print_result()
-            screen.hub.pending(PaperOut("paper out", device="printer"))
+            screen.hub.pending(PrintOutcome.failed(PaperOut("paper out", device="printer")))
             steps["print_failed"] = []
         for step in steps[state]:
             getattr(journey, step)()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from devices.speaker.prompts import PROMPTS
 from devices.speaker.simulated import SimulatedSpeaker
 from devices.speaker.speaker import HALL_ZONE, VoicePolicy
+from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.hardware.voice import HallVoice
 from kiosk.shell import i18n
 
@@ -45,7 +46,7 @@ class SpeakingHub(QObject):
         return True
 
     def print_receipt(self, receipt, callback) -> None:
-        callback(None)
+        callback(PrintOutcome.done())
 
     def arm_card_reader(self) -> None:
         pass
