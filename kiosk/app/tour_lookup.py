@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.host import JourneyHost
 from kiosk.journeys.lookup import LookupJourney
-from kiosk.journeys.lookup_samples import SampleCalls, SampleUnreachable, sample_card, sample_environment
+from kiosk.journeys.lookup_samples import (
+    SampleCalls,
+    SampleDevices,
+    SampleOutbox,
+    SampleUnreachable,
+    sample_card,
+    sample_environment,
+)
 from kiosk.journeys.lookups import LOOKUPS
 from screens.lookup import LookupScreen
 
@@ -22,7 +29,8 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     screen.deactivate()  # the tour drives a sample journey in place of the registered one
     env = sample_environment(host.environment())
     calls = env.calls
-    assert isinstance(calls, SampleCalls)
+    devices, outbox = env.devices, env.outbox
+    assert isinstance(calls, SampleCalls) and isinstance(devices, SampleDevices) and isinstance(outbox, SampleOutbox)
     journey_class = LOOKUPS[screen.journey_name]
 
     def begin() -> LookupJourney:
@@ -61,18 +69,18 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     journey.show_choices()
     yield "choices"
     yield from _certificate(journey, env)
-    env.devices.printable = False
+    devices.printable = False
     journey.show_choices()
     yield "choices-no-printer"
     journey.print_result()
     yield "print_unavailable"
-    env.devices.printable, env.devices.hold = True, True
+    devices.printable, devices.hold = True, True
     journey.print_result()
     yield "printing"
-    env.devices.hold = False
-    env.devices.pending.pop()(PrintOutcome.done())
+    devices.hold = False
+    devices.pending.pop()(PrintOutcome.done())
     yield "printed"
-    env.devices.fail = True
+    devices.fail = True
     journey.print_result()
     yield "print_failed"
     journey.show_phone_qr()
@@ -92,7 +100,7 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     yield "mail_sending"
     calls.release()
     yield "mail_queued"
-    env.outbox.fail = True
+    outbox.fail = True
     journey.show_choices()
     journey.start_mailing()
     journey.confirm_address()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Catalogue, Service
 from config.local import KioskSettings
@@ -21,6 +21,9 @@ from kiosk.shell.i18n import pick
 from kiosk.shell.session import CitizenSession
 from kiosk.shell.worker import Calls, ImmediateCalls
 from kiosk.system.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from kiosk.journeys.ports import Outbox, Printers
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -58,15 +61,18 @@ class Problem:
 
 @dataclass
 class JourneyEnv:
-    """Everything a journey may use. ``gateway``, ``devices`` and ``outbox`` may be None when absent."""
+    """Everything a journey may use. ``gateway``, ``devices`` and ``outbox`` may be None when absent.
+
+    The services are ports (kiosk/journeys/ports.py): anything with their methods will do.
+    """
 
     settings: KioskSettings
     catalogue: Catalogue
     session: CitizenSession
     calls: Calls = field(default_factory=ImmediateCalls)
-    gateway: Any = None
-    devices: Any = None
-    outbox: Any = None
+    gateway: Any = None  # the gateway client; each journey names the port it uses (ports.TicketGateway …)
+    devices: Printers | None = None
+    outbox: Outbox | None = None
     clock: Clock = field(default_factory=SystemClock)
     online: Callable[[], bool] = lambda: True
     offer: Callable[[Service], Any] | None = None  # the availability verdict (kiosk.shell.context.Offer)

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.journeys.base import Problem, error_code
+
+if TYPE_CHECKING:
+    from kiosk.journeys.ports import TicketGateway
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -112,7 +115,7 @@ class BookingCheckIn:
 
     def _booking_known(self, code: str | None = None, id_number: str | None = None) -> None:
         """A booking code was scanned or typed, or a card read on the check-in page: on to its service."""
-        gateway = self.env.gateway
+        gateway: TicketGateway | None = self.env.gateway
         if self.service is not None:
             self.go("confirm")
             return

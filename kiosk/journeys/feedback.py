@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Service
 from contract.citizen import FeedbackRequest
 from kiosk.journeys.base import Journey, JourneyEnv
 from kiosk.shell.i18n import N_
+
+if TYPE_CHECKING:
+    from kiosk.journeys.ports import FeedbackGateway
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -103,7 +106,8 @@ class FeedbackJourney(Journey):
         payload = self.payload()
         self.idempotency_key = self.idempotency_key or uuid.uuid4().hex
         key = self.idempotency_key
-        outbox, gateway = self.env.outbox, self.env.gateway
+        outbox = self.env.outbox
+        gateway: FeedbackGateway | None = self.env.gateway
         if outbox is not None:
             self.delivery = "outbox"
             work = lambda: outbox.append("feedback", payload, idempotency_key=key)  # noqa: E731

@@ -17,6 +17,7 @@ from kiosk.journeys.base import Problem
 if TYPE_CHECKING:
     from kiosk.hardware.print_outcome import PrintOutcome
     from kiosk.journeys.base import Journey
+    from kiosk.journeys.ports import GuideGateway
 
     _JourneyPart = Journey
 else:
@@ -41,7 +42,8 @@ class GuidePrinting(_JourneyPart):
 
     def can_print_guide(self) -> bool:
         try:
-            return self.guide_print_offered() and bool(self.env.devices.can_print_a4())
+            devices = self.env.devices
+            return self.guide_print_offered() and devices is not None and bool(devices.can_print_a4())
         except Exception:
             log.exception("guide: asking the A4 printer whether it can print failed")
             return False
@@ -52,7 +54,7 @@ class GuidePrinting(_JourneyPart):
             return
         if not self.guide_print_offered():
             return
-        gateway = self.env.gateway
+        gateway: GuideGateway | None = self.env.gateway
         if not self.can_print_guide():
             self._guide_not_printed(("证明打印机暂时不能打印。", "The document printer cannot print right now."))
             return
@@ -71,8 +73,12 @@ class GuidePrinting(_JourneyPart):
             return
         self.print_pages = (0, sheet.pages)
         self.go("guide")
-        self.env.devices.print_certificate(sheet.pdf, pages=sheet.pages, name=f"guide {sheet.service_id}",
-                                           on_progress=self._guide_progress, callback=self._guide_printed)
+        devices = self.env.devices
+        if devices is None:  # asked before the guide was laid out; a journey's devices do not change
+            self._guide_not_printed(("办事指南暂时无法打印。", "The guide cannot be printed now."))
+            return
+        devices.print_certificate(sheet.pdf, pages=sheet.pages, name=f"guide {sheet.service_id}",
+                                  on_progress=self._guide_progress, callback=self._guide_printed)
 
     def _guide_progress(self, done: int, total: int) -> None:
         if not self.finished and self.print_status == "printing":

@@ -328,7 +328,8 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
         """Print the result with its document number and verification QR, if the printer can."""
         if self.document is None:
             return
-        if not self.can_print():
+        devices = self.env.devices
+        if devices is None or not self.can_print():
             self.fail(Problem("打印机暂时不能打印。", "The printer cannot print right now.",
                               *self._other_ways(),
                               code="printer_unavailable"), "print_unavailable")
@@ -336,7 +337,7 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
         receipt = self.receipt()
         self.go("printing")
         try:
-            self.env.devices.print_receipt(receipt, self._printed)
+            devices.print_receipt(receipt, self._printed)
         except Exception as exc:  # the hub refused the job outright
             self._printed(PrintOutcome.failed(exc))
 

@@ -26,6 +26,7 @@ from kiosk.journeys.base import Problem
 
 if TYPE_CHECKING:
     from kiosk.journeys.base import Journey
+    from kiosk.journeys.ports import LookupGateway
 
     _JourneyPart = Journey
 else:
@@ -68,7 +69,7 @@ class LookupCertificate(_JourneyPart):
         """The A4 printer's fresh cached status says a job may start (no I/O)."""
         devices = self.env.devices
         try:
-            return bool(self.certificate_offered() and devices.can_print_a4())
+            return bool(self.certificate_offered() and devices is not None and devices.can_print_a4())
         except Exception:
             log.exception("%s: asking the A4 printer whether it can print failed", self.name)
             return False
@@ -88,7 +89,7 @@ class LookupCertificate(_JourneyPart):
                                                             "The document printer cannot print right now."),
                                       "certificate_unavailable")
             return
-        gateway = self.env.gateway
+        gateway: LookupGateway | None = self.env.gateway
         if gateway is None or not self.env.online():
             self._certificate_trouble("offline", ("暂时连不上出具证明的系统。", "The system that issues documents "
                                                   "cannot be reached right now."))
@@ -108,10 +109,15 @@ class LookupCertificate(_JourneyPart):
             return
         self.certificate, self.certificate_done = certificate, 0
         self.go("certificate_printing")
+        devices = self.env.devices
         try:
-            self.env.devices.print_certificate(certificate.pdf, pages=certificate.pages, name=certificate.number,
-                                               on_progress=self._certificate_progress,
-                                               callback=self._certificate_printed)
+            if devices is None:  # asked before the certificate was; a journey's devices do not change
+                from devices.a4printer.driver import A4PrinterNotReady
+
+                raise A4PrinterNotReady("offline")
+            devices.print_certificate(certificate.pdf, pages=certificate.pages, name=certificate.number,
+                                      on_progress=self._certificate_progress,
+                                      callback=self._certificate_printed)
         except Exception as exc:  # the hub refused the job outright
             log.exception("%s: the A4 job could not be handed to the printer", self.name)
             self._certificate_printed(PrintOutcome.failed(exc))

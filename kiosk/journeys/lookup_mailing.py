@@ -19,6 +19,7 @@ from kiosk.system.privacy import mask_address
 
 if TYPE_CHECKING:
     from kiosk.journeys.base import Journey
+    from kiosk.journeys.ports import MailingGateway
 
     _JourneyPart = Journey
 else:
@@ -106,10 +107,10 @@ class LookupMailing(_JourneyPart):
         if outbox is not None:
             # the outbox keeps it safe and sends it when the gateway can take it
             return outbox.append("mailing", payload)
-        sender = getattr(self.env.gateway, "request_mailing", None)
-        if sender is None or not self.env.online():
+        gateway: MailingGateway | None = self.env.gateway
+        if gateway is None or not hasattr(gateway, "request_mailing") or not self.env.online():
             raise _NoWayToMail("neither the outbox nor the gateway can take a mailing request")
-        return sender(payload)
+        return gateway.request_mailing(payload)
 
     def _mailing_queued(self, receipt: Any) -> None:
         self.mailing_receipt = receipt

@@ -9,12 +9,15 @@ the outbox for the gateway's reconciliation.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract.payments import Notice, Order
 from kiosk.journeys.base import error_code
 from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.unresolved_orders import UnresolvedOrder, UnresolvedOrders
+
+if TYPE_CHECKING:
+    from kiosk.journeys.ports import PaymentGateway
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -126,17 +129,20 @@ class OrderSettling:
         self.env.calls.submit(hand_over, report, lambda error: log.error("payment order hand-over failed: %r", error))
 
     # -- the gateway ------------------------------------------------------------------------------------
+    def _gateway(self) -> PaymentGateway:
+        return self.env.gateway  # there is one: the journey is offered only while it can be reached
+
     def _gateway_notice(self, number: str) -> Notice:
-        return _model(Notice, self.env.gateway.notice(number))
+        return _model(Notice, self._gateway().notice(number))
 
     def _gateway_create(self, number: str, key: str) -> Order:
-        return _model(Order, self.env.gateway.create_order(number, key))
+        return _model(Order, self._gateway().create_order(number, key))
 
     def _gateway_order(self, order_id: str) -> Order:
-        return _model(Order, self.env.gateway.order(order_id))
+        return _model(Order, self._gateway().order(order_id))
 
     def _gateway_close(self, order_id: str) -> Order:
-        return _model(Order, self.env.gateway.close_order(order_id))
+        return _model(Order, self._gateway().close_order(order_id))
 
     def _now_iso(self) -> str:
         return self.env.clock.now().isoformat(timespec="seconds")

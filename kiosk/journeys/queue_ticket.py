@@ -28,7 +28,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Department, Service
 from contract.queue import Ticket, TicketRequest
@@ -36,6 +36,9 @@ from kiosk.gateway_client.errors import GatewayOffline
 from kiosk.journeys.base import Journey, JourneyEnv, Problem, error_code
 from kiosk.journeys.booking_checkin import APPOINTMENT_PROBLEMS, BookingCheckIn, not_today
 from kiosk.journeys.ticket_paper import TicketPaper
+
+if TYPE_CHECKING:
+    from kiosk.journeys.ports import TicketGateway
 
 log = logging.getLogger("kiosk.journeys")
 
@@ -322,7 +325,7 @@ class QueueTicketJourney(BookingCheckIn, TicketPaper, Journey):
         key = self._key
         self._asked_at = self.env.clock.now()
         self.go("issuing")
-        gateway = self.env.gateway
+        gateway: TicketGateway = self.env.gateway  # there is one: checked before the ticket was asked for
         self.call(lambda: gateway.issue_ticket(request, idempotency_key=key), self._issued, self._issue_failed)
 
     def _issue_failed(self, error: BaseException) -> None:
