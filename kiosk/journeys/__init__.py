@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from config.catalogue import Service
+    from kiosk.journeys.base import Journey, JourneyEnv
     from kiosk.shell.context import KioskContext
 
 log = logging.getLogger("kiosk.journeys")
@@ -28,9 +31,9 @@ JOURNEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def _lazy(module_name: str, class_name: str):
-    def make(env, service):
-        journey_class = getattr(importlib.import_module(module_name), class_name)
+def _lazy(module_name: str, class_name: str) -> Callable[[JourneyEnv, Service | None], Journey]:
+    def make(env: JourneyEnv, service: Service | None) -> Journey:
+        journey_class: type[Journey] = getattr(importlib.import_module(module_name), class_name)
         return journey_class(env, service)
 
     make.__name__ = class_name

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from contract.lookups import LookupAnswer
 from devices.idcard.card import CardRefused, CardType
 from kiosk.hardware.print_outcome import PrintOutcome
 from kiosk.journeys.base import Journey, Problem
@@ -67,7 +68,7 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
     # set by subclasses
     title_zh = ""
     gateway_method = ""
-    answer_model: type[BaseModel] = BaseModel
+    answer_model: type[LookupAnswer] = LookupAnswer
     accepted_cards: frozenset[CardType] = frozenset(CardType)
     default_service_id = ""
     source = ""

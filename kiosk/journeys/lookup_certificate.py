@@ -19,6 +19,7 @@ States::
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.hardware.print_outcome import PrintOutcome
@@ -51,6 +52,7 @@ class LookupCertificate(_JourneyPart):
 
     card: Any
     document: Any
+    _other_ways: Callable[[], tuple[str, str]]  # the mailing part's: the next step when paper fails
 
     certificate: Any = None  # kiosk.gateway_client.documents.Certificate, once issued
     certificate_done = 0  # pages the printer has reported out
@@ -170,4 +172,4 @@ class LookupCertificate(_JourneyPart):
 
     def _certificate_trouble(self, code: str, what: tuple[str, str], state: str = "certificate_failed") -> None:
         """Paper did not come: say why, and offer the phone and mailing (the lookup is kept)."""
-        self.fail(Problem(what[0], what[1], *self._other_ways(), code=code), state)  # type: ignore[attr-defined]
+        self.fail(Problem(what[0], what[1], *self._other_ways(), code=code), state)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,9 @@ class Mailing:
 class LookupMailing(_JourneyPart):
     """The mailing steps: confirm the address, type a phone number, queue the request."""
 
+    card: Any  # the lookup's: devices.idcard.card.IdCard, while the citizen is here
+    document: Any
+    document_number: Callable[[], str]
     mailing: Mailing
     mailing_receipt: Any
 

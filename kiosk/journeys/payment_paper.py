@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract.payments import Notice, Order, yuan
 from devices.printer.layout import Cut, Feed, QrCode, Receipt, Row, Rule, Text, payment_receipt
@@ -44,7 +44,6 @@ class PaymentPaper:
     notice: Notice | None
     order: Order | None
     number: str
-    payer: str
     owed: Any
     orders: Any
     finished: bool
@@ -54,6 +53,10 @@ class PaymentPaper:
     fail: Callable[..., None]
     framed: Callable[[Receipt], Any]
     _now_iso: Callable[[], str]
+
+    if TYPE_CHECKING:
+        @property
+        def payer(self) -> str: ...  # the journey's: the payer's name, masked
 
     @property
     def e_receipt_payload(self) -> str:

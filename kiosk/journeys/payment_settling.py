@@ -9,7 +9,9 @@ the outbox for the gateway's reconciliation.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from contract.payments import Notice, Order
 from kiosk.journeys.base import error_code
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from kiosk.journeys.ports import PaymentGateway
 
 log = logging.getLogger("kiosk.journeys")
+
+Answer = TypeVar("Answer", bound=BaseModel)
 
 RECONCILIATION_KIND = "payment-reconciliation"  # contract.outbox.OutboxKind
 
@@ -148,7 +152,7 @@ class OrderSettling:
         return self.env.clock.now().isoformat(timespec="seconds")
 
 
-def _model(model: type, value: Any) -> Any:
+def _model(model: type[Answer], value: Any) -> Answer:
     return value if isinstance(value, model) else model.model_validate(value)
 
 

@@ -19,7 +19,7 @@ import logging
 import uuid
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from kiosk.system.durable_files import thread_lock, write_atomically
 
@@ -99,7 +99,7 @@ class UnresolvedOrders:
             if records.pop(notice, None) is not None:
                 self._write(records)
 
-    def _change(self, notice: str, **changes: str) -> UnresolvedOrder:
+    def _change(self, notice: str, **changes: Any) -> UnresolvedOrder:
         with self._lock:
             records = self._read()
             if notice not in records:

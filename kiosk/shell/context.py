@@ -86,8 +86,9 @@ class KioskContext(QObject):
         # every such event and once a minute); a screen asks for dozens of them per render.
         self._offers: dict[str, Offer] = {}
         self.availability_changed.connect(self._offers.clear)
-        # journey name -> factory(context, service) returning a journey object (kiosk/journeys)
-        self.journeys: dict[str, Callable[[KioskContext, Service | None], Any]] = {}
+        # journey name -> factory(environment, service) returning a journey object (kiosk/journeys:
+        # the environment is a kiosk.journeys.base.JourneyEnv, a room above this one)
+        self.journeys: dict[str, Callable[[Any, Service | None], Any]] = {}
         # services the application attaches after the first frame (device hub, gateway client …)
         self.services = KioskServices()
         self._forget_language = i18n.on_language_changed(self.language_changed.emit)
