@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import pick
 from kiosk.shell.panel import COLUMN_WIDTH
+from kiosk.system.timers import named_timer
 from screens.theme import ANNOUNCEMENT_PX, SCREEN_WIDTH, px
 from screens.widgets import label
 
@@ -46,7 +47,8 @@ class AnnouncementStrip(QFrame):
         row.setContentsMargins(MARGIN_X, 12, MARGIN_X, 12)
         row.setSpacing(SPACING)
         # a warning gets a bar in the accent colour beside it (and bold text): still no alarm colour
-        self.mark = QFrame(objectName="AnnouncementMark")
+        self.mark = QFrame()
+        self.mark.setObjectName("AnnouncementMark")
         self.mark.setVisible(False)
         row.addWidget(self.mark)
         self.text = label(wrap=True)
@@ -57,10 +59,10 @@ class AnnouncementStrip(QFrame):
         self._in_force: list[Any] = []  # the Announcement objects in force, in bundle order
         self._turns: list[tuple[str, str]] = []  # (page of text, level) in the current language and type
         self._turn = 0
-        self._minute = QTimer(self, objectName="announcements-minute", interval=MINUTE_MS)
+        self._minute = named_timer(self, "announcements-minute", interval_ms=MINUTE_MS)
         self._minute.timeout.connect(self.refresh)
         self._minute.start()
-        self._turn_timer = QTimer(self, objectName="announcements-turn", interval=TURN_MS)
+        self._turn_timer = named_timer(self, "announcements-turn", interval_ms=TURN_MS)
         self._turn_timer.timeout.connect(self._next_turn)
         context.language_changed.connect(self.render)
         context.elderly_changed.connect(self.render)  # the type size decides where pages break

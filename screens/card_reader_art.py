@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.system.timers import named_timer
 from screens.theme import palette
 
 CYCLE_MS = 2600  # one slide-and-rest of the card
@@ -30,7 +31,7 @@ class CardReaderArt(QWidget):
         self.elderly = False
         self.reader_label = ""
         self.frozen = False
-        self._timer = QTimer(self, objectName="card-reader-art", interval=TICK_MS)
+        self._timer = named_timer(self, "card-reader-art", interval_ms=TICK_MS)
         self._timer.timeout.connect(self._tick)
 
     # -- animation -----------------------------------------------------------------------------

@@ -3,11 +3,12 @@ banner (what is wrong), the footer (Back, Home, the hotline)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _, current_language, pick
+from kiosk.system.timers import named_timer
 from screens.widgets import MIN_TOUCH, TouchButton, label
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -49,7 +50,7 @@ class Header(QFrame):
         self.zh.clicked.connect(lambda: context.set_language("zh"))
         self.en.clicked.connect(lambda: context.set_language("en"))
         self.elderly.clicked.connect(lambda: context.set_elderly(not context.elderly))
-        self._timer = QTimer(self, objectName="header-clock", interval=1000)
+        self._timer = named_timer(self, "header-clock", interval_ms=1000)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.journeys.feedback import FeedbackJourney
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import N_, _, pick
+from kiosk.system.timers import named_timer
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
 from screens.widgets import TouchButton, discard, label
@@ -71,7 +72,7 @@ class FeedbackScreen(JourneyScreen):
 
         self.pages.addWidget(rate)
         self.pages.addWidget(thanks)
-        self.leave_timer = QTimer(self, objectName="feedback-thanks", interval=THANKS_MS, singleShot=True)
+        self.leave_timer = named_timer(self, "feedback-thanks", single_shot=True, interval_ms=THANKS_MS)
         self.leave_timer.timeout.connect(self._leave)
 
     def title(self) -> str:

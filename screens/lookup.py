@@ -18,6 +18,7 @@ from kiosk.journeys.base import Problem
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _
+from kiosk.system.timers import named_timer
 from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
@@ -50,7 +51,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
         self.layout_.insertWidget(0, self.heading)
-        self._reminder = QTimer(self, objectName="lookup-card-reminder", singleShot=True, interval=REMINDER_MS)
+        self._reminder = named_timer(self, "lookup-card-reminder", single_shot=True, interval_ms=REMINDER_MS)
         self._reminder.timeout.connect(self._remind)
         self._build_card_page()
         self._build_busy_page()

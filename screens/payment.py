@@ -10,7 +10,7 @@ normal idle wipe applies again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import N_, _, pick
 from kiosk.shell.idle import IdleWatch
+from kiosk.system.timers import named_timer
 from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
@@ -65,9 +66,9 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self._build_done()
         for widget in self.page.values():
             self.pages.addWidget(widget)
-        self.ticker = QTimer(self, objectName="payment-countdown", interval=1000)
+        self.ticker = named_timer(self, "payment-countdown", interval_ms=1000)
         self.ticker.timeout.connect(self.tick)
-        self.poller = QTimer(self, objectName="payment-status-poll", interval=2000)
+        self.poller = named_timer(self, "payment-status-poll", interval_ms=2000)
         self.poller.timeout.connect(lambda: self.journey and self.journey.poll())
 
     # -- pages --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kiosk.shell.context import KioskContext
+from kiosk.system.timers import named_timer
 from screens.overlay import CardOverlay
 from screens.pictogram import pictogram_pixmap
 from screens.theme import palette, style_sheet
@@ -43,9 +44,9 @@ class TakeCardReminder(CardOverlay):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for widget in (self.picture, self.title_zh, self.title_en, self.explain):
             self.body.addWidget(widget)
-        self._repeat = QTimer(self, objectName="take-card-repeat", interval=REPEAT_MS)
+        self._repeat = named_timer(self, "take-card-repeat", interval_ms=REPEAT_MS)
         self._repeat.timeout.connect(self._remind)
-        self._quiet_after = QTimer(self, objectName="take-card-quiet", singleShot=True, interval=SOUND_FOR_MS)
+        self._quiet_after = named_timer(self, "take-card-quiet", single_shot=True, interval_ms=SOUND_FOR_MS)
         self._quiet_after.timeout.connect(self._repeat.stop)
         self._reminders = 0
         self._hub: Any = None
