@@ -22,7 +22,7 @@ STARS: tuple[tuple[int, str], ...] = (
 THANKS_MS = 4000
 
 
-class FeedbackScreen(JourneyScreen):
+class FeedbackScreen(JourneyScreen[FeedbackJourney]):
     name = "feedback"
     has_back = False  # the journey before it is over; the only ways on are rate, skip or Home
 
@@ -97,7 +97,7 @@ class FeedbackScreen(JourneyScreen):
         self.leave_timer.stop()
         super().deactivate()
 
-    def show_state(self, journey: FeedbackJourney) -> None:  # type: ignore[override]
+    def show_state(self, journey: FeedbackJourney) -> None:
         if journey.state == "skipped":
             self.leave_timer.stop()
             self.nav.finish()
@@ -158,7 +158,8 @@ class FeedbackScreen(JourneyScreen):
 
     def tour(self) -> Iterator[str]:
         self.activate(service_id="ss-card-apply")
-        journey: FeedbackJourney = self.journey  # type: ignore[assignment]
+        journey = self.journey
+        assert journey is not None
         yield "rate"
         journey.rate(4)
         journey.toggle_comment("办理快")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -22,7 +23,7 @@ from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
 
-class GuideScreen(GuidePrintRow, JourneyScreen):
+class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
     name = "guide"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -37,7 +38,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
         column = QVBoxLayout(departments)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
-        self.search_button = TouchButton(role="primary", on_tap=lambda: self.journey and self.journey.open_search())
+        self.search_button = TouchButton(role="primary", on_tap=self.journey_slot(lambda journey: journey.open_search()))
         self.department_list = KineticScrollArea()
         column.addWidget(self.search_button)
         column.addWidget(self.department_list, 1)
@@ -54,7 +55,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
         self.search_hint = label(role="hint")
         self.entry = label(role="entry", wrap=False)
         self.letters = LetterPad()
-        self.letters.changed.connect(lambda text: self.journey and self.journey.type_initials(text))
+        self.letters.changed.connect(self._initials_typed)
         self.match_list = TileList(min_height=130)
         for widget in (self.search_hint, self.entry, self.letters):
             column.addWidget(widget)
@@ -84,11 +85,15 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
     def step_back(self) -> bool:
         return bool(self.journey and self.journey.step_back())
 
+    def _initials_typed(self, text: str) -> None:
+        if self.journey is not None:
+            self.journey.type_initials(text)
+
     def clear_personal(self) -> None:
         """Guides are public; only the search letters are the citizen's own input."""
         self.entry.clear()
 
-    def show_state(self, journey: ServiceGuideJourney) -> None:  # type: ignore[override]
+    def show_state(self, journey: ServiceGuideJourney) -> None:
         state = journey.state if journey.state in self.page else "departments"
         self.heading.setText(_("办事指南"))
         getattr(self, f"_show_{state}")(journey)
@@ -108,14 +113,15 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
             tile.set_texts(pick(department.name_zh, department.name_en),
                            _("{count} 项服务").format(count=len(department.services)))
             tile.set_pictogram(f"department/{department.id}")
-            tile.clicked.connect(lambda _=False, d=department.id: self.journey and self.journey.choose_department(d))
+            tile.clicked.connect(self.journey_slot(partial(ServiceGuideJourney.choose_department,
+                                                           department_id=department.id)))
             self.department_list.add(tile)
 
     def _service_tiles(self, target: TileList, services, journey: ServiceGuideJourney, note: str = "") -> None:
         def entry(service):
             department = journey.env.catalogue.department_of(service.id)
             return (pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en), (),
-                    lambda: self.journey and self.journey.open_guide(service.id),
+                    self.journey_slot(lambda journey: journey.open_guide(service.id)),
                     service_pictogram(service.id, service.journey))
 
         target.show_tiles((entry(service) for service in services), note)
@@ -152,7 +158,8 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
     # -- tour -------------------------------------------------------------------------------------
     def tour(self) -> Iterator[str]:
         self.activate()
-        journey: ServiceGuideJourney = self.journey  # type: ignore[assignment]
+        journey = self.journey
+        assert journey is not None
         yield "departments"
         journey.choose_department("social-security")
         yield "services"

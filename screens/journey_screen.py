@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
@@ -12,9 +13,15 @@ from kiosk.shell.context import KioskContext
 from screens.base import KioskScreen, Navigator
 from screens.widgets import PageStack
 
+ShownJourney = TypeVar("ShownJourney", bound=Journey)
 
-class JourneyScreen(KioskScreen):
-    """Subclasses add one page per state group to ``self.pages`` and implement ``show_state``."""
+
+class JourneyScreen(KioskScreen, Generic[ShownJourney]):
+    """Subclasses add one page per state group to ``self.pages`` and implement ``show_state``.
+
+    A subclass names the journey it draws (``JourneyScreen[FeedbackJourney]``), so its ``journey``
+    and ``show_state`` know that journey's steps.
+    """
 
     journey_name = ""
 
@@ -22,11 +29,11 @@ class JourneyScreen(KioskScreen):
         super().__init__(context, nav, parent)
         self.pages = PageStack()
         self.layout_.addWidget(self.pages, 1)
-        self.journey: Journey | None = None
-        self._unsubscribe = None
+        self.journey: ShownJourney | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
-    def host(self):
+    def host(self) -> Any:  # kiosk.journeys.host.JourneyHost
         return self.context.services.journeys
 
     def activate(self, **params: Any) -> None:
@@ -51,5 +58,14 @@ class JourneyScreen(KioskScreen):
         if self.journey is not None:
             self.show_state(self.journey)
 
-    def show_state(self, journey: Journey) -> None:
+    def journey_slot(self, step: Callable[[ShownJourney], None]) -> Callable[..., None]:
+        """A slot (a tap, a tick) that takes ``step`` on the journey shown; nothing once it has ended."""
+
+        def slot(*_signal_args: object) -> None:
+            if self.journey is not None:
+                step(self.journey)
+
+        return slot
+
+    def show_state(self, journey: ShownJourney) -> None:
         raise NotImplementedError

@@ -41,7 +41,7 @@ MESSAGE_STATES = ("no_record", "offline", "failed", "printed", "print_failed", "
                   "mail_queued", "mail_failed", "mail_unavailable")
 
 
-class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages, JourneyScreen):
+class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages, JourneyScreen[LookupJourney]):
     """Draws a :class:`~kiosk.journeys.lookup.LookupJourney`; subclasses only set ``journey_name``."""
 
     name = "lookup"

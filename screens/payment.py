@@ -50,7 +50,7 @@ def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60:d}:{seconds % 60:02d}"
 
 
-class FeePaymentScreen(PaymentDonePage, JourneyScreen):
+class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
     name = "payment"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -69,7 +69,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.ticker = named_timer(self, "payment-countdown", interval_ms=1000)
         self.ticker.timeout.connect(self.tick)
         self.poller = named_timer(self, "payment-status-poll", interval_ms=2000)
-        self.poller.timeout.connect(lambda: self.journey and self.journey.poll())
+        self.poller.timeout.connect(self.journey_slot(lambda journey: journey.poll()))
 
     # -- pages --------------------------------------------------------------------------------------
     def _build_enter(self) -> None:
@@ -111,7 +111,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.amount = label(role="big-number", wrap=False)
         self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.printer_note = label(role="error")
-        self.confirm_button = TouchButton(role="primary", on_tap=lambda: self.journey and self.journey.confirm())
+        self.confirm_button = TouchButton(role="primary", on_tap=self.journey_slot(lambda journey: journey.confirm()))
         self.other_notice_button = TouchButton(on_tap=self._restart)
         for widget in (card, self.amount_caption, self.amount, self.printer_note, self.confirm_button,
                        self.other_notice_button):
@@ -137,7 +137,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.countdown_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_trouble = label(role="error")
         self.qr_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cancel_button = TouchButton(role="danger", on_tap=lambda: self.journey and self.journey.cancel_payment())
+        self.cancel_button = TouchButton(role="danger", on_tap=self.journey_slot(lambda journey: journey.cancel_payment()))
         for widget in (self.qr_amount, self.pay_qr, self.qr_hint, self.countdown_caption, self.countdown,
                        self.qr_trouble, self.cancel_button):
             column.addWidget(widget)
@@ -226,7 +226,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
             idle.poke()
 
     # -- rendering ----------------------------------------------------------------------------------
-    def show_state(self, journey: FeePaymentJourney) -> None:  # type: ignore[override]
+    def show_state(self, journey: FeePaymentJourney) -> None:
         state = journey.state
         self.heading.setText(_("非税缴费"))
         if state in ("enter", "start"):
@@ -311,7 +311,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
     # -- taps ----------------------------------------------------------------------------------------
     def _look_up(self) -> None:
         if self.journey is not None:
-            self.journey.look_up(self.keypad.value)  # type: ignore[attr-defined]
+            self.journey.look_up(self.keypad.value)
 
     def _finish(self) -> None:
         """Done: the rating screen (skippable) when there is one, else the end of the session."""
@@ -324,7 +324,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
 
     def _restart(self) -> None:
         if self.journey is not None:
-            self.journey.restart()  # type: ignore[attr-defined]
+            self.journey.restart()
 
     def _message_action(self) -> None:
         journey = self.journey

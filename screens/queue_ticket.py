@@ -35,7 +35,7 @@ def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
     return page, column
 
 
-class QueueTicketScreen(ServiceChoice, JourneyScreen):
+class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
     name = "queue_ticket"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -192,7 +192,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         if params.get("service_id"):
             service = self.context.catalogue.service(params["service_id"])
         self.journey = self.host.begin(self.journey_name or self.name, service)
-        self.journey.offer = self.context.offer  # type: ignore[attr-defined]
+        self.journey.offer = self.context.offer
         self._unsubscribe = self.journey.subscribe(lambda journey: self.render())
         self.render()
         self.journey.start()
@@ -224,7 +224,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             self.nav.finish()
 
     # -- drawing ------------------------------------------------------------------------------------
-    def show_state(self, journey: QueueTicketJourney) -> None:  # type: ignore[override]
+    def show_state(self, journey: QueueTicketJourney) -> None:
         state = journey.state
         self.heading.setText(_("排队取号"))
         self.subheading.setText("")

@@ -38,3 +38,19 @@ def test_home_tile_opens_guides_and_search_finds_services(kiosk, qtbot):
     # Back steps inside the journey before leaving the screen
     kiosk.window.back()
     assert kiosk.window.current_name == "guide" and screen.journey.state == "search"
+
+
+def test_department_and_service_tiles_take_their_step_on_the_journey(kiosk, qtbot):
+    from screens.tile import Tile
+
+    kiosk.context.services.guides = LiveGuides()
+    qtbot.mouseClick(kiosk.window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
+    screen = kiosk.window.screen("guide")
+    second = screen.journey.departments[1]
+    tiles = [t for t in screen.department_list.findChildren(Tile) if t.isVisibleTo(screen.department_list)]
+    qtbot.mouseClick(tiles[1], Qt.MouseButton.LeftButton)
+    assert screen.journey.state == "services" and screen.journey.department.id == second.id
+    services = [t for t in screen.service_list.findChildren(Tile) if t.isVisibleTo(screen.service_list)]
+    qtbot.mouseClick(services[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.page["guide"], timeout=3000)
+    assert screen.journey.view.guide.service_id == second.services[0].id
