@@ -36,6 +36,12 @@ class CardOverlay(QWidget):
         self._outer.addWidget(card)
         self._outer.addStretch(1)
 
+    def cover_window(self) -> None:
+        """Lie over the whole window it belongs to (before showing: the window may have been resized)."""
+        window = self.parentWidget()
+        if window is not None:
+            self.setGeometry(window.rect())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         side = max(self._side, (event.size().width() - DESIGN_WIDTH) // 2 + self._side)
         self._outer.setContentsMargins(side, 0, side, 0)
@@ -61,7 +67,7 @@ class CountdownOverlay(CardOverlay):
         self._seconds = 0
 
     def start(self, seconds: int) -> None:
-        self.setGeometry(self.parentWidget().rect())
+        self.cover_window()
         self.set_remaining(seconds)
         self.show()
         self.raise_()

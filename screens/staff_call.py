@@ -61,7 +61,7 @@ class StaffCallNotice(CardOverlay):
         self.setStyleSheet(style_sheet(self.context.elderly, is_high_contrast(self.context.services.remote_config),
                                        "overlay"))
         self.render()
-        self.setGeometry(self.parentWidget().rect())
+        self.cover_window()
         self.show()
         self.raise_()
         self._timer.start()

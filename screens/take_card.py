@@ -77,7 +77,7 @@ QLabel {{ color: {colours.on_danger}; }}
 QLabel[role="title"] {{ font-size: 84px; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: 36px; color: {colours.on_danger}; }}""")
         self.picture.setPixmap(pictogram_pixmap("action/place_card", colours.on_danger, 320, self.devicePixelRatioF()))
-        self.setGeometry(self.parentWidget().rect())
+        self.cover_window()
         self.show()
         self.raise_()
         self._reminders = 0

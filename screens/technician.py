@@ -195,8 +195,8 @@ class TechnicianScreen(KioskScreen):
         self.layout_.addWidget(self.status)
         mode = _mode(context)
         self.buttons: dict[str, TouchButton] = {}
-        self.actions = QWidget()
-        grid = QGridLayout(self.actions)
+        self.action_grid = QWidget()
+        grid = QGridLayout(self.action_grid)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(14)
         for index, (key, role, tap) in enumerate((
@@ -213,7 +213,7 @@ class TechnicianScreen(KioskScreen):
             button = TouchButton(role=role, on_tap=tap)
             self.buttons[key] = button
             grid.addWidget(button, index // 3, index % 3)
-        self.layout_.addWidget(self.actions)
+        self.layout_.addWidget(self.action_grid)
         self.confirm_panel = Card()
         self.confirm_text = label(role="value")
         self.confirm_yes = TouchButton(role="danger", on_tap=self._restart)
@@ -292,7 +292,7 @@ class TechnicianScreen(KioskScreen):
         hub = self.context.services.devices
         self.buttons["a4print"].setEnabled(bool(hub is not None and getattr(hub, "a4_configured", bool)()))
         self.buttons["refresh"].setEnabled(not mode.diagnosing)
-        self.actions.setVisible(not self.confirming)
+        self.action_grid.setVisible(not self.confirming)
         self.confirm_panel.setVisible(self.confirming)
         self.confirm_text.setText(_("确定重启应用吗？重启约需半分钟，期间本机不能使用。"))
         self.confirm_yes.setText(_("确定重启"))
