@@ -39,10 +39,10 @@ class GuideSheet(KineticScrollArea):
         row.addWidget(self.qr)
         row.addWidget(self.explain, 1)
         self.take_away.body.addLayout(row)
-        self.materials, self.material_lines = Card(), []
+        self.materials, self.material_lines = Card(), list[QLabel]()
         self.materials_title = label(role="title")
         self.materials.body.addWidget(self.materials_title)
-        self.steps, self.step_lines = Card(), []
+        self.steps, self.step_lines = Card(), list[QLabel]()
         self.steps_title = label(role="title")
         self.steps.body.addWidget(self.steps_title)
         for widget in (self.offline, self.summary, self.take_away, self.materials, self.steps):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from PySide6 import QtGui
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QPushButton, QWidget
@@ -69,10 +70,11 @@ def _laid_out(layout: QLayout) -> list[QWidget]:
     widgets: list[QWidget] = []
     for index in range(layout.count()):
         item = layout.itemAt(index)
-        if item.widget() is not None:
-            widgets.append(item.widget())
-        elif item.layout() is not None:
-            widgets += _laid_out(item.layout())
+        widget, inner = (item.widget(), item.layout()) if item is not None else (None, None)
+        if widget is not None:
+            widgets.append(widget)
+        elif inner is not None:
+            widgets += _laid_out(inner)
     return widgets
 
 
@@ -104,7 +106,7 @@ def _label_text(label: QLabel) -> list[str]:
     margin = label.margin()
     room = label.contentsRect().adjusted(margin, margin, -margin, -margin)
     if label.textFormat() == Qt.TextFormat.RichText or (
-            label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(text)):
+            label.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text)):
         document = QTextDocument()
         document.setDefaultFont(label.font())
         document.setDocumentMargin(0)

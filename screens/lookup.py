@@ -31,7 +31,7 @@ from screens.lookup_certificate import (
 from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_results import LookupResultPages
 from screens.theme import is_high_contrast
-from screens.widgets import Card, TouchButton, discard, label, qr_pixmap
+from screens.widgets import Card, TouchButton, discard, label, page_of, qr_pixmap
 
 REMINDER_MS = 20_000  # no card after this long: a gentle reminder
 
@@ -75,7 +75,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
 
     def _build_card_page(self) -> None:
         box = self._page()
-        self.card_page = box.parentWidget()
+        self.card_page = page_of(box)
         self.card_instruction = label(role="value")
         self.art = CardReaderArt()
         self.card_hint = label(role="value")
@@ -93,7 +93,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
 
     def _build_busy_page(self) -> None:
         box = self._page()
-        self.busy_page = box.parentWidget()
+        self.busy_page = page_of(box)
         box.addStretch(1)
         self.busy_text = label(role="title")
         self.busy_hint = label(role="subtitle")
@@ -103,7 +103,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
 
     def _build_choices_page(self) -> None:
         box = self._page()
-        self.choices_page = box.parentWidget()
+        self.choices_page = page_of(box)
         self.choices_text = label(role="subtitle")
         box.addWidget(self.choices_text)
         self._add_certificate_choice(box)
@@ -125,7 +125,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
 
     def _build_message_page(self) -> None:
         box = self._page()
-        self.message_page = box.parentWidget()
+        self.message_page = page_of(box)
         self.message_card = Card()
         self.message_what = label(role="value")
         self.message_next = label(role="subtitle")
@@ -140,7 +140,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
 
     def _build_qr_page(self) -> None:
         box = self._page()
-        self.qr_page = box.parentWidget()
+        self.qr_page = page_of(box)
         self.qr_text = label(role="subtitle")
         self.qr_image = QLabel()
         self.qr_image.setMinimumSize(480, 480)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QProgressBar, QVBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
-from screens.widgets import TouchButton, label
+from screens.widgets import TouchButton, label, page_of
 
 _Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
 
@@ -35,7 +35,7 @@ class LookupCertificatePages(_Part):
 
     def _build_certificate_page(self) -> None:
         box = self._page()
-        self.certificate_page = box.parentWidget()
+        self.certificate_page = page_of(box)
         box.addStretch(1)
         self.certificate_text = label(role="title")
         self.certificate_count = label(role="value")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
-from screens.widgets import Card, Keypad, TouchButton, label
+from screens.widgets import Card, Keypad, TouchButton, label, page_of
 
 _Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
 
@@ -18,7 +18,7 @@ class LookupMailingPages(_Part):
 
     def _build_mail_confirm_page(self) -> None:
         box = self._page()
-        self.mail_confirm_page = box.parentWidget()
+        self.mail_confirm_page = page_of(box)
         self.mail_card = Card()
         self.mail_to = label(role="hint")
         self.mail_address = label(role="value")
@@ -34,7 +34,7 @@ class LookupMailingPages(_Part):
 
     def _build_mail_phone_page(self) -> None:
         box = self._page()
-        self.mail_phone_page = box.parentWidget()
+        self.mail_phone_page = page_of(box)
         self.phone_prompt = label(role="subtitle")
         self.phone_entry = label(role="title", wrap=False)
         self.phone_entry.setObjectName("PhoneEntry")

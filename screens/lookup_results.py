@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.journeys.lookup_pages import Section
 from kiosk.shell.i18n import _
-from screens.widgets import Card, KineticScrollArea, TouchButton, label
+from screens.widgets import Card, KineticScrollArea, TouchButton, label, page_of
 
 # Lines of facts that fit one page between the identity line and the buttons (see the tour).
 PAGE_LINES = 17
@@ -23,7 +23,7 @@ class LookupResultPages(_Part):
 
     def _build_results_page(self) -> None:
         box = self._page()
-        self.results_page = box.parentWidget()
+        self.results_page = page_of(box)
         self.identity = label(role="value")
         self.take_card = label(role="hint")
         self.sheet = KineticScrollArea()

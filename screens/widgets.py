@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -46,6 +47,14 @@ def discard(widget: QWidget | None) -> None:
         widget.hide()
         widget.setParent(None)
         widget.deleteLater()
+
+
+def page_of(box: QLayout) -> QWidget:
+    """The page a layout was made for (``QVBoxLayout(page)``)."""
+    page = box.parentWidget()
+    if page is None:
+        raise ValueError("this layout was made for no page")
+    return page
 
 
 class TouchButton(QPushButton):
@@ -88,15 +97,14 @@ class PageStack(QStackedWidget):
     def set_page_sheet(self, sheet: str) -> bool:
         """The style sheet of every page from now on; the page on show gets it now. Whether it needed it."""
         self._page_sheet = sheet
-        page = self.currentWidget()
-        return page is not None and self._give_sheet(page)
+        return self._give_sheet(self.currentWidget())
 
     def restyle_one(self) -> bool:
         """Give one page not on show the current sheet; False when every page has it."""
         return any(self._give_sheet(self.widget(index)) for index in range(self.count()))
 
-    def _give_sheet(self, page: QWidget) -> bool:
-        if not self._page_sheet or page.styleSheet() == self._page_sheet:
+    def _give_sheet(self, page: QWidget | None) -> bool:
+        if page is None or not self._page_sheet or page.styleSheet() == self._page_sheet:
             return False
         page.setStyleSheet(self._page_sheet)
         return True
@@ -156,7 +164,8 @@ class KineticScrollArea(QScrollArea):
 
     def clear(self) -> None:
         while self.rows.count() > 1:
-            discard(self.rows.takeAt(0).widget())
+            row = self.rows.takeAt(0)
+            discard(row.widget() if row is not None else None)
 
     def add(self, widget: QWidget) -> None:
         self.rows.insertWidget(self.rows.count() - 1, widget)
