@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -58,7 +59,7 @@ class DepartmentsScreen(_ListScreen):
         self.hint.setText(_("请选择部门，上下滑动查看更多"))
         self.list.show_tiles(
             (pick(d.name_zh, d.name_en), _("{count} 项服务").format(count=len(d.services)), (),
-             lambda d=d.id: self.nav.go("services", department=d), f"department/{d.id}")
+             partial(self.nav.go, "services", department=d.id), f"department/{d.id}")
             for d in self.context.catalogue.departments
         )
 
@@ -82,7 +83,7 @@ class ServicesScreen(_ListScreen):
         services = [service.model_copy(update={"department": department.id}) for service in department.services]
         self.list.show_tiles(
             (pick(s.name_zh, s.name_en), pick(s.window_zh, s.window_en), service_tile_badges(self.context, s),
-             lambda s=s: self.nav.start_service(s), service_pictogram(s.id, s.journey))
+             partial(self.nav.start_service, s), service_pictogram(s.id, s.journey))
             for s in services
         )
 

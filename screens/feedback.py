@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -39,7 +40,7 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
         grid.setSpacing(18)
         self.star_buttons: dict[int, TouchButton] = {}
         for row, (stars, _text) in enumerate(STARS):
-            button = TouchButton(on_tap=lambda _=False, s=stars: self._rate(s))
+            button = TouchButton(on_tap=partial(self._rate, stars))
             button.setCheckable(True)
             button.setMinimumHeight(104)
             grid.addWidget(button, row, 0, 1, 2)
@@ -144,7 +145,7 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
                 discard(button)
             self.chip_buttons = {}
             for index, chip in enumerate(wanted):
-                button = TouchButton(on_tap=lambda _=False, c=chip: self._act("toggle_comment", c))
+                button = TouchButton(on_tap=partial(self._act, "toggle_comment", chip))
                 button.setCheckable(True)
                 self.chip_grid.addWidget(button, self._chip_row + index // 2, index % 2)
                 self.chip_buttons[chip] = button

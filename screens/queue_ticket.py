@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -73,6 +74,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.card_hint = label(role="value")
         self.scan_icon = label("▣", role="big-number")
         self.scan_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        widget: QWidget  # the loops below lay out labels, buttons and pages alike
         for widget in (self.scan_icon, self.scan_hint, self.card_hint):
             self.checkin_card.body.addWidget(widget)
         self.no_booking = TouchButton(on_tap=lambda: self._act("leave_checkin"))
@@ -109,7 +111,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         column.addWidget(self.priority_text)
         self.reason_buttons: dict[str, TouchButton] = {}
         for reason in REASON_TEXT:
-            button = TouchButton(on_tap=lambda _=False, r=reason: self._act("choose_priority", r))
+            button = TouchButton(on_tap=partial(self._act, "choose_priority", reason))
             self.reason_buttons[reason] = button
             column.addWidget(button)
         column.addStretch(1)

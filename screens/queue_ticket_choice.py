@@ -22,6 +22,9 @@ _Part: Any = object  # the QueueTicketScreen this is mixed into supplies its wid
 class ServiceChoice(_Part):
     """Mixed into the queue ticket screen: the service tiles and lists, and the check-in page."""
 
+    _tiles_for: tuple[bool, tuple[str, ...]] | None  # what the popular tiles were arranged for
+    _departments_built_for: tuple[str, int] | None  # the language and catalogue the department tiles show
+
     def _show_choose(self, journey: QueueTicketJourney) -> None:
         self.subheading.setText(_("请选择要办理的业务，轻触即可"))
         self.note.setText(self._card_note(journey))
