@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from config.catalogue import JOURNEY_TILES, Service
+from config.catalogue import Journey as JourneyName
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _
 from screens.base import KioskScreen, Navigator
@@ -44,7 +45,7 @@ class HomeScreen(KioskScreen):
         self.grid.setContentsMargins(0, 12, 0, 12)
         self.grid.setSpacing(28)
         self.layout_.addWidget(self.grid_host, 1)
-        self.tiles: dict[str, Tile] = {}
+        self.tiles: dict[JourneyName, Tile] = {}
         for journey in JOURNEY_TILES:
             tile = Tile(min_height=260)
             tile.set_pictogram(f"journey/{journey}")
@@ -89,8 +90,8 @@ class HomeScreen(KioskScreen):
             if self.context.elderly else _("按部门查看全部 {count} 项服务").format(count=len(self.context.catalogue.services()))
         )
 
-    def open_journey(self, journey: str) -> None:
-        services = self.context.catalogue.by_journey(journey)  # type: ignore[arg-type]
+    def open_journey(self, journey: JourneyName) -> None:
+        services = self.context.catalogue.by_journey(journey)
         if journey in ("queue_ticket", "guide"):
             if journey in self.context.journeys:
                 self.nav.go(journey)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from config.catalogue import Journey
 from kiosk.shell.i18n import N_
 
 JOURNEY_TEXT: dict[str, tuple[str, str]] = {
@@ -14,4 +15,4 @@ JOURNEY_TEXT: dict[str, tuple[str, str]] = {
 }
 
 # In elderly mode the home screen shows fewer, bigger choices; the rest are under "more services".
-ELDERLY_TILES = ("queue_ticket", "social_security", "payment")
+ELDERLY_TILES: tuple[Journey, ...] = ("queue_ticket", "social_security", "payment")
