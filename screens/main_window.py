@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from config.catalogue import Service
@@ -76,8 +76,8 @@ class KioskWindow(QWidget):
         outer.addWidget(self.footer)
         # On a window wider than the design (a landscape counter-top panel) the bands keep the full
         # width and their contents, like the screens, keep to a column in the middle.
-        self._column = [(part.layout(), part.layout().contentsMargins())
-                        for part in (self.header, self.banner, self.announcements, self.footer)]
+        bands = (part.layout() for part in (self.header, self.banner, self.announcements, self.footer))
+        self._column = [(band, band.contentsMargins()) for band in bands if band is not None]
         self._column.append((body, body.contentsMargins()))
         self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app/runtime.py)
         self.overlay = CountdownOverlay(self)
@@ -336,7 +336,7 @@ class KioskWindow(QWidget):
             self.show_screen("home")
 
     # -- window events -------------------------------------------------------------------------
-    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._fit_column()
         self.overlay.setGeometry(self.rect())
