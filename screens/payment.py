@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
@@ -98,7 +98,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         self.notice_rows = QGridLayout()
         self.notice_rows.setHorizontalSpacing(24)
         self.notice_rows.setVerticalSpacing(18)
-        self.notice_labels: dict[str, tuple[object, object]] = {}
+        self.notice_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for row, key in enumerate(("number", "item", "payer", "due")):
             name, value = label(role="hint"), label(role="value")
             self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
@@ -205,7 +205,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
                        self.countdown, self.message_what, self.message_next):
             widget.clear()
         for _name, value in self.notice_labels.values():
-            value.clear()  # type: ignore[attr-defined]
+            value.clear()
         self._set_qr(self.pay_qr, "")
         self._set_qr(self.done_qr, "")
 
@@ -273,8 +273,8 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
             "due": (_("缴款期限"), notice.due_date),
         }
         for key, (name, value) in texts.items():
-            self.notice_labels[key][0].setText(name)  # type: ignore[attr-defined]
-            self.notice_labels[key][1].setText(value)  # type: ignore[attr-defined]
+            self.notice_labels[key][0].setText(name)
+            self.notice_labels[key][1].setText(value)
         self.amount_caption.setText(_("应缴金额"))  # the amount below carries its ¥
         self.amount.setText(f"¥{journey.amount_text}")
         printable = journey.can_print_receipt
