@@ -59,8 +59,12 @@ class KioskScreen(QWidget):
     def deactivate(self) -> None:
         """Called when another screen replaces this one."""
 
-    def render(self) -> None:
-        """(Re)set every text from the current state and language."""
+    def render(self) -> None:  # type: ignore[override]  # our redraw, not QWidget.render(device)
+        """(Re)set every text from the current state and language.
+
+        The name hides ``QWidget.render`` (painting a widget into a device), which nothing in the kiosk
+        calls on a screen; the type checker is told so where a widget defines its own ``render``.
+        """
 
     def step_back(self) -> bool:
         """Go one step back inside this screen (e.g. a journey's previous page); False if at its start."""

@@ -54,7 +54,7 @@ class Header(QFrame):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         settings = self.context.settings.kiosk
         self.hall.setText(pick(settings.hall_name_zh, settings.hall_name_en))
         self.zh.setChecked(current_language() == "zh")

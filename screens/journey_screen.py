@@ -54,7 +54,7 @@ class JourneyScreen(KioskScreen, Generic[ShownJourney]):
             self.host.end()
         self.journey = None
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         if self.journey is not None:
             self.show_state(self.journey)
 

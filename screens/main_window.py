@@ -125,7 +125,7 @@ class KioskWindow(QWidget):
         self.show_screen("home")
 
     # -- navigation (the Navigator protocol) ------------------------------------------------
-    def screen(self, name: str) -> KioskScreen:
+    def screen(self, name: str) -> KioskScreen:  # type: ignore[override]  # a screen by name, not QWidget.screen()
         if name not in self.screens:
             screen = registry.create(name, self.context, self)
             self.screens[name] = screen

@@ -35,7 +35,7 @@ class OutOfServiceScreen(KioskScreen):
         self.layout_.addWidget(self.card)
         self.layout_.addStretch(2)
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
         broken = self.context.out_of_order

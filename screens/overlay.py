@@ -76,7 +76,7 @@ class CountdownOverlay(CardOverlay):
         self._seconds = seconds
         self.render()
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         self.question.setText(_("需要更多时间吗？"))
         self.remaining.setText(str(self._seconds))
         self.explain.setText(_("{seconds} 秒后将结束办理并清除您的信息").format(seconds=self._seconds))

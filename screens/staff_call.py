@@ -67,7 +67,7 @@ class StaffCallNotice(CardOverlay):
         self._timer.start()
         return self.outcome
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         if self.outcome is None:
             return
         coming = self.outcome.answer is not Answer.HOTLINE

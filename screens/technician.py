@@ -129,7 +129,7 @@ class TechnicianPinScreen(KioskScreen):
     def clear_personal(self) -> None:
         self.keypad.set_value("")
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         pin: PinState = _mode(self.context).pin
         self.heading.setText(_("技术员模式"))
         self.hint.setText(_("请输入技术员密码（6 至 12 位数字）"))
@@ -266,7 +266,7 @@ class TechnicianScreen(KioskScreen):
         self.test_text.setText("")
 
     # -- drawing -----------------------------------------------------------------------------------------
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         mode = _mode(self.context)
         self.heading.setText(_("技术员模式 · 诊断"))
         status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance_by_technician

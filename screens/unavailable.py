@@ -43,7 +43,7 @@ class UnavailableScreen(KioskScreen):
             self.offer = params.get("offer", Offer(False))
         super().activate(**params)
 
-    def render(self) -> None:
+    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         name = pick(*self.service_name)
         self.heading.setText(_("{service}暂时无法办理").format(service=name) if name else _("暂时无法办理"))
         self.reason.setText(self.offer.reason() or _("该服务暂停"))
