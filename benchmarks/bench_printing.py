@@ -10,7 +10,8 @@ Baseline, in the same run: the same two steps called directly, one after the oth
 (``GatewayClient.issue_ticket`` with the request the journey sent, then ``print_receipt`` of the
 same ticket on the driver): no screen, journey, worker threads or queued signals.
 Target: p95 <= 150 ms, and the same for the first ticket after start (python-escpos is loaded when
-the printer opens, its printer database cached in the state directory: devices/printer/escpos_library.py).
+the first citizen touches the screen, its printer database cached in the state directory:
+devices/printer/escpos_library.py).
 
     .venv/bin/python benchmarks/bench_printing.py [--tickets 30]
 """

@@ -7,7 +7,7 @@ The window is the navigator screens talk to. Screens are created the first time 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
@@ -25,10 +25,12 @@ from screens.chrome import Banner, Footer, Header
 from screens.overlay import CountdownOverlay
 from screens.pictogram import pictogram_icon
 from screens.spoken_guidance import SpokenGuidance
-from screens.staff_call import StaffCallNotice
-from screens.take_card import TakeCardReminder
 from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
 from screens.widgets import PageStack
+
+if TYPE_CHECKING:
+    from screens.staff_call import StaffCallNotice
+    from screens.take_card import TakeCardReminder
 
 log = logging.getLogger("screens")
 
@@ -82,8 +84,10 @@ class KioskWindow(QWidget):
         self.panel_notice = ""  # the output is not the shape the configuration says (kiosk/app/runtime.py)
         self.overlay = CountdownOverlay(self)
         self.overlay.hide()
-        self.staff_call = StaffCallNotice(context, self)
-        self.take_card = TakeCardReminder(context, self)  # a card left on the reader when a visit ends
+        # The staff call's card and the take-card reminder are built the first time they are needed:
+        # the first frame waits for neither (nor for the hall calendar the staff call reads).
+        self._staff_call: StaffCallNotice | None = None
+        self._take_card: TakeCardReminder | None = None
 
         self.screens: dict[str, KioskScreen] = {}
         # The look: one style sheet per part (header, banner, footer, overlay, each screen; on a
@@ -123,6 +127,27 @@ class KioskWindow(QWidget):
         install_technician_entry(self)  # the hidden corner on the header; logic in kiosk/technician/entry.py
         self._restyle()
         self.show_screen("home")
+
+    @property
+    def staff_call(self) -> StaffCallNotice:
+        """The staff call's card over the page (``screens/staff_call.py``), made at the first call."""
+        if self._staff_call is None:
+            from screens.staff_call import StaffCallNotice
+
+            self._staff_call = StaffCallNotice(self.context, self)
+            self._staff_call.setGeometry(self.rect())
+            self._staff_call.render()
+        return self._staff_call
+
+    @property
+    def take_card(self) -> TakeCardReminder:
+        """The reminder for a card left on the reader when a visit ends (``screens/take_card.py``)."""
+        if self._take_card is None:
+            from screens.take_card import TakeCardReminder
+
+            self._take_card = TakeCardReminder(self.context, self)
+            self._take_card.setGeometry(self.rect())
+        return self._take_card
 
     # -- navigation (the Navigator protocol) ------------------------------------------------
     def screen(self, name: str) -> KioskScreen:  # type: ignore[override]  # a screen by name, not QWidget.screen()
@@ -219,7 +244,9 @@ class KioskWindow(QWidget):
             screen.clear_personal()
         self.history.clear()
         self.show_screen("out_of_service" if self.context.maintenance else "home")
-        self.take_card.check()
+        hub = self.context.services.devices
+        if self._take_card is not None or getattr(hub, "card_on_reader", False):
+            self.take_card.check()
 
     def show_countdown(self, seconds: int) -> None:
         self.overlay.start(seconds)
@@ -298,7 +325,8 @@ class KioskWindow(QWidget):
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
         self.footer.staff.setText(_("呼叫工作人员"))
         self.overlay.render()
-        self.staff_call.render()
+        if self._staff_call is not None:
+            self._staff_call.render()
         screen = self.screens.get(self.current_name)
         if screen is not None:
             screen.render()
@@ -340,7 +368,9 @@ class KioskWindow(QWidget):
         super().resizeEvent(event)
         self._fit_column()
         self.overlay.setGeometry(self.rect())
-        self.take_card.setGeometry(self.rect())
+        for card in (self._staff_call, self._take_card):
+            if card is not None:
+                card.setGeometry(self.rect())
 
     def _fit_column(self) -> None:
         side = max(0, (self.width() - COLUMN_WIDTH) // 2)

@@ -112,7 +112,12 @@ class ReceiptPrinter(SupervisedDevice):
     def _open(self) -> None:
         self.transport.open()
         self._online = True
-        escpos_library.load()  # here on the device's thread, not at the first ticket
+
+    def prepare_output(self) -> None:
+        """Load python-escpos, the receipt's byte builder, now on the calling thread (the device hub's job
+        thread, once a citizen is at the kiosk), so the first receipt does not wait for it. Not at
+        opening: a kiosk nobody has used yet keeps its ~11 MB."""
+        escpos_library.load()
 
     def _close(self) -> None:
         self.transport.close()

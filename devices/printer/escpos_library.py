@@ -4,8 +4,9 @@ On import python-escpos parses its capabilities YAML (0.4–0.8 s on a kiosk boa
 result as a pickle in ``ESCPOS_CAPABILITIES_PICKLE_DIR`` — by default a new temporary directory in
 every process, so every start paid the parse again at the first ticket and left a directory behind.
 The receipt printer keeps that cache in ``<state_dir>/escpos`` (or, without a usable state
-directory, in one private temporary directory removed at exit), and loads the library on its device
-thread when it opens, so the first ticket does not wait for it.
+directory, in one private temporary directory removed at exit). The device hub loads the library
+on the printer's job thread when the first citizen touches the screen (``ReceiptPrinter.prepare_output``),
+so the first ticket does not wait for it and a kiosk nobody has used yet does not carry it.
 
 python-escpos also makes a temporary directory on import even when told where its cache is (the
 default argument is evaluated anyway); the import runs with a scratch folder as the temporary
@@ -100,7 +101,7 @@ def _remove_if_empty(scratch: Path) -> None:
 
 
 def load() -> None:
-    """Load python-escpos now (the device thread, when the printer opens); a failure waits for the print."""
+    """Load python-escpos now (the printer's job thread, at the first touch); a failure waits for the print."""
     try:
         dummy_printer_class()
     except Exception as exc:  # the print itself reports it to the citizen and the technician

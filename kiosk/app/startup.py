@@ -291,6 +291,14 @@ def start_devices(runtime: KioskRuntime) -> None:
     hub.start()
     runtime.stop_hooks.append(hub.close)
 
+    def citizen_here() -> None:
+        # The receipt printer's library (python-escpos, ~11 MB) loads when the first citizen touches
+        # the screen, on the printer's job thread, not when the printer opens: an unused kiosk stays small.
+        if hub.prepare_printing():
+            runtime.idle.activity.disconnect(citizen_here)
+
+    runtime.idle.activity.connect(citizen_here)
+
 
 def _usable(hub, name: str) -> bool:
     """A device counts as usable once open and not in error (a closed one is still being opened)."""

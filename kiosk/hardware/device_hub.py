@@ -192,6 +192,20 @@ class DeviceHub(A4Jobs, QObject):
 
         self._on_worker(self._print_pool, job, finished)
 
+    def prepare_printing(self) -> bool:
+        """Get the receipt printer's output library ready on its job thread, ahead of the first receipt.
+
+        False while there is no open printer to prepare (ask again later).
+        """
+        prepare = getattr(self.device("printer"), "prepare_output", None)
+        if prepare is None or self._closed:
+            return False
+        try:
+            self._print_pool.submit(prepare)
+        except RuntimeError:  # closed meanwhile
+            return False
+        return True
+
     def _on_worker(self, pool: ThreadPoolExecutor, job: Callable[[], Any], finished: Callable[[Any], None]) -> None:
         """Run ``job`` on ``pool`` and hand its outcome to ``finished`` on the GUI thread (nothing once closed)."""
         if self._closed:
