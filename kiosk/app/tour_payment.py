@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contract.payments import Notice, Order
 from kiosk.journeys import payment
 from kiosk.journeys.base import Problem
-from kiosk.journeys.payment import FeePaymentJourney
 from screens.payment import FeePaymentScreen
 
 
@@ -17,7 +16,8 @@ def walk_payment(screen: FeePaymentScreen) -> Iterator[str]:
     screen.activate()
     screen.ticker.stop()
     screen.poller.stop()
-    journey: FeePaymentJourney = screen.journey  # type: ignore[assignment]
+    journey = screen.journey
+    assert journey is not None
     yield "offline"  # no gateway in the tour: exactly what an unreachable gateway looks like
     journey.go("enter")
     screen.keypad.set_value("350200261100")

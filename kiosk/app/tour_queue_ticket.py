@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contract.queue import Appointment, Ticket
 from kiosk.journeys.base import Problem
 from kiosk.journeys.booking_checkin import APPOINTMENT_PROBLEMS, not_today
-from kiosk.journeys.queue_ticket import GATEWAY_BUSY, QueueTicketJourney
+from kiosk.journeys.queue_ticket import GATEWAY_BUSY
 from kiosk.shell.context import Offer
 from screens.queue_ticket import QueueTicketScreen
 
@@ -16,7 +16,8 @@ from screens.queue_ticket import QueueTicketScreen
 def walk_queue_ticket(screen: QueueTicketScreen) -> Iterator[str]:
     """Every state of the screen; yields each state's name once the screen shows it."""
     screen.activate()
-    journey: QueueTicketJourney = screen.journey  # type: ignore[assignment]
+    journey = screen.journey
+    assert journey is not None
     yield "offline"  # no gateway in the tour: what a citizen sees when the queue system is away
     journey.go("choose")
     yield "choose"
