@@ -272,7 +272,7 @@ def _start_content_refresh(runtime: KioskRuntime, client) -> None:
     refresh()
 
 
-PREPARE_PRINTING_AFTER_MS = 1000
+PREPARE_PRINTING_AFTER_MS = 200
 
 
 def start_devices(runtime: KioskRuntime) -> None:
@@ -310,7 +310,7 @@ def start_devices(runtime: KioskRuntime) -> None:
     def citizen_here() -> None:
         # The receipt printer's library (python-escpos, ~11 MB) loads when the first citizen touches
         # the screen, on the printer's job thread, not when the printer opens: an unused kiosk stays
-        # small. A second later: the import holds Python's lock, so not while the touch's screen is drawn.
+        # small. A moment later: the import holds Python's lock, so not while the touch's screen is drawn.
         runtime.idle.activity.disconnect(citizen_here)
         QTimer.singleShot(PREPARE_PRINTING_AFTER_MS, prepare_printing)
 
