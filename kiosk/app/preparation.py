@@ -63,8 +63,8 @@ class IdlePreparation(QObject):
 
         window = self.runtime.window
         self.modules = [module for module in dict.fromkeys(m for m, _ in registry.SCREENS.values())]
-        journeys = [name for name, tile in window.screen("home").tiles.items()
-                    if tile.isVisibleTo(window) and registry.has(name)]
+        tiles = getattr(window.screen("home"), "tiles", {})  # the home screen's journey tiles, by journey
+        journeys = [name for name, tile in tiles.items() if tile.isVisibleTo(window) and registry.has(name)]
         self.screens = [name for name in dict.fromkeys([*journeys, *CATALOGUE_SCREENS])
                         if registry.has(name) and name not in window.screens]
         self._timer.start()
