@@ -26,7 +26,9 @@ per thread calling the gateway at once (kept idle up to kiosk.gateway_client.tra
 Targets: memory growth <= 5 MB over 10,000 sessions; no growth in Qt objects, wrappers, open files,
 threads.
 
-    .venv/bin/python benchmarks/bench_endurance.py [--sessions 10000]
+``--xvfb`` runs it under Xvfb on the xcb platform instead of offscreen.
+
+    .venv/bin/python benchmarks/bench_endurance.py [--sessions 10000] [--xvfb]
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+import xvfb
 from live import LiveKiosk, live_kiosk, spin, wait_until
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
@@ -216,7 +219,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="how many samples over the run")
     parser.add_argument("--journeys", type=lambda text: text.split(","), default=None,
                         help=f"comma-separated subset of {','.join(JOURNEYS)} (default: all, in turn)")
+    parser.add_argument("--xvfb", action="store_true", help="run under Xvfb on the xcb platform (benchmarks/xvfb.py)")
     args = parser.parse_args()
+    xvfb.maybe_rerun()
     unknown = set(args.journeys or ()) - set(JOURNEYS)
     if unknown:
         parser.error(f"unknown journeys {', '.join(sorted(unknown))}; known: {', '.join(JOURNEYS)}")
@@ -241,6 +246,7 @@ def main() -> None:
     tail = [s for _, s in series[-3:]]
     note(f"{args.sessions:,} sessions in {elapsed:.0f} s ({args.sessions / elapsed:.1f}/s); warm-up "
          f"{warmup} sessions; {len(series)} samples from session {first_n} to {last_n}")
+    note(f"platform {xvfb.platform()}; load average {os.getloadavg()[0]:.2f}")
     note("at start: " + ", ".join(f"{k} {before[k]:.1f}" for k in SAMPLES))
     note("after warm-up: " + ", ".join(f"{k} {first[k]:.1f}" for k in SAMPLES))
     note("at the end: " + ", ".join(f"{k} {last[k]:.1f}" for k in SAMPLES))

@@ -10,21 +10,33 @@ Between touches the kiosk is left alone for ``--settle`` (300 ms: people read a 
 touch the next). The first visit of each screen (it is built then) is reported on its own as
 "cold"; the p95 is over the warm repetitions.
 
-Baseline, in the same run: a touch on a plain QPushButton in the same window that changes one
-label's text, to the end of the paint pass it causes (the floor any navigation stands on).
-Target: p95 <= 16 ms for every navigation.
+Before the first touch the kiosk prepares its screens as it does between citizens
+(kiosk/app/preparation.py): one citizen comes and goes, then the kiosk is left idle until it has
+built the screens of its journeys. The first visit of each screen after that is reported apart
+("first"); ``--unprepared`` leaves that out, so each first visit also builds its screen (a
+kiosk's very first citizen).
 
-    .venv/bin/python benchmarks/bench_responsiveness.py [--repeats 30]
+Baselines, in the same run: a touch on a plain QPushButton in the same window that changes one
+label's text, to the end of the paint pass it causes; and the physical floor, one full repaint of
+the kiosk window (``repaint()`` of the whole window on the home screen, synchronous). Every
+navigation is reported against the floor. Targets: p95 <= 16 ms and <= 3x one full repaint for
+every navigation; every first visit <= 50 ms.
+
+``--xvfb`` runs the same under Xvfb on the xcb platform (benchmarks/xvfb.py) instead of offscreen.
+
+    .venv/bin/python benchmarks/bench_responsiveness.py [--repeats 30] [--xvfb] [--unprepared]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import xvfb
 from live import PaintClock, live_kiosk, spin, tap, wait_until
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from report import figure, median, note, percentile
@@ -32,6 +44,8 @@ from report import figure, median, note, percentile
 from screens.tile import Tile
 
 TARGET_MS = 16.0
+FLOOR_RATIO = 3.0
+FIRST_VISIT_MS = 50.0
 
 
 def measure(clock: PaintClock, touch: Callable[[], float], settle: float,
@@ -75,6 +89,32 @@ def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
     return samples
 
 
+def full_repaint(window: QWidget, repeats: int) -> list[float]:
+    """One synchronous repaint of the whole kiosk window, ms: what any change on the glass costs at most."""
+    samples = []
+    for _ in range(repeats):
+        spin(0.002)
+        start = time.perf_counter()
+        window.repaint()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def prepare(kiosk, settle: float) -> None:  # noqa: ANN001 (live.LiveKiosk)
+    """As between citizens: one visit ends, then the kiosk builds its screens in the quiet that follows."""
+    from kiosk.app.preparation import IdlePreparation
+
+    window = kiosk.window
+    preparation = IdlePreparation(kiosk.runtime, parent=window)
+    preparation.start()
+    home = window.screen("home")
+    tap(next(tile for tile in home.tiles.values() if tile.isVisible()))
+    spin(settle)
+    tap(window.footer.home)
+    wait_until(lambda: preparation.done, 60, "the screens to be prepared")
+    spin(settle)
+
+
 def first_tile(area: QWidget) -> QWidget:
     """The first tile on show in a scrolling list."""
     return next(t for t in area.content.findChildren(Tile) if t.isVisible())
@@ -85,12 +125,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30, help="warm repetitions of each navigation")
     parser.add_argument("--settle", type=float, default=0.3,
                         help="pause after each navigation (s): people read a screen before the next touch")
+    parser.add_argument("--unprepared", action="store_true",
+                        help="no idle-time preparation: first visits build their screens")
+    parser.add_argument("--xvfb", action="store_true", help="run under Xvfb on the xcb platform")
     args = parser.parse_args()
+    xvfb.maybe_rerun()
     with tempfile.TemporaryDirectory() as tmp, live_kiosk(Path(tmp)) as kiosk:
         window = kiosk.window
         clock = PaintClock(window)
         spin(0.3)
+        floor = full_repaint(window, max(args.repeats, 10))
         base = baseline(window, clock, args.repeats)
+        if not args.unprepared:
+            prepare(kiosk, args.settle)
         home = window.screen("home")
         header, footer = window.header, window.footer
         navigations: dict[str, list[float]] = {}
@@ -154,23 +201,35 @@ def main() -> None:
             record("elderly mode off (home)", lambda: tap(header.elderly), lambda: not kiosk.context.elderly)
         clock.close()
 
-    note(f"{args.repeats} warm repetitions of {len(navigations)} navigations (+1 cold each); live kiosk "
-         "on the device simulators and the reference gateway; offscreen platform")
+    floor_p95 = percentile(floor, 0.95)
+    note(f"{args.repeats} warm repetitions of {len(navigations)} navigations (+1 first visit each); live kiosk "
+         f"on the device simulators and the reference gateway; {xvfb.platform()}; "
+         f"{'screens built at first visit' if args.unprepared else 'screens prepared in idle time first'}; "
+         f"load average {os.getloadavg()[0]:.2f}")
+    note(f"floor: one full repaint of the kiosk window p50 {median(floor):.2f} / p95 {floor_p95:.2f} ms; "
+         f"one label changed p50 {median(base):.2f} ms")
     worst_name, worst = "", 0.0
+    over: list[str] = []
     for name, samples in navigations.items():
         p95 = percentile(samples, 0.95)
-        note(f"{name:<34} p50 {median(samples):6.2f}  p95 {p95:6.2f}  max {max(samples):6.2f}  "
-             f"cold {cold[name]:7.2f} ms  {'ok' if p95 <= TARGET_MS else 'OVER'}")
+        fine = p95 <= TARGET_MS and p95 <= FLOOR_RATIO * floor_p95
+        note(f"{name:<34} p50 {median(samples):6.2f}  p95 {p95:6.2f} ({p95 / floor_p95:4.1f}x floor)  "
+             f"max {max(samples):6.2f}  first {cold[name]:7.2f} ms  {'ok' if fine else 'OVER'}")
         if p95 > worst:
             worst_name, worst = name, p95
+        if not fine:
+            over.append(name)
     base_p95 = percentile(base, 0.95)
     figure(f"touch -> next screen painted, worst p95 ({worst_name})", worst, "ms", baseline=base_p95,
            target=f"<= {TARGET_MS:.0f} ms", passed=worst <= TARGET_MS)
-    over = [n for n, s in navigations.items() if percentile(s, 0.95) > TARGET_MS]
-    figure("navigations with p95 over 16 ms", len(over), "of " + str(len(navigations)), target="0",
-           passed=not over)
+    figure("touch -> next screen painted, worst p95 against one full repaint", worst, "ms", baseline=floor_p95,
+           target=f"<= {FLOOR_RATIO:.0f}x", passed=worst <= FLOOR_RATIO * floor_p95)
+    figure("navigations with p95 over 16 ms or 3x a full repaint", len(over), "of " + str(len(navigations)),
+           target="0", passed=not over)
     cold_name = max(cold, key=cold.get)
-    figure(f"first visit (screen built), worst ({cold_name})", cold[cold_name], "ms", target="(info)", passed=True)
+    figure(f"first visit, worst ({cold_name}){' (screens built then)' if args.unprepared else ''}",
+           cold[cold_name], "ms", baseline=floor_p95, target=f"<= {FIRST_VISIT_MS:.0f} ms",
+           passed=cold[cold_name] <= FIRST_VISIT_MS)
 
 
 if __name__ == "__main__":

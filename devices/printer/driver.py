@@ -112,6 +112,7 @@ class ReceiptPrinter(SupervisedDevice):
     def _open(self) -> None:
         self.transport.open()
         self._online = True
+        escpos_library.write_cache()  # in a child process, once per kiosk: the first load then reads it
 
     def prepare_output(self) -> None:
         """Load python-escpos, the receipt's byte builder, now on the calling thread (the device hub's job

@@ -37,6 +37,7 @@ from kiosk.system.startup_clock import process_age_s
 from lifecycle import systemd_notify
 
 if TYPE_CHECKING:
+    from kiosk.app.preparation import IdlePreparation
     from screens.main_window import KioskWindow
 
 log = logging.getLogger("kiosk")
@@ -74,6 +75,7 @@ class KioskRuntime:
     start_hooks: list[StartHook] = field(default_factory=list)
     stop_hooks: list[Callable[[], object]] = field(default_factory=list)
     first_frame_s: float | None = None
+    preparation: IdlePreparation | None = None  # screens made ready between citizens (kiosk/app/preparation.py)
 
     def after_first_frame(self) -> None:
         self.first_frame_s = process_age_s()

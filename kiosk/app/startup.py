@@ -34,7 +34,7 @@ def out_of_order_hooks() -> list[StartHook]:
 def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
                               start_devices, start_watchdog, start_planned_maintenance, start_bundle_updates,
-                              start_heartbeat, start_tidy_when_settled]
+                              start_heartbeat, start_tidy_when_settled, start_idle_preparation]
     if demo:
         steps.append(start_demo_panel)
     return steps
@@ -45,6 +45,17 @@ def start_tidy_when_settled(runtime: KioskRuntime) -> None:
     from kiosk.hall.between_citizens import tidy_once_settled
 
     tidy_once_settled(runtime.context.sessions)
+
+
+def start_idle_preparation(runtime: KioskRuntime) -> None:
+    """Screens made ready in the quiet moments between citizens (kiosk/app/preparation.py)."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.app.preparation import IdlePreparation
+    from kiosk.hall.between_citizens import SETTLED_AFTER_START_MS
+
+    runtime.preparation = IdlePreparation(runtime, parent=runtime.window)
+    QTimer.singleShot(SETTLED_AFTER_START_MS, runtime.preparation.start)
 
 
 def start_planned_maintenance(runtime: KioskRuntime) -> None:
@@ -261,8 +272,13 @@ def _start_content_refresh(runtime: KioskRuntime, client) -> None:
     refresh()
 
 
+PREPARE_PRINTING_AFTER_MS = 200
+
+
 def start_devices(runtime: KioskRuntime) -> None:
     """Open the configured devices on worker threads and show their troubles in the banner."""
+    from PySide6.QtCore import QTimer
+
     try:
         from kiosk.hardware.device_hub import DeviceHub
     except ModuleNotFoundError:
@@ -293,9 +309,14 @@ def start_devices(runtime: KioskRuntime) -> None:
 
     def citizen_here() -> None:
         # The receipt printer's library (python-escpos, ~11 MB) loads when the first citizen touches
-        # the screen, on the printer's job thread, not when the printer opens: an unused kiosk stays small.
-        if hub.prepare_printing():
-            runtime.idle.activity.disconnect(citizen_here)
+        # the screen, on the printer's job thread, not when the printer opens: an unused kiosk stays
+        # small. A moment later: the import holds Python's lock, so not while the touch's screen is drawn.
+        runtime.idle.activity.disconnect(citizen_here)
+        QTimer.singleShot(PREPARE_PRINTING_AFTER_MS, prepare_printing)
+
+    def prepare_printing() -> None:
+        if not hub.prepare_printing():  # the printer is not open yet: at the next touch
+            runtime.idle.activity.connect(citizen_here)
 
     runtime.idle.activity.connect(citizen_here)
 

@@ -72,3 +72,29 @@ def test_an_unwritable_state_directory_uses_a_temporary_folder_removed_at_exit(t
     assert result.returncode == 0 and "printed" in result.stdout, result.stderr
     assert "cannot be kept" in result.stderr
     assert list(tmp.iterdir()) == []
+
+
+WRITE_CACHE = """
+import sys
+from devices.printer import escpos_library
+
+escpos_library.keep_cache_in(sys.argv[1])
+escpos_library.write_cache()
+assert "escpos" not in sys.modules, "the library itself stays out of this process"
+print("cached")
+"""
+
+
+def test_the_database_is_cached_by_a_child_process_without_loading_the_library_here(tmp_path):
+    state, tmp = tmp_path / "state", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env["TMPDIR"] = str(tmp)
+    done = subprocess.run([sys.executable, "-c", WRITE_CACHE, str(state)], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0 and "cached" in done.stdout, done.stderr
+    cached = list((state / "escpos").glob("*.capabilities.pickle"))
+    assert len(cached) == 1 and cached[0].stat().st_size > 1000
+    assert list(tmp.iterdir()) == []
+    printed = _run(state, tmp)  # the first load reads that cache
+    assert printed.returncode == 0 and "printed" in printed.stdout, printed.stderr
