@@ -98,7 +98,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.notice_rows.setHorizontalSpacing(24)
         self.notice_rows.setVerticalSpacing(18)
         self.notice_labels: dict[str, tuple[object, object]] = {}
-        for row, key in enumerate(("number", "item", "payer", "due")):
+        for row, key in enumerate(("number", "item", "unit", "payer", "due")):
             name, value = label(role="hint"), label(role="value")
             self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             self.notice_rows.addWidget(value, row, 1)
@@ -268,12 +268,15 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         texts = {
             "number": (_("缴款码"), grouped(notice.number)),
             "item": (_("缴费项目"), pick(notice.item_zh, notice.item_en)),
+            "unit": (_("执收单位"), pick(notice.collecting_unit_zh, notice.collecting_unit_en)),
             "payer": (_("缴款人"), journey.payer),
             "due": (_("缴款期限"), notice.due_date),
         }
         for key, (name, value) in texts.items():
             self.notice_labels[key][0].setText(name)  # type: ignore[attr-defined]
             self.notice_labels[key][1].setText(value)  # type: ignore[attr-defined]
+            for widget in self.notice_labels[key]:  # an older gateway sends no unit: no empty row
+                widget.setVisible(bool(value))  # type: ignore[attr-defined]
         self.amount_caption.setText(_("应缴金额"))  # the amount below carries its ¥
         self.amount.setText(f"¥{journey.amount_text}")
         printable = journey.can_print_receipt
