@@ -23,6 +23,7 @@ from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
 from screens.payment_done import PaymentDonePage, grouped
+from screens.payment_reprint import PaymentReprintPage
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
@@ -32,6 +33,7 @@ _BUSY_WORDS = {
     "closing": N_("正在确认支付结果，请稍候…"),
     "printing": N_("正在打印，请稍候…"),
     "confirming": N_("正在确认支付结果，请稍候…"),
+    "reprinting": N_("正在核对缴款人，请稍候…"),
 }
 _MESSAGE_TITLES = {
     "offline": N_("暂停缴费"),
@@ -42,6 +44,7 @@ _MESSAGE_TITLES = {
     "create_failed": N_("未能发起支付"),
     "expired": N_("订单已关闭"),
     "failed": N_("暂时无法缴费"),
+    "reprint_refused": N_("未能补打凭条"),
 }
 
 
@@ -49,7 +52,7 @@ def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60:d}:{seconds % 60:02d}"
 
 
-class FeePaymentScreen(PaymentDonePage, JourneyScreen):
+class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen):
     name = "payment"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -63,6 +66,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self._build_message()
         self._build_busy()
         self._build_done()
+        self._build_reprint()
         for widget in self.page.values():
             self.pages.addWidget(widget)
         self.ticker = QTimer(self, objectName="payment-countdown", interval=1000)
@@ -158,6 +162,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.message_finish = TouchButton(on_tap=self.nav.finish)
         column.addWidget(card)
         column.addWidget(self.message_primary)
+        self._build_reprint_offer(column)
         column.addWidget(self.message_finish)
         column.addStretch(1)
         self.page["message"] = page
@@ -193,7 +198,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         if journey.busy:
             return True  # wait for the answer; leaving now would abandon money in flight
         if journey.state in ("notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved",
-                             "expired", "create_failed"):
+                             "expired", "create_failed", "reprint_card", "reprint_refused", "reprinted", "reprint_qr"):
             journey.restart()
             return True
         return False
@@ -242,6 +247,11 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
             page = "busy"
         elif state in ("receipt", "e_receipt", "voucher"):
             self._show_done(journey)
+            page = "done"
+        elif state == "reprint_card":
+            self._show_reprint_card(journey)
+            page = "reprint_card"
+        elif self._show_reprint_done(journey):
             page = "done"
         else:
             self._show_message(journey)
@@ -308,6 +318,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.message_next.setVisible(bool(problem and problem.next_step()))
         action = {"create_failed": _("重试"), "offline": _("重新查询")}.get(state, _("输入其他缴款码"))
         self.message_primary.setText(action)
+        self._show_reprint_offer(journey)
         self.message_finish.setText(_("结束"))
 
     # -- taps ----------------------------------------------------------------------------------------

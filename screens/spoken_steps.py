@@ -36,6 +36,8 @@ STEP_PROMPTS: dict[tuple[str, str], str] = {
     ("payment", "printing"): "printing",
     ("payment", "receipt"): "take_receipt",
     ("payment", "voucher"): "take_voucher",
+    ("payment", "reprint_card"): "place_card",
+    ("payment", "reprinted"): "take_receipt",
     # --- taking a number, checking in a booking
     ("queue_ticket", "choose"): "choose_service_tap",
     ("queue_ticket", "departments"): "choose_department",
