@@ -22,6 +22,7 @@ from kiosk.shell.idle import IdleWatch
 from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
+from screens.open_counters import closed_now
 from screens.payment_done import PaymentDonePage, grouped
 from screens.payment_reprint import PaymentReprintPage
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
@@ -46,6 +47,7 @@ _MESSAGE_TITLES = {
     "failed": N_("暂时无法缴费"),
     "reprint_refused": N_("未能补打凭条"),
 }
+_NOT_PAYABLE_CLOSED = N_("不能在自助终端缴纳")  # the title when the finance window is closed (24-hour zone)
 
 
 def minutes_seconds(seconds: int) -> str:
@@ -311,7 +313,10 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen):
 
     def _show_message(self, journey: FeePaymentJourney) -> None:
         state = journey.state
-        self.message_title.setText(_(_MESSAGE_TITLES.get(state, "暂时无法缴费")))
+        title = _MESSAGE_TITLES.get(state, "暂时无法缴费")
+        if state == "not_payable" and closed_now(self.context) is not None:
+            title = _NOT_PAYABLE_CLOSED  # not "go to the finance window": it is closed now
+        self.message_title.setText(_(title))
         problem = journey.problem
         self.message_what.setText(problem.what() if problem else "")
         self.message_next.setText(problem.next_step() if problem else "")
