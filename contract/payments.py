@@ -9,11 +9,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from contract.base import Request, Response
+from contract.base import IdNumber, Request, Response
 
 NoticeStatus = Literal["unpaid", "paid", "overdue"]
 OrderStatus = Literal["open", "paid", "closed", "expired"]
 NOTICE_NUMBER_PATTERN = r"^\d{16}$"
+_UNIT = "the collecting unit (执收单位) that issued the notice; empty from gateways that do not send it"
 
 
 def yuan(fen: int) -> str:
@@ -33,6 +34,9 @@ class Notice(Response):
     message_zh: str = ""
     message_en: str = ""
     open_order_id: str | None = None
+    collecting_unit_zh: str = Field(default="", description=_UNIT)
+    collecting_unit_en: str = ""
+    collecting_unit_code: str = Field(default="", description="the unit's code, when the notice gives one")
 
 
 class OrderRequest(Request):
@@ -52,3 +56,20 @@ class Order(Response):
     paid_at: str | None = None
     transaction_ref: str | None = None
     receipt_url: str | None = None
+    collecting_unit_zh: str = Field(default="", description=_UNIT)
+    collecting_unit_en: str = ""
+    collecting_unit_code: str = ""
+
+
+class ReceiptCopyRequest(Request):
+    """Asking for a paid notice's receipt again: the notice and the ID number read from the payer's card."""
+
+    notice_number: str = Field(pattern=NOTICE_NUMBER_PATTERN)
+    id_number: IdNumber
+
+
+class ReceiptCopy(Response):
+    """A paid notice's receipt, for its payer only (any other card gets the same 404 as an unknown notice)."""
+
+    order: Order
+    payer_masked: str

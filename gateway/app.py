@@ -23,7 +23,7 @@ from gateway.documents import router as documents_router
 from gateway.documents import verify_pages
 from gateway.documents.checking import MAX_PDF_BYTES
 from gateway.load_shedding import LoadShedding
-from gateway.ratelimit import limiters
+from gateway.ratelimit import SharedRateLimiter, limiters
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
 from gateway.settings import GatewaySettings
 from gateway.storage import Database
@@ -62,6 +62,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     limiter, failed_logins = limiters(db, settings.rate_per_s, settings.rate_burst, settings.auth_failures_per_min)
     ctx = GatewayContext(settings=settings, db=db, limiter=limiter, failed_logins=failed_logins,
                          tokens=TokenCache(settings.token_cache_s))
+    if db.postgres:  # several workers: receipt copies count against one limit too
+        ctx.reprints = SharedRateLimiter(db, "reprint", ctx.reprints.per_second, ctx.reprints.burst)
     app.state.gateway = ctx
     with ctx.db.transaction() as conn:  # what expired while the gateway was stopped (then on every keyed write)
         retention.prune(conn, settings.now().timestamp(), settings.replay_window_s)

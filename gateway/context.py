@@ -26,6 +26,8 @@ class GatewayContext:
     limiter: RateLimiter | SharedRateLimiter
     failed_logins: RateLimiter | SharedRateLimiter = field(default_factory=lambda: RateLimiter(10 / 60, 10))
     tokens: TokenCache = field(default_factory=TokenCache)
+    # receipt copies (补打) asked for, per kiosk and per notice: a few a minute at most
+    reprints: RateLimiter | SharedRateLimiter = field(default_factory=lambda: RateLimiter(1 / 60, 5))
     pruned_ts: float = 0.0  # when this process last pruned what outlived its window (gateway clock)
     catalogue: dict[str, Any] = field(default_factory=load_catalogue_document)
 

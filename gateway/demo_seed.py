@@ -117,12 +117,29 @@ def _citizens(today: date) -> list[tuple[str, str, str, Any, Any, Any]]:
     ]
 
 
+# number, item, payer, amount (fen), due date, status, collecting unit (执收单位: name, English, code), payer's ID
 NOTICES = (
-    ("3502002611000001", "机动车驾驶证工本费", "Driving licence production fee", "王晓明", 1_000, "2026-12-31", "unpaid"),
-    ("3502002611000002", "不动产登记费", "Property registration fee", "林秀英", 8_000, "2026-12-31", "unpaid"),
-    ("3502002611000003", "普通护照工本费", "Passport production fee", "陈嘉欣", 12_000, "2026-12-31", "paid"),
-    ("3502002611000004", "城市道路占用费", "Urban road occupation fee", "张建国", 45_000, "2026-10-01", "overdue"),
+    ("3502002611000001", "机动车驾驶证工本费", "Driving licence production fee", "王晓明", 1_000, "2026-12-31", "unpaid",
+     "厦门市公安局交通警察支队", "Xiamen Public Security Bureau, Traffic Police Division", "350200011001",
+     "350206199607210013"),
+    ("3502002611000002", "不动产登记费", "Property registration fee", "林秀英", 8_000, "2026-12-31", "unpaid",
+     "厦门市不动产登记中心", "Xiamen Real Estate Registration Center", "350200041007", "350203194803120021"),
+    ("3502002611000003", "普通护照工本费", "Passport production fee", "陈嘉欣", 12_000, "2026-12-31", "paid",
+     "厦门市公安局出入境管理支队", "Xiamen Public Security Bureau, Exit-Entry Administration Division", "350200011005",
+     "810000199508152024"),
+    ("3502002611000004", "城市道路占用费", "Urban road occupation fee", "张建国", 45_000, "2026-10-01", "overdue",
+     "厦门市市政园林局", "Xiamen Municipal Administration and Landscaping Bureau", "350200072003",
+     "350211197004050016"),
 )
+_NOTICE_COLUMNS = ("number", "item_zh", "item_en", "payer_name", "amount_fen", "due_date", "status",
+                   "collecting_unit_zh", "collecting_unit_en", "collecting_unit_code", "payer_id_number")
+_NOTICE_UPSERT = (f"INSERT INTO notices ({', '.join(_NOTICE_COLUMNS)}) VALUES ({', '.join('?' * len(_NOTICE_COLUMNS))}) "
+                  "ON CONFLICT (number) DO UPDATE SET "
+                  + ", ".join(f"{column} = excluded.{column}" for column in _NOTICE_COLUMNS[1:]))
+
+# the passport fee was paid at a kiosk on 1 December: its receipt can be printed again (补打) with 陈嘉欣's card
+PAID_ORDER = ("PO20261201000000000003", "3502002611000003", 12_000, "paid", "2026-12-01T09:12:00+08:00",
+              "2026-12-01T09:27:00+08:00", "2026-12-01T09:13:05+08:00", "FS20261201091305000003", "XM-HALL-001")
 
 APPOINTMENT_HOLDER = "350203195509200041"
 
@@ -150,12 +167,12 @@ def seed(ctx: GatewayContext) -> None:
                          (id_number, name, card_type, dumps(social) if social else None,
                           dumps(properties) if properties else None, dumps(household) if household else None))
         for notice in NOTICES:
-            conn.execute("INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO UPDATE SET "
-                         "item_zh = excluded.item_zh, item_en = excluded.item_en, payer_name = excluded.payer_name, "
-                         "amount_fen = excluded.amount_fen, due_date = excluded.due_date, status = excluded.status",
-                         notice)
+            conn.execute(_NOTICE_UPSERT, notice)
             conn.execute("UPDATE orders SET status = 'closed' WHERE notice_number = ? AND status = 'open'",
                          (notice[0],))
+        conn.execute("INSERT INTO orders (order_id, notice_number, amount_fen, status, created_at, expires_at, paid_at, "
+                     "transaction_ref, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
+                     PAID_ORDER)
         service_id = appointment_service(ctx)
         if service_id is not None:
             code = f"YY{today:%Y%m%d}0001"

@@ -62,7 +62,13 @@ def notice_view(ctx: GatewayContext, conn: Transaction, number: str, kiosk_id: s
         "payer_masked": mask_name(row["payer_name"]), "amount_fen": row["amount_fen"], "due_date": row["due_date"],
         "status": status, "payable_here": status == "unpaid" and not elsewhere, "message_zh": zh, "message_en": en,
         "open_order_id": open_order["order_id"] if open_order and not elsewhere else None,
+        **collecting_unit(row),
     }
+
+
+def collecting_unit(row: Any) -> dict[str, str]:
+    """The notice's collecting unit (执收单位) as the contract carries it (empty for notices from before it was kept)."""
+    return {key: row[key] or "" for key in ("collecting_unit_zh", "collecting_unit_en", "collecting_unit_code")}
 
 
 def order_view(ctx: GatewayContext, conn: Transaction, order_id: str, kiosk_id: str | None) -> dict[str, Any]:
@@ -72,7 +78,8 @@ def order_view(ctx: GatewayContext, conn: Transaction, order_id: str, kiosk_id: 
     and knowing it must not let a second kiosk read, close or reconcile it.
     """
     _expire(ctx, conn, order_id=order_id)
-    row = conn.one("SELECT o.*, n.item_zh, n.item_en FROM orders o JOIN notices n ON n.number = o.notice_number "
+    row = conn.one("SELECT o.*, n.item_zh, n.item_en, n.collecting_unit_zh, n.collecting_unit_en, "
+                   "n.collecting_unit_code FROM orders o JOIN notices n ON n.number = o.notice_number "
                    "WHERE o.order_id = ?", (order_id,))
     if row is None or (kiosk_id is not None and row["kiosk_id"] != kiosk_id):
         raise Problem(404, "order_not_found", "no order with this id")
@@ -84,6 +91,7 @@ def order_view(ctx: GatewayContext, conn: Transaction, order_id: str, kiosk_id: 
         "pay_url": ctx.settings.public(f"/cashier/{row['order_id']}"), "paid_at": row["paid_at"],
         "transaction_ref": row["transaction_ref"],
         "receipt_url": ctx.settings.public(f"/receipts/{row['order_id']}") if paid else None,
+        **collecting_unit(row),
     }
 
 

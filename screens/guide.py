@@ -17,6 +17,7 @@ from screens.base import Navigator
 from screens.guide_print import GuidePrintRow
 from screens.guide_sheet import GuideSheet
 from screens.journey_screen import JourneyScreen
+from screens.open_counters import counters_note
 from screens.pictogram_names import service_pictogram
 from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
 
@@ -152,7 +153,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
         if view is None:
             return
         self.heading.setText(pick(view.guide.name_zh, view.guide.name_en))
-        self.guide_scroll.show_guide(view, journey.guide_payload())
+        self.guide_scroll.show_guide(view, journey.guide_payload(), counters_note(self.context))
         self._show_guide_print(journey)
 
     # -- tour -------------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ class GuideSheet(KineticScrollArea):
             self.summary.body.addWidget(key)
             self.summary.body.addWidget(value)
             self.facts.append((key, value))
+            if not _fact:  # under "where": the counters are closed now (24-hour zone out of hours)
+                self.closed_note = label(role="error")
+                self.summary.body.addWidget(self.closed_note)
         self.take_away = Card()
         row = QHBoxLayout()
         self.qr = QLabel()
@@ -48,8 +51,9 @@ class GuideSheet(KineticScrollArea):
         for widget in (self.offline, self.summary, self.take_away, self.materials, self.steps):
             self.add(widget)
 
-    def show_guide(self, view: GuideView, payload: str) -> None:
-        """Fill the sheet with ``view``'s guide; ``payload`` is what its take-away QR code carries."""
+    def show_guide(self, view: GuideView, payload: str, closed_note: str = "") -> None:
+        """Fill the sheet with ``view``'s guide; ``payload`` is what its take-away QR code carries;
+        ``closed_note`` says, under where to go, that the counters are closed now and what works instead."""
         guide = view.guide
         if view.age_s is not None:
             age = age_wording(view.age_s).in_language(current_language())
@@ -67,6 +71,8 @@ class GuideSheet(KineticScrollArea):
             value_label.setText(value)
             key_label.setVisible(bool(value))
             value_label.setVisible(bool(value))
+        self.closed_note.setText(closed_note)
+        self.closed_note.setVisible(bool(closed_note))
         self.qr.setPixmap(qr_pixmap(payload, 300, public=True))  # a guide's address is public
         self.qr.setProperty("qr_payload", payload)
         self.explain.setText(_("用手机扫描二维码，把这份指南带走"))

@@ -30,6 +30,7 @@ from screens.lookup_certificate import (
 )
 from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_results import LookupResultPages
+from screens.open_counters import next_step as counter_step
 from screens.theme import is_high_contrast
 from screens.widgets import Card, TouchButton, discard, label, page_of, qr_pixmap
 
@@ -289,7 +290,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         if state in CERTIFICATE_MESSAGE_STATES:
             what, next_step, buttons = self._certificate_message(journey)
         elif state == "no_record":
-            what, next_step = journey.no_record_message(), _("如有疑问，请到人工服务台咨询。")
+            what, next_step = journey.no_record_message(), counter_step(self.context, "如有疑问，请到人工服务台咨询。")
             buttons = [(_("完成"), lambda: self._do("finish"), "primary")]
         elif state == "printed":
             what = _("打印完成，请取走凭条。")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
+from screens.open_counters import next_step as counter_step
 from screens.widgets import Card, Keypad, TouchButton, label, page_of
 
 _Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
@@ -68,7 +69,7 @@ class LookupMailingPages(_Part):
         self.pages.setCurrentWidget(self.mail_confirm_page)
         self.mail_to.setText(_("EMS将寄到您身份证上的户籍地址："))
         self.mail_address.setText(journey.mailing_address_masked())
-        self.mail_note.setText(_("如需寄到其他地址，请到人工服务台办理。"))
+        self.mail_note.setText(counter_step(self.context, "如需寄到其他地址，请到人工服务台办理。"))
         self.mail_yes.setText(_("寄到这个地址"))
         self.mail_no.setText("‹ " + _("返回选择其他方式"))
 

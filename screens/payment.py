@@ -23,7 +23,9 @@ from kiosk.system.timers import named_timer
 from screens import registry
 from screens.base import Navigator
 from screens.journey_screen import JourneyScreen
+from screens.open_counters import closed_now
 from screens.payment_done import PaymentDonePage, grouped
+from screens.payment_reprint import PaymentReprintPage
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
@@ -33,6 +35,7 @@ _BUSY_WORDS = {
     "closing": N_("正在确认支付结果，请稍候…"),
     "printing": N_("正在打印，请稍候…"),
     "confirming": N_("正在确认支付结果，请稍候…"),
+    "reprinting": N_("正在核对缴款人，请稍候…"),
 }
 _MESSAGE_TITLES = {
     "offline": N_("暂停缴费"),
@@ -43,14 +46,16 @@ _MESSAGE_TITLES = {
     "create_failed": N_("未能发起支付"),
     "expired": N_("订单已关闭"),
     "failed": N_("暂时无法缴费"),
+    "reprint_refused": N_("未能补打凭条"),
 }
+_NOT_PAYABLE_CLOSED = N_("不能在自助终端缴纳")  # the title when the finance window is closed (24-hour zone)
 
 
 def minutes_seconds(seconds: int) -> str:
     return f"{seconds // 60:d}:{seconds % 60:02d}"
 
 
-class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
+class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePaymentJourney]):
     name = "payment"
 
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
@@ -64,6 +69,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         self._build_message()
         self._build_busy()
         self._build_done()
+        self._build_reprint()
         for widget in self.page.values():
             self.pages.addWidget(widget)
         self.ticker = named_timer(self, "payment-countdown", interval_ms=1000)
@@ -99,7 +105,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         self.notice_rows.setHorizontalSpacing(24)
         self.notice_rows.setVerticalSpacing(18)
         self.notice_labels: dict[str, tuple[QLabel, QLabel]] = {}
-        for row, key in enumerate(("number", "item", "payer", "due")):
+        for row, key in enumerate(("number", "item", "unit", "payer", "due")):
             name, value = label(role="hint"), label(role="value")
             self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             self.notice_rows.addWidget(value, row, 1)
@@ -159,6 +165,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         self.message_finish = TouchButton(on_tap=self.nav.finish)
         column.addWidget(card)
         column.addWidget(self.message_primary)
+        self._build_reprint_offer(column)
         column.addWidget(self.message_finish)
         column.addStretch(1)
         self.page["message"] = page
@@ -194,7 +201,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         if journey.busy:
             return True  # wait for the answer; leaving now would abandon money in flight
         if journey.state in ("notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved",
-                             "expired", "create_failed"):
+                             "expired", "create_failed", "reprint_card", "reprint_refused", "reprinted", "reprint_qr"):
             journey.restart()
             return True
         return False
@@ -244,6 +251,11 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         elif state in ("receipt", "e_receipt", "voucher"):
             self._show_done(journey)
             page = "done"
+        elif state == "reprint_card":
+            self._show_reprint_card(journey)
+            page = "reprint_card"
+        elif self._show_reprint_done(journey):
+            page = "done"
         else:
             self._show_message(journey)
             page = "message"
@@ -269,12 +281,15 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
         texts = {
             "number": (_("缴款码"), grouped(notice.number)),
             "item": (_("缴费项目"), pick(notice.item_zh, notice.item_en)),
+            "unit": (_("执收单位"), pick(notice.collecting_unit_zh, notice.collecting_unit_en)),
             "payer": (_("缴款人"), journey.payer),
             "due": (_("缴款期限"), notice.due_date),
         }
         for key, (name, value) in texts.items():
             self.notice_labels[key][0].setText(name)
             self.notice_labels[key][1].setText(value)
+            for widget in self.notice_labels[key]:  # an older gateway sends no unit: no empty row
+                widget.setVisible(bool(value))
         self.amount_caption.setText(_("应缴金额"))  # the amount below carries its ¥
         self.amount.setText(f"¥{journey.amount_text}")
         printable = journey.can_print_receipt
@@ -299,13 +314,17 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen[FeePaymentJourney]):
 
     def _show_message(self, journey: FeePaymentJourney) -> None:
         state = journey.state
-        self.message_title.setText(_(_MESSAGE_TITLES.get(state, "暂时无法缴费")))
+        title = _MESSAGE_TITLES.get(state, "暂时无法缴费")
+        if state == "not_payable" and closed_now(self.context) is not None:
+            title = _NOT_PAYABLE_CLOSED  # not "go to the finance window": it is closed now
+        self.message_title.setText(_(title))
         problem = journey.problem
         self.message_what.setText(problem.what() if problem else "")
         self.message_next.setText(problem.next_step() if problem else "")
         self.message_next.setVisible(bool(problem and problem.next_step()))
         action = {"create_failed": _("重试"), "offline": _("重新查询")}.get(state, _("输入其他缴款码"))
         self.message_primary.setText(action)
+        self._show_reprint_offer(journey)
         self.message_finish.setText(_("结束"))
 
     # -- taps ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
+from screens.open_counters import next_step
 from screens.widgets import Card, TouchButton, label
 
 E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
@@ -67,8 +68,8 @@ class PaymentDonePage(_Part):
                 _("订单号：{order}").format(order=order.order_id))))
             self._set_qr(self.done_qr, order.order_id, SMALL_QR_SIZE)
             self.done_qr_caption.setText(_("订单号二维码（可供工作人员查询）"))
-            self.done_next.setText(_("咨询：财政窗口或服务热线 {hotline}").format(
-                hotline=self.context.settings.kiosk.hotline))
+            self.done_next.setText(next_step(self.context, "咨询：财政窗口或服务热线 {hotline}",
+                                             hotline=self.context.settings.kiosk.hotline))
         else:
             self.done_title.setText(_("缴费成功") + amount)
             printed = journey.state == "receipt"

@@ -36,6 +36,9 @@ STEP_PROMPTS: dict[tuple[str, str], str] = {
     ("payment", "printing"): "printing",
     ("payment", "receipt"): "take_receipt",
     ("payment", "voucher"): "take_voucher",
+    ("payment", "reprint_card"): "reprint_place_card",
+    ("payment", "reprinting"): "checking_payer",
+    ("payment", "reprinted"): "take_reprint",
     # --- taking a number, checking in a booking
     ("queue_ticket", "choose"): "choose_service_tap",
     ("queue_ticket", "departments"): "choose_department",

@@ -21,6 +21,7 @@ from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.clock import HALL_ZONE
 from kiosk.technician.checks import Finding
 from kiosk.technician.diagnostics import SECTIONS, by_section
+from kiosk.technician.finding_words import CARD_TYPES, finding_words, log_lines
 from kiosk.technician.mode import PinState
 from kiosk.technician.self_tests import SelfTest
 from screens.base import KioskScreen, Navigator
@@ -150,7 +151,7 @@ class TechnicianPinScreen(KioskScreen):
             return _("密码错误，还可尝试 {count} 次。").format(count=pin.attempts_left)
         if pin.phase == "locked" and pin.locked_until is not None:
             return _("密码错误次数过多，技术员入口已锁定，请于 {time} 后再试。").format(
-                time=pin.locked_until.strftime("%H:%M:%S"))
+                time=f"{pin.locked_until.astimezone(self.context.now().tzinfo or HALL_ZONE):%H:%M:%S}")
         if pin.phase == "not_configured":
             return _("本机未设置技术员密码，不能进入技术员模式。请管理员用 kiosk config pin-hash 生成密码哈希，"
                      "写入配置 security.technician_pin_hash。")
@@ -333,7 +334,8 @@ class TechnicianScreen(KioskScreen):
                 ok = _("正确") if f.get("check_digit_ok") else _("错误")
                 valid_to = _("长期") if f.get("valid_to") == "长期" else f.get("valid_to", "")
                 return _("读卡：成功 · {card_type} · {name} · {number} · 校验位{ok} · 有效期至 {valid_to}").format(
-                    card_type=f.get("card_type", ""), name=f.get("name", ""), number=f.get("id_number", ""),
+                    card_type=_(CARD_TYPES[f["card_type"]]) if f.get("card_type") in CARD_TYPES else f.get("card_type", ""),
+                    name=f.get("name", ""), number=f.get("id_number", ""),
                     ok=ok, valid_to=valid_to)
             return _("读卡：失败（{error}）").format(error=d.get("error", ""))
         if test.state == "waiting":
@@ -362,7 +364,7 @@ class TechnicianScreen(KioskScreen):
             for finding in items:
                 card.body.addWidget(self._finding_row(finding))
                 if section == "log":
-                    for line in finding.data.get("lines", []):
+                    for line in log_lines(finding, self.context.now().tzinfo or HALL_ZONE):
                         card.body.addWidget(label(line, role="mono"))
             self.findings_list.add(card)
 
@@ -375,7 +377,7 @@ class TechnicianScreen(KioskScreen):
         verdict.setFixedWidth(px(80, self.context.elderly))
         verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         name = _(CHECK_NAMES[finding.name]) if finding.name in CHECK_NAMES else finding.name
-        text = label(f"{name}：{finding.text}")
+        text = label(_("{name}：{text}").format(name=name, text=finding_words(finding)))
         layout.addWidget(verdict)
         layout.addWidget(text, 1)
         return row

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import _, pick
 from screens.base import KioskScreen, Navigator
+from screens.open_counters import closed_now, instead_of
 from screens.widgets import Card, TouchButton, label
 
 
@@ -47,10 +48,16 @@ class UnavailableScreen(KioskScreen):
         name = pick(*self.service_name)
         self.heading.setText(_("{service}暂时无法办理").format(service=name) if name else _("暂时无法办理"))
         self.reason.setText(self.offer.reason() or _("该服务暂停"))
-        self.alternative.setText(self.offer.alternative() or pick(
-            self.context.settings.kiosk.nearest_alternative_zh, self.context.settings.kiosk.nearest_alternative_en))
-        self.hotline.setText(_("如需帮助，请拨打服务热线 {hotline} 或咨询大厅工作人员").format(
-            hotline=self.context.settings.kiosk.hotline))
+        kiosk = self.context.settings.kiosk
+        if self.offer.alternative_zh or self.offer.alternative_en:
+            self.alternative.setText(instead_of(self.context, self.offer.alternative_zh, self.offer.alternative_en))
+        else:
+            self.alternative.setText(instead_of(self.context, kiosk.nearest_alternative_zh,
+                                                kiosk.nearest_alternative_en))
+        if closed_now(self.context) is None:
+            self.hotline.setText(_("如需帮助，请拨打服务热线 {hotline} 或咨询大厅工作人员").format(hotline=kiosk.hotline))
+        else:  # no staff in the hall now
+            self.hotline.setText(_("如需帮助，请拨打服务热线 {hotline}").format(hotline=kiosk.hotline))
         self.home_button.setText(_("返回首页"))
 
     def tour(self) -> Iterator[str]:

@@ -211,12 +211,24 @@ def payment_receipt(
     method: str = "",
     qr_url: str = "",
     terminal: str = "",
+    collecting_unit: str = "",
+    collecting_unit_code: str = "",
+    reprinted_at: dt.datetime | None = None,
 ) -> Receipt:
     """A payment receipt for a non-tax notice (非税缴款). ``payer`` comes masked; ``amount`` as text, e.g. ``80.00``;
-    ``terminal`` is the kiosk that took the payment (its fleet id)."""
-    receipt = Receipt("payment_receipt")
-    receipt.add(Text("非税收入缴款凭条", "center", bold=True), Text("Payment receipt", "center"), Rule())
-    receipt.add(Row("缴款通知书号 Notice", notice_number), Row("项目 Item", item), Row("缴款人 Payer", payer))
+    ``terminal`` is the kiosk that printed it (its fleet id); ``collecting_unit`` the notice's 执收单位 (no line
+    when unknown); ``reprinted_at`` marks a copy printed again for its payer (补打) and when."""
+    receipt = Receipt("payment_receipt_copy" if reprinted_at else "payment_receipt")
+    receipt.add(Text("非税收入缴款凭条", "center", bold=True), Text("Payment receipt", "center"))
+    if reprinted_at is not None:
+        receipt.add(Text("【补打 Reprint】", "center", bold=True), Text(f"补打时间 Reprinted {_stamp(reprinted_at)}", "center"))
+    receipt.add(Rule())
+    receipt.add(Row("缴款通知书号 Notice", notice_number), Row("项目 Item", item))
+    if collecting_unit:
+        receipt.add(Row("执收单位 Collecting unit", collecting_unit))
+        if collecting_unit_code:
+            receipt.add(Row("执收单位编码 Unit code", collecting_unit_code))
+    receipt.add(Row("缴款人 Payer", payer))
     receipt.add(Text(f"金额 Amount：￥{amount}", "center", bold=True, double=True))
     if method:
         receipt.add(Row("支付方式 Paid by", method))

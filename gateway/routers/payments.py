@@ -5,8 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
-from contract.payments import NOTICE_NUMBER_PATTERN, Notice, Order, OrderRequest
-from gateway import payments_book
+from contract.payments import (
+    NOTICE_NUMBER_PATTERN,
+    Notice,
+    Order,
+    OrderRequest,
+    ReceiptCopy,
+    ReceiptCopyRequest,
+)
+from gateway import payments_book, receipt_copies
 from gateway.auth import require_kiosk
 from gateway.context import GatewayContext, get_context
 from gateway.kiosks import KioskIdentity
@@ -61,3 +68,15 @@ def close_order(
 ) -> Order:
     with ctx.db.transaction() as conn:
         return Order.model_validate(payments_book.close_order(ctx, conn, order_id, kiosk.kiosk_id))
+
+
+@router.post("/receipt-copies", response_model=ReceiptCopy, responses=NOT_FOUND,
+             summary="A paid notice's receipt again (补打), for the card of its payer; any other card: 404")
+def receipt_copy(
+    body: ReceiptCopyRequest,
+    kiosk: KioskIdentity = Depends(require_kiosk),
+    ctx: GatewayContext = Depends(get_context),
+) -> ReceiptCopy:
+    receipt_copies.check_rate(ctx, kiosk.kiosk_id, body.notice_number)
+    with ctx.db.read() as conn:
+        return ReceiptCopy.model_validate(receipt_copies.receipt_copy(ctx, conn, body.notice_number, body.id_number))

@@ -57,12 +57,39 @@ def walk_payment(screen: FeePaymentScreen) -> Iterator[str]:
     journey.voucher_printed = False
     journey.go("voucher")
     yield "voucher-on-screen"
+    yield from _walk_reprint(journey)
+
+
+def _walk_reprint(journey: FeePaymentJourney) -> Iterator[str]:
+    """补打: the card page (and a card that is no ID), the refusal, the copy printed or as a QR."""
+    from kiosk.journeys import payment_reprint
+
+    journey.number = "3502002611000002"
+    journey.go("reprint_card")
+    yield "reprint_card"
+    journey.go("reprint_card", payment_reprint.NOT_AN_ID)
+    yield "reprint_card-not-an-id"
+    journey.go("reprinting")
+    yield "reprinting"
+    journey.fail(payment_reprint.NOT_THE_PAYERS, "reprint_refused")
+    yield "reprint_refused"
+    journey.fail(payment_reprint.TOO_MANY, "reprint_refused")
+    yield "reprint_refused-too-many"
+    journey.order = sample_order(paid=True)
+    journey.reprint_payer = "林**"
+    journey.reprinted_at = journey.env.clock.now().replace(microsecond=0)
+    journey.go("reprinted")
+    yield "reprinted"
+    journey.go("reprint_qr")
+    yield "reprint_qr"
 
 
 def sample_notice() -> Notice:
     """The demo's property registration notice, as the gateway sends it (payer already masked)."""
     return Notice(number="3502002611000002", item_zh="不动产登记费", item_en="Property registration fee",
-                  payer_masked="林**", amount_fen=8000, due_date="2026-12-31", status="unpaid", payable_here=True)
+                  payer_masked="林**", amount_fen=8000, due_date="2026-12-31", status="unpaid", payable_here=True,
+                  collecting_unit_zh="厦门市不动产登记中心", collecting_unit_en="Xiamen Real Estate Registration Center",
+                  collecting_unit_code="350200041007")
 
 
 def sample_order(paid: bool = False) -> Order:

@@ -29,7 +29,7 @@ from contract.citizen import FeedbackReceipt, FeedbackRequest, MailingReceipt, M
 from contract.content import AnnouncementList, CatalogueDocument, Guide, GuideCollection, HoursDocument
 from contract.lookups import LookupRequest, PopulationAnswer, PropertyAnswer, SocialSecurityAnswer
 from contract.outbox import OUTBOX_KINDS, OutboxAck, OutboxEntry
-from contract.payments import Notice, Order, OrderRequest
+from contract.payments import Notice, Order, OrderRequest, ReceiptCopy, ReceiptCopyRequest
 from kiosk.gateway_client import documents
 from kiosk.gateway_client.access_token import GatewayToken
 from kiosk.gateway_client.answers import busy, parse, refusal, retry_after
@@ -355,6 +355,12 @@ class GatewayClient(QueueCalls):
         # Closing twice has the same effect as closing once, so it may be retried without a key.
         return self._must(self.request("POST", f"/payments/orders/{segment(order_id)}/close", Order,
                                        retry_safe=True))
+
+    def receipt_copy(self, notice_number: str, id_number: str) -> ReceiptCopy:
+        """A paid notice's receipt again, for its payer's card (404 ``receipt_not_found`` for any other)."""
+        body = build(ReceiptCopyRequest, notice_number=notice_number, id_number=id_number)
+        return self._must(self.request("POST", "/payments/receipt-copies", ReceiptCopy, body=body, retry_safe=True,
+                                       budget_s=self.citizen_budget_s))
 
     # ---- feedback, mailing, outbox ----------------------------------------------------------------
 

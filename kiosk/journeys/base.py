@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Catalogue, Service
@@ -81,6 +81,9 @@ class JourneyEnv:
     receipt_header: tuple[str, ...] = ()  # lines printed above every receipt
     receipt_footer: tuple[str, ...] = ()  # lines printed below every receipt
     ems_mailing: bool = True  # whether citizens may have documents mailed by EMS from this kiosk
+    # The hall's counters when closed to this kiosk (24-hour zone out of hours), else None:
+    # kiosk.hall.closed_counters.ClosedCounters. Every problem shown is worded for it (Journey.go).
+    closed_counters: Callable[[], Any] | None = None
 
 
 Listener = Callable[["Journey"], None]
@@ -108,10 +111,23 @@ class Journey:
 
     def go(self, state: str, problem: Problem | None = None) -> None:
         self.state = state
-        self.problem = problem
+        self.problem = problem if problem is None else self._for_open_counters(problem)
         log.info("%s → %s", self.name, state, extra={"journey": self.name, "state": state})
         for listener in list(self._listeners):
             listener(self)
+
+    def _for_open_counters(self, problem: Problem) -> Problem:
+        """``problem``, its next step sending nobody to a counter that is closed now (24-hour zone)."""
+        closed = None
+        if self.env.closed_counters is not None:
+            try:
+                closed = self.env.closed_counters()
+            except Exception:  # the calendar cannot be read: the sentence as written
+                log.warning("could not tell whether the counters are open", exc_info=True)
+        if closed is None:
+            return problem
+        next_zh, next_en = closed.instead_of(problem.next_zh, problem.next_en, problem.what_zh, problem.what_en)
+        return replace(problem, next_zh=next_zh, next_en=next_en)
 
     def fail(self, problem: Problem, state: str = "failed") -> None:
         self.go(state, problem)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from config.catalogue import Service
+from kiosk.hall.closed_counters import for_kiosk
 from kiosk.journeys.base import Journey, JourneyEnv
 from kiosk.shell.context import KioskContext
 from kiosk.shell.worker import ImmediateCalls
@@ -69,6 +70,7 @@ class JourneyHost(QObject):
             receipt_header=header,
             receipt_footer=footer,
             ems_mailing=ems_mailing,
+            closed_counters=lambda: for_kiosk(services.availability, self.context.settings, self.context.now()),
         )
 
     def begin(self, name: str, service: Service | None = None) -> Journey:

@@ -48,6 +48,7 @@ from contract.payments import Notice, Order, yuan
 from kiosk.journeys.base import Journey, JourneyEnv, Problem, error_code
 from kiosk.journeys.owed_receipts import OwedReceipts
 from kiosk.journeys.payment_paper import OFFLINE, ORDER_UNRESOLVED, PaymentPaper, kiosk_fault, notice_problem
+from kiosk.journeys.payment_reprint import ReceiptReprint
 from kiosk.journeys.payment_settling import OrderSettling, refused
 from kiosk.journeys.unresolved_orders import LedgerDamaged, UnresolvedOrders
 from kiosk.system.privacy import mask_name
@@ -57,15 +58,16 @@ log = logging.getLogger("kiosk.journeys")
 NOTICE_DIGITS = 16
 
 # Where a number may be scanned or typed (not while an order is open).
-_ENTRY_STATES = {"enter", "notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved", "expired"}
+_ENTRY_STATES = {"enter", "notice", "unknown_notice", "already_paid", "not_payable", "order_unresolved", "expired",
+                 "reprint_refused", "reprinted", "reprint_qr"}
 # While in these states the citizen is waiting on the kiosk or paying on their phone.
-_BUSY_STATES = {"looking_up", "creating", "awaiting_payment", "closing", "printing", "confirming"}
+_BUSY_STATES = {"looking_up", "creating", "awaiting_payment", "closing", "printing", "confirming", "reprinting"}
 
 class _CreateUnanswered(Exception):
     """Every attempt to open the order went unanswered; the key is kept for the next try."""
 
 
-class FeePaymentJourney(OrderSettling, PaymentPaper, Journey):
+class FeePaymentJourney(ReceiptReprint, OrderSettling, PaymentPaper, Journey):
     """The fee payment state machine. Screens read the attributes below and call the public methods."""
 
     name = "payment"

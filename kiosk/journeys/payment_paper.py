@@ -149,10 +149,13 @@ class PaymentPaper:
     def _receipt(self, order: Order) -> Receipt:
         notice = self.notice
         item = notice.item_zh if notice else order.item_zh
+        unit = order.collecting_unit_zh or (notice.collecting_unit_zh if notice else "")
+        code = order.collecting_unit_code or (notice.collecting_unit_code if notice else "")
         return payment_receipt(
             notice_number=order.notice_number, item=item, payer=self.payer, amount=yuan(order.amount_fen),
-            paid_at=_moment(order.paid_at) or self.env.clock.now(), transaction_id=order.transaction_ref or "",
+            paid_at=moment(order.paid_at) or self.env.clock.now(), transaction_id=order.transaction_ref or "",
             qr_url=self.e_receipt_payload, terminal=self.env.settings.kiosk.id,
+            collecting_unit=unit, collecting_unit_code=code,
         )
 
     def _voucher(self) -> Receipt:
@@ -173,7 +176,7 @@ class PaymentPaper:
         )
 
 
-def _moment(text: str | None) -> dt.datetime | None:
+def moment(text: str | None) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(text) if text else None
     except ValueError:

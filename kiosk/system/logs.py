@@ -13,6 +13,7 @@ import logging
 import logging.handlers
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.system.privacy import redact
@@ -69,7 +70,8 @@ class RedactionFilter(logging.Filter):
 class JsonLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            # the machine's time with its offset, so a reader can show it in the hall's zone
+            "ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "area": record.name,
             "msg": record.getMessage(),

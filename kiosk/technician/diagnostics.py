@@ -27,8 +27,10 @@ from typing import Any
 
 from config.local import KioskSettings
 from kiosk.hardware.paper_roll import PaperEstimate, PaperRoll
+from kiosk.system.clock import HALL_ZONE
 from kiosk.system.privacy import redact
 from kiosk.technician.checks import Finding
+from kiosk.technician.finding_words import hall_time
 
 log = logging.getLogger("fleet")
 
@@ -100,6 +102,7 @@ def device_findings(hub: Any) -> list[Finding]:
             if name == "a4printer":  # toner low, paper low: warnings while it still prints
                 data["conditions"] = hub.a4_summary() or None
                 data["can_print"] = hub.can_print_a4()
+        data["report"] = report.text
         text = f"{report.text}; state {data['state']}"
         if data["last_error"]:
             text += f"; last error: {data['last_error']}"
@@ -132,7 +135,7 @@ def paper_finding(sources: Sources) -> list[Finding]:
     data["lines_since_roll_change"] = stats.get("lines_since_roll_change", 0)
     data["cuts"] = stats.get("cuts", 0)
     if stats.get("reset_at"):
-        data["roll_changed_at"] = datetime.fromtimestamp(float(stats["reset_at"])).isoformat(timespec="seconds")
+        data["roll_changed_at"] = datetime.fromtimestamp(float(stats["reset_at"]), HALL_ZONE).isoformat(timespec="seconds")
     sensor = _paper_sensor(sources)
     if sensor is not None:
         data["sensor"] = sensor
@@ -334,16 +337,18 @@ def log_finding(log_file: Path | None, count: int = LOG_LINES) -> list[Finding]:
 
     if log_file is None or not Path(log_file).exists():
         return [Finding("log", True, "no log file", "internal", "log", {"lines": []})]
-    lines = []
+    entries = []  # each line's time apart, for the screen to show in the hall's zone
     for raw in recent_lines(Path(log_file), count):
         try:
             entry = json.loads(raw)
-            line = f"{entry.get('ts', '')[11:19]} {entry.get('level', '')[:4]} {entry.get('area', '')}: " \
-                   f"{entry.get('msg', '')}"
+            stamp, line = str(entry.get("ts", "")), f"{entry.get('level', '')[:4]} {entry.get('area', '')}: " \
+                                                     f"{entry.get('msg', '')}"
         except (ValueError, AttributeError):
-            line = raw
-        lines.append(redact(line)[:300])
-    return [Finding("log", True, f"last {len(lines)} lines of {log_file}", "internal", "log", {"lines": lines})]
+            stamp, line = "", raw
+        entries.append({"ts": stamp, "line": redact(line)[:290]})
+    lines = [f"{hall_time(e['ts'])} {e['line']}" for e in entries]
+    return [Finding("log", True, f"last {len(lines)} lines of {log_file}", "internal", "log",
+                    {"lines": lines, "entries": entries})]
 
 
 # --- all together ------------------------------------------------------------------------------------------

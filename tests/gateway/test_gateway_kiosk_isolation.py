@@ -191,6 +191,20 @@ def probe_close_order(hall: Hall) -> None:
     assert hall.mine.post(f"/payments/orders/{order['order_id']}/close").json()["status"] == "closed"
 
 
+def probe_receipt_copy(hall: Hall) -> None:
+    """A receipt is its payer's: any kiosk reprints it for the payer's card (the demo's passport fee was paid
+    at ``mine``), and for any other card it answers exactly like a notice that does not exist."""
+    paid, payer = "3502002611000003", "810000199508152024"
+    mine = hall.mine.post("/payments/receipt-copies", json={"notice_number": paid, "id_number": payer})
+    theirs = hall.other.post("/payments/receipt-copies", json={"notice_number": paid, "id_number": payer})
+    assert mine.status_code == theirs.status_code == 200 and mine.json() == theirs.json()
+    wrong = hall.other.post("/payments/receipt-copies", json={"notice_number": paid, "id_number": YOUNG})
+    unknown = hall.other.post("/payments/receipt-copies", json={"notice_number": "3502002699999999",
+                                                                "id_number": YOUNG})
+    _same_as_unknown(wrong, unknown)
+    assert wrong.json() == unknown.json()
+
+
 # -- citizen and outbox -----------------------------------------------------------------------------------
 
 def probe_feedback(hall: Hall) -> None:
@@ -255,6 +269,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "POST /api/v1/payments/orders": probe_create_order,
     "GET /api/v1/payments/orders/{order_id}": probe_order,
     "POST /api/v1/payments/orders/{order_id}/close": probe_close_order,
+    "POST /api/v1/payments/receipt-copies": probe_receipt_copy,
     "POST /api/v1/feedback": probe_feedback,
     "POST /api/v1/mailing": probe_mailing,
     "POST /api/v1/outbox/{kind}": probe_outbox,

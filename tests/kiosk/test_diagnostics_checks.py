@@ -100,10 +100,10 @@ def test_configuration_system_and_log(settings, tmp_path):
     system = {f.name: f for f in diagnostics.system_findings(settings.state_dir)}
     assert set(system) == {"disk", "memory", "cpu"} and system["disk"].data["free_bytes"] > 0
     log_file = tmp_path / "kiosk.jsonl"
-    log_file.write_text("\n".join(json.dumps({"ts": "2025-03-12T09:00:00.000", "level": "INFO", "area": "session",
+    log_file.write_text("\n".join(json.dumps({"ts": "2025-03-12T01:00:00.000+00:00", "level": "INFO", "area": "session",
                                               "msg": f"line {i} id 350203194803120021"}) for i in range(30)) + "\n")
     [log] = diagnostics.log_finding(log_file, count=5)
-    assert len(log.data["lines"]) == 5 and log.data["lines"][-1].startswith("09:00:00 INFO session: line 29")
+    assert len(log.data["lines"]) == 5 and log.data["lines"][-1].startswith("09:00:00 INFO session: line 29")  # UTC 01:00, hall time 09:00
     assert all("350203194803120021" not in line for line in log.data["lines"])
 
 
