@@ -60,7 +60,7 @@ def walk_payment(screen: FeePaymentScreen) -> Iterator[str]:
     yield from _walk_reprint(journey)
 
 
-def _walk_reprint(journey: FeePaymentJourney) -> Iterator[str]:
+def _walk_reprint(journey: payment.FeePaymentJourney) -> Iterator[str]:
     """补打: the card page (and a card that is no ID), the refusal, the copy printed or as a QR."""
     from kiosk.journeys import payment_reprint
 
