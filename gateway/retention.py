@@ -12,7 +12,7 @@ hours, so a day covers every replay while keeping nothing for long.
 
 from __future__ import annotations
 
-from gateway import heartbeat_history, ratelimit
+from gateway import heartbeat_history, ratelimit, result_links
 from gateway.storage import Transaction
 
 
@@ -24,4 +24,5 @@ def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
     gone += conn.execute("DELETE FROM outbox_entries WHERE received_ts < ?", (cutoff,)).rowcount
     gone += heartbeat_history.prune(conn, now_ts)
     gone += ratelimit.prune(conn, now_ts)
+    gone += result_links.prune(conn, now_ts)
     return gone
