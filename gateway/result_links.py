@@ -39,7 +39,7 @@ def create(ctx: GatewayContext, conn: Transaction, kiosk_id: str, body: ResultLi
     result = body.model_dump()
     result["holder"] = mask_name(body.holder)
     result["id_number"] = mask_id_number(body.id_number) if body.id_number else ""
-    result["issued_at"] = now.isoformat(timespec="minutes")
+    result["issued_at"] = now.strftime("%Y-%m-%d %H:%M")
     conn.execute("UPDATE result_links SET payload = '', opened_ts = ? WHERE kiosk_id = ? AND session_id = ? "
                  "AND opened_ts IS NULL", (now.timestamp(), kiosk_id, body.session_id))
     expires = now.timestamp() + LINK_TTL_S
