@@ -23,7 +23,7 @@ class LookupPhonePages(_Part):
         box = self._page()
         self.consent_page = box.parentWidget()
         self.consent_card = Card()
-        self.consent_title = label(role="subtitle")
+        self.consent_title = label(role="title")
         self.consent_what = label(role="value")
         self.consent_how = label(role="value")
         self.consent_note = label(role="hint")
