@@ -74,10 +74,11 @@ class FollowUpPages(_Part):
         self.heading.setText(_("留下回访电话"))
         self.subheading.setText("")
         self.follow_up_why.setText(_("您的手机号只用于工作人员就本次评价回访您，不会用于其他用途。"))
-        self.follow_up_keep.setText(_("号码随评价保存在服务中心，仅供回访使用。"))
+        self.follow_up_keep.setText(_("号码随评价保存在服务中心，仅供回访使用，30天后删除。"))
         self._follow_up_typed(self.follow_up_keypad.value)
         problem = journey.problem
-        self.follow_up_problem.setText(problem.what() + " " + problem.next_step() if problem else "")
+        # the rule alone (one line, so the keypad keeps its size in elderly mode): "enter 11 digits starting with 1"
+        self.follow_up_problem.setText(problem.next_step() if problem else "")
         self.follow_up_problem.setVisible(problem is not None)
         self.follow_up_keypad.set_labels(_("清除"), _("退格"))
         self.follow_up_save.setText(_("同意并保存"))

@@ -183,3 +183,38 @@ def test_junk_follow_up_details_are_refused(api, change):
     answer = api.post("/feedback", json=body)
     assert answer.status_code == 422 and "Traceback" not in answer.text
     assert not re.search(r"1381234123\d", answer.text)
+
+
+def test_html_in_a_guide_is_shown_as_text():
+    from gateway.guide_pages import guide_body
+
+    hostile = {"name_zh": "<script>alert(1)</script>", "department_zh": "<b>部门</b>", "summary_zh": "\"><img src=x>",
+               "materials": [{"name_zh": "<i>材料</i>", "copies": "<u>1</u>", "note_zh": "<a href=x>注</a>"}],
+               "steps": [{"zh": "<iframe>"}], "fee_zh": "<s>免费</s>", "time_limit_zh": "&lt;", "where_zh": "<hr>"}
+    calendar = {"week": {"mon": ["08:30-12:00"], "tue": [{"start": "<b>", "end": "</b>"}]}}
+    page = guide_body(hostile, calendar, "<hotline>", "zh")
+    for tag in ("<script", "<b>部门", "<img", "<i>", "<u>", "<a href=x", "<iframe", "<s>", "<hr", "<hotline",
+                "<b>–</b>"):
+        assert tag not in page, tag
+    assert "&lt;script&gt;" in page and "&amp;lt;" in page
+
+
+def test_a_follow_up_number_is_erased_after_thirty_days(start_gateway, clock, make_api):
+    from gateway import retention
+
+    server, settings = start_gateway(now=clock)
+    api = make_api(server.url)
+    body = {"service_id": "ss-card-apply", "rating": 1, "comment": "设备有故障", "record_number": "PO-1",
+            "follow_up_phone": "13912345678", "follow_up_consent": True}
+    assert api.post("/feedback", json=body).status_code == 201
+    database = server._server.config.app.state.gateway.db
+    clock.advance(days=29)
+    with database.transaction() as conn:
+        retention.prune(conn, clock().timestamp(), settings.replay_window_s)
+    assert _rows(database, "SELECT follow_up_phone FROM feedback WHERE record_number = 'PO-1'") == [
+        {"follow_up_phone": "13912345678"}]
+    clock.advance(days=2)
+    with database.transaction() as conn:
+        retention.prune(conn, clock().timestamp(), settings.replay_window_s)
+    assert _rows(database, "SELECT follow_up_phone, rating FROM feedback WHERE record_number = 'PO-1'") == [
+        {"follow_up_phone": None, "rating": 1}]

@@ -25,9 +25,11 @@ def upgrade() -> None:
     with op.batch_alter_table("feedback") as table:
         table.add_column(sa.Column("record_number", sa.Text, nullable=False, server_default=""))
         table.add_column(sa.Column("follow_up_phone", sa.Text, nullable=True))
+    op.create_index("feedback_follow_up", "feedback", ["follow_up_phone"])  # numbers still kept, found at once
 
 
 def downgrade() -> None:
+    op.drop_index("feedback_follow_up", table_name="feedback")
     with op.batch_alter_table("feedback") as table:
         table.drop_column("follow_up_phone")
         table.drop_column("record_number")
