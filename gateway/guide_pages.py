@@ -27,13 +27,15 @@ _WORDS = {
     "zh": {"title": "办事指南", "materials": "所需材料", "steps": "办理流程", "fee": "收费标准", "limit": "办理时限",
            "where": "办理地点", "hours": "办公时间", "closed": "休息", "hotline": "咨询热线", "none": "无需提交材料",
            "other": "English", "missing": "未找到该事项的办事指南", "missing_hint": "请在自助终端或咨询台查询。",
-           "online": "网上办事大厅", "holidays": "法定节假日休息，调休上班日照常办公。"},
+           "online": "网上办事大厅", "holidays": "法定节假日休息，调休上班日照常办公。",
+           "always": "本事项可在24小时自助服务区随时办理。"},
     "en": {"title": "Service guide", "materials": "What to bring", "steps": "Steps", "fee": "Fee",
            "limit": "Time limit", "where": "Where to go", "hours": "Opening hours", "closed": "Closed",
            "hotline": "Hotline", "none": "Nothing to hand in", "other": "中文",
            "missing": "No guide for this service", "missing_hint": "Please ask at a kiosk or the information desk.",
            "online": "Online service hall",
-           "holidays": "Closed on public holidays; open on make-up working days."},
+           "holidays": "Closed on public holidays; open on make-up working days.",
+           "always": "This service is available at any hour in the 24-hour self-service zone."},
 }
 
 
@@ -66,7 +68,8 @@ def _hours(calendar: dict[str, Any], lang: str) -> str:
     return "<dl>" + "".join(rows) + "</dl>"
 
 
-def guide_body(guide: dict[str, Any], calendar: dict[str, Any], hotline: str, lang: str) -> str:
+def guide_body(guide: dict[str, Any], calendar: dict[str, Any], hotline: str, lang: str,
+               round_the_clock: bool = False) -> str:
     """The page's content for ``guide`` (as :func:`gateway.content.guide_for` makes it)."""
     w = _WORDS[lang]
     materials = "".join(
@@ -87,7 +90,9 @@ def guide_body(guide: dict[str, Any], calendar: dict[str, Any], hotline: str, la
         + f"<div class='card'><dl><dt>{w['fee']}</dt><dd>{_pick(guide, 'fee', lang)}</dd>"
         f"<dt>{w['limit']}</dt><dd>{_pick(guide, 'time_limit', lang) or '—'}</dd>"
         f"<dt>{w['where']}</dt><dd>{_pick(guide, 'where', lang)}</dd></dl></div>"
-        f"<div class='card'><h2>{w['hours']}</h2>{_hours(calendar, lang)}<p class='muted'>{w['holidays']}</p>"
+        f"<div class='card'><h2>{w['hours']}</h2>"
+        + (f"<p class='ok'>{w['always']}</p>" if round_the_clock else "")
+        + f"{_hours(calendar, lang)}<p class='muted'>{w['holidays']}</p>"
         f"<p>{w['hotline']} <a class='tel' href='tel:{escape(hotline)}'>{escape(hotline)}</a></p></div>"
     )
 
@@ -112,7 +117,7 @@ def guide_page(
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": f"public, max-age={CACHE_S}"})
     name = guide.get(f"name_{lang}") or guide.get("name_zh") or ""
     page = phone_page(f"{name} · {_WORDS[lang]['title']}",
-                      guide_body(guide, hours["calendar"], hotline, lang), lang=lang, hotline=hotline,
+                      guide_body(guide, hours["calendar"], hotline, lang, service.get("hours") == "24h"), lang=lang, hotline=hotline,
                       cache=f"public, max-age={CACHE_S}")
     page.headers["ETag"] = etag
     return page

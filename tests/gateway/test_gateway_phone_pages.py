@@ -54,6 +54,13 @@ def test_a_guide_page_per_service_in_both_languages(shared_gateway):
     assert again.status_code == 304
 
 
+def test_a_round_the_clock_service_says_so(shared_gateway):
+    app_ctx = shared_gateway._server.config.app.state.gateway
+    service_id = next(s for s, service in app_ctx.services.items() if service.get("hours") == "24h")
+    page = _page(shared_gateway.url, f"/guides/{service_id}").text
+    assert "24小时自助服务区随时办理" in page
+
+
 @pytest.mark.parametrize("path", ["/guides/no-such-service", "/guides/%3Cscript%3E", "/guides/" + "x" * 61])
 def test_an_unknown_guide_is_a_plain_404_page(shared_gateway, path):
     answer = _page(shared_gateway.url, path)
