@@ -83,6 +83,13 @@ class GatewaySettings(_Section):
     read_timeout_s: float = Field(8.0, gt=0, le=120)
     ca_file: Path | None = Field(None, description="CA bundle for a TLS gateway")
     embedded: bool = Field(False, description="start the reference gateway beside the kiosk (demo)")
+    public_url: str = Field("", pattern=r"^(https?://\S+)?$",
+                            description="the gateway's address as citizens' phones reach it (QR codes of guides "
+                                        "and results); empty: the same as url")
+
+    def phone_url(self, path: str) -> str:
+        """Absolute URL of a gateway page for a citizen's phone."""
+        return (self.public_url or self.url).rstrip("/") + path
 
     def secret(self) -> str:
         """The kiosk's token, read from token_file when one is configured."""

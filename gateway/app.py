@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI
 
 import gateway
 from contract import API_PREFIX
-from gateway import console, error_handlers, log_privacy, pages, retention
+from gateway import console, error_handlers, guide_pages, log_privacy, pages, result_pages, retention
 from gateway.body_limit import BodyLimit
 from gateway.context import GatewayContext
 from gateway.documents import router as documents_router
@@ -24,7 +24,7 @@ from gateway.documents import verify_pages
 from gateway.documents.checking import MAX_PDF_BYTES
 from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import SharedRateLimiter, limiters
-from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue
+from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue, result_links
 from gateway.settings import GatewaySettings
 from gateway.storage import Database
 from gateway.token_cache import TokenCache
@@ -35,7 +35,7 @@ log = logging.getLogger("gateway.server")
 # and the admin console add their routers here.
 API_ROUTERS: list[APIRouter] = [
     health.router, content.router, queue.router, lookups.router, payments.router, citizen.router, outbox.router,
-    fleet.router, documents_router.router,
+    fleet.router, documents_router.router, result_links.router,
 ]
 
 
@@ -70,6 +70,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     for router in [*API_ROUTERS, *(extra_routers or [])]:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(guide_pages.router)
+    app.include_router(result_pages.router)
     app.include_router(verify_pages.router)
     app.include_router(console.router)
     error_handlers.install(app)

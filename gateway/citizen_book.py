@@ -16,8 +16,11 @@ def record_feedback(ctx: GatewayContext, conn: Transaction, body: FeedbackReques
         raise Problem(404, "service_not_found", "no service with this id in the catalogue")
     feedback_id = f"FB{secrets.token_hex(8).upper()}"
     received = ctx.now_iso()
-    conn.execute("INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
-                 (feedback_id, body.service_id, body.rating, body.comment, kiosk_id, received))
+    phone = body.follow_up_phone if body.follow_up_consent else None
+    conn.execute("INSERT INTO feedback (feedback_id, service_id, rating, comment, kiosk_id, received_at, "
+                 "record_number, follow_up_phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (feedback_id, body.service_id, body.rating, body.comment, kiosk_id, received, body.record_number,
+                  phone))
     return feedback_receipt(conn, feedback_id)
 
 

@@ -1,4 +1,5 @@
-"""How long the gateway keeps what it only needs for a while: idempotency keys, processed outbox entries, heartbeats.
+"""How long the gateway keeps what it only needs for a while: idempotency keys, processed outbox entries, heartbeats,
+result links and the follow-up numbers of ratings.
 
 Heartbeat history has windows of its own (:mod:`gateway.heartbeat_history`: every beat for a day,
 hourly counts for 90 days).
@@ -12,8 +13,14 @@ hours, so a day covers every replay while keeping nothing for long.
 
 from __future__ import annotations
 
-from gateway import heartbeat_history, ratelimit
+from datetime import datetime
+
+from gateway import heartbeat_history, ratelimit, result_links
+from gateway.settings import HALL_ZONE
 from gateway.storage import Transaction
+
+FOLLOW_UP_KEPT_S = 30 * 24 * 3600
+"""A rating's follow-up number is for calling back about that rating: erased 30 days after it."""
 
 
 def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
@@ -24,4 +31,13 @@ def prune(conn: Transaction, now_ts: float, window_s: float) -> int:
     gone += conn.execute("DELETE FROM outbox_entries WHERE received_ts < ?", (cutoff,)).rowcount
     gone += heartbeat_history.prune(conn, now_ts)
     gone += ratelimit.prune(conn, now_ts)
+    gone += result_links.prune(conn, now_ts)
+    gone += forget_follow_up_phones(conn, now_ts)
     return gone
+
+
+def forget_follow_up_phones(conn: Transaction, now_ts: float) -> int:
+    """Erase follow-up numbers older than :data:`FOLLOW_UP_KEPT_S` (the rating itself stays)."""
+    cutoff = datetime.fromtimestamp(now_ts - FOLLOW_UP_KEPT_S, HALL_ZONE).isoformat(timespec="seconds")
+    return conn.execute("UPDATE feedback SET follow_up_phone = NULL WHERE follow_up_phone IS NOT NULL "
+                        "AND received_at < ?", (cutoff,)).rowcount

@@ -25,6 +25,8 @@ class GatewaySettings:
     db_path: Path | str
     """A SQLite file (one hall) or a ``postgresql://user@host/dbname`` URL (a province)."""
     public_url: str = "http://127.0.0.1:8765"
+    hotline: str = "12345"
+    """The hall's hotline, on the pages citizens open on their phones."""
     demo: bool = False
     rate_per_s: float = 20.0
     rate_burst: int = 60

@@ -14,6 +14,7 @@ from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.timers import named_timer
 from screens.base import Navigator
+from screens.feedback_follow_up import FollowUpPages
 from screens.journey_screen import JourneyScreen
 from screens.widgets import TouchButton, discard, label
 
@@ -23,7 +24,7 @@ STARS: tuple[tuple[int, str], ...] = (
 THANKS_MS = 4000
 
 
-class FeedbackScreen(JourneyScreen[FeedbackJourney]):
+class FeedbackScreen(FollowUpPages, JourneyScreen[FeedbackJourney]):
     name = "feedback"
     has_back = False  # the journey before it is over; the only ways on are rate, skip or Home
 
@@ -73,6 +74,8 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
 
         self.pages.addWidget(rate)
         self.pages.addWidget(thanks)
+        self._build_follow_up()
+        grid.addWidget(self.follow_up_toggle, len(STARS) + 5, 0, 1, 2)
         self.leave_timer = named_timer(self, "feedback-thanks", single_shot=True, interval_ms=THANKS_MS)
         self.leave_timer.timeout.connect(self._leave)
 
@@ -113,9 +116,14 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
             if not self.leave_timer.isActive():
                 self.leave_timer.start()
             return
+        if journey.state == "follow_up":
+            self._show_follow_up(journey)
+            return
         service = journey.service
         self.heading.setText(_("请为本次服务评价"))
-        self.subheading.setText(pick(service.name_zh, service.name_en) if service else _("自助服务终端"))
+        name = pick(service.name_zh, service.name_en) if service else _("自助服务终端")
+        record = _("服务记录号 {number}").format(number=journey.record_number) if journey.record_number else ""
+        self.subheading.setText(" · ".join(filter(None, (name, record))))
         for stars, text in STARS:
             button = self.star_buttons[stars]
             button.setText("★" * stars + "☆" * (5 - stars) + "  " + _(text))
@@ -131,6 +139,7 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
         else:
             self.chip_hint.setText(_("可选：轻触选择您的感受（可多选）") if not elderly else _("轻触一项即完成评价"))
         self.submit.setVisible(not elderly or asking)
+        self._show_follow_up_toggle(journey, shown=journey.can_follow_up)
         self.submit.setText(_("提交评价"))
         self.submit.setEnabled(journey.rating is not None and not journey.needs_reason)
         self.skip.setText(_("跳过，不评价"))
@@ -156,11 +165,13 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
 
     def clear_personal(self) -> None:
         self.leave_timer.stop()
+        self._clear_follow_up()
 
     def tour(self) -> Iterator[str]:
         self.activate(service_id="ss-card-apply")
         journey = self.journey
         assert journey is not None
+        journey.record_number = "A023"  # the ticket a sample session would have taken
         yield "rate"
         journey.rate(4)
         journey.toggle_comment("办理快")
@@ -168,6 +179,14 @@ class FeedbackScreen(JourneyScreen[FeedbackJourney]):
         yield "rated"
         journey.rate(2)  # a low rating: the reasons, at least one needed
         yield "reason"
+        journey.toggle_comment("等待太久")
+        journey.ask_follow_up()
+        self.follow_up_keypad.set_value("1381234")
+        journey.save_phone(self.follow_up_keypad.value)
+        yield "follow-up-bad"
+        self.follow_up_keypad.set_value("13812341234")
+        journey.save_phone(self.follow_up_keypad.value)
+        yield "follow-up-kept"
         journey.go("thanks")
         self.leave_timer.stop()  # the tour renders the page; it does not leave it
         yield "thanks"

@@ -11,8 +11,8 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.journeys.base import Problem
 from kiosk.journeys.lookup import LookupJourney
@@ -29,10 +29,11 @@ from screens.lookup_certificate import (
     LookupCertificatePages,
 )
 from screens.lookup_mailing import LookupMailingPages
+from screens.lookup_phone import PHONE_STATES, LookupPhonePages
 from screens.lookup_results import LookupResultPages
 from screens.open_counters import next_step as counter_step
 from screens.theme import is_high_contrast
-from screens.widgets import Card, TouchButton, discard, label, page_of, qr_pixmap
+from screens.widgets import Card, TouchButton, discard, label, page_of
 
 REMINDER_MS = 20_000  # no card after this long: a gentle reminder
 
@@ -42,7 +43,8 @@ MESSAGE_STATES = ("no_record", "offline", "failed", "printed", "print_failed", "
                   "mail_queued", "mail_failed", "mail_unavailable")
 
 
-class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages, JourneyScreen[LookupJourney]):
+class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, LookupCertificatePages,
+                   JourneyScreen[LookupJourney]):
     """Draws a :class:`~kiosk.journeys.lookup.LookupJourney`; subclasses only set ``journey_name``."""
 
     name = "lookup"
@@ -59,6 +61,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         self._build_results_page()
         self._build_choices_page()
         self._build_message_page()
+        self._build_phone_consent_page()
         self._build_qr_page()
         self._build_mail_confirm_page()
         self._build_mail_phone_page()
@@ -139,23 +142,6 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         box.addLayout(self.message_buttons)
         self._message_button_widgets: list[TouchButton] = []
 
-    def _build_qr_page(self) -> None:
-        box = self._page()
-        self.qr_page = page_of(box)
-        self.qr_text = label(role="subtitle")
-        self.qr_image = QLabel()
-        self.qr_image.setMinimumSize(480, 480)
-        self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_number = label(role="value")
-        self.qr_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_back = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
-        self.qr_done = TouchButton(role="primary", on_tap=lambda: self._do("finish"))
-        box.addWidget(self.qr_text)
-        box.addWidget(self.qr_image, 1)
-        box.addWidget(self.qr_number)
-        box.addWidget(self.qr_back)
-        box.addWidget(self.qr_done)
-
     # -- journey lifecycle -------------------------------------------------------------------
     @property
     def lookup(self) -> LookupJourney | None:
@@ -207,8 +193,8 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
             self._show_choices(journey)
         elif state in MESSAGE_STATES or state in CERTIFICATE_MESSAGE_STATES:
             self._show_message(journey)
-        elif state == "phone_qr":
-            self._show_qr(journey)
+        elif state in PHONE_STATES:
+            self._show_phone(journey)
         elif state == "mail_confirm":
             self._show_mail_confirm(journey)
         elif state == "mail_phone":
@@ -320,16 +306,6 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         self.message_next.setText(next_step)
         self._message_buttons(buttons)
 
-    def _show_qr(self, journey: LookupJourney) -> None:
-        self.pages.setCurrentWidget(self.qr_page)
-        self.qr_text.setText(_("请用手机扫描下方二维码，在手机上查看和保存查询结果"))
-        url = journey.verify_url()
-        self.qr_image.setPixmap(qr_pixmap(url, 460))
-        self.qr_image.setProperty("qr_payload", url)
-        self.qr_number.setText(_("文书编号：{number}").format(number=journey.document_number()))
-        self.qr_back.setText("‹ " + _("返回选择其他方式"))
-        self.qr_done.setText(_("完成"))
-
     def _leave(self, journey: LookupJourney) -> None:
         """Finished: on to the rating if there is one, else the session ends (and is wiped)."""
         if self._leaving:
@@ -354,9 +330,8 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         self.sheet.clear()
         self.keypad.set_value("")
         self.phone_entry.clear()
-        self.qr_image.clear()
-        self.qr_image.setProperty("qr_payload", "")
-        for widget in (self.identity, self.mail_address, self.qr_number, self.message_what, self.message_next,
+        self._clear_phone()
+        for widget in (self.identity, self.mail_address, self.message_what, self.message_next,
                        self.card_problem_what, self.card_problem_next):
             widget.clear()
         self.pages.setCurrentWidget(self.card_page)

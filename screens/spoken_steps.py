@@ -25,6 +25,7 @@ STEP_PROMPTS: dict[tuple[str, str], str] = {
     ("lookup", "querying"): "may_take_card",
     ("lookup", "printing"): "printing",
     ("lookup", "printed"): "take_slip",
+    ("lookup", "phone_consent"): "phone_consent",
     ("lookup", "phone_qr"): "scan_result",
     ("lookup", "mail_phone"): "enter_mobile",
     ("lookup", "finished"): "take_card",
@@ -56,6 +57,7 @@ STEP_PROMPTS: dict[tuple[str, str], str] = {
     ("guide", "guide"): "guide_take_away",
     ("feedback", "rate"): "rate_service",
     ("feedback", "thanks"): "take_belongings",
+    ("feedback", "follow_up"): "follow_up_mobile",
 }
 
 

@@ -97,6 +97,11 @@ PROMPTS: dict[str, Prompt] = {p.id: p for p in (
     _P("scan_result", "请用手机扫描下方二维码，在手机上查看和保存查询结果",
        "Scan this code with your phone to see and keep the result"),
     _P("enter_mobile", "请输入您的手机号码，方便快递员联系您", "Enter your mobile number so the courier can reach you"),
+    _P("phone_consent", "手机上将显示与本屏幕相同的查询结果，姓名和证件号码已部分隐藏。",
+       "Your phone will show the same result as this screen, with your name and ID number partly hidden."),
+    _P("mobile_format", "请输入以1开头的11位手机号码。", "Please enter an 11-digit mobile number starting with 1."),
+    _P("follow_up_mobile", "您的手机号只用于工作人员就本次评价回访您，不会用于其他用途。",
+       "Your mobile number is used only for staff to call you back about this rating, for nothing else."),
     # --- payment
     _P("scan_notice", "请输入缴款通知书上的16位缴款码，或将通知书上的二维码对准扫码口",
        "Enter the 16-digit number on your payment notice, or hold the notice's QR code to the scanner"),

@@ -84,6 +84,8 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     journey.print_result()
     yield "print_failed"
     journey.show_phone_qr()
+    yield "phone_consent"
+    journey.agree_phone()
     yield "phone_qr"
     journey.start_mailing()
     yield "mail_confirm"

@@ -42,6 +42,7 @@ from kiosk.gateway_client.errors import (
     GatewayServerError,
     GatewayTimeout,
 )
+from kiosk.gateway_client.phone_calls import PhoneCalls
 from kiosk.gateway_client.queue_calls import QueueCalls
 from kiosk.gateway_client.transport import (
     Answer,
@@ -69,7 +70,7 @@ def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
-class GatewayClient(QueueCalls):
+class GatewayClient(QueueCalls, PhoneCalls):
     """Calls the gateway at ``base_url`` as kiosk ``kiosk_id``. Thread-safe; ``close()`` when done."""
 
     def __init__(

@@ -6,18 +6,24 @@ the network is down now; without an outbox it is sent straight to the gateway. E
 sent off the GUI thread and the citizen never waits for it: ``thanks`` shows at once.
 
 States: ``rate`` → ``thanks`` (after :meth:`submit`) or ``skipped`` (after :meth:`skip`). A rating of
-不满意 or 非常不满意 is sent only with at least one reason (:data:`REASON_CHIPS`).
+不满意 or 非常不满意 is sent only with at least one reason (:data:`REASON_CHIPS`). From ``rate`` the
+citizen who gave a low rating may agree to a follow-up call (``follow_up``: an 11-digit mainland mobile on the keypad),
+and goes back to ``rate`` with it kept or dropped. The rating carries the record number the
+session's service produced (ticket, payment order, lookup document). The phone number is never
+logged whole (138****1234).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from config.catalogue import Service
-from contract.citizen import FeedbackRequest
-from kiosk.journeys.base import Journey, JourneyEnv
+from contract.citizen import MOBILE_PATTERN, FeedbackRequest
+from contract.masking import mask_phone
+from kiosk.journeys.base import Journey, JourneyEnv, Problem
 from kiosk.shell.i18n import N_
 
 if TYPE_CHECKING:
@@ -33,6 +39,7 @@ COMMENT_CHIPS: tuple[str, ...] = (
 REASON_CHIPS: tuple[str, ...] = (N_("等待太久"), N_("操作复杂"), N_("看不清楚"), N_("设备有故障"))
 """What went wrong: a rating of 不满意 or 非常不满意 names at least one, so the hall can act on it."""
 NEEDS_REASON_BELOW = 3  # 1 and 2 stars
+OPTIONAL = ("record_number", "follow_up_phone", "follow_up_consent")
 GENERAL_SERVICE_ID = "hall-complaint"
 """A rating given without a service (rare) is filed under the hall's suggestions service."""
 
@@ -48,6 +55,9 @@ class FeedbackJourney(Journey):
         self.comments: list[str] = []
         self.idempotency_key: str | None = None
         self.delivery = ""  # "outbox", "gateway" or "" (not sent) — for tests and diagnostics
+        record = getattr(env.session, "record_number", "") or ""
+        self.record_number = record if re.fullmatch(r"[A-Za-z0-9-]{1,64}", record) else ""
+        self.follow_up_phone = ""  # set only when the citizen agreed to a follow-up call and typed a valid mobile
 
     @property
     def chips(self) -> tuple[str, ...]:
@@ -81,6 +91,8 @@ class FeedbackJourney(Journey):
         self.rating = stars
         if stars < NEEDS_REASON_BELOW:  # praise chosen before the rating was lowered does not stand for a reason
             self.comments = [c for c in self.comments if c in REASON_CHIPS]
+        else:  # the follow-up call is about what went wrong; a good rating has none
+            self.follow_up_phone = ""
         self.go("rate")
 
     def toggle_comment(self, chip: str) -> None:
@@ -94,10 +106,51 @@ class FeedbackJourney(Journey):
             self.comments.append(chip)
         self.go("rate")
 
+    # -- a follow-up call, with consent -------------------------------------------------------------
+    @property
+    def can_follow_up(self) -> bool:
+        """A low rating may ask for a follow-up call about what went wrong."""
+        return self.rating is not None and self.rating < NEEDS_REASON_BELOW
+
+    def ask_follow_up(self) -> None:
+        """The citizen ticked "call me back": the page that says what for and takes the number."""
+        if self.state == "rate" and self.can_follow_up:
+            self.problem = None
+            self.go("follow_up")
+
+    def save_phone(self, typed: str) -> None:
+        """Keep the number typed on the keypad if it is an 11-digit mainland mobile, then back to the rating."""
+        if self.state != "follow_up":
+            return
+        digits = re.sub(r"\D", "", typed or "")
+        if not re.fullmatch(MOBILE_PATTERN, digits):
+            self.fail(Problem("手机号码不正确。", "That is not a valid mobile number.",
+                              "请输入以1开头的11位手机号码。", "Please enter an 11-digit mobile number starting with 1.",
+                              code="bad_phone"), "follow_up")
+            return
+        self.follow_up_phone = digits
+        self.problem = None
+        self.go("rate")
+
+    def drop_follow_up(self) -> None:
+        """No follow-up call after all: the number is forgotten."""
+        if self.state in ("rate", "follow_up"):
+            self.follow_up_phone = ""
+            self.problem = None
+            self.go("rate")
+
+    def phone_masked(self) -> str:
+        return mask_phone(self.follow_up_phone) if self.follow_up_phone else ""
+
     def payload(self) -> dict[str, Any]:
         """The FeedbackRequest body (validated against the contract)."""
         comment = "；".join(c for c in COMMENT_CHIPS if c in self.comments)
-        return FeedbackRequest(service_id=self.service_id, rating=self.rating or 0, comment=comment).model_dump()
+        phone = self.follow_up_phone or None
+        body = FeedbackRequest(service_id=self.service_id, rating=self.rating or 0, comment=comment,
+                               record_number=self.record_number, follow_up_phone=phone,
+                               follow_up_consent=phone is not None).model_dump()
+        # what the citizen did not give is left out, so a gateway that predates these fields takes it too
+        return {key: value for key, value in body.items() if key not in OPTIONAL or value}
 
     def submit(self) -> None:
         """Record the rating and thank the citizen at once; delivery happens in the background."""
@@ -119,13 +172,19 @@ class FeedbackJourney(Journey):
             log.warning("no outbox and no gateway: a rating was not recorded", extra={"journey": self.name})
             self.go("thanks")
             return
-        log.info("rating %d recorded via %s", payload["rating"], self.delivery, extra={"journey": self.name})
+        log.info("rating %d recorded via %s%s", payload["rating"], self.delivery,
+                 f", follow-up call to {self.phone_masked()}" if self.follow_up_phone else "",
+                 extra={"journey": self.name})
         self.go("thanks")
         # the citizen has been thanked; whatever happens to the delivery is the technician's business
         self.env.calls.submit(work, lambda result: None, self._not_delivered)
 
     def _not_delivered(self, error: BaseException) -> None:
         log.warning("rating not delivered (%s)", type(error).__name__, extra={"journey": self.name})
+
+    def cancel(self) -> None:
+        self.follow_up_phone = ""
+        super().cancel()
 
     def skip(self) -> None:
         if self.state == "rate":

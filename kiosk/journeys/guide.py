@@ -8,11 +8,13 @@ while offline). Works with no gateway at all as long as the cache has the guide.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from config.catalogue import Department, Service
 from kiosk.hall.guide_library import GuideLibrary, GuideView
 from kiosk.journeys.base import Journey, JourneyEnv, Problem
 from kiosk.journeys.guide_print import GuidePrinting
+from kiosk.shell.i18n import current_language
 
 
 def search_services(services: list[Service], initials: str) -> list[Service]:
@@ -111,12 +113,12 @@ class ServiceGuideJourney(GuidePrinting, Journey):
         return False
 
     def guide_payload(self) -> str:
-        """What the take-away QR carries: the guide's online page (or the center's guide search)."""
-        if self.view is not None and self.view.guide.online_url:
-            return self.view.guide.online_url
-        domain = self.env.settings.kiosk.center_domain
-        service_id = self.service.id if self.service else ""
-        return f"https://{domain}/guide/{service_id}"
+        """What the take-away QR carries: this guide's phone page at the gateway, in the citizen's language."""
+        service_id = self.service.id if self.service is not None else ""
+        if self.view is not None and self.view.guide.service_id:
+            service_id = self.view.guide.service_id
+        url = self.env.settings.gateway.phone_url(f"/guides/{quote(service_id, safe='')}")
+        return url + ("?lang=en" if current_language() == "en" else "")
 
     def snapshot(self) -> dict[str, Any]:
         return {"state": self.state, "service": self.service.id if self.service else None, "query": self.query}

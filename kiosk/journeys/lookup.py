@@ -6,7 +6,8 @@ kiosk checks it (expired, wrong check digit, a card type this lookup does not se
 gateway with the card's ID number, and shows the answer masked, in pages sized by the screen.
 From there the citizen prints the authority's signed certificate on A4 (where the kiosk has an
 A4 printer: kiosk/journeys/lookup_certificate.py) or a receipt (document number and verification
-QR), asks for it by EMS to the registered address, or takes the verification link on their phone.
+QR), asks for it by EMS to the registered address, or takes it on their phone by a one-time link
+(kiosk/journeys/lookup_phone.py).
 
 States (``journey.state``)::
 
@@ -20,7 +21,7 @@ States (``journey.state``)::
                                      │   (certificate_failed | certificate_unavailable)
                                      ├► mail_confirm ─► mail_phone ─► mail_sending ─► mail_queued | mail_failed
                                      │   (mail_unavailable when there is no address to mail to)
-                                     ├► phone_qr
+                                     ├► phone_consent ─► phone_linking ─► phone_qr | phone_failed
                                      └► finished
 
 Personal data (the card, the answer) lives in this object and in the citizen session only; it is
@@ -42,6 +43,7 @@ from kiosk.journeys.base import Journey, Problem
 from kiosk.journeys.lookup_certificate import LookupCertificate
 from kiosk.journeys.lookup_mailing import LookupMailing, Mailing
 from kiosk.journeys.lookup_pages import Page, Section, bilingual_label, paginate
+from kiosk.journeys.lookup_phone import LookupPhone
 from kiosk.shell.i18n import N_, _, catalogue, pick
 from kiosk.system.privacy import mask_id_number, mask_name
 
@@ -54,13 +56,13 @@ LIFT_WINDOW_S = 2.0
 CARD_STATES = ("waiting", "reminder", "lifted", "read_failed", "refused", "unsupported")
 PROBLEM_STATES = ("lifted", "read_failed", "refused", "unsupported", "offline", "failed",
                   "print_failed", "print_unavailable", "mail_failed", "mail_unavailable",
-                  "certificate_failed", "certificate_unavailable")
+                  "certificate_failed", "certificate_unavailable", "phone_failed")
 
 
 # --- the journey ---------------------------------------------------------------------------------
 
 
-class LookupJourney(LookupCertificate, LookupMailing, Journey):
+class LookupJourney(LookupCertificate, LookupMailing, LookupPhone, Journey):
     """Base of the three lookups; see the module docstring for the states."""
 
     name = "lookup"
@@ -99,6 +101,7 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
         self.mailing = Mailing()
         self.mailing_receipt = None
         self.certificate = None
+        self.phone_link = None
         self.page = 0
         session = self.env.session
         session.data.pop(self.name, None)
@@ -230,6 +233,7 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
             self.go("no_record")
             return
         self.env.session.data[self.name] = answer
+        self.env.session.record_number = answer.document.number if answer.document is not None else ""
         self.go("results")
 
     def _query_failed(self, error: BaseException) -> None:
@@ -375,11 +379,6 @@ class LookupJourney(LookupCertificate, LookupMailing, Journey):
             issued_at=self.env.clock.now().replace(tzinfo=None), source=self.source,
             qr_url=self.verify_url(),
         ))
-
-    # -- the phone ------------------------------------------------------------------------------
-    def show_phone_qr(self) -> None:
-        if self.document is not None:
-            self.go("phone_qr")
 
     # -- the end ----------------------------------------------------------------------------------
     def finish(self) -> None:

@@ -8,6 +8,7 @@ shapes. A :class:`SampleEnvironment` can hold a slow call or a print job so the 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,16 @@ class SampleGateway:
         if self.error is not None:
             raise self.error
         return Certificate(b"%PDF-1.7 sample", 2, document_number or "XMZW-SS-00000000-000000", "SAMP-LE00")
+
+    def create_result_link(self, request: dict[str, Any]) -> Any:
+        """A link of the gateway's shape (the request checked against the contract, as the gateway would)."""
+        from contract.result_links import LINK_TTL_S, ResultLink, ResultLinkRequest
+
+        if self.error is not None:
+            raise self.error
+        ResultLinkRequest.model_validate(request)
+        return ResultLink(url="http://127.0.0.1:8765/r/" + secrets.token_urlsafe(32), ttl_s=LINK_TTL_S,
+                          expires_at=f"{self.today.isoformat()}T10:10:00+08:00")
 
 
 class SamplePrinterTrouble(RuntimeError):

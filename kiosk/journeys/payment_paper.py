@@ -74,6 +74,7 @@ class PaymentPaper:
     def _paid(self, order: Order | None) -> None:
         assert order is not None
         self.order = order
+        self.env.session.record_number = order.order_id
         number = self.number
         log.info("payment confirmed", extra={"event": "payment_paid"})
         try:

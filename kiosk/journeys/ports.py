@@ -18,13 +18,14 @@ if TYPE_CHECKING:
     from contract.citizen import FeedbackReceipt, FeedbackRequest, MailingReceipt, MailingRequest
     from contract.payments import Notice, Order
     from contract.queue import BookedAppointment, Ticket, TicketRequest
+    from contract.result_links import ResultLink, ResultLinkRequest
     from devices.printer.layout import Receipt
     from kiosk.gateway_client.documents import Certificate, GuidePdf
     from kiosk.hardware.print_outcome import PrintOutcome
 
 __all__ = [
     "Clock", "DocumentPrinter", "FeedbackGateway", "GuideGateway", "LookupGateway", "MailingGateway", "Outbox",
-    "PaymentGateway", "Printed", "Printers", "ReceiptPrinter", "TicketGateway",
+    "PaymentGateway", "Printed", "Printers", "ReceiptPrinter", "ResultLinkGateway", "TicketGateway",
 ]
 
 Printed = Callable[["PrintOutcome"], None]
@@ -82,6 +83,12 @@ class MailingGateway(Protocol):
 
     def request_mailing(self, request: MailingRequest | dict[str, Any],
                         idempotency_key: str | None = None) -> MailingReceipt: ...
+
+
+class ResultLinkGateway(Protocol):
+    """A one-time link that opens a lookup's result on the citizen's phone."""
+
+    def create_result_link(self, request: ResultLinkRequest | dict[str, Any]) -> ResultLink: ...
 
 
 class TicketGateway(Protocol):

@@ -359,6 +359,7 @@ class QueueTicketJourney(BookingCheckIn, TicketPaper, Journey):
         ticket = result if isinstance(result, Ticket) else Ticket.model_validate(result)
         self.ticket = ticket
         self.env.session.data[self.name] = {"number": ticket.number, "service_id": ticket.service_id}
+        self.env.session.record_number = ticket.number
         log.info("ticket %s issued", ticket.number, extra={"journey": self.name})
         if self._checked_in_before(ticket):
             self.go("already_checked_in")

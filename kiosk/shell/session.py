@@ -28,6 +28,8 @@ class CitizenSession:
     journey: str | None = None
     card: Any = None
     data: dict[str, Any] = field(default_factory=dict)
+    record_number: str = ""
+    """What the citizen's service produced (ticket number, payment order, lookup document), for the rating."""
 
     def remember_card(self, card: Any) -> None:
         """Keep a card read at this kiosk; its names and addresses are redacted from logs from now on."""
@@ -54,6 +56,7 @@ class CitizenSession:
             if callable(wipe):
                 wipe()
         self.data.clear()
+        self.record_number = ""
         self.journey = None
         logs.clear_citizen_names()
 

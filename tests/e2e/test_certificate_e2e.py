@@ -136,8 +136,10 @@ def test_jam_mid_job_in_english_and_elderly_mode(kiosk, qtbot, gateway_db):
     assert "Printing page 1 of 2" in seen
     assert "paper jam" in screen.message_what.text()
     tap(qtbot, screen._message_button_widgets[0])  # the phone
-    assert screen.journey.state == "phone_qr"
-    assert screen.qr_image.property("qr_payload") == screen.journey.verify_url()
+    assert screen.journey.state == "phone_consent"
+    tap(qtbot, screen.consent_yes)
+    qtbot.waitUntil(lambda: screen.journey.state == "phone_qr", timeout=10_000)
+    assert screen.qr_image.property("qr_payload").startswith(kiosk.gateway_url + "/r/")
 
 
 def test_printer_door_open_before_asking_issues_nothing(kiosk, qtbot, gateway_db):

@@ -98,8 +98,10 @@ def test_printer_runs_out_mid_print_and_the_phone_qr_is_offered(kiosk, qtbot):
     assert screen.message_what.text()
     qr_button = screen._message_button_widgets[0]
     tap(qtbot, qr_button)
-    assert screen.journey.state == "phone_qr"
-    assert screen.qr_image.property("qr_payload") == screen.journey.document.verify_url
+    assert screen.journey.state == "phone_consent"
+    tap(qtbot, screen.consent_yes)
+    qtbot.waitUntil(lambda: screen.journey.state == "phone_qr", timeout=10_000)
+    assert screen.qr_image.property("qr_payload").startswith(kiosk.gateway_url + "/r/")
 
 
 def test_expired_card_is_refused_with_clear_words(kiosk, qtbot):

@@ -47,6 +47,7 @@ class FakeGateway:
         self.asked: list[tuple[str, str, str]] = []
         self.error: BaseException | None = None
         self.mailings: list[dict[str, Any]] = []
+        self.links: list[Any] = []
         self.sequence = 0
 
     def _answer(self, kind: str, id_number: str, card_type: str) -> dict[str, Any]:
@@ -75,6 +76,16 @@ class FakeGateway:
 
     def lookup_population(self, id_number: str, card_type: str) -> dict[str, Any]:
         return self._answer("population", id_number, card_type)
+
+    def create_result_link(self, request: dict[str, Any]) -> Any:
+        """As the gateway does: the request is checked against the contract; the link is made up."""
+        from contract.result_links import LINK_TTL_S, ResultLink, ResultLinkRequest
+
+        if self.error is not None:
+            raise self.error
+        self.links.append(ResultLinkRequest.model_validate(request))
+        return ResultLink(url=f"http://127.0.0.1:8765/r/link{len(self.links)}", ttl_s=LINK_TTL_S,
+                          expires_at="2026-11-25T10:10:00+08:00")
 
 
 class PaperOut(DeviceOperationError):

@@ -165,3 +165,78 @@ def test_a_fair_or_good_rating_needs_no_reason(demo_settings, outbox, stars):
     journey.submit()
     calls.run()
     assert journey.state == "thanks" and len(outbox.entries()) == 1
+
+
+# --- the record number and a follow-up call ---------------------------------------------------
+
+
+def test_the_rating_carries_the_sessions_record_number_and_a_phone_given_with_consent(demo_settings, outbox, caplog):
+    catalogue = load_default_catalogue()
+    session = CitizenSession()
+    session.record_number = "A023"
+    calls = HeldCalls()
+    journey = FeedbackJourney(JourneyEnv(settings=demo_settings, catalogue=catalogue, session=session, calls=calls,
+                                         outbox=outbox), catalogue.service("ss-card-apply"))
+    journey.start()
+    journey.rate(1)
+    journey.toggle_comment("设备有故障")
+    journey.ask_follow_up()
+    assert journey.state == "follow_up"
+    journey.save_phone("138 1234 1234")
+    assert journey.state == "rate" and journey.phone_masked() == "138****1234"
+    with caplog.at_level("INFO", logger="kiosk.journeys"):
+        journey.submit()
+    calls.run()
+    [entry] = outbox.entries()
+    assert entry.payload == {"service_id": "ss-card-apply", "rating": 1, "comment": "设备有故障", "record_number": "A023",
+                             "follow_up_phone": "13812341234", "follow_up_consent": True}
+    assert "13812341234" not in caplog.text and "138****1234" in caplog.text
+
+
+@pytest.mark.parametrize("typed", ["", "1381234123", "138123412345", "23812341234", "12812341234", "abc",
+                                   "<script>13812341234</script>x1"])
+def test_junk_phone_numbers_are_refused_and_nothing_is_kept(demo_settings, typed):
+    journey, _calls = build(demo_settings)
+    journey.rate(2)
+    journey.ask_follow_up()
+    journey.save_phone(typed)
+    assert journey.state == "follow_up" and journey.problem.code == "bad_phone"
+    assert journey.follow_up_phone == "" and "follow_up_phone" not in journey.payload()
+
+
+def test_dropping_the_follow_up_forgets_the_number(demo_settings):
+    journey, _calls = build(demo_settings)
+    journey.rate(2)
+    journey.ask_follow_up()
+    journey.save_phone("13912345678")
+    journey.drop_follow_up()
+    assert journey.state == "rate" and journey.follow_up_phone == ""
+    assert "follow_up_consent" not in journey.payload()
+
+
+def test_a_good_rating_has_no_follow_up_and_raising_the_rating_drops_the_number(demo_settings):
+    journey, _calls = build(demo_settings)
+    journey.rate(5)
+    journey.ask_follow_up()
+    assert journey.state == "rate" and not journey.can_follow_up
+    journey.rate(1)
+    journey.ask_follow_up()
+    journey.save_phone("13912345678")
+    journey.rate(4)
+    assert journey.follow_up_phone == "" and "follow_up_phone" not in journey.payload()
+
+
+def test_a_record_number_that_is_not_one_is_left_out(demo_settings):
+    catalogue = load_default_catalogue()
+    session = CitizenSession()
+    session.record_number = "<b>A023</b>"
+    journey = FeedbackJourney(JourneyEnv(settings=demo_settings, catalogue=catalogue, session=session,
+                                         calls=HeldCalls()), catalogue.service("ss-card-apply"))
+    assert journey.record_number == ""
+
+
+def test_wiping_the_session_forgets_its_record_number():
+    session = CitizenSession()
+    session.record_number = "PO-1"
+    session.wipe()
+    assert session.record_number == ""

@@ -67,7 +67,7 @@ def test_browse_department_then_open_a_live_guide(cache):
     assert j.state == "services" and j.department.id == "housing-fund"
     j.open_guide("hf-loan")
     assert j.state == "guide" and j.view.age_s is None
-    assert j.guide_payload().startswith("https://")
+    assert j.guide_payload().endswith("/guides/hf-loan")
     # back goes to the department's services, then the departments, then leaves the journey
     assert j.step_back() and j.state == "services"
     assert j.step_back() and j.state == "departments"
@@ -157,3 +157,25 @@ def test_offline_the_cached_guide_shows_its_age_even_when_recent(cache):
     j.start()
     j.open_guide("hf-loan")
     assert j.state == "guide" and j.view.age_s == pytest.approx(60)
+
+
+def test_the_take_away_qr_opens_this_guide_at_the_gateways_public_address(cache):
+    from config.local import parse_settings as parse
+    from kiosk.shell.i18n import set_language
+
+    j = journey(GuideLibrary(cache, FakeGateway()))
+    j.open_guide("hf-loan")
+    assert j.guide_payload() == "http://127.0.0.1:8765/guides/hf-loan"
+    j.env.settings = parse('[kiosk]\nid = "XM-T-1"\n[gateway]\npublic_url = "https://hall.example.cn/"\n')
+    set_language("en")
+    try:
+        assert j.guide_payload() == "https://hall.example.cn/guides/hf-loan?lang=en"
+    finally:
+        set_language("zh")
+
+
+def test_a_public_address_that_is_no_url_is_a_configuration_error():
+    from config.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="public_url"):
+        parse_settings('[kiosk]\nid = "XM-T-1"\n[gateway]\npublic_url = "javascript:alert(1)"\n')

@@ -131,6 +131,8 @@ def test_printer_not_ready_asks_the_gateway_nothing_and_offers_phone_and_mail(en
     assert env.gateway.certificates == [] and env.devices.a4_jobs == []
     assert "扫码" in journey.problem.next_zh and "邮寄" in journey.problem.next_zh
     journey.show_phone_qr()
+    assert journey.state == "phone_consent"
+    journey.agree_phone()
     assert journey.state == "phone_qr" and journey.verify_url().endswith(journey.document_number())
 
 

@@ -334,7 +334,9 @@ def test_printer_fails_mid_print_and_offers_the_other_ways(env):
     assert journey.problem.what_zh == "打印机缺纸"
     assert "邮寄" in journey.problem.next_zh
     journey.show_phone_qr()
-    assert journey.state == "phone_qr"
+    assert journey.state == "phone_consent"
+    journey.agree_phone()
+    assert journey.state == "phone_qr" and journey.phone_url().endswith("/r/link1")
     assert journey.verify_url().endswith("XMZW-RK-20261125-000001")
 
 
@@ -463,3 +465,4 @@ def test_service_id_for_rating(env):
     service = env.catalogue.service("prop-ownership-lookup")
     assert PropertyLookup(env, service).service_id == "prop-ownership-lookup"
     assert PopulationLookup(env).service_id == "ps-population-lookup"
+

@@ -85,3 +85,43 @@ def test_elderly_mode_asks_a_low_rating_for_its_reason_before_sending(kiosk, qtb
     assert screen.thanks_text.isVisible()
     qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
     assert outbox.entries[0][1]["rating"] == 1 and outbox.entries[0][1]["comment"] == "看不清楚"
+
+
+def test_a_follow_up_number_with_consent_on_the_keypad(kiosk, qtbot):
+    kiosk.context.sessions.current.record_number = "A023"
+    screen, outbox = open_rating(kiosk)
+    assert "A023" in screen.subheading.text()
+    assert not screen.follow_up_toggle.isVisible()  # nothing to follow up before a rating
+    qtbot.mouseClick(screen.star_buttons[2], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.chip_buttons["等待太久"], Qt.MouseButton.LeftButton)
+    assert screen.follow_up_toggle.isVisible() and not screen.follow_up_toggle.isChecked()
+    qtbot.mouseClick(screen.follow_up_toggle, Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.follow_up_page and "回访" in screen.follow_up_why.text()
+    for key in "1381234":
+        screen.follow_up_keypad.press(key)
+    assert not screen.follow_up_save.isEnabled()
+    for key in "1234":
+        screen.follow_up_keypad.press(key)
+    assert screen.follow_up_entry.text() == "138 1234 1234"
+    qtbot.mouseClick(screen.follow_up_save, Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.rate_page
+    assert screen.follow_up_toggle.isChecked() and "138****1234" in screen.follow_up_toggle.text()
+    qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
+    payload = outbox.entries[0][1]
+    assert payload["record_number"] == "A023" and payload["follow_up_phone"] == "13812341234"
+    assert payload["follow_up_consent"] is True
+
+
+def test_the_follow_up_can_be_taken_back(kiosk, qtbot):
+    screen, outbox = open_rating(kiosk)
+    qtbot.mouseClick(screen.star_buttons[4], Qt.MouseButton.LeftButton)
+    assert not screen.follow_up_toggle.isVisible()  # a good rating: nothing to call back about
+    qtbot.mouseClick(screen.star_buttons[1], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.chip_buttons["看不清楚"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.follow_up_toggle, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.follow_up_cancel, Qt.MouseButton.LeftButton)
+    assert screen.pages.currentWidget() is screen.rate_page and not screen.follow_up_toggle.isChecked()
+    qtbot.mouseClick(screen.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(outbox.entries), timeout=3000)
+    assert "follow_up_phone" not in outbox.entries[0][1]

@@ -34,7 +34,9 @@ def test_home_tile_opens_guides_and_search_finds_services(kiosk, qtbot):
     screen.journey.open_guide("tp-licence-renewal")  # fetched off the GUI thread
     qtbot.waitUntil(lambda: screen.pages.currentWidget() is screen.page["guide"], timeout=3000)
     qr = [w for w in screen.guide_scroll.findChildren(QLabel) if w.property("qr_payload")]
-    assert qr and qr[0].property("qr_payload") == sample_guide().online_url
+    # the guide's own phone page at the gateway, not the center's generic site
+    gateway = kiosk.context.settings.gateway
+    assert qr and qr[0].property("qr_payload") == gateway.phone_url("/guides/tp-licence-renewal")
     # Back steps inside the journey before leaving the screen
     kiosk.window.back()
     assert kiosk.window.current_name == "guide" and screen.journey.state == "search"

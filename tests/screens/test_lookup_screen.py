@@ -98,7 +98,8 @@ def reach(state, screen, qtbot):
     else:
         to_results(screen, qtbot)
         steps = {
-            "results": [], "choices": ["show_choices"], "phone_qr": ["show_phone_qr"],
+            "results": [], "choices": ["show_choices"], "phone_qr": ["show_phone_qr", "agree_phone"],
+            "phone_consent": ["show_phone_qr"],
             "printed": ["print_result"], "mail_confirm": ["start_mailing"],
             "mail_phone": ["start_mailing", "confirm_address"],
         }
@@ -119,7 +120,7 @@ def reach(state, screen, qtbot):
 
 
 STATES = ["waiting", "reminder", "read_failed", "refused", "no_record", "offline", "results", "choices",
-          "printing", "printed", "print_failed", "phone_qr", "mail_confirm", "mail_phone"]
+          "printing", "printed", "print_failed", "phone_consent", "phone_qr", "mail_confirm", "mail_phone"]
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -204,3 +205,25 @@ def test_every_tour_state_has_finger_sized_buttons(kiosk, elderly):
             for button in screen.findChildren(QAbstractButton):
                 if button.isVisibleTo(screen) and screen.pages.currentWidget().isAncestorOf(button):
                     assert button.height() >= MIN_TOUCH, f"{name}/{state}: {button.text()!r}"
+
+
+def test_the_phone_qr_carries_a_one_time_link_only_after_consent(kiosk, lookup, qtbot):
+    reach("phone_consent", lookup, qtbot)
+    assert lookup.pages.currentWidget() is lookup.consent_page
+    assert "10" in lookup.consent_how.text() and lookup.gateway.links == []
+    qtbot.mouseClick(lookup.consent_no, Qt.MouseButton.LeftButton)
+    assert lookup.journey.state == "choices" and lookup.gateway.links == []
+    lookup.journey.show_phone_qr()
+    qtbot.mouseClick(lookup.consent_yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lookup.journey.state == "phone_qr", timeout=5000)
+    assert lookup.qr_image.property("qr_payload") == "http://127.0.0.1:8765/r/link1"
+    assert lookup.gateway.links[0].session_id == lookup.journey.env.session.id
+
+
+def test_no_link_says_so_and_offers_the_other_ways(kiosk, lookup, qtbot):
+    reach("phone_consent", lookup, qtbot)
+    lookup.gateway.error = RuntimeError("gateway answered 500")
+    qtbot.mouseClick(lookup.consent_yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: lookup.journey.state == "phone_failed", timeout=5000)
+    assert lookup.pages.currentWidget() is lookup.message_page and lookup.message_what.text()
+    assert [b.text() for b in lookup._message_button_widgets] == ["返回选择其他方式", "完成"]

@@ -11,7 +11,7 @@ from screens.spoken_steps import STEP_PROMPTS, step_prompt
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNEY_FILES = {
-    "lookup": ["lookup.py", "lookup_mailing.py"],
+    "lookup": ["lookup.py", "lookup_mailing.py", "lookup_phone.py"],
     "payment": ["payment.py", "payment_paper.py", "payment_reprint.py"],
     "queue_ticket": ["queue_ticket.py", "ticket_paper.py", "booking_checkin.py"],
     "guide": ["guide.py"],
