@@ -15,6 +15,7 @@ from kiosk.shell.i18n import _, current_language, pick
 from screens.base import Navigator
 from screens.guide_print import GuidePrintRow
 from screens.guide_sheet import GuideSheet
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.pictogram_names import service_pictogram
 from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
@@ -28,7 +29,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen):
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/guide"))
         self.page: dict[str, QWidget] = {}
         self._departments_built_for: tuple[str, int] | None = None
 

@@ -21,6 +21,7 @@ from kiosk.shell.i18n import _
 from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.lookup_certificate import (
     CERTIFICATE_BUSY_STATES,
@@ -49,7 +50,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, f"journey/{self.journey_name}"))
         self._reminder = QTimer(self, objectName="lookup-card-reminder", singleShot=True, interval=REMINDER_MS)
         self._reminder.timeout.connect(self._remind)
         self._build_card_page()

@@ -21,6 +21,7 @@ from kiosk.shell.i18n import N_, _, pick
 from kiosk.shell.idle import IdleWatch
 from screens import registry
 from screens.base import Navigator
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.payment_done import PaymentDonePage, grouped
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
@@ -55,7 +56,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/payment"))
         self.page: dict[str, QWidget] = {}
         self._build_enter()
         self._build_notice()

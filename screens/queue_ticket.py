@@ -13,6 +13,8 @@ from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.privacy import mask_name
 from screens.base import Navigator
+from screens.booking_scan_art import BookingScanArt
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.queue_ticket_choice import ServiceChoice
 from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
@@ -42,7 +44,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
         self.subheading = label(role="subtitle")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/queue_ticket"))
         self.layout_.insertWidget(1, self.subheading)
         self.page: dict[str, QWidget] = {}
         # choose: popular services as tiles, then by department, then booking check-in
@@ -71,13 +73,12 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         self.checkin_card = Card()
         self.scan_hint = label(role="value")
         self.card_hint = label(role="value")
-        self.scan_icon = label("▣", role="big-number")
-        self.scan_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for widget in (self.scan_icon, self.scan_hint, self.card_hint):
+        self.scan_art = BookingScanArt()  # the phone at the scan window and the card on the reader, drawn
+        self.checkin_card.body.addWidget(self.scan_art, 1)
+        for widget in (self.scan_hint, self.card_hint):
             self.checkin_card.body.addWidget(widget)
         self.no_booking = TouchButton(on_tap=lambda: self._act("leave_checkin"))
-        column.addWidget(self.checkin_card)
-        column.addStretch(1)
+        column.addWidget(self.checkin_card, 1)
         column.addWidget(self.no_booking)
         self.page["checkin"] = page
         self._build_code_pad()  # the booking code typed from the SMS (screens/queue_ticket_choice.py)
