@@ -30,6 +30,7 @@ from screens.lookup_certificate import (
 )
 from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_results import LookupResultPages
+from screens.status_panel import StatusPanel
 from screens.theme import is_high_contrast
 from screens.widgets import Card, TouchButton, discard, label, qr_pixmap
 
@@ -126,13 +127,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
     def _build_message_page(self) -> None:
         box = self._page()
         self.message_page = box.parentWidget()
-        self.message_card = Card()
-        self.message_what = label(role="value")
-        self.message_next = label(role="subtitle")
-        self.message_card.body.addWidget(self.message_what)
-        self.message_card.body.addWidget(self.message_next)
-        box.addWidget(self.message_card)
-        box.addStretch(1)
+        self.message_card = StatusPanel()  # fills the page: mark, message, next step; buttons at the foot
+        self.message_what, self.message_next = self.message_card.what, self.message_card.next_step
+        box.addWidget(self.message_card, 1)
         self.message_buttons = QVBoxLayout()
         self.message_buttons.setSpacing(24)
         box.addLayout(self.message_buttons)
@@ -312,11 +309,8 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
             }[state]
             if not journey.can_mail():
                 buttons = [button for button in buttons if button is not mail]
-        self.message_what.setText(what)
-        self.message_what.setProperty("role", "error" if problem is not None else "value")
-        self.message_what.style().unpolish(self.message_what)
-        self.message_what.style().polish(self.message_what)
-        self.message_next.setText(next_step)
+        kind = "problem" if problem is not None else "info" if state == "no_record" else "done"
+        self.message_card.show_status(kind, self.context.elderly, what, next_step)
         self._message_buttons(buttons)
 
     def _show_qr(self, journey: LookupJourney) -> None:

@@ -24,6 +24,7 @@ from screens.base import Navigator
 from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.payment_done import PaymentDonePage, grouped
+from screens.status_panel import StatusPanel
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
@@ -149,24 +150,20 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
-        card = Card()
-        self.message_title = label(role="title")
-        self.message_what = label(role="error")
-        self.message_next = label(role="value")
-        for widget in (self.message_title, self.message_what, self.message_next):
-            card.body.addWidget(widget)
+        self.message_card = StatusPanel()  # fills the page: mark, what went wrong, what to do; buttons at the foot
+        self.message_title = self.message_card.headline
+        self.message_what, self.message_next = self.message_card.what, self.message_card.next_step
         self.message_primary = TouchButton(role="primary", on_tap=self._message_action)
         self.message_finish = TouchButton(on_tap=self.nav.finish)
-        column.addWidget(card)
+        column.addWidget(self.message_card, 1)
         column.addWidget(self.message_primary)
         column.addWidget(self.message_finish)
-        column.addStretch(1)
         self.page["message"] = page
 
     def _build_busy(self) -> None:
-        self.busy_words = label(role="title")
-        self.busy_words.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.page["busy"] = self.busy_words
+        self.busy_panel = StatusPanel()  # what the kiosk is doing, with the clock mark, filling the page
+        self.busy_words = self.busy_panel.what
+        self.page["busy"] = self.busy_panel
 
     # -- the framework's hooks ----------------------------------------------------------------------
     def title(self) -> str:
@@ -239,7 +236,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
             self._show_qr(journey)
             page = "awaiting_payment"
         elif state in _BUSY_WORDS:
-            self.busy_words.setText(_(_BUSY_WORDS[state]))
+            self.busy_panel.show_status("wait", self.context.elderly, _(_BUSY_WORDS[state]))
             page = "busy"
         elif state in ("receipt", "e_receipt", "voucher"):
             self._show_done(journey)
@@ -299,11 +296,10 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
 
     def _show_message(self, journey: FeePaymentJourney) -> None:
         state = journey.state
-        self.message_title.setText(_(_MESSAGE_TITLES.get(state, "暂时无法缴费")))
         problem = journey.problem
-        self.message_what.setText(problem.what() if problem else "")
-        self.message_next.setText(problem.next_step() if problem else "")
-        self.message_next.setVisible(bool(problem and problem.next_step()))
+        self.message_card.show_status("problem" if problem else "info", self.context.elderly,
+                                      problem.what() if problem else "", problem.next_step() if problem else "",
+                                      headline=_(_MESSAGE_TITLES.get(state, "暂时无法缴费")))
         action = {"create_failed": _("重试"), "offline": _("重新查询")}.get(state, _("输入其他缴款码"))
         self.message_primary.setText(action)
         self.message_finish.setText(_("结束"))

@@ -166,6 +166,11 @@ QLabel[role="hint"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
 QLabel[role="big-number"] {{ font-size: {px(150, elderly)}px; font-weight: 800; color: {p.primary}; }}
 QLabel[role="value"] {{ font-size: {px(34, elderly)}px; font-weight: 600; }}
 QLabel[role="error"] {{ font-size: {px(34, elderly)}px; color: {p.danger}; font-weight: 600; }}
+QLabel[role="status-headline"] {{ font-size: {px(54, elderly)}px; font-weight: 800; color: {p.text}; }}
+QLabel[role="status"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color: {p.text}; }}
+QLabel[role="status-problem"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color: {p.danger}; }}
+QLabel[role="status-next"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
+QLabel[role="fact"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
 """),
         ("header", f"""QFrame#Header {{ background: {p.primary}; }}
 QFrame#Header QLabel {{ color: {p.on_primary}; }}
