@@ -17,6 +17,7 @@ from screens.booking_scan_art import BookingScanArt
 from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.queue_ticket_choice import ServiceChoice
+from screens.status_panel import StatusPanel
 from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
 
 REASON_TEXT: dict[str, str] = {
@@ -120,13 +121,11 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
 
         # no printer: said before a number is taken
         page, column = _column()
-        self.no_printer_card = Card()
-        self.no_printer_text = label(role="value")
-        self.no_printer_card.body.addWidget(self.no_printer_text)
+        self.no_printer_card = StatusPanel()
+        self.no_printer_text = self.no_printer_card.what
         self.go_on = TouchButton(role="primary", on_tap=lambda: self._act("accept_qr_ticket"))
         self.not_now = TouchButton(on_tap=self.nav.home)
-        column.addWidget(self.no_printer_card)
-        column.addStretch(1)
+        column.addWidget(self.no_printer_card, 1)
         column.addWidget(self.go_on)
         column.addWidget(self.not_now)
         self.page["no_printer"] = page
@@ -161,17 +160,13 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
 
         # problems: what happened and what to do next
         page, column = _column()
-        self.problem_card = Card()
-        self.problem_what = label(role="error")
-        self.problem_next = label(role="value")
-        self.problem_card.body.addWidget(self.problem_what)
-        self.problem_card.body.addWidget(self.problem_next)
+        self.problem_card = StatusPanel()  # fills the page: mark, what happened, what to do; buttons at the foot
+        self.problem_what, self.problem_next = self.problem_card.what, self.problem_card.next_step
         self._problem_actions = ["", ""]  # the journey methods the two buttons call in this state
         self.problem_primary = TouchButton(role="primary", on_tap=lambda: self._act(self._problem_actions[0]))
         self.problem_secondary = TouchButton(on_tap=lambda: self._act(self._problem_actions[1]))
         self.problem_home = TouchButton(on_tap=self.nav.home)
-        column.addWidget(self.problem_card)
-        column.addStretch(1)
+        column.addWidget(self.problem_card, 1)
         for widget in (self.problem_primary, self.problem_secondary, self.problem_home):
             column.addWidget(widget)
         self.page["problem"] = page
@@ -321,8 +316,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
 
     def _show_no_printer(self) -> None:
         self.heading.setText(_("打印机暂时无法打印"))
-        self.no_printer_text.setText(_("您仍然可以取号。取号后，号码会以二维码显示在屏幕上，请用手机拍照保存，"
-                                       "凭照片到窗口办理。"))
+        self.no_printer_card.show_status("info", self.context.elderly, _(
+            "您仍然可以取号。取号后，号码会以二维码显示在屏幕上，请用手机拍照保存，凭照片到窗口办理。"))
         self.go_on.setText(_("继续取号（用手机拍照）"))
         self.not_now.setText(_("不取了，返回首页"))
         self.pages.setCurrentWidget(self.page["no_printer"])
@@ -378,11 +373,10 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             what = offer.reason() if offer is not None else ""
             nxt = (offer.alternative() if offer is not None else "") or pick(
                 self.context.settings.kiosk.nearest_alternative_zh, self.context.settings.kiosk.nearest_alternative_en)
-            self.problem_what.setText(what or _("该业务暂停取号"))
-            self.problem_next.setText(nxt)
+            self.problem_card.show_status("problem", self.context.elderly, what or _("该业务暂停取号"), nxt)
         else:
-            self.problem_what.setText(problem.what() if problem else "")
-            self.problem_next.setText(problem.next_step() if problem else "")
+            self.problem_card.show_status("problem", self.context.elderly, problem.what() if problem else "",
+                                          problem.next_step() if problem else "")
         buttons: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {
             "offline": ((_("再试一次"), "retry"), None),
             "unavailable": ((_("选择其他业务"), "dismiss"), None),
