@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
@@ -28,6 +28,7 @@ from screens.status_panel import StatusPanel
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
+KEY_MAX_HEIGHT = 170  # the keypad grows with the page up to this
 _BUSY_WORDS = {
     "looking_up": N_("正在查询缴款通知书…"),
     "creating": N_("正在生成支付订单…"),
@@ -85,9 +86,12 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.keypad = Keypad(max_length=16)
         self.keypad.changed.connect(self._typed)
         self.look_up_button = TouchButton(role="primary", on_tap=self._look_up)
+        for key in self.keypad.buttons.values():  # the keypad takes the page's height: keys a palm can hit
+            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            key.setMaximumHeight(KEY_MAX_HEIGHT)
         for widget in (self.enter_hint, self.entry, self.enter_problem, self.keypad, self.look_up_button):
-            column.addWidget(widget)
-        column.addStretch(1)
+            column.addWidget(widget, 1 if widget is self.keypad else 0)
+        self.look_up_button.setMinimumHeight(130)
         self.page["enter"] = page
 
     def _build_notice(self) -> None:
@@ -101,7 +105,7 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.notice_rows.setVerticalSpacing(18)
         self.notice_labels: dict[str, tuple[object, object]] = {}
         for row, key in enumerate(("number", "item", "payer", "due")):
-            name, value = label(role="hint"), label(role="value")
+            name, value = label(role="hint"), label(role="fact-large")
             self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             self.notice_rows.addWidget(value, row, 1)
             self.notice_labels[key] = (name, value)
@@ -114,10 +118,14 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         self.printer_note = label(role="error")
         self.confirm_button = TouchButton(role="primary", on_tap=lambda: self.journey and self.journey.confirm())
         self.other_notice_button = TouchButton(on_tap=self._restart)
-        for widget in (card, self.amount_caption, self.amount, self.printer_note, self.confirm_button,
-                       self.other_notice_button):
+        self.confirm_button.setMinimumHeight(130)
+        column.addWidget(card)
+        column.addStretch(1)  # the amount in the middle of the room left, the buttons at the foot
+        for widget in (self.amount_caption, self.amount, self.printer_note):
             column.addWidget(widget)
         column.addStretch(1)
+        column.addWidget(self.confirm_button)
+        column.addWidget(self.other_notice_button)
         self.page["notice"] = page
 
     def _build_qr(self) -> None:
@@ -125,24 +133,29 @@ class FeePaymentScreen(PaymentDonePage, JourneyScreen):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
-        self.qr_amount = label(role="value")
+        self.qr_amount = label(role="fact")
         self.qr_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pay_qr = label()
         self.pay_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pay_qr.setMinimumSize(QR_SIZE, QR_SIZE)
         self.qr_hint = label(role="subtitle")
         self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown = label(role="big-number", wrap=False)
+        self.countdown = label(role="countdown", wrap=False)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown_caption = label(role="hint")
         self.countdown_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_trouble = label(role="error")
         self.qr_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cancel_button = TouchButton(role="danger", on_tap=lambda: self.journey and self.journey.cancel_payment())
-        for widget in (self.qr_amount, self.pay_qr, self.qr_hint, self.countdown_caption, self.countdown,
-                       self.qr_trouble, self.cancel_button):
+        card = Card()  # the code to scan and what it pays, in one panel; the time left under it; cancel at the foot
+        for widget in (self.qr_amount, self.pay_qr, self.qr_hint):
+            card.body.addWidget(widget)
+        column.addWidget(card)
+        column.addStretch(1)
+        for widget in (self.countdown_caption, self.countdown, self.qr_trouble):
             column.addWidget(widget)
         column.addStretch(1)
+        column.addWidget(self.cancel_button)
         self.page["awaiting_payment"] = page
 
     def _build_message(self) -> None:
