@@ -171,6 +171,7 @@ QLabel[role="status"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color
 QLabel[role="status-problem"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color: {p.danger}; }}
 QLabel[role="status-next"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
 QLabel[role="fact"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
+QLabel[role="section"] {{ font-size: {px(32, elderly)}px; font-weight: 700; color: {p.primary}; }}
 QLabel[role="fact-large"] {{ font-size: {px(40, elderly)}px; font-weight: 600; }}
 QLabel[role="countdown"] {{ font-size: {px(110, elderly)}px; font-weight: 800; color: {p.primary}; }}
 """),
