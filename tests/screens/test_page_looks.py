@@ -114,3 +114,15 @@ def test_each_journey_page_carries_its_home_tiles_pictogram_by_its_title(kiosk, 
     marks = [mark for mark in kiosk.window.findChildren(HeadingMark) if mark.isVisible()]
     assert [mark.key for mark in marks] == [key]
     assert marks[0].width() >= 60
+
+
+def test_the_new_texts_colours_keep_the_palettes_contrast():
+    from screens.theme import ELDERLY, NORMAL, contrast_ratio, text_pairs
+
+    # status problems (danger on a card), section names and "more below" (the hall's colour on the page)
+    for palette, least in ((NORMAL, 4.5), (ELDERLY, 7.0)):
+        pairs = [*text_pairs(palette), ("problem on card", palette.danger, palette.surface),
+                 ("hall's colour on page", palette.primary, palette.background),
+                 ("hall's colour on card", palette.primary, palette.surface)]
+        for name, foreground, background in pairs:
+            assert contrast_ratio(foreground, background) >= least, name
