@@ -30,6 +30,7 @@ from screens.lookup_certificate import (
 )
 from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_results import LookupResultPages
+from screens.roomy_choices import roomy, show_pictograms
 from screens.status_panel import StatusPanel
 from screens.theme import is_high_contrast
 from screens.widgets import Card, TouchButton, discard, label, qr_pixmap
@@ -95,12 +96,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
     def _build_busy_page(self) -> None:
         box = self._page()
         self.busy_page = box.parentWidget()
-        box.addStretch(1)
-        self.busy_text = label(role="title")
-        self.busy_hint = label(role="subtitle")
-        box.addWidget(self.busy_text)
-        box.addWidget(self.busy_hint)
-        box.addStretch(2)
+        self.busy_panel = StatusPanel()  # the clock mark and what the kiosk is doing, filling the page
+        self.busy_text, self.busy_hint = self.busy_panel.what, self.busy_panel.next_step
+        box.addWidget(self.busy_panel, 1)
 
     def _build_choices_page(self) -> None:
         box = self._page()
@@ -114,13 +112,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         self.choice_qr = TouchButton(on_tap=lambda: self._do("show_phone_qr"))
         self.choice_back = TouchButton(role="nav", on_tap=lambda: self._do("show_results"))
         self.choice_done = TouchButton(on_tap=lambda: self._do("finish"))
-        for button in (self.choice_print, self.choice_mail, self.choice_qr):
-            button.setMinimumHeight(140)
-        box.addWidget(self.choice_print)
-        box.addWidget(self.choice_print_note)
-        box.addWidget(self.choice_mail)
-        box.addWidget(self.choice_qr)
-        box.addStretch(1)
+        roomy((self.choice_certificate, self.choice_print, self.choice_mail, self.choice_qr))  # they share the page
+        for widget in (self.choice_print, self.choice_print_note, self.choice_mail, self.choice_qr):
+            box.addWidget(widget, 1 if isinstance(widget, TouchButton) else 0)
         box.addWidget(self.choice_back)
         box.addWidget(self.choice_done)
 
@@ -247,8 +241,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
             "mail_sending": (_("正在提交邮寄申请……"), _("请稍候")),
         }
         text, hint = texts[state]
-        self.busy_text.setText(text)
-        self.busy_hint.setText(hint)
+        self.busy_panel.show_status("wait", self.context.elderly, text, hint)
 
     def _show_choices(self, journey: LookupJourney) -> None:
         self.pages.setCurrentWidget(self.choices_page)
@@ -264,6 +257,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupCertificatePages
         self.choice_qr.setText(_("用手机扫码保存"))
         self.choice_back.setText("‹ " + _("返回查看结果"))
         self.choice_done.setText(_("不用了，完成"))
+        show_pictograms(((self.choice_certificate, "action/print"), (self.choice_print, "action/print"),
+                         (self.choice_mail, "service/hall-ems"), (self.choice_qr, "action/phone")),
+                        self.context.elderly, is_high_contrast(self.context.services.remote_config))
 
     def _message_buttons(self, buttons: list[tuple[str, Callable[[], None], str | None]]) -> None:
         for button in self._message_button_widgets:

@@ -130,9 +130,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         column.addWidget(self.not_now)
         self.page["no_printer"] = page
 
-        self.busy = label(role="subtitle")
-        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.page["busy"] = self.busy
+        self.busy_panel = StatusPanel()  # the clock mark and what the kiosk is doing, filling the page
+        self.busy, self.page["busy"] = self.busy_panel.what, self.busy_panel
 
         # the ticket
         page, column = _column(16)
@@ -243,6 +242,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
             self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else _("正在查找您的预约，请稍候…")
                               if state == "finding" else
                               _("正在打印号票 {number}，请稍候…").format(number=journey.ticket.number if journey.ticket else ""))
+            self.busy_panel.show_status("wait", self.context.elderly, self.busy.text())
             self.pages.setCurrentWidget(self.page["busy"])
         elif state in TICKET_STATES:
             self._show_ticket(journey)
