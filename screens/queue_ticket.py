@@ -89,7 +89,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen):
         self.confirm_card = Card()
         self.confirm_rows: list[tuple[QLabel, QLabel]] = []
         for _i in range(3):
-            key, value = label(role="hint"), label(role="value")
+            key, value = label(role="hint"), label(role="fact-large")  # what will be asked for, in large type
             self.confirm_card.body.addWidget(key)
             self.confirm_card.body.addWidget(value)
             self.confirm_rows.append((key, value))
