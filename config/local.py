@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config.errors import ConfigError, from_validation_error
+from config.hall_look import check_emblem_path
 
 DEFAULTS_DIR = Path(__file__).parent / "defaults"
 DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"
@@ -40,10 +41,18 @@ class KioskIdentity(_Section):
     zone: Literal["hall", "24h"] = Field("hall", description="hall kiosk or unattended 24-hour zone")
     group: str = Field("default", pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="roll-out group")
     hotline: str = Field("12345", pattern=r"^[0-9-]{3,20}$")
+    emblem: str = Field("", description="the hall's emblem in the header: absolute path of a PNG or SVG file; "
+                                        "empty: the kiosk's own")
     location: str = Field("", max_length=60, description="where the kiosk stands, for staff called to it")
     center_domain: str = Field("zwfw.xm.gov.cn", description="domain whose scanned URLs are trusted")
     nearest_alternative_zh: str = "请前往一楼24小时自助服务区或人工服务台"
     nearest_alternative_en: str = "Please use the 24-hour self-service zone on the ground floor or the staff desk"
+
+
+    @field_validator("emblem")
+    @classmethod
+    def _emblem(cls, path: str) -> str:
+        return check_emblem_path(path)
 
 
 class DeviceSettings(_Section):

@@ -6,7 +6,7 @@ A bundle carries a folder of TOML files; each file fills some parts of :class:`R
 ``catalogue.toml``   the service catalogue (same form as ``config/defaults/catalogue.toml``)
 ``calendar.toml``    the opening-hours calendar (same form as ``config/defaults/calendar.toml``)
 ``announcements.toml`` ``[[announcements]]``: banner texts in Chinese and English with a time window
-``settings.toml``    ``theme``, ``[timeouts]``, ``[receipts]``, ``[features]``
+``settings.toml``    ``theme``, ``[timeouts]``, ``[receipts]``, ``[features]``, ``[voice]``, ``[hall]``
 ``maintenance.toml`` ``[[windows]]``: planned pauses; the kiosk is out of service in each window
 ==================== ==========================================================================
 
@@ -40,7 +40,8 @@ from pydantic import (
 from config.calendar import CalendarError, HallCalendar, load_calendar, parse_calendar
 from config.catalogue import Catalogue, load_default_catalogue
 from config.errors import ConfigError, from_validation_error
-from config.local import SessionSettings
+from config.hall_look import HallLook
+from config.local import SessionSettings, VoiceSettings
 
 Theme = Literal["standard", "high-contrast"]
 """standard: the hall's blue look; high-contrast: the elderly-mode palette at normal type size."""
@@ -143,6 +144,8 @@ class Settings(_Part):
     timeouts: Timeouts | None = None
     receipts: ReceiptTemplate | None = None
     features: Features | None = None
+    voice: VoiceSettings | None = None
+    hall: HallLook | None = None
 
 
 class _Window(_Part):
@@ -225,6 +228,8 @@ class RemoteConfig(_Part):
     receipts: ReceiptTemplate | None = None
     features: Features | None = None
     maintenance: tuple[MaintenanceWindow, ...] | None = None
+    voice: VoiceSettings | None = None  # the whole [voice] section, in place of the local file's
+    hall: HallLook | None = None  # the hall's name and emblem in the header, over the local file's
 
     def parts(self) -> list[str]:
         """Names of the parts this configuration carries."""
@@ -245,6 +250,10 @@ class RemoteConfig(_Part):
     def effective_receipts(self) -> ReceiptTemplate:
         """The bundle's receipt lines, or none at all (the kiosk's own receipts are complete)."""
         return self.receipts or ReceiptTemplate()
+
+    def voice_settings(self, local: VoiceSettings) -> VoiceSettings:
+        """The bundle's ``[voice]`` section, or the local file's when the bundle has none."""
+        return self.voice or local
 
     def session_settings(self, local: SessionSettings) -> SessionSettings:
         """The local ``[session]`` settings with the bundle's timeouts over them."""

@@ -3,15 +3,19 @@ banner (what is wrong), the footer (Back, Home, the hotline)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
 from kiosk.shell.i18n import _, current_language, pick
 from kiosk.system.timers import named_timer
+from screens.hall_emblem import emblem_pixmap
+from screens.theme import is_high_contrast, palette
 from screens.widgets import MIN_TOUCH, TouchButton, label
 
 WEEKDAYS_ZH = "一二三四五六日"
+EMBLEM_SIZE = 112  # the emblem's side: the header's two rows high
 
 
 class Header(QFrame):
@@ -19,11 +23,20 @@ class Header(QFrame):
         super().__init__(parent)
         self.context = context
         self.setObjectName("Header")
-        rows = QVBoxLayout(self)
-        rows.setContentsMargins(36, 16, 36, 16)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(36, 16, 36, 16)
+        outer.setSpacing(24)
+        self.emblem = label(wrap=False)  # the hall's emblem, as high as both rows beside it
+        self.emblem.setObjectName("HallEmblem")
+        self.emblem.setFixedSize(EMBLEM_SIZE, EMBLEM_SIZE)
+        self._emblem_key: tuple[str, str, float] | None = None
+        outer.addWidget(self.emblem, 0, Qt.AlignmentFlag.AlignVCenter)
+        rows = QVBoxLayout()
         rows.setSpacing(8)
+        outer.addLayout(rows, 1)
         self.hall = label(role="hall", wrap=True)
         self.clock = label(role="clock", wrap=False)
+        self.clock.setMinimumWidth(1)  # it gets what the buttons leave, and picks a form of the date that fits
         top = QHBoxLayout()
         top.setSpacing(18)
         top.addWidget(self.hall, 1)
@@ -53,10 +66,23 @@ class Header(QFrame):
         self._timer = named_timer(self, "header-clock", interval_ms=1000)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
+        context.remote_config_changed.connect(self.render)  # a bundle may name the hall and its emblem
+
+    def hall_look(self) -> tuple[str, str, str]:
+        """(name in Chinese, name in English, emblem path) in force: the bundle's ``[hall]`` over the local file."""
+        settings = self.context.settings.kiosk
+        local = (settings.hall_name_zh, settings.hall_name_en, settings.emblem)
+        remote = getattr(self.context.services.remote_config, "hall", None)
+        return remote.over(*local) if remote is not None else local
 
     def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
-        settings = self.context.settings.kiosk
-        self.hall.setText(pick(settings.hall_name_zh, settings.hall_name_en))
+        name_zh, name_en, emblem = self.hall_look()
+        self.hall.setText(pick(name_zh, name_en))
+        colour = palette(self.context.elderly, is_high_contrast(self.context.services.remote_config)).primary
+        key = (emblem, colour, self.devicePixelRatioF())
+        if key != self._emblem_key:  # read and drawn once per image and look, not on every language switch
+            self._emblem_key = key
+            self.emblem.setPixmap(emblem_pixmap(emblem, EMBLEM_SIZE, colour, key[2]))
         self.zh.setChecked(current_language() == "zh")
         self.en.setChecked(current_language() == "en")
         self.elderly.setText(_("长辈模式"))
@@ -65,13 +91,24 @@ class Header(QFrame):
 
     def tick(self) -> None:
         now = self.context.now()  # the hall's clock, the one the opening hours are read on
-        short = self.context.elderly  # larger type: the year gives way so the time always shows
+        # the longest form that fits beside the buttons: the year, then the weekday give way, never the time
         if current_language() == "zh":
-            day = f"{now.month}月{now.day}日" if short else f"{now:%Y年%m月%d日}"
-            text = f"{day} 星期{WEEKDAYS_ZH[now.weekday()]}  {now:%H:%M}"
+            weekday = f"星期{WEEKDAYS_ZH[now.weekday()]}"
+            forms = [f"{now:%Y年%m月%d日} {weekday}  {now:%H:%M}", f"{now.month}月{now.day}日 {weekday}  {now:%H:%M}",
+                     f"{now.month}月{now.day}日  {now:%H:%M}"]
         else:
-            text = f"{now:%a %d %b}  {now:%H:%M}" if short else f"{now:%a %d %b %Y}  {now:%H:%M}"
-        self.clock.setText(text)
+            forms = [f"{now:%a %d %b %Y}  {now:%H:%M}", f"{now:%a %d %b}  {now:%H:%M}", f"{now:%d %b}  {now:%H:%M}"]
+        if self.context.elderly:
+            forms = forms[1:]  # larger type: the year gives way at once
+        room = self.clock.width() if self.clock.isVisible() else 0
+        metrics = self.clock.fontMetrics()
+        text = next((form for form in forms if room <= 0 or metrics.horizontalAdvance(form) <= room), forms[-1])
+        if text != self.clock.text():
+            self.clock.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.tick)  # once the rows have their new widths
 
 
 class Footer(QFrame):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from contract.content import Guide, GuideMaterial, GuideStep
@@ -16,10 +15,12 @@ from kiosk.shell.i18n import _, current_language, pick
 from screens.base import Navigator
 from screens.guide_print import GuidePrintRow
 from screens.guide_sheet import GuideSheet
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.open_counters import counters_note
 from screens.pictogram_names import service_pictogram
-from screens.widgets import Card, KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
+from screens.status_panel import StatusPanel
+from screens.widgets import KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
@@ -30,7 +31,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/guide"))
         self.page: dict[str, QWidget] = {}
         self._departments_built_for: tuple[str, int] | None = None
 
@@ -63,21 +64,16 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
         column.addWidget(self.match_list, 1)
         self.page["search"] = search
 
-        self.loading = label(role="subtitle")
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.page["loading"] = self.loading
+        self.loading_panel = StatusPanel()  # the clock mark while the guide comes, filling the page
+        self.loading, self.page["loading"] = self.loading_panel.what, self.loading_panel
 
         # the guide
         self.guide_scroll = GuideSheet()
         self.page["guide"] = self._guide_page(self.guide_scroll)
 
-        missing = Card()
-        self.missing_what = label(role="error")
-        self.missing_next = label(role="value")
-        missing.body.addWidget(self.missing_what)
-        missing.body.addWidget(self.missing_next)
-        missing.body.addStretch(1)
-        self.page["missing"] = missing
+        self.missing_panel = StatusPanel()  # the "!" mark, what is missing and where to ask, filling the page
+        self.missing_what, self.missing_next = self.missing_panel.what, self.missing_panel.next_step
+        self.page["missing"] = self.missing_panel
 
         for name in PAGES:
             self.pages.addWidget(self.page[name])
@@ -141,12 +137,12 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
         self._service_tiles(self.match_list, shown, journey, _("没有找到匹配的事项，请检查字母或按部门查找") if nothing else "")
 
     def _show_loading(self, journey: ServiceGuideJourney) -> None:
-        self.loading.setText(_("正在打开办事指南…"))
+        self.loading_panel.show_status("wait", self.context.elderly, _("正在打开办事指南…"))
 
     def _show_missing(self, journey: ServiceGuideJourney) -> None:
         problem = journey.problem
-        self.missing_what.setText(problem.what() if problem else "")
-        self.missing_next.setText(problem.next_step() if problem else "")
+        self.missing_panel.show_status("problem", self.context.elderly, problem.what() if problem else "",
+                                       problem.next_step() if problem else "")
 
     def _show_guide(self, journey: ServiceGuideJourney) -> None:
         view = journey.view

@@ -7,7 +7,8 @@
 - a label whose text (wrapped as the label wraps it) or picture (a QR code) needs more room than
   the label has;
 - a button or tile whose text needs more room than it has (a tile's badges, one row, included);
-- a button less than a finger high (``MIN_TOUCH`` design pixels).
+- a button less than a finger high (``MIN_TOUCH`` design pixels);
+- a scroll bar thinner than a finger (``MIN_TOUCH``).
 
 ``kiosk tour --check`` runs it on every state of every screen, at any panel size.
 """
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from PySide6 import QtGui
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QPushButton, QScrollBar, QWidget
 
 from screens.theme import MIN_TOUCH
 from screens.tile import MARGIN_X as TILE_MARGIN_X
@@ -41,6 +42,9 @@ def audit(window: QWidget) -> list[str]:
             problems += _tile_text(widget)
         elif isinstance(widget, QPushButton):
             problems += _button(widget)
+        elif isinstance(widget, QScrollBar) and widget.orientation() == Qt.Orientation.Vertical \
+                and widget.width() < MIN_TOUCH - SLACK:
+            problems.append(f"{describe(widget)} is {widget.width()} px wide, thinner than a finger ({MIN_TOUCH})")
     return problems
 
 

@@ -22,6 +22,7 @@ from kiosk.system.timers import named_timer
 from screens import registry
 from screens.base import Navigator
 from screens.card_reader_art import CardReaderArt
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.lookup_certificate import (
     CERTIFICATE_BUSY_STATES,
@@ -32,6 +33,8 @@ from screens.lookup_mailing import LookupMailingPages
 from screens.lookup_phone import PHONE_STATES, LookupPhonePages
 from screens.lookup_results import LookupResultPages
 from screens.open_counters import next_step as counter_step
+from screens.roomy_choices import roomy, show_pictograms
+from screens.status_panel import StatusPanel
 from screens.theme import is_high_contrast
 from screens.widgets import Card, TouchButton, discard, label, page_of
 
@@ -53,7 +56,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, f"journey/{self.journey_name}"))
         self._reminder = named_timer(self, "lookup-card-reminder", single_shot=True, interval_ms=REMINDER_MS)
         self._reminder.timeout.connect(self._remind)
         self._build_card_page()
@@ -98,12 +101,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
     def _build_busy_page(self) -> None:
         box = self._page()
         self.busy_page = page_of(box)
-        box.addStretch(1)
-        self.busy_text = label(role="title")
-        self.busy_hint = label(role="subtitle")
-        box.addWidget(self.busy_text)
-        box.addWidget(self.busy_hint)
-        box.addStretch(2)
+        self.busy_panel = StatusPanel()  # the clock mark and what the kiosk is doing, filling the page
+        self.busy_text, self.busy_hint = self.busy_panel.what, self.busy_panel.next_step
+        box.addWidget(self.busy_panel, 1)
 
     def _build_choices_page(self) -> None:
         box = self._page()
@@ -117,26 +117,18 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
         self.choice_qr = TouchButton(on_tap=lambda: self._do("show_phone_qr"))
         self.choice_back = TouchButton(role="nav", on_tap=lambda: self._do("show_results"))
         self.choice_done = TouchButton(on_tap=lambda: self._do("finish"))
-        for button in (self.choice_print, self.choice_mail, self.choice_qr):
-            button.setMinimumHeight(140)
-        box.addWidget(self.choice_print)
-        box.addWidget(self.choice_print_note)
-        box.addWidget(self.choice_mail)
-        box.addWidget(self.choice_qr)
-        box.addStretch(1)
+        roomy((self.choice_certificate, self.choice_print, self.choice_mail, self.choice_qr))  # they share the page
+        for widget in (self.choice_print, self.choice_print_note, self.choice_mail, self.choice_qr):
+            box.addWidget(widget, 1 if isinstance(widget, TouchButton) else 0)
         box.addWidget(self.choice_back)
         box.addWidget(self.choice_done)
 
     def _build_message_page(self) -> None:
         box = self._page()
         self.message_page = page_of(box)
-        self.message_card = Card()
-        self.message_what = label(role="value")
-        self.message_next = label(role="subtitle")
-        self.message_card.body.addWidget(self.message_what)
-        self.message_card.body.addWidget(self.message_next)
-        box.addWidget(self.message_card)
-        box.addStretch(1)
+        self.message_card = StatusPanel()  # fills the page: mark, message, next step; buttons at the foot
+        self.message_what, self.message_next = self.message_card.what, self.message_card.next_step
+        box.addWidget(self.message_card, 1)
         self.message_buttons = QVBoxLayout()
         self.message_buttons.setSpacing(24)
         box.addLayout(self.message_buttons)
@@ -237,8 +229,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
             "mail_sending": (_("正在提交邮寄申请……"), _("请稍候")),
         }
         text, hint = texts[state]
-        self.busy_text.setText(text)
-        self.busy_hint.setText(hint)
+        self.busy_panel.show_status("wait", self.context.elderly, text, hint)
 
     def _show_choices(self, journey: LookupJourney) -> None:
         self.pages.setCurrentWidget(self.choices_page)
@@ -254,6 +245,9 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
         self.choice_qr.setText(_("用手机扫码保存"))
         self.choice_back.setText("‹ " + _("返回查看结果"))
         self.choice_done.setText(_("不用了，完成"))
+        show_pictograms(((self.choice_certificate, "action/print"), (self.choice_print, "action/print"),
+                         (self.choice_mail, "service/hall-ems"), (self.choice_qr, "action/phone")),
+                        self.context.elderly, is_high_contrast(self.context.services.remote_config))
 
     def _message_buttons(self, buttons: list[tuple[str, Callable[[], None], str | None]]) -> None:
         for button in self._message_button_widgets:
@@ -299,11 +293,8 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
             }[state]
             if not journey.can_mail():
                 buttons = [button for button in buttons if button is not mail]
-        self.message_what.setText(what)
-        self.message_what.setProperty("role", "error" if problem is not None else "value")
-        self.message_what.style().unpolish(self.message_what)
-        self.message_what.style().polish(self.message_what)
-        self.message_next.setText(next_step)
+        kind = "problem" if problem is not None else "info" if state == "no_record" else "done"
+        self.message_card.show_status(kind, self.context.elderly, what, next_step)
         self._message_buttons(buttons)
 
     def _leave(self, journey: LookupJourney) -> None:

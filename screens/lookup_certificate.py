@@ -30,7 +30,7 @@ class LookupCertificatePages(_Part):
         self.choice_certificate = TouchButton(role="primary", on_tap=lambda: self._do("print_certificate"))
         self.choice_certificate.setMinimumHeight(140)
         self.choice_certificate_note = label(role="hint")
-        box.addWidget(self.choice_certificate)
+        box.addWidget(self.choice_certificate, 1)  # the choices share the page's height (screens/roomy_choices.py)
         box.addWidget(self.choice_certificate_note)
 
     def _build_certificate_page(self) -> None:

@@ -12,8 +12,8 @@ from kiosk.shell.i18n import _
 from screens.widgets import Card, KineticScrollArea, TouchButton, label, page_of
 
 # Lines of facts that fit one page between the identity line and the buttons (see the tour).
-PAGE_LINES = 17
-PAGE_LINES_ELDERLY = 10
+PAGE_LINES = 16  # facts in larger type (role fact-large) than the page's other text
+PAGE_LINES_ELDERLY = 13
 
 _Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
 
@@ -74,10 +74,14 @@ class LookupResultPages(_Part):
         self.take_away.setText(_("打印或带走结果"))
         self.results_done.setText(_("完成"))
 
+    def _fact_role(self) -> str:
+        """The facts are what the citizen came for: larger than the page's text (elderly type is large already)."""
+        return "value" if self.context.elderly else "fact-large"
+
     def _section_card(self, section: Section) -> Card:
         card = Card()
         card.body.setSpacing(10)
-        card.body.addWidget(label(section.heading, role="subtitle"))
+        card.body.addWidget(label(section.heading, role="section"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(10)
@@ -86,11 +90,11 @@ class LookupResultPages(_Part):
                 grid.addWidget(label(heading, role="hint"), 0, column)
             for row, line in enumerate(section.cells, start=1):
                 for column, cell in enumerate(line):
-                    grid.addWidget(label(cell), row, column)
+                    grid.addWidget(label(cell, role=self._fact_role()), row, column)
         else:
             for row, fact in enumerate(section.rows):
                 grid.addWidget(label(_(fact.label), role="hint"), row, 0)
-                grid.addWidget(label(fact.value, role="error" if fact.warn else "value"), row, 1)
+                grid.addWidget(label(fact.value, role="error" if fact.warn else self._fact_role()), row, 1)
             grid.setColumnStretch(1, 1)
         card.body.addLayout(grid)
         return card

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
@@ -22,13 +22,16 @@ from kiosk.shell.idle import IdleWatch
 from kiosk.system.timers import named_timer
 from screens import registry
 from screens.base import Navigator
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.open_counters import closed_now
 from screens.payment_done import PaymentDonePage, grouped
 from screens.payment_reprint import PaymentReprintPage
+from screens.status_panel import StatusPanel
 from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
+KEY_MAX_HEIGHT = 170  # the keypad grows with the page up to this
 _BUSY_WORDS = {
     "looking_up": N_("正在查询缴款通知书…"),
     "creating": N_("正在生成支付订单…"),
@@ -61,7 +64,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/payment"))
         self.page: dict[str, QWidget] = {}
         self._build_enter()
         self._build_notice()
@@ -90,9 +93,12 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.keypad = Keypad(max_length=16)
         self.keypad.changed.connect(self._typed)
         self.look_up_button = TouchButton(role="primary", on_tap=self._look_up)
+        for key in self.keypad.buttons.values():  # the keypad takes the page's height: keys a palm can hit
+            key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            key.setMaximumHeight(KEY_MAX_HEIGHT)
         for widget in (self.enter_hint, self.entry, self.enter_problem, self.keypad, self.look_up_button):
-            column.addWidget(widget)
-        column.addStretch(1)
+            column.addWidget(widget, 1 if widget is self.keypad else 0)
+        self.look_up_button.setMinimumHeight(130)
         self.page["enter"] = page
 
     def _build_notice(self) -> None:
@@ -106,7 +112,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.notice_rows.setVerticalSpacing(18)
         self.notice_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for row, key in enumerate(("number", "item", "unit", "payer", "due")):
-            name, value = label(role="hint"), label(role="value")
+            name, value = label(role="hint"), label(role="fact-large")
             self.notice_rows.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             self.notice_rows.addWidget(value, row, 1)
             self.notice_labels[key] = (name, value)
@@ -119,10 +125,14 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.printer_note = label(role="error")
         self.confirm_button = TouchButton(role="primary", on_tap=self.journey_slot(lambda journey: journey.confirm()))
         self.other_notice_button = TouchButton(on_tap=self._restart)
-        for widget in (card, self.amount_caption, self.amount, self.printer_note, self.confirm_button,
-                       self.other_notice_button):
+        self.confirm_button.setMinimumHeight(130)
+        column.addWidget(card)
+        column.addStretch(1)  # the amount in the middle of the room left, the buttons at the foot
+        for widget in (self.amount_caption, self.amount, self.printer_note):
             column.addWidget(widget)
         column.addStretch(1)
+        column.addWidget(self.confirm_button)
+        column.addWidget(self.other_notice_button)
         self.page["notice"] = page
 
     def _build_qr(self) -> None:
@@ -130,24 +140,29 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
-        self.qr_amount = label(role="value")
+        self.qr_amount = label(role="fact")
         self.qr_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pay_qr = label()
         self.pay_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pay_qr.setMinimumSize(QR_SIZE, QR_SIZE)
         self.qr_hint = label(role="subtitle")
         self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown = label(role="big-number", wrap=False)
+        self.countdown = label(role="countdown", wrap=False)
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown_caption = label(role="hint")
         self.countdown_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_trouble = label(role="error")
         self.qr_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cancel_button = TouchButton(role="danger", on_tap=self.journey_slot(lambda journey: journey.cancel_payment()))
-        for widget in (self.qr_amount, self.pay_qr, self.qr_hint, self.countdown_caption, self.countdown,
-                       self.qr_trouble, self.cancel_button):
+        card = Card()  # the code to scan and what it pays, in one panel; the time left under it; cancel at the foot
+        for widget in (self.qr_amount, self.pay_qr, self.qr_hint):
+            card.body.addWidget(widget)
+        column.addWidget(card)
+        column.addStretch(1)
+        for widget in (self.countdown_caption, self.countdown, self.qr_trouble):
             column.addWidget(widget)
         column.addStretch(1)
+        column.addWidget(self.cancel_button)
         self.page["awaiting_payment"] = page
 
     def _build_message(self) -> None:
@@ -155,25 +170,21 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
-        card = Card()
-        self.message_title = label(role="title")
-        self.message_what = label(role="error")
-        self.message_next = label(role="value")
-        for widget in (self.message_title, self.message_what, self.message_next):
-            card.body.addWidget(widget)
+        self.message_card = StatusPanel()  # fills the page: mark, what went wrong, what to do; buttons at the foot
+        self.message_title = self.message_card.headline
+        self.message_what, self.message_next = self.message_card.what, self.message_card.next_step
         self.message_primary = TouchButton(role="primary", on_tap=self._message_action)
         self.message_finish = TouchButton(on_tap=self.nav.finish)
-        column.addWidget(card)
+        column.addWidget(self.message_card, 1)
         column.addWidget(self.message_primary)
         self._build_reprint_offer(column)
         column.addWidget(self.message_finish)
-        column.addStretch(1)
         self.page["message"] = page
 
     def _build_busy(self) -> None:
-        self.busy_words = label(role="title")
-        self.busy_words.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.page["busy"] = self.busy_words
+        self.busy_panel = StatusPanel()  # what the kiosk is doing, with the clock mark, filling the page
+        self.busy_words = self.busy_panel.what
+        self.page["busy"] = self.busy_panel
 
     # -- the framework's hooks ----------------------------------------------------------------------
     def title(self) -> str:
@@ -246,7 +257,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
             self._show_qr(journey)
             page = "awaiting_payment"
         elif state in _BUSY_WORDS:
-            self.busy_words.setText(_(_BUSY_WORDS[state]))
+            self.busy_panel.show_status("wait", self.context.elderly, _(_BUSY_WORDS[state]))
             page = "busy"
         elif state in ("receipt", "e_receipt", "voucher"):
             self._show_done(journey)
@@ -317,11 +328,10 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         title = _MESSAGE_TITLES.get(state, "暂时无法缴费")
         if state == "not_payable" and closed_now(self.context) is not None:
             title = _NOT_PAYABLE_CLOSED  # not "go to the finance window": it is closed now
-        self.message_title.setText(_(title))
         problem = journey.problem
-        self.message_what.setText(problem.what() if problem else "")
-        self.message_next.setText(problem.next_step() if problem else "")
-        self.message_next.setVisible(bool(problem and problem.next_step()))
+        self.message_card.show_status("problem" if problem else "info", self.context.elderly,
+                                      problem.what() if problem else "", problem.next_step() if problem else "",
+                                      headline=_(title))
         action = {"create_failed": _("重试"), "offline": _("重新查询")}.get(state, _("输入其他缴款码"))
         self.message_primary.setText(action)
         self._show_reprint_offer(journey)

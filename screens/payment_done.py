@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
-from screens.open_counters import next_step
+from screens.status_panel import StatusPanel
 from screens.widgets import Card, TouchButton, label
 
 E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
-SMALL_QR_SIZE = 340
+SMALL_QR_SIZE = 300
+ELDERLY_QR_SHARE = 0.65
 
 
 def grouped(digits: str) -> str:
@@ -31,56 +32,61 @@ class PaymentDonePage(_Part):
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(20)
-        self.done_title = label(role="title")
-        self.done_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_what = label(role="value")
+        column.setSpacing(24)
+        # one panel filling the page: the mark, the amount paid, what to take, the facts, the QR code
+        self.done_panel = StatusPanel()
+        self.done_title, self.done_what = self.done_panel.headline, self.done_panel.what
+        self.done_next = self.done_panel.next_step
+        facts = Card()
+        facts.setObjectName("Facts")
+        self.done_rows = label(role="fact")
+        facts.body.addWidget(self.done_rows)
         self.done_qr = label()
         self.done_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.done_qr_caption = label(role="hint")
         self.done_qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card = Card()
-        self.done_rows = label(role="value")
-        card.body.addWidget(self.done_rows)
-        self.done_next = label(role="hint")
+        for widget in (facts, self.done_qr, self.done_qr_caption):
+            self.done_panel.add(widget)
         self.finish_button = TouchButton(role="primary", on_tap=self._finish)
-        for widget in (self.done_title, self.done_what, self.done_qr, self.done_qr_caption, card,
-                       self.done_next, self.finish_button):
-            column.addWidget(widget)
-        column.addStretch(1)
+        self.finish_button.setMinimumHeight(130)
+        column.addWidget(self.done_panel, 1)
+        column.addWidget(self.finish_button)
         self.page["done"] = page
+
+    def _qr_side(self, side: int) -> int:
+        """The code's side: smaller in elderly mode, where the words around it take the room (still ≥ 250 px)."""
+        return round(side * ELDERLY_QR_SHARE) if self.context.elderly else side
 
     def _show_done(self, journey: FeePaymentJourney) -> None:
         order = journey.order
         if order is None:
             return
-        amount = f"  ¥{journey.amount_text}"
+        amount = f"¥{journey.amount_text}"
         item = pick(order.item_zh, order.item_en)
+        elderly = self.context.elderly
         if journey.state == "voucher":
-            self.done_title.setText(_("支付结果确认中") + amount)
-            self.done_what.setText(
-                _("暂时无法确认本次支付结果。如已扣款，系统将自动核对，无需重复缴费。")
-                + ("\n" + _("请取走打印的凭条。") if journey.voucher_printed
-                   else "\n" + _("打印机暂时无法打印，请拍下下方二维码和订单号保存。")))
+            self.done_panel.show_status(
+                "wait", elderly, _("暂时无法确认本次支付结果。如已扣款，系统将自动核对，无需重复缴费。"),
+                _("请取走打印的凭条。") if journey.voucher_printed
+                else _("打印机暂时无法打印，请拍下下方二维码和订单号保存。"),
+                headline=_("支付结果确认中") + "  " + amount)
             self.done_rows.setText("\n".join((
                 _("缴款码：{number}").format(number=grouped(order.notice_number)),
                 _("缴费项目：{item}").format(item=item),
-                _("订单号：{order}").format(order=order.order_id))))
-            self._set_qr(self.done_qr, order.order_id, SMALL_QR_SIZE)
+                _("订单号：{order}").format(order=order.order_id))))  # (the hotline is in the footer)
+            self._set_qr(self.done_qr, order.order_id, self._qr_side(SMALL_QR_SIZE))
             self.done_qr_caption.setText(_("订单号二维码（可供工作人员查询）"))
-            self.done_next.setText(next_step(self.context, "咨询：财政窗口或服务热线 {hotline}",
-                                             hotline=self.context.settings.kiosk.hotline))
         else:
-            self.done_title.setText(_("缴费成功") + amount)
             printed = journey.state == "receipt"
-            self.done_what.setText(_("请取走缴费凭条。") if printed
-                                   else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"))
+            self.done_panel.show_status(
+                "done", elderly, _("请取走缴费凭条。") if printed
+                else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"),
+                headline=_("缴费成功") + "  " + amount)
             self.done_rows.setText("\n".join((
                 _("缴费项目：{item}").format(item=item),
                 _("交易流水号：{ref}").format(ref=order.transaction_ref or ""),
                 _("缴款时间：{at}").format(at=(order.paid_at or "").replace("T", " ")[:19]))))
-            self._set_qr(self.done_qr, journey.e_receipt_payload, E_RECEIPT_QR_SIZE if not printed else SMALL_QR_SIZE)
+            self._set_qr(self.done_qr, journey.e_receipt_payload,
+                         self._qr_side(E_RECEIPT_QR_SIZE if not printed else SMALL_QR_SIZE))
             self.done_qr_caption.setText(_("扫码查看和下载电子票据"))
-            self.done_next.setText("")
-        self.done_next.setVisible(bool(self.done_next.text()))
         self.finish_button.setText(_("完成"))

@@ -61,9 +61,10 @@ class PaymentReprintPage(_Part):
         if journey.state not in ("reprinted", "reprint_qr") or order is None:
             return False
         printed = journey.state == "reprinted"
-        self.done_title.setText(_("凭条已补打") if printed else _("电子票据"))
-        self.done_what.setText(_("请取走补打的缴费凭条。") if printed
-                               else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"))
+        self.done_panel.show_status(
+            "done", self.context.elderly, _("请取走补打的缴费凭条。") if printed
+            else _("打印机暂时无法打印，请用手机拍下或扫描电子票据二维码保存。"),
+            headline=_("凭条已补打") if printed else _("电子票据"))
         at = journey.reprinted_at
         self.done_rows.setText("\n".join((
             _("缴费项目：{item}").format(item=pick(order.item_zh, order.item_en)),
@@ -72,8 +73,6 @@ class PaymentReprintPage(_Part):
             _("补打时间：{at}").format(at=f"{at:%Y-%m-%d %H:%M:%S}" if at else ""))))
         self._set_qr(self.done_qr, journey.e_receipt_payload, 420 if not printed else 340)
         self.done_qr_caption.setText(_("扫码查看和下载电子票据"))
-        self.done_next.setText("")
-        self.done_next.setVisible(False)
         self.finish_button.setText(_("完成"))
         return True
 

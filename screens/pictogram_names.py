@@ -86,6 +86,8 @@ PICTOGRAMS: dict[str, str] = {
     "action/feedback": "mood-smile",
     "action/hotline": "phone-call",
     "action/keypad": "keyboard",
+    # --- the hall itself: the kiosk's own emblem in the header when none is configured
+    "hall/emblem": "building-bank",
 }
 
 GENERIC = "clipboard-list"  # a name nobody mapped (logged once by the loader)

@@ -37,6 +37,7 @@ OTHER_NAMES = {
     "action/feedback": "好差评",
     "action/hotline": "服务热线",
     "action/keypad": "输入号码",
+    "hall/emblem": "大厅徽标",
 }
 COLUMNS = 8
 CELL_W, CELL_H, ICON = 230, 190, 88

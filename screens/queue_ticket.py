@@ -14,8 +14,11 @@ from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import N_, _, pick
 from kiosk.system.privacy import mask_name
 from screens.base import Navigator
+from screens.booking_scan_art import BookingScanArt
+from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.queue_ticket_choice import ServiceChoice
+from screens.status_panel import StatusPanel
 from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
 
 REASON_TEXT: dict[str, str] = {
@@ -43,7 +46,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
         self.subheading = label(role="subtitle")
-        self.layout_.insertWidget(0, self.heading)
+        self.layout_.insertLayout(0, heading_row(self.heading, "journey/queue_ticket"))
         self.layout_.insertWidget(1, self.subheading)
         self.page: dict[str, QWidget] = {}
         # choose: popular services as tiles, then by department, then booking check-in
@@ -72,14 +75,13 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.checkin_card = Card()
         self.scan_hint = label(role="value")
         self.card_hint = label(role="value")
-        self.scan_icon = label("▣", role="big-number")
-        self.scan_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scan_art = BookingScanArt()  # the phone at the scan window and the card on the reader, drawn
+        self.checkin_card.body.addWidget(self.scan_art, 1)
         widget: QWidget  # the loops below lay out labels, buttons and pages alike
-        for widget in (self.scan_icon, self.scan_hint, self.card_hint):
+        for widget in (self.scan_hint, self.card_hint):
             self.checkin_card.body.addWidget(widget)
         self.no_booking = TouchButton(on_tap=lambda: self._act("leave_checkin"))
-        column.addWidget(self.checkin_card)
-        column.addStretch(1)
+        column.addWidget(self.checkin_card, 1)
         column.addWidget(self.no_booking)
         self.page["checkin"] = page
         self._build_code_pad()  # the booking code typed from the SMS (screens/queue_ticket_choice.py)
@@ -89,7 +91,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.confirm_card = Card()
         self.confirm_rows: list[tuple[QLabel, QLabel]] = []
         for _i in range(3):
-            key, value = label(role="hint"), label(role="value")
+            key, value = label(role="hint"), label(role="fact-large")  # what will be asked for, in large type
             self.confirm_card.body.addWidget(key)
             self.confirm_card.body.addWidget(value)
             self.confirm_rows.append((key, value))
@@ -121,20 +123,17 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
 
         # no printer: said before a number is taken
         page, column = _column()
-        self.no_printer_card = Card()
-        self.no_printer_text = label(role="value")
-        self.no_printer_card.body.addWidget(self.no_printer_text)
+        self.no_printer_card = StatusPanel()
+        self.no_printer_text = self.no_printer_card.what
         self.go_on = TouchButton(role="primary", on_tap=lambda: self._act("accept_qr_ticket"))
         self.not_now = TouchButton(on_tap=self.nav.home)
-        column.addWidget(self.no_printer_card)
-        column.addStretch(1)
+        column.addWidget(self.no_printer_card, 1)
         column.addWidget(self.go_on)
         column.addWidget(self.not_now)
         self.page["no_printer"] = page
 
-        self.busy = label(role="subtitle")
-        self.busy.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.page["busy"] = self.busy
+        self.busy_panel = StatusPanel()  # the clock mark and what the kiosk is doing, filling the page
+        self.busy, self.page["busy"] = self.busy_panel.what, self.busy_panel
 
         # the ticket
         page, column = _column(16)
@@ -162,17 +161,13 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
 
         # problems: what happened and what to do next
         page, column = _column()
-        self.problem_card = Card()
-        self.problem_what = label(role="error")
-        self.problem_next = label(role="value")
-        self.problem_card.body.addWidget(self.problem_what)
-        self.problem_card.body.addWidget(self.problem_next)
+        self.problem_card = StatusPanel()  # fills the page: mark, what happened, what to do; buttons at the foot
+        self.problem_what, self.problem_next = self.problem_card.what, self.problem_card.next_step
         self._problem_actions = ["", ""]  # the journey methods the two buttons call in this state
         self.problem_primary = TouchButton(role="primary", on_tap=lambda: self._act(self._problem_actions[0]))
         self.problem_secondary = TouchButton(on_tap=lambda: self._act(self._problem_actions[1]))
         self.problem_home = TouchButton(on_tap=self.nav.home)
-        column.addWidget(self.problem_card)
-        column.addStretch(1)
+        column.addWidget(self.problem_card, 1)
         for widget in (self.problem_primary, self.problem_secondary, self.problem_home):
             column.addWidget(widget)
         self.page["problem"] = page
@@ -249,6 +244,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
             self.busy.setText(_("正在取号，请稍候…") if state == "issuing" else _("正在查找您的预约，请稍候…")
                               if state == "finding" else
                               _("正在打印号票 {number}，请稍候…").format(number=journey.ticket.number if journey.ticket else ""))
+            self.busy_panel.show_status("wait", self.context.elderly, self.busy.text())
             self.pages.setCurrentWidget(self.page["busy"])
         elif state in TICKET_STATES:
             self._show_ticket(journey)
@@ -322,8 +318,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
 
     def _show_no_printer(self) -> None:
         self.heading.setText(_("打印机暂时无法打印"))
-        self.no_printer_text.setText(_("您仍然可以取号。取号后，号码会以二维码显示在屏幕上，请用手机拍照保存，"
-                                       "凭照片到窗口办理。"))
+        self.no_printer_card.show_status("info", self.context.elderly, _(
+            "您仍然可以取号。取号后，号码会以二维码显示在屏幕上，请用手机拍照保存，凭照片到窗口办理。"))
         self.go_on.setText(_("继续取号（用手机拍照）"))
         self.not_now.setText(_("不取了，返回首页"))
         self.pages.setCurrentWidget(self.page["no_printer"])
@@ -379,11 +375,10 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
             what = offer.reason() if offer is not None else ""
             nxt = (offer.alternative() if offer is not None else "") or pick(
                 self.context.settings.kiosk.nearest_alternative_zh, self.context.settings.kiosk.nearest_alternative_en)
-            self.problem_what.setText(what or _("该业务暂停取号"))
-            self.problem_next.setText(nxt)
+            self.problem_card.show_status("problem", self.context.elderly, what or _("该业务暂停取号"), nxt)
         else:
-            self.problem_what.setText(problem.what() if problem else "")
-            self.problem_next.setText(problem.next_step() if problem else "")
+            self.problem_card.show_status("problem", self.context.elderly, problem.what() if problem else "",
+                                          problem.next_step() if problem else "")
         buttons: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {
             "offline": ((_("再试一次"), "retry"), None),
             "unavailable": ((_("选择其他业务"), "dismiss"), None),

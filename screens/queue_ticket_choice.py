@@ -144,5 +144,7 @@ class ServiceChoice(_Part):
         self.card_hint.setText(_("② 或者把身份证平放在身份证感应区"))
         self.no_booking.setText(_("没有预约，直接取号"))
         self.type_code.setText(_("③ 或者输入预约短信中的预约码"))
+        self.scan_art.labels = ("① " + _("扫码"), "② " + _("放身份证"))
+        self.scan_art.set_elderly(self.context.elderly)
         self.code_pad.set_value("")
         self.pages.setCurrentWidget(self.page["checkin"])

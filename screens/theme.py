@@ -160,11 +160,20 @@ def _rules(elderly: bool, high_contrast: bool) -> list[tuple[str, str]]:
         ("all", f"* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}\n"),
         ("all", f"QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}\n"),
         ("screen", f"""QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
+QLabel[role="heading-mark"] {{ font-size: {px(48, elderly)}px; color: {p.primary}; }}
 QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
 QLabel[role="hint"] {{ font-size: {px(28, elderly)}px; color: {p.muted}; }}
 QLabel[role="big-number"] {{ font-size: {px(150, elderly)}px; font-weight: 800; color: {p.primary}; }}
 QLabel[role="value"] {{ font-size: {px(34, elderly)}px; font-weight: 600; }}
 QLabel[role="error"] {{ font-size: {px(34, elderly)}px; color: {p.danger}; font-weight: 600; }}
+QLabel[role="status-headline"] {{ font-size: {px(54, elderly)}px; font-weight: 800; color: {p.text}; }}
+QLabel[role="status"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color: {p.text}; }}
+QLabel[role="status-problem"] {{ font-size: {px(38, elderly)}px; font-weight: 700; color: {p.danger}; }}
+QLabel[role="status-next"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}
+QLabel[role="fact"] {{ font-size: {px(32, elderly)}px; font-weight: 600; }}
+QLabel[role="section"] {{ font-size: {px(32, elderly)}px; font-weight: 700; color: {p.primary}; }}
+QLabel[role="fact-large"] {{ font-size: {px(40, elderly)}px; font-weight: 600; }}
+QLabel[role="countdown"] {{ font-size: {px(110, elderly)}px; font-weight: 800; color: {p.primary}; }}
 """),
         ("header", f"""QFrame#Header {{ background: {p.primary}; }}
 QFrame#Header QLabel {{ color: {p.on_primary}; }}
@@ -213,8 +222,20 @@ QLineEdit, QLabel[role="entry"] {{
     background: {p.surface}; border: {border + 1}px solid {p.primary}; border-radius: 16px; color: {p.text};
 }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
-QScrollBar:vertical {{ width: 14px; background: transparent; }}
-QScrollBar::handle:vertical {{ background: {p.border}; border-radius: 7px; min-height: 60px; }}
+QScrollBar:vertical {{ width: {MIN_TOUCH}px; background: {p.background}; border: none; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {p.primary}; border-radius: 14px; min-height: 120px; margin: 10px 26px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QPushButton[role="scroll"] {{
+    font-size: {px(36, elderly)}px; font-weight: 700; padding: 0; border-radius: 18px; min-height: {MIN_TOUCH}px;
+    background: {p.primary}; color: {p.on_primary}; border-color: {p.primary};
+}}
+QPushButton[role="scroll"]:disabled {{ background: {p.surface}; color: {p.border}; border-color: {p.border}; border-style: solid; }}
+QLabel#MoreBelow {{
+    font-size: {px(28, elderly)}px; font-weight: 700; color: {p.primary}; padding-bottom: 10px;
+    background: qlineargradient(x1: 0, y1: 0, x2: 0, y2: 1, stop: 0 rgba(255, 255, 255, 0), stop: 0.45 {p.background},
+                                stop: 1 {p.background});
+}}
 """),
         ("overlay", f"""QWidget#Overlay {{ background: rgba(0, 0, 0, 170); }}
 QFrame#OverlayCard {{ background: {p.surface}; border-radius: 28px; border: {border}px solid {p.border}; }}

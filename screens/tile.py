@@ -48,6 +48,7 @@ class _Measures:
         self.fonts: tuple[QFont, QFont, QFont] | None = None
         self.natural_width: int | None = None
         self.text_heights: dict[int, tuple[int, int]] = {}  # width → heights of the title and the line
+        self.text_widths: dict[int, tuple[int, int]] = {}  # width → widths they are drawn in (lines balanced)
         self.height_for: dict[int, int] = {}  # width → height of all the texts
 
 
@@ -201,11 +202,14 @@ class Tile(QAbstractButton):
         if heights is None:
             if len(self._measures.text_heights) > 8:  # layouts ask for a few widths only
                 self._measures.text_heights.clear()
+                self._measures.text_widths.clear()
                 self._measures.height_for.clear()
             title_font, subtitle_font, _badge = self._font_set()
             inner = max(1, width - 2 * MARGIN_X - self._reserved())
             heights = self._measures.text_heights[width] = (_text_height(title_font, inner, self._title),
                                                            _text_height(subtitle_font, inner, self._subtitle))
+            self._measures.text_widths[width] = (_balanced_width(title_font, inner, self._title, heights[0]),
+                                                 _balanced_width(subtitle_font, inner, self._subtitle, heights[1]))
         return heights
 
     def badge_row_width(self) -> int:
@@ -238,13 +242,15 @@ class Tile(QAbstractButton):
         text_area = area.adjusted(0, 0, -self._reserved(), 0)
         top = area.top()
         title_height, subtitle_height = self._text_heights(self.width())
-        for text, font, colour, height in ((self._title, title_font, paint.title, title_height),
-                                           (self._subtitle, subtitle_font, paint.subtitle, subtitle_height)):
+        title_width, subtitle_width = self._measures.text_widths.get(self.width(), (text_area.width(),) * 2)
+        for text, font, colour, height, width in (
+                (self._title, title_font, paint.title, title_height, title_width),
+                (self._subtitle, subtitle_font, paint.subtitle, subtitle_height, subtitle_width)):
             if not text:
                 continue
             painter.setFont(font)
             painter.setPen(colour)
-            painter.drawText(QRect(text_area.left(), top, text_area.width(), height), WRAP, text)
+            painter.drawText(QRect(text_area.left(), top, min(width, text_area.width()), height), WRAP, text)
             top += height + LINE_GAP
         if self._badges:
             self._paint_badges(painter, badge_font, area)
@@ -272,3 +278,20 @@ def _text_height(font: QFont, width: int, text: str) -> int:
     if not text:
         return 0
     return QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), WRAP, text).height()
+
+
+def _balanced_width(font: QFont, width: int, text: str, height: int) -> int:
+    """The narrowest width that wraps ``text`` into as many lines as ``width`` does: lines of even length,
+    never a last line of one or two characters (选择业务，领取排队 / 号 becomes 选择业务，/ 领取排队号)."""
+    metrics = QFontMetrics(font)
+    if not text or height < 2 * metrics.lineSpacing():
+        return width  # one line: nothing to balance
+    low, high = width // 2, width
+    while high - low > 2:
+        middle = (low + high) // 2
+        wrapped = metrics.boundingRect(QRect(0, 0, middle, 100_000), WRAP, text)
+        if wrapped.height() <= height and wrapped.width() <= middle:  # (a word wider than the width sticks out)
+            high = middle
+        else:
+            low = middle
+    return high

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import _, pick
 from screens.base import KioskScreen, Navigator
 from screens.open_counters import closed_now, instead_of
-from screens.widgets import Card, TouchButton, label
+from screens.status_panel import StatusPanel
+from screens.widgets import TouchButton, label
 
 
 class UnavailableScreen(KioskScreen):
@@ -20,15 +22,13 @@ class UnavailableScreen(KioskScreen):
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.heading = label(role="title")
-        self.card = Card()
-        self.reason = label(role="error")
-        self.alternative = label(role="value")
+        self.card = StatusPanel()  # fills the page: why, what instead, who can help; the way home at the foot
+        self.reason, self.alternative = self.card.what, self.card.next_step
         self.hotline = label(role="hint")
-        for widget in (self.reason, self.alternative, self.hotline):
-            self.card.body.addWidget(widget)
+        self.hotline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.card.add(self.hotline)
         self.layout_.addWidget(self.heading)
-        self.layout_.addWidget(self.card)
-        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.card, 1)
         self.home_button = TouchButton(role="primary", on_tap=nav.home)
         self.layout_.addWidget(self.home_button)
         self.offer = Offer(False)
@@ -47,13 +47,12 @@ class UnavailableScreen(KioskScreen):
     def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
         name = pick(*self.service_name)
         self.heading.setText(_("{service}暂时无法办理").format(service=name) if name else _("暂时无法办理"))
-        self.reason.setText(self.offer.reason() or _("该服务暂停"))
         kiosk = self.context.settings.kiosk
         if self.offer.alternative_zh or self.offer.alternative_en:
-            self.alternative.setText(instead_of(self.context, self.offer.alternative_zh, self.offer.alternative_en))
+            alternative = instead_of(self.context, self.offer.alternative_zh, self.offer.alternative_en)
         else:
-            self.alternative.setText(instead_of(self.context, kiosk.nearest_alternative_zh,
-                                                kiosk.nearest_alternative_en))
+            alternative = instead_of(self.context, kiosk.nearest_alternative_zh, kiosk.nearest_alternative_en)
+        self.card.show_status("problem", self.context.elderly, self.offer.reason() or _("该服务暂停"), alternative)
         if closed_now(self.context) is None:
             self.hotline.setText(_("如需帮助，请拨打服务热线 {hotline} 或咨询大厅工作人员").format(hotline=kiosk.hotline))
         else:  # no staff in the hall now

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screens.scroll_rail import ScrollRail
 from screens.theme import GAP, MIN_TOUCH
 from screens.tile import Tile
 
@@ -154,6 +155,7 @@ class KineticScrollArea(QScrollArea):
         self.rows.setSpacing(GAP)
         self.rows.addStretch(1)
         self.setWidget(self.content)
+        self.rail = ScrollRail(self)  # ▲/▼ and a wide bar when the content is taller than the view
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         scroller = QScroller.scroller(self.viewport())
         props = scroller.scrollerProperties()

@@ -299,6 +299,7 @@ def start_devices(runtime: KioskRuntime) -> None:
     )
     context.services.devices = hub
     context.services.voice = HallVoice.for_hub(hub, settings.voice)
+    context.services.voice.follow_bundles(context)  # a bundle's [voice]: volume and quiet hours from its next sound
     runtime.window.guidance.step_changed()  # the speaker button, now that there is a speaker
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
     hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())

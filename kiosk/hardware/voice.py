@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from config.local import VoiceSettings
+from devices.speaker.speaker import VoicePolicy
 
 log = logging.getLogger("devices.speaker")
 
@@ -23,6 +24,9 @@ class HallVoice:
     def __init__(self, settings: VoiceSettings, speaker: Callable[[], Any]) -> None:
         """``speaker`` gives the open speaker (``devices.speaker.speaker.Speaker``) or None while there is none."""
         self.settings = settings
+        self.local_settings = settings  # the local file's [voice], for when no bundle sets one
+        self._policy = VoicePolicy.from_settings(settings)
+        self._policy_pending = False  # settings changed that the open speaker (if any) has not got yet
         self._speaker = speaker
 
     @classmethod
@@ -32,6 +36,37 @@ class HallVoice:
         hub.card_placed.connect(lambda _card: voice.card_read())
         hub.card_error.connect(lambda _error: voice.beep("attention"))
         return voice
+
+    def configure(self, settings: VoiceSettings) -> None:
+        """New ``[voice]`` settings (a configuration bundle put in force): volume and quiet hours from the next sound."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self._policy = VoicePolicy.from_settings(settings)
+        self._policy_pending = True
+        log.info("voice settings in force: %s volume %d%%, quiet hours %s at %d%%",
+                 "on" if settings.enabled else "off", settings.volume,
+                 ", ".join(settings.quiet_hours) or "none", settings.quiet_volume)
+        self._open_speaker()
+
+    def follow_bundles(self, context: Any) -> None:
+        """Take the ``[voice]`` of the bundle in force now and of each one put in force later
+        (``context.remote_config_changed``; ``context.services.remote_config`` is the one in force)."""
+
+        def in_force() -> None:
+            remote = context.services.remote_config
+            self.configure(remote.voice_settings(self.local_settings) if remote is not None else self.local_settings)
+
+        context.remote_config_changed.connect(in_force)
+        in_force()
+
+    def _open_speaker(self) -> Any:
+        """The open speaker with the settings in force (a speaker opened later, or before a bundle came, gets them too)."""
+        speaker = self._speaker()
+        if speaker is not None and self._policy_pending:
+            speaker.configure(self._policy)
+            self._policy_pending = False
+        return speaker
 
     @property
     def available(self) -> bool:
@@ -45,13 +80,13 @@ class HallVoice:
 
     def say(self, prompt_id: str, language: str) -> bool:
         """Speak a catalogue prompt in ``language`` (zh or en); True when it will be heard."""
-        speaker = self._speaker()
+        speaker = self._open_speaker()
         if speaker is None:
             return False
         return bool(speaker.say(prompt_id, language))
 
     def beep(self, tone: str) -> bool:
-        speaker = self._speaker()
+        speaker = self._open_speaker()
         return bool(speaker.beep(tone)) if speaker is not None else False
 
     def card_read(self) -> bool:

@@ -2,7 +2,7 @@
 
 The tour walks every screen through every state it can reach (``kiosk tour``); in each, every
 label, button and tile on show has its text measured with the font it is drawn in against the room
-it has (``screens.layout_audit``). One word cut short, one badge out of its tile, and this fails
+it has, and every scroll bar its width against a finger's (``screens.layout_audit``). One word cut short, one badge out of its tile, and this fails
 naming the picture and the widget.
 """
 
@@ -22,6 +22,12 @@ def test_every_screen_state_language_and_mode_shows_all_of_its_text(qtbot, demo_
     names = {path.name.split("--")[0] for path in written}
     assert {"home", "services", "social_security", "payment", "queue_ticket", "guide", "take_card"} <= names
     assert {path.name.rsplit("--", 1)[1] for path in written} == {"zh.png", "en.png", "elderly.png"}
+    # the pages laid out to fill the screen, the check-in picture and the lists with a scroll rail are all in it
+    states = {path.name.rsplit("--", 1)[0] for path in written}
+    assert {"payment--receipt", "payment--e_receipt", "payment--voucher-on-screen", "payment--failed",
+            "payment--closing", "social_security--printed", "social_security--no_record", "social_security--offline",
+            "queue_ticket--checkin", "queue_ticket--no_printer", "queue_ticket--offline", "unavailable--offline",
+            "departments--default", "guide--guide-offline", "social_security--results"} <= states
     assert problems == []
 
 
