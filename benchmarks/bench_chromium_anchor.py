@@ -114,7 +114,7 @@ def tree_pss_mb(pid: int) -> float:
 def chromium_run(binary: str, server: PageServer, env: dict[str, str]) -> tuple[float, float]:
     """One Chromium --kiosk start: (ms from spawn to the page's first frame after load, PSS MB of its processes)."""
     server.ready.clear()
-    with tempfile.TemporaryDirectory(prefix="anchor-profile-") as profile:
+    with tempfile.TemporaryDirectory(prefix="anchor-profile-", ignore_cleanup_errors=True) as profile:
         command = [binary, "--kiosk", "--no-first-run", "--no-default-browser-check", "--disable-gpu",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--disable-features=Translate,MediaRouter", "--password-store=basic",
@@ -130,13 +130,31 @@ def chromium_run(binary: str, server: PageServer, env: dict[str, str]) -> tuple[
             time.sleep(0.5)
             pss = tree_pss_mb(process.pid)
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_tree(process)
     return elapsed, pss
+
+
+def stop_tree(process: subprocess.Popen) -> None:
+    """Stop Chromium and every process it started (they write to the profile until they are gone)."""
+    import psutil
+
+    try:
+        family = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = []
+    for member in family:
+        try:
+            member.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _gone, alive = psutil.wait_procs(family, timeout=10)
+    for member in alive:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=5)
+    process.wait()
 
 
 def kiosk_run(state: Path, env: dict[str, str]) -> tuple[float, float]:
