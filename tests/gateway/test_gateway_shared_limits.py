@@ -60,6 +60,7 @@ def test_issued_documents_table_comes_from_the_schema_and_an_older_one_is_kept(t
         raw.execute("DROP TABLE issued_documents")
         raw.execute("DROP TABLE rate_buckets")
         raw.execute("DROP TABLE result_links")  # and what later revisions made
+        raw.execute("DROP INDEX feedback_follow_up")
         raw.execute("ALTER TABLE feedback DROP COLUMN record_number")
         raw.execute("ALTER TABLE feedback DROP COLUMN follow_up_phone")
         raw.execute("UPDATE alembic_version SET version_num = '0004'")
