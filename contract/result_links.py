@@ -22,7 +22,7 @@ Text = Annotated[str, Field(max_length=200)]
 class ResultFact(Request):
     label: str = Field(max_length=60)
     value: str = Field(max_length=200)
-    warn: bool = False
+    warn: bool = Field(False, strict=True)
 
 
 class ResultSection(Request):

@@ -110,7 +110,10 @@ class FeedbackScreen(FollowUpPages, JourneyScreen[FeedbackJourney]):
             self.heading.setText(_("服务评价"))
             self.subheading.setText("")
             self.thanks_text.setText(_("感谢您的评价！"))
-            self.thanks_hint.setText(_("您的意见会帮助我们改进服务。请带好您的证件和物品。"))
+            hint = _("您的意见会帮助我们改进服务。请带好您的证件和物品。")
+            if journey.record_number:  # which service the rating is about, as the hall will see it
+                hint += "\n" + _("服务记录号 {number}").format(number=journey.record_number)
+            self.thanks_hint.setText(hint)
             self.thanks_done.setText(_("完成"))
             self.pages.setCurrentWidget(self.thanks_page)
             if not self.leave_timer.isActive():
@@ -121,9 +124,7 @@ class FeedbackScreen(FollowUpPages, JourneyScreen[FeedbackJourney]):
             return
         service = journey.service
         self.heading.setText(_("请为本次服务评价"))
-        name = pick(service.name_zh, service.name_en) if service else _("自助服务终端")
-        record = _("服务记录号 {number}").format(number=journey.record_number) if journey.record_number else ""
-        self.subheading.setText(" · ".join(filter(None, (name, record))))
+        self.subheading.setText(pick(service.name_zh, service.name_en) if service else _("自助服务终端"))
         for stars, text in STARS:
             button = self.star_buttons[stars]
             button.setText("★" * stars + "☆" * (5 - stars) + "  " + _(text))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import requests
 from fastapi.routing import APIRoute
 from gateway_api import HALL, NIGHT, Api, count, rows
 
@@ -233,6 +234,16 @@ def probe_outbox(hall: Hall) -> None:
     assert replay.json()["duplicate"] is False  # another kiosk's key is not this kiosk's
 
 
+def probe_result_link(hall: Hall) -> None:
+    # A session id is the kiosk's own: another kiosk's link for the same id revokes nothing of this one.
+    body = {"session_id": "iso-session-1", "title": "社保查询", "holder": "林**", "id_number": "3502**********0021",
+            "sections": [{"heading": "参保状态", "facts": [{"label": "参保状态", "value": "正常参保"}]}]}
+    mine = hall.mine.post("/result-links", json=body).json()["url"]
+    assert hall.other.post("/result-links", json=body).status_code == 201
+    assert requests.get(mine, timeout=10).status_code == 200
+    assert hall.count("SELECT COUNT(*) FROM result_links WHERE kiosk_id = ?", OTHER_HALL[0]) == 1
+
+
 # -- fleet ----------------------------------------------------------------------------------------------
 
 def probe_fleet_bundle(hall: Hall) -> None:
@@ -272,6 +283,7 @@ PROBES: dict[str, Callable[[Hall], None]] = {
     "POST /api/v1/payments/receipt-copies": probe_receipt_copy,
     "POST /api/v1/feedback": probe_feedback,
     "POST /api/v1/mailing": probe_mailing,
+    "POST /api/v1/result-links": probe_result_link,
     "POST /api/v1/outbox/{kind}": probe_outbox,
     "GET /api/v1/fleet/bundle": probe_fleet_bundle,
     "POST /api/v1/fleet/reports": probe_fleet_reports,

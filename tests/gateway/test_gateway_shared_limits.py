@@ -61,7 +61,8 @@ def test_issued_documents_table_comes_from_the_schema_and_an_older_one_is_kept(t
         raw.execute("DROP TABLE rate_buckets")
         for column in ("collecting_unit_zh", "collecting_unit_en", "collecting_unit_code", "payer_id_number"):
             raw.execute(f"ALTER TABLE notices DROP COLUMN {column}")
-        raw.execute("DROP TABLE result_links")
+        raw.execute("DROP TABLE result_links")  # and what later revisions made
+        raw.execute("DROP INDEX feedback_follow_up")
         raw.execute("ALTER TABLE feedback DROP COLUMN record_number")
         raw.execute("ALTER TABLE feedback DROP COLUMN follow_up_phone")
         raw.execute("UPDATE alembic_version SET version_num = '0004'")
