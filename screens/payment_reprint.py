@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
 from screens.card_reader_art import CardReaderArt
+from screens.payment_done import E_RECEIPT_QR_SIZE, SMALL_QR_SIZE
 from screens.theme import is_high_contrast
 from screens.widgets import TouchButton, label
 
@@ -71,7 +72,9 @@ class PaymentReprintPage(_Part):
             _("交易流水号：{ref}").format(ref=order.transaction_ref or ""),
             _("缴款时间：{at}").format(at=(order.paid_at or "").replace("T", " ")[:19]),
             _("补打时间：{at}").format(at=f"{at:%Y-%m-%d %H:%M:%S}" if at else ""))))
-        self._set_qr(self.done_qr, journey.e_receipt_payload, 420 if not printed else 340)
+        # a copy's page has one line more (补打时间): in elderly mode the smaller code leaves it the room
+        side = SMALL_QR_SIZE if printed or self.context.elderly else E_RECEIPT_QR_SIZE
+        self._set_qr(self.done_qr, journey.e_receipt_payload, self._qr_side(side))
         self.done_qr_caption.setText(_("扫码查看和下载电子票据"))
         self.finish_button.setText(_("完成"))
         return True
