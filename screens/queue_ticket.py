@@ -77,7 +77,6 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.card_hint = label(role="value")
         self.scan_art = BookingScanArt()  # the phone at the scan window and the card on the reader, drawn
         self.checkin_card.body.addWidget(self.scan_art, 1)
-        widget: QWidget  # the loops below lay out labels, buttons and pages alike
         for widget in (self.scan_hint, self.card_hint):
             self.checkin_card.body.addWidget(widget)
         self.no_booking = TouchButton(on_tap=lambda: self._act("leave_checkin"))
@@ -103,8 +102,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         column.addWidget(self.confirm_card)
         column.addWidget(self.confirm_note)
         column.addStretch(1)
-        for widget in (self.take, self.confirm_booking, self.other_service):
-            column.addWidget(widget)
+        for button in (self.take, self.confirm_booking, self.other_service):
+            column.addWidget(button)
         self.page["confirm"] = page
 
         # priority: the green channel, the citizen chooses
@@ -168,12 +167,12 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.problem_secondary = TouchButton(on_tap=lambda: self._act(self._problem_actions[1]))
         self.problem_home = TouchButton(on_tap=self.nav.home)
         column.addWidget(self.problem_card, 1)
-        for widget in (self.problem_primary, self.problem_secondary, self.problem_home):
-            column.addWidget(widget)
+        for button in (self.problem_primary, self.problem_secondary, self.problem_home):
+            column.addWidget(button)
         self.page["problem"] = page
 
-        for widget in self.page.values():
-            self.pages.addWidget(widget)
+        for built in self.page.values():
+            self.pages.addWidget(built)
         self._tiles: list[Tile] = []
         self._tiles_for: tuple[bool, tuple[str, ...]] | None = None
         self._tile_services: list[str] = []

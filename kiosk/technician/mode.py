@@ -166,9 +166,8 @@ class TechnicianMode(SelfTests, QObject):
         finished.connect(self._job_printed)
 
     def _job_printed(self, outcome: PrintOutcome) -> None:
-        result = outcome.result
-        if outcome.printed and result is not None:
-            length = float(getattr(result, "length_mm", 0.0))
+        if outcome.printed and outcome.result is not None:
+            length = float(getattr(outcome.result, "length_mm", 0.0))
             self._writer.submit(self.paper.record_job, length)
 
     # -- entry ---------------------------------------------------------------------------------------
