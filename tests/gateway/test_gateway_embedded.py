@@ -96,9 +96,9 @@ def test_tls_by_configuration(tmp_path: Path):
         while True:
             try:
                 answer = requests.get(url + "/api/v1/content/announcements", headers=HEADERS, verify=str(cert),
-                                      timeout=2)
+                                      timeout=10)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # the socket listens before the child serves
                 assert child.poll() is None and time.monotonic() < deadline, "gateway did not start"
                 time.sleep(0.05)
         assert answer.status_code == 200 and answer.json()["items"]
