@@ -112,7 +112,7 @@ class KioskWindow(QWidget):
         self.footer.back.clicked.connect(self.back)
         self.footer.home.clicked.connect(self.home)
         self.footer.staff.clicked.connect(lambda: self.staff_call.call(self.current_name))
-        self.overlay.more_time.connect(self._more_time)
+        self.overlay.more_time.connect(self.hide_countdown)
         self.overlay.finish.connect(self.finish)
 
         context.language_changed.connect(self.render)
@@ -255,9 +255,6 @@ class KioskWindow(QWidget):
         self.overlay.set_remaining(seconds)
 
     def hide_countdown(self) -> None:
-        self.overlay.hide()
-
-    def _more_time(self) -> None:
         self.overlay.hide()
 
     # -- look --------------------------------------------------------------------------------
