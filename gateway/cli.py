@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     parser.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # socket handed over by a parent
+    parser.add_argument("--parent-pid", type=int, default=None, metavar="PID",
+                        help="stop when this process ends (a gateway started beside a kiosk)")
     parser.add_argument("--db", type=database_location, default=Path("gateway.sqlite3"), metavar="FILE|URL",
                         help="the database: a SQLite file (default gateway.sqlite3; one hall) or "
                              "postgresql://user@host/dbname (a province; password from ~/.pgpass or PGPASSWORD)")
@@ -145,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("kiosk-gateway: --ssl-certfile and --ssl-keyfile go together", file=sys.stderr)
         return 2
+    if args.parent_pid is not None:
+        from gateway import parent_watch
+
+        if parent_watch.parent_gone(args.parent_pid):
+            print(f"kiosk-gateway: process {args.parent_pid} that started it has already ended", file=sys.stderr)
+            return 1
+        parent_watch.watch(args.parent_pid)
 
     import uvicorn
 

@@ -69,7 +69,8 @@ class EmbeddedGateway:
         self._sock = sock
         self._port = sock.getsockname()[1]
         args = [sys.executable, "-m", "gateway", "--host", self.host, "--port", str(self._port),
-                "--fd", str(sock.fileno()), "--db", str(self.db_path), "--log-level", "warning"]
+                "--fd", str(sock.fileno()), "--db", str(self.db_path), "--log-level", "warning",
+                "--parent-pid", str(os.getpid())]  # ends with this process, however it ends
         if self.public_url:
             args += ["--public-url", self.public_url]
         if self.demo:
