@@ -131,3 +131,19 @@ class FakeOutbox:
             raise self.error
         self.entries.append((kind, dict(payload)))
         return {"key": f"key-{len(self.entries):04d}"}
+
+
+def lookup_env(state_dir: Any) -> Any:
+    """A journey environment of fakes at 10:00 on TODAY, as the lookup tests start from (Chinese afterwards)."""
+    from config.catalogue import load_default_catalogue
+    from config.local import demo_settings
+    from kiosk.journeys.base import JourneyEnv
+    from kiosk.shell.session import CitizenSession
+    from kiosk.shell.worker import ImmediateCalls
+    from kiosk.system.clock import HALL_ZONE, SettableClock
+
+    clock = SettableClock(dt.datetime(2026, 11, 25, 10, 0, tzinfo=HALL_ZONE))
+    return JourneyEnv(
+        settings=demo_settings(state_dir), catalogue=load_default_catalogue(), session=CitizenSession(),
+        calls=ImmediateCalls(), gateway=FakeGateway(TODAY), devices=FakeDevices(), outbox=FakeOutbox(), clock=clock,
+    )

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 import pytest
 from lookup_fakes import (
     TODAY,
-    FakeDevices,
-    FakeGateway,
-    FakeOutbox,
     GatewayDown,
     GatewayRefused,
     PaperOut,
     demo_card,
+    lookup_env,
 )
 
-from config.catalogue import load_default_catalogue
-from config.local import demo_settings
 from devices.idcard.card import CardDecodeError
 from kiosk.hardware.print_outcome import PrintOutcome
-from kiosk.journeys.base import JourneyEnv
 from kiosk.journeys.lookup import LIFT_WINDOW_S
 from kiosk.journeys.lookup_pages import Section, paginate
 from kiosk.journeys.lookups import PopulationLookup, PropertyLookup, SocialSecurityLookup
 from kiosk.shell import i18n
-from kiosk.shell.session import CitizenSession
-from kiosk.shell.worker import ImmediateCalls
-from kiosk.system.clock import HALL_ZONE, SettableClock
 from offline_cache.errors import OutboxFull
 
 ELDERLY_ID = "350203194803120021"
@@ -36,12 +27,7 @@ ELDERLY_ID = "350203194803120021"
 
 @pytest.fixture
 def env(tmp_path):
-    clock = SettableClock(dt.datetime(2026, 11, 25, 10, 0, tzinfo=HALL_ZONE))
-    environment = JourneyEnv(
-        settings=demo_settings(tmp_path / "state"), catalogue=load_default_catalogue(), session=CitizenSession(),
-        calls=ImmediateCalls(), gateway=FakeGateway(TODAY), devices=FakeDevices(), outbox=FakeOutbox(), clock=clock,
-    )
-    yield environment
+    yield lookup_env(tmp_path / "state")
     i18n.set_language("zh")
 
 
