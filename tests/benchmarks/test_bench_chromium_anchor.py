@@ -11,18 +11,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from benchmark_import import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE = re.compile(r"^FIGURE .+: -?[0-9.]+ .*\| baseline .+ \| ratio .+ \| target .+ \| (PASS|MISS)$", re.M)
 
 
 def _anchor():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import bench_chromium_anchor
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return bench_chromium_anchor
+    return benchmark_module("bench_chromium_anchor")
 
 
 def test_without_chromium_it_says_how_to_install_it(monkeypatch) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from benchmark_import import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE = re.compile(r"^FIGURE .+: -?[0-9.]+ .*\| baseline .+ \| ratio .+ \| target .+ \| (PASS|MISS)$", re.M)
@@ -41,11 +42,8 @@ def test_benchmark_runs_and_prints_its_figures(script: str, tmp_path: Path) -> N
 
 
 def test_figure_line_has_value_baseline_ratio_and_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from report import figure, markdown_table, percentile
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    report = benchmark_module("report")
+    figure, markdown_table, percentile = report.figure, report.markdown_table, report.percentile
     line = figure("demo", 30.0, "ms", baseline=10.0, target="<= 40 ms", passed=True).line()
     assert line == "FIGURE demo: 30.0 ms | baseline 10.0 ms | ratio 3.00x | target <= 40 ms | PASS"
     assert "MISS" in figure("demo", 50.0, "ms", target="<= 40 ms", passed=False).line()

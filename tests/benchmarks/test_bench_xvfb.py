@@ -9,17 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from benchmark_import import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _xvfb_module():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import xvfb
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return xvfb
+    return benchmark_module("xvfb")
 
 
 def test_without_xvfb_the_benchmark_says_how_to_install_it(monkeypatch) -> None:
