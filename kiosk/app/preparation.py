@@ -62,7 +62,7 @@ class IdlePreparation(QObject):
         from screens import registry
 
         window = self.runtime.window
-        self.modules = [module for module in dict.fromkeys(m for m, _ in registry.SCREENS.values())]
+        self.modules = list(dict.fromkeys(module for module, _ in registry.SCREENS.values()))
         tiles = getattr(window.screen("home"), "tiles", {})  # the home screen's journey tiles, by journey
         journeys = [name for name, tile in tiles.items() if tile.isVisibleTo(window) and registry.has(name)]
         self.screens = [name for name in dict.fromkeys([*journeys, *CATALOGUE_SCREENS])
