@@ -8,9 +8,13 @@ The health check is never refused, so supervisors do not mistake a busy gateway 
 
 Two signs of overload, either enough: more than ``max_in_flight`` requests inside the app at once
 (slow answers waiting on the database), or an event loop running late by more than
-``max_lag_s`` with more than ``lag_burst`` requests arriving meanwhile (requests answered on the
-loop keep it busy, and the rest queue in the socket's backlog where no in-flight count sees them;
-one slow request followed by one more is no queue). The lag is sampled every 50 ms by a task on the loop itself;
+``max_lag_s`` with more than ``lag_burst`` requests queueing behind it (requests answered on the
+loop keep it busy, and the rest queue in the socket's backlog where no in-flight count sees them,
+then come in together). Queueing is: that many taken up while the sampler below is kept from its
+turn right now, or, while the last samples were late, that many taken up in one turn of the loop.
+One client asking again and again, however quickly and however slow the loop was a moment ago,
+brings one request per turn: no queue, nothing refused. The lag is sampled every 50 ms by a task
+on the loop itself;
 while it is high, arriving requests are refused at the cost of parsing their head, which drains
 the backlog quickly and brings the lag back down.
 """
@@ -43,6 +47,8 @@ class LoadShedding:
         self._tick = time.perf_counter()  # when the sampler last woke up
         self.lag_burst = lag_burst
         self._arrivals = 0  # requests since the sampler last woke up
+        self._in_turn = 0  # requests taken up in this turn of the loop
+        self._counting = False  # a call to end this turn's count is waiting for the next turn
         self._sampler: asyncio.Task[None] | None = None
         self.retry_after_s = max(1, retry_after_s)
         self.exempt = exempt
@@ -57,7 +63,7 @@ class LoadShedding:
         if self.max_lag_s > 0 and (self._sampler is None or self._sampler.done()):
             self._tick = time.perf_counter()
             self._sampler = asyncio.get_running_loop().create_task(self._sample_lag())
-        self._arrivals += 1
+        self._count_arrival()
         if self.in_flight >= self.max_in_flight or self._late():
             self.shed += 1
             self._note()
@@ -72,12 +78,26 @@ class LoadShedding:
         finally:
             self.in_flight -= 1
 
+    def _count_arrival(self) -> None:
+        """Requests started in one turn of the loop came in together: a queue, when there are many."""
+        self._arrivals += 1
+        self._in_turn += 1
+        if not self._counting:
+            self._counting = True
+            asyncio.get_running_loop().call_soon(self._new_turn)
+
+    def _new_turn(self) -> None:
+        self._in_turn, self._counting = 0, False
+
     def _late(self) -> bool:
         """The loop runs late: by the last samples, or because the sampler itself has not had its turn."""
-        if self.max_lag_s <= 0 or self._arrivals <= self.lag_burst or self._sampler is None or self._sampler.done():
-            return False  # a late loop with no queue behind it (one slow request): nothing to shed
-        overdue = time.perf_counter() - self._tick - self.SAMPLE_S
-        return max(self.lag_s, overdue) > self.max_lag_s
+        if self.max_lag_s <= 0 or self._sampler is None or self._sampler.done():
+            return False
+        if self._arrivals > self.lag_burst and time.perf_counter() - self._tick - self.SAMPLE_S > self.max_lag_s:
+            return True  # the loop is held now, and requests came in meanwhile
+        # a loop that was late a moment ago, with requests now coming in together; a late loop with
+        # no queue behind it (one slow request, then one client asking again) has nothing to shed
+        return self.lag_s > self.max_lag_s and self._in_turn > self.lag_burst
 
     async def _sample_lag(self) -> None:
         """How late the loop wakes this task up: the time a request now waits before it is looked at."""

@@ -74,3 +74,36 @@ def test_only_a_gateway_with_its_own_process_sheds_on_a_late_loop():
     assert served.shed_lag_s == 0.2  # kiosk-gateway: the loop is its own
     # inside another program (the demo kiosk, a test) the neighbour's work is not overload
     assert GatewaySettings(db_path=":memory:").shed_lag_s == 0
+
+
+
+def test_one_stall_of_the_loop_then_one_client_asking_quickly_is_no_overload():
+    """A loop held once (a slow first request), then one client's requests one after another: none refused."""
+    from gateway.load_shedding import LoadShedding
+
+    async def app(scope, receive, send) -> None:
+        if scope["path"] == "/stall":
+            time.sleep(0.35)  # held once, longer than the late-loop limit
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def client() -> list[int]:
+        shedding = LoadShedding(app, max_in_flight=64, max_lag_s=0.2)
+        codes: list[int] = []
+
+        async def ask(path: str) -> None:
+            async def send(message: dict) -> None:
+                if message["type"] == "http.response.start":
+                    codes.append(message["status"])
+            await shedding(scope={"type": "http", "path": path}, receive=None, send=send)
+            await asyncio.sleep(0.002)  # the answer's way back and the next request's way in
+
+        for _ in range(3):
+            await ask("/quick")
+            await ask("/stall")
+            for _ in range(20):
+                await ask("/quick")
+        return codes
+
+    codes = asyncio.run(client())
+    assert codes == [200] * 66, [i for i, c in enumerate(codes) if c != 200]
