@@ -13,8 +13,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from screens.balanced_text import BalancedLabel
 from screens.theme import palette
-from screens.widgets import Card, label
+from screens.widgets import Card
 
 KINDS = ("done", "problem", "info", "wait")
 MARK_SIDE = 150  # design px, in every mode: the words under it grow in elderly mode instead
@@ -96,9 +97,9 @@ class StatusPanel(Card):
         self.body.addStretch(1)
 
     @staticmethod
-    def _centred(role: str):
-        widget = label(role=role)
-        widget.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+    def _centred(role: str) -> BalancedLabel:
+        widget = BalancedLabel()
+        widget.setProperty("role", role)
         return widget
 
     def add(self, widget: QWidget, alignment: Qt.AlignmentFlag | None = None) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Property, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
+from screens.balanced_text import WRAP, balanced_width, text_height
 from screens.pictogram import pictogram_pixmap
 from screens.theme import TileLook, tile_look
 
@@ -27,7 +28,6 @@ BADGE_PAD_X, BADGE_PAD_Y = 18, 4  # what the badge labels measured (style paddin
 BADGE_RADIUS = 10
 PICTOGRAM_SCALE = 2.2  # the pictogram's side, in title type sizes
 PICTOGRAM_GAP = 20  # between the texts and the pictogram
-WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignTop)
 
 
 class _Paint:
@@ -206,10 +206,10 @@ class Tile(QAbstractButton):
                 self._measures.height_for.clear()
             title_font, subtitle_font, _badge = self._font_set()
             inner = max(1, width - 2 * MARGIN_X - self._reserved())
-            heights = self._measures.text_heights[width] = (_text_height(title_font, inner, self._title),
-                                                           _text_height(subtitle_font, inner, self._subtitle))
-            self._measures.text_widths[width] = (_balanced_width(title_font, inner, self._title, heights[0]),
-                                                 _balanced_width(subtitle_font, inner, self._subtitle, heights[1]))
+            heights = self._measures.text_heights[width] = (text_height(title_font, inner, self._title),
+                                                           text_height(subtitle_font, inner, self._subtitle))
+            self._measures.text_widths[width] = (balanced_width(title_font, inner, self._title, heights[0]),
+                                                 balanced_width(subtitle_font, inner, self._subtitle, heights[1]))
         return heights
 
     def badge_row_width(self) -> int:
@@ -272,26 +272,3 @@ class Tile(QAbstractButton):
             painter.setPen(fore)
             painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
             left += width + BADGE_GAP
-
-
-def _text_height(font: QFont, width: int, text: str) -> int:
-    if not text:
-        return 0
-    return QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), WRAP, text).height()
-
-
-def _balanced_width(font: QFont, width: int, text: str, height: int) -> int:
-    """The narrowest width that wraps ``text`` into as many lines as ``width`` does: lines of even length,
-    never a last line of one or two characters (选择业务，领取排队 / 号 becomes 选择业务，/ 领取排队号)."""
-    metrics = QFontMetrics(font)
-    if not text or height < 2 * metrics.lineSpacing():
-        return width  # one line: nothing to balance
-    low, high = width // 2, width
-    while high - low > 2:
-        middle = (low + high) // 2
-        wrapped = metrics.boundingRect(QRect(0, 0, middle, 100_000), WRAP, text)
-        if wrapped.height() <= height and wrapped.width() <= middle:  # (a word wider than the width sticks out)
-            high = middle
-        else:
-            low = middle
-    return high

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import _, pick
+from screens.balanced_text import BalancedLabel
 from screens.base import KioskScreen, Navigator
 from screens.open_counters import closed_now, instead_of
 from screens.status_panel import StatusPanel
@@ -24,8 +24,8 @@ class UnavailableScreen(KioskScreen):
         self.heading = label(role="title")
         self.card = StatusPanel()  # fills the page: why, what instead, who can help; the way home at the foot
         self.reason, self.alternative = self.card.what, self.card.next_step
-        self.hotline = label(role="hint")
-        self.hotline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.hotline = BalancedLabel()  # centred, in lines of even length
+        self.hotline.setProperty("role", "hint")
         self.card.add(self.hotline)
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.card, 1)
