@@ -80,7 +80,7 @@ def run(cards: int, idcard_url: str | None) -> tuple[str, list[float], list[floa
             return card
 
         reader.find_card, reader.read_card = timed_find, timed_read
-        screen = window.screen("queue_ticket")
+        screen = window.screen_named("queue_ticket")
 
         def painted(widget) -> None:  # noqa: ANN001
             if widget is screen.note and MASKED in screen.note.text() and not drawn_at[0]:
@@ -89,7 +89,7 @@ def run(cards: int, idcard_url: str | None) -> tuple[str, list[float], list[floa
         clock.watch_paint(painted)
         rng = random.Random(9)
         for _ in range(cards):
-            tap(window.screen("home").tiles["queue_ticket"])
+            tap(window.screen_named("home").tiles["queue_ticket"])
             wait_until(lambda: window.current_name == "queue_ticket" and screen.journey.state == "choose", 5,
                        "the queue-ticket screen")
             spin(0.05 + rng.uniform(0, 0.3))  # placed at any moment of the reader's poll cycle

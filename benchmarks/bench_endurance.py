@@ -131,7 +131,7 @@ class Sessions:
 
     def _open(self, name: str, **params: object) -> object:
         self.window.go(name, **params)
-        screen = self.window.screen(name)
+        screen = self.window.screen_named(name)
         wait_until(lambda: screen.journey is not None, 5, f"the {name} journey")
         return screen
 
@@ -160,7 +160,7 @@ class Sessions:
         journey.take_number()
         wait_until(lambda: journey.state in ("issued", "issued_qr"), 10, "the ticket")
         self.window.go("feedback", service_id=journey.service.id)
-        rating = self.window.screen("feedback").journey
+        rating = self.window.screen_named("feedback").journey
         rating.rate(5)
         if rating.state not in ("thanks", "finished", "done"):
             rating.submit()

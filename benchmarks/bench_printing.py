@@ -60,11 +60,11 @@ def main() -> None:
             return print_receipt(receipt)
 
         client.issue_ticket, printer.print_receipt = capture_issue, capture_print
-        screen = window.screen("queue_ticket")
+        screen = window.screen_named("queue_ticket")
         for _ in range(args.tickets + 1):  # the first is a warm-up
             kiosk.printer.refill()
             wait_until(kiosk.hub.can_print, 5, "the printer to be ready")
-            tap(window.screen("home").tiles["queue_ticket"])
+            tap(window.screen_named("home").tiles["queue_ticket"])
             wait_until(lambda: screen.journey is not None and screen.journey.state == "choose", 5, "service choice")
             tap(screen._tiles[0])
             wait_until(lambda: screen.journey.state == "confirm", 5, "the confirm page")

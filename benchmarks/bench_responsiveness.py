@@ -107,7 +107,7 @@ def prepare(kiosk, settle: float) -> None:  # noqa: ANN001 (live.LiveKiosk)
     window = kiosk.window
     preparation = IdlePreparation(kiosk.runtime, parent=window)
     preparation.start()
-    home = window.screen("home")
+    home = window.screen_named("home")
     tap(next(tile for tile in home.tiles.values() if tile.isVisible()))
     spin(settle)
     tap(window.footer.home)
@@ -138,7 +138,7 @@ def main() -> None:
         base = baseline(window, clock, args.repeats)
         if not args.unprepared:
             prepare(kiosk, args.settle)
-        home = window.screen("home")
+        home = window.screen_named("home")
         header, footer = window.header, window.footer
         navigations: dict[str, list[float]] = {}
         cold: dict[str, float] = {}
@@ -154,7 +154,7 @@ def main() -> None:
                 cold[name] = sample
 
         journeys = [name for name, tile in home.tiles.items() if tile.isVisible()]
-        guide, queue = window.screen("guide"), window.screen("queue_ticket")
+        guide, queue = window.screen_named("guide"), window.screen_named("queue_ticket")
 
         def state(screen: QWidget, name: str) -> Callable[[], bool]:
             return lambda: screen.journey is not None and screen.journey.state == name

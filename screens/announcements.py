@@ -64,8 +64,8 @@ class AnnouncementStrip(QFrame):
         self._minute.start()
         self._turn_timer = named_timer(self, "announcements-turn", interval_ms=TURN_MS)
         self._turn_timer.timeout.connect(self._next_turn)
-        context.language_changed.connect(self.render)
-        context.elderly_changed.connect(self.render)  # the type size decides where pages break
+        context.language_changed.connect(self.cut_into_pages)
+        context.elderly_changed.connect(self.cut_into_pages)  # the type size decides where pages break
         context.remote_config_changed.connect(self.refresh)
         self.setVisible(False)
         self.refresh()
@@ -77,9 +77,9 @@ class AnnouncementStrip(QFrame):
         if in_force != self._in_force:
             self._in_force = in_force
             self._turn = 0
-            self.render()
+            self.cut_into_pages()
 
-    def render(self, *_args: object) -> None:
+    def cut_into_pages(self, *_args: object) -> None:
         """Cut the announcements into pages for the current language and type; show the current one."""
         turns = [(page, a.level) for a in self._in_force
                  for page in self.pages(pick(a.text_zh, a.text_en), a.level)]

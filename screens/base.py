@@ -28,7 +28,7 @@ class Navigator(Protocol):
 
 
 class KioskScreen(QWidget):
-    """Base of every screen. Subclasses build widgets in ``__init__`` and set texts in ``render``."""
+    """Base of every screen. Subclasses build widgets in ``__init__`` and set texts in ``refresh``."""
 
     name = "screen"
     has_back = True
@@ -54,17 +54,13 @@ class KioskScreen(QWidget):
     def activate(self, **params: Any) -> None:
         """Called when the screen is shown; ``params`` come from ``Navigator.go``."""
         self.params = params
-        self.render()
+        self.refresh()
 
     def deactivate(self) -> None:
         """Called when another screen replaces this one."""
 
-    def render(self) -> None:  # type: ignore[override]  # our redraw, not QWidget.render(device)
-        """(Re)set every text from the current state and language.
-
-        The name hides ``QWidget.render`` (painting a widget into a device), which nothing in the kiosk
-        calls on a screen; the type checker is told so where a widget defines its own ``render``.
-        """
+    def refresh(self) -> None:
+        """(Re)set every text from the current state and language."""
 
     def step_back(self) -> bool:
         """Go one step back inside this screen (e.g. a journey's previous page); False if at its start."""

@@ -54,7 +54,7 @@ class _ListScreen(KioskScreen):
 class DepartmentsScreen(_ListScreen):
     name = "departments"
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         self.heading.setText(_("全部服务"))
         self.hint.setText(_("请选择部门，上下滑动查看更多"))
         self.list.show_tiles(
@@ -73,7 +73,7 @@ class ServicesScreen(_ListScreen):
             params["department"] = self.context.catalogue.departments[0].id
         super().activate(**params)
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         department = next(
             (d for d in self.context.catalogue.departments if d.id == self.params.get("department")),
             self.context.catalogue.departments[0],

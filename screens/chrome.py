@@ -66,7 +66,7 @@ class Header(QFrame):
         self._timer = named_timer(self, "header-clock", interval_ms=1000)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
-        context.remote_config_changed.connect(self.render)  # a bundle may name the hall and its emblem
+        context.remote_config_changed.connect(self.refresh)  # a bundle may name the hall and its emblem
 
     def hall_look(self) -> tuple[str, str, str]:
         """(name in Chinese, name in English, emblem path) in force: the bundle's ``[hall]`` over the local file."""
@@ -75,7 +75,7 @@ class Header(QFrame):
         remote = getattr(self.context.services.remote_config, "hall", None)
         return remote.over(*local) if remote is not None else local
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         name_zh, name_en, emblem = self.hall_look()
         self.hall.setText(pick(name_zh, name_en))
         colour = palette(self.context.elderly, is_high_contrast(self.context.services.remote_config)).primary

@@ -60,7 +60,7 @@ class HomeScreen(KioskScreen):
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
-            self.render()
+            self.refresh()
 
     def _arrange(self) -> None:
         elderly = self.context.elderly
@@ -78,7 +78,7 @@ class HomeScreen(KioskScreen):
             self.grid.addWidget(tile, index // columns, index % columns)
             tile.show()
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         self._arrange()
         self.greeting.setText(_("您好，请选择要办理的业务"))
         self.prompt.setText(_("轻触下方按钮开始。需要身份证的业务会提示您放置证件。"))

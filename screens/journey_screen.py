@@ -42,8 +42,8 @@ class JourneyScreen(KioskScreen, Generic[ShownJourney]):
         if params.get("service_id"):
             service = self.context.catalogue.service(params["service_id"])
         self.journey = self.host.begin(self.journey_name or self.name, service)
-        self._unsubscribe = self.journey.subscribe(lambda journey: self.render())
-        self.render()
+        self._unsubscribe = self.journey.subscribe(lambda journey: self.refresh())
+        self.refresh()
         self.journey.start()
 
     def deactivate(self) -> None:
@@ -54,7 +54,7 @@ class JourneyScreen(KioskScreen, Generic[ShownJourney]):
             self.host.end()
         self.journey = None
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         if self.journey is not None:
             self.show_state(self.journey)
 

@@ -336,7 +336,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
             previous.cancel()
         self.journey = journey
         self._leaving = False
-        self._unsubscribe = journey.subscribe(lambda j: self.render())
+        self._unsubscribe = journey.subscribe(lambda j: self.refresh())
         journey.start()
 
 

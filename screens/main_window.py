@@ -115,7 +115,7 @@ class KioskWindow(QWidget):
         self.overlay.more_time.connect(self.hide_countdown)
         self.overlay.finish.connect(self.finish)
 
-        context.language_changed.connect(self.render)
+        context.language_changed.connect(self.refresh)
         context.elderly_changed.connect(self._restyle)
         context.remote_config_changed.connect(self._theme_changed)
         context.alerts_changed.connect(self._update_banner)
@@ -136,7 +136,7 @@ class KioskWindow(QWidget):
 
             self._staff_call = StaffCallNotice(self.context, self)
             self._staff_call.setGeometry(self.rect())
-            self._staff_call.render()
+            self._staff_call.refresh()
         return self._staff_call
 
     @property
@@ -150,7 +150,7 @@ class KioskWindow(QWidget):
         return self._take_card
 
     # -- navigation (the Navigator protocol) ------------------------------------------------
-    def screen(self, name: str) -> KioskScreen:  # type: ignore[override]  # a screen by name, not QWidget.screen()
+    def screen_named(self, name: str) -> KioskScreen:
         if name not in self.screens:
             screen = registry.create(name, self.context, self)
             self.screens[name] = screen
@@ -195,7 +195,7 @@ class KioskWindow(QWidget):
                 self.history.append((self.current_name, current.params))
         if name == "home":
             self.history.clear()
-        screen = self.screen(name)
+        screen = self.screen_named(name)
         self._style(name)  # a screen not on show during a mode switch may not have the new look yet
         self.current_name = name
         screen.activate(**params)
@@ -272,7 +272,7 @@ class KioskWindow(QWidget):
         if self.current_name in self.screens:
             self._style(self.current_name)
         self._stale = [name for name in self.screens if name != self.current_name]
-        self.render()
+        self.refresh()
         self._restyle_later.start()
 
     def _style_part(self, part: QWidget) -> None:
@@ -312,8 +312,8 @@ class KioskWindow(QWidget):
         if not self._stale_stacks:
             self._restyle_later.stop()
 
-    def render(self, *_args: object) -> None:
-        self.header.render()
+    def refresh(self, *_args: object) -> None:
+        self.header.refresh()
         self.footer.back.setText("‹ " + _("返回"))
         self.footer.home.setText("⌂ " + _("首页"))
         self.footer.listen.setAccessibleName(_("再听一遍"))  # its name for assistive tools; it shows the loudspeaker
@@ -321,12 +321,12 @@ class KioskWindow(QWidget):
                                                   60, self.devicePixelRatioF()))
         self.footer.hotline.setText(_("服务热线 {hotline}").format(hotline=self.context.settings.kiosk.hotline))
         self.footer.staff.setText(_("呼叫工作人员"))
-        self.overlay.render()
+        self.overlay.refresh()
         if self._staff_call is not None:
-            self._staff_call.render()
+            self._staff_call.refresh()
         screen = self.screens.get(self.current_name)
         if screen is not None:
-            screen.render()
+            screen.refresh()
         self._update_banner()
 
     def _update_chrome(self) -> None:

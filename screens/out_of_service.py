@@ -35,7 +35,7 @@ class OutOfServiceScreen(KioskScreen):
         self.layout_.addWidget(self.card)
         self.layout_.addStretch(2)
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         kiosk = self.context.settings.kiosk
         self.heading.setText(_("本机暂停服务"))
         broken = self.context.out_of_order
@@ -55,17 +55,17 @@ class OutOfServiceScreen(KioskScreen):
         before = self.context.planned_maintenance
         self.context.planned_maintenance = sample_window(self.context.now())  # shown only; the kiosk's state is put back
         try:
-            self.render()
+            self.refresh()
             yield "planned"
         finally:
             self.context.planned_maintenance = before
-            self.render()
+            self.refresh()
         from kiosk.shell.start_checks import not_configured
 
         self.context.out_of_order = not_configured(self.context.settings.state_dir, "file not found")  # shown only
         try:
-            self.render()
+            self.refresh()
             yield "not-configured"
         finally:
             self.context.out_of_order = None
-            self.render()
+            self.refresh()

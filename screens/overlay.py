@@ -74,9 +74,9 @@ class CountdownOverlay(CardOverlay):
 
     def set_remaining(self, seconds: int) -> None:
         self._seconds = seconds
-        self.render()
+        self.refresh()
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         self.question.setText(_("需要更多时间吗？"))
         self.remaining.setText(str(self._seconds))
         self.explain.setText(_("{seconds} 秒后将结束办理并清除您的信息").format(seconds=self._seconds))

@@ -189,8 +189,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
             service = self.context.catalogue.service(params["service_id"])
         self.journey = self.host.begin(self.journey_name or self.name, service)
         self.journey.offer = self.context.offer
-        self._unsubscribe = self.journey.subscribe(lambda journey: self.render())
-        self.render()
+        self._unsubscribe = self.journey.subscribe(lambda journey: self.refresh())
+        self.refresh()
         self.journey.start()
 
     def step_back(self) -> bool:

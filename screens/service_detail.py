@@ -46,7 +46,7 @@ class ServiceDetailScreen(KioskScreen):
         self.service = next((s for s in services if s.id == service_id), services[0])
         super().activate(**params)
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         service = self.service
         if service is None:
             return

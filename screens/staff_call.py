@@ -60,14 +60,14 @@ class StaffCallNotice(CardOverlay):
         self.outcome = self.staff().call(page)
         self.setStyleSheet(style_sheet(self.context.elderly, is_high_contrast(self.context.services.remote_config),
                                        "overlay"))
-        self.render()
+        self.refresh()
         self.cover_window()
         self.show()
         self.raise_()
         self._timer.start()
         return self.outcome
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         if self.outcome is None:
             return
         coming = self.outcome.answer is not Answer.HOTLINE

@@ -109,7 +109,7 @@ class TechnicianPinScreen(KioskScreen):
 
     def _mode_changed(self) -> None:
         if self.isVisible():
-            self.render()
+            self.refresh()
 
     def _typed(self, value: str) -> None:
         self.entry.setText("•" * len(value) if value else " ")
@@ -130,7 +130,7 @@ class TechnicianPinScreen(KioskScreen):
     def clear_personal(self) -> None:
         self.keypad.set_value("")
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         pin: PinState = _mode(self.context).pin
         self.heading.setText(_("技术员模式"))
         self.hint.setText(_("请输入技术员密码（6 至 12 位数字）"))
@@ -238,7 +238,7 @@ class TechnicianScreen(KioskScreen):
 
     def _mode_changed(self) -> None:
         if self.isVisible():
-            self.render()
+            self.refresh()
 
     # -- taps -----------------------------------------------------------------------------------------
     def _toggle_maintenance(self) -> None:
@@ -246,11 +246,11 @@ class TechnicianScreen(KioskScreen):
 
     def _ask_restart(self) -> None:
         self.confirming = True
-        self.render()
+        self.refresh()
 
     def _cancel_restart(self) -> None:
         self.confirming = False
-        self.render()
+        self.refresh()
 
     def _restart(self) -> None:
         self.confirming = False
@@ -267,7 +267,7 @@ class TechnicianScreen(KioskScreen):
         self.test_text.setText("")
 
     # -- drawing -----------------------------------------------------------------------------------------
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         mode = _mode(self.context)
         self.heading.setText(_("技术员模式 · 诊断"))
         status = [_("维护模式：开启（市民看到暂停服务页面）") if self.context.maintenance_by_technician

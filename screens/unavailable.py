@@ -44,7 +44,7 @@ class UnavailableScreen(KioskScreen):
             self.offer = params.get("offer", Offer(False))
         super().activate(**params)
 
-    def render(self) -> None:  # type: ignore[override]  # see KioskScreen.render
+    def refresh(self) -> None:
         name = pick(*self.service_name)
         self.heading.setText(_("{service}暂时无法办理").format(service=name) if name else _("暂时无法办理"))
         kiosk = self.context.settings.kiosk
@@ -63,5 +63,5 @@ class UnavailableScreen(KioskScreen):
         self.service_name = ("非税收入缴费", "Non-tax fee payment")
         self.offer = Offer(False, "网络中断，暂时无法缴费", "Payment is unavailable while the kiosk is offline",
                            "可使用手机“闽政通”App缴费，或前往财政窗口", "Pay with the Minzhengtong app, or at the finance window")
-        self.render()
+        self.refresh()
         yield "offline"

@@ -63,7 +63,7 @@ class IdlePreparation(QObject):
 
         window = self.runtime.window
         self.modules = list(dict.fromkeys(module for module, _ in registry.SCREENS.values()))
-        tiles = getattr(window.screen("home"), "tiles", {})  # the home screen's journey tiles, by journey
+        tiles = getattr(window.screen_named("home"), "tiles", {})  # the home screen's journey tiles, by journey
         journeys = [name for name, tile in tiles.items() if tile.isVisibleTo(window) and registry.has(name)]
         self.screens = [name for name in dict.fromkeys([*journeys, *CATALOGUE_SCREENS])
                         if registry.has(name) and name not in window.screens]
@@ -91,7 +91,7 @@ class IdlePreparation(QObject):
             if self.modules:
                 importlib.import_module(self.modules.pop(0))
             elif self.builds_allowed and self.screens:
-                self.runtime.window.screen(self.screens.pop(0))
+                self.runtime.window.screen_named(self.screens.pop(0))
         except Exception:
             log.exception("preparing a screen in idle time failed; it is built when first shown")
         if self.modules or (self.builds_allowed and self.screens):

@@ -88,7 +88,7 @@ def render_tour(settings: KioskSettings, out_dir: Path, only: list[str] | None =
         runtime.context.set_elderly(elderly)
         for name in names:
             window.show_screen(name)
-            screen = window.screen(name)
+            screen = window.screen_named(name)
             for state in walk(screen):
                 window.stack.setCurrentWidget(screen)
                 window.guidance.step_changed()  # the speaker button, for the state the walk put the screen in

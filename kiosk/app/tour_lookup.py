@@ -95,7 +95,7 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     journey.submit_phone(screen.keypad.value)
     yield "mail_phone-bad"
     screen.keypad.set_value("13812345678")
-    screen.render()
+    screen.refresh()
     yield "mail_phone-typed"
     calls.hold = True
     journey.submit_phone(screen.keypad.value)

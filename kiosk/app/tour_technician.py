@@ -27,12 +27,12 @@ def walk_technician(screen: TechnicianScreen) -> Iterator[str]:
         "scan": SelfTest("scan", "passed", {"kind": "appointment"}),
     }
     mode.notice, mode.notice_values = N_("纸卷计数已重置（旧纸卷已用 {cm} 厘米）"), {"cm": "7950"}
-    screen.render()
+    screen.refresh()
     yield "self_tests"
     mode.tests = {"card": SelfTest("card", "waiting"),
                   "print": SelfTest("print", "failed", {"error": "job refused: paper out"})}
     mode.idle_remaining = 12
-    screen.render()
+    screen.refresh()
     yield "waiting_for_card"
     mode.idle_remaining = None
     bar = screen.findings_list.verticalScrollBar()
@@ -44,7 +44,7 @@ def walk_technician(screen: TechnicianScreen) -> Iterator[str]:
     screen.confirming = False
     planned = screen.context.planned_maintenance
     screen.context.planned_maintenance = sample_window(screen.context.now())  # shown only, put back below
-    screen.render()
+    screen.refresh()
     yield "planned_maintenance"
     screen.context.planned_maintenance = planned
     mode.findings, mode.tests, mode.notice, mode.notice_values, mode.idle_remaining = (

@@ -31,8 +31,8 @@ def tap(qtbot, widget) -> None:
 def take_ticket(kiosk, qtbot):
     printer = kiosk.printer
     before = len(printer.receipts)
-    tap(qtbot, kiosk.window.screen("home").tiles["queue_ticket"])
-    screen = kiosk.window.screen("queue_ticket")
+    tap(qtbot, kiosk.window.screen_named("home").tiles["queue_ticket"])
+    screen = kiosk.window.screen_named("queue_ticket")
     tap(qtbot, screen._tiles[0])
     tap(qtbot, screen.take)
     qtbot.waitUntil(lambda: screen.journey.state in ("issued", "issued_qr"), timeout=10_000)

@@ -160,8 +160,8 @@ def test_printer_door_open_before_asking_issues_nothing(kiosk, qtbot, gateway_db
 def test_a_guide_printed_on_the_a4_printer(kiosk, qtbot):
     a4, receipts_before = kiosk.a4printer, len(kiosk.printer.receipts)
     window = kiosk.window
-    qtbot.mouseClick(window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
-    screen = window.screen("guide")
+    qtbot.mouseClick(window.screen_named("home").tiles["guide"], Qt.MouseButton.LeftButton)
+    screen = window.screen_named("guide")
     screen.journey.open_guide("ss-card-apply")
     qtbot.waitUntil(lambda: screen.journey.state == "guide", timeout=5000)
     tap(qtbot, screen.guide_print)

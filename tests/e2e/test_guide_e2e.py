@@ -15,8 +15,8 @@ def test_guide_from_the_gateway_and_then_from_the_cache(live_kiosk, qtbot):
     library.refresh()  # whether it copies them now or they are already current (304)
     assert len(context.services.content.items("guides")) > 30  # every service's guide is in the cache
 
-    qtbot.mouseClick(window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
-    screen = window.screen("guide")
+    qtbot.mouseClick(window.screen_named("home").tiles["guide"], Qt.MouseButton.LeftButton)
+    screen = window.screen_named("guide")
     screen.journey.choose_department("exit-entry")
     screen.journey.open_guide("ee-passport")
     qtbot.waitUntil(lambda: screen.journey.state == "guide", timeout=5000)

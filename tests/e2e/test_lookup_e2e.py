@@ -35,14 +35,14 @@ def qr_payloads(receipt) -> list[str]:
 
 
 def open_lookup(kiosk, qtbot, name: str):
-    home = kiosk.window.screen("home")
+    home = kiosk.window.screen_named("home")
     tile = getattr(home, "tiles", {}).get(name)
     if tile is not None and tile.isVisible():
         tap(qtbot, tile)
     else:
         kiosk.window.go(name)
     assert kiosk.window.current_name == name
-    screen = kiosk.window.screen(name)
+    screen = kiosk.window.screen_named(name)
     assert screen.journey.state == "waiting"
     return screen
 

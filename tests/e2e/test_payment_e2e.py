@@ -31,7 +31,7 @@ def test_notice_paid_at_the_cashier_prints_the_receipt(live_kiosk, qtbot):
     qtbot.waitUntil(lambda: live_kiosk.hub.can_print(), timeout=5000)
     window.start_service(context.catalogue.service("fin-non-tax-payment"))
     assert window.current_name == "payment"
-    screen = window.screen("payment")
+    screen = window.screen_named("payment")
     assert screen.journey.state == "enter"
 
     for digit in NOTICE:

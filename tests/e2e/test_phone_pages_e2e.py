@@ -40,7 +40,7 @@ def fits_the_phone(page) -> bool:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_guide_qr_opens_this_guide_on_a_phone(live_kiosk, qtbot, phone, tmp_path, language):
     i18n.set_language(language)
-    screen = live_kiosk.window.screen("guide")
+    screen = live_kiosk.window.screen_named("guide")
     live_kiosk.window.go("guide")
     screen.journey.open_guide("ee-passport")
     qtbot.waitUntil(lambda: screen.journey.state == "guide", timeout=10_000)

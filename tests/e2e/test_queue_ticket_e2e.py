@@ -40,9 +40,9 @@ def qr_payloads(receipt) -> list[str]:
 
 
 def open_queue(kiosk, qtbot):
-    tap(qtbot, kiosk.window.screen("home").tiles["queue_ticket"])
+    tap(qtbot, kiosk.window.screen_named("home").tiles["queue_ticket"])
     assert kiosk.window.current_name == "queue_ticket"
-    screen = kiosk.window.screen("queue_ticket")
+    screen = kiosk.window.screen_named("queue_ticket")
     assert screen.journey.state == "choose"
     return screen
 

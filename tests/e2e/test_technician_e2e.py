@@ -16,7 +16,7 @@ def technician(live_kiosk, qtbot):
     """The live kiosk in technician mode (the PIN accepted), with the first diagnosis done."""
     mode = live_kiosk.context.services.technician
     mode.request_entry()
-    screen = live_kiosk.window.screen("technician_pin")
+    screen = live_kiosk.window.screen_named("technician_pin")
     for digit in "246810":  # the demo PIN
         qtbot.mouseClick(screen.keypad.buttons[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(screen.confirm, Qt.MouseButton.LeftButton)
@@ -40,7 +40,7 @@ def test_diagnosis_of_a_live_kiosk(live_kiosk, technician):
 
 
 def test_print_a_test_page_and_count_it_on_the_roll(live_kiosk, technician, qtbot):
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     before = len(live_kiosk.printer.receipts)
     qtbot.mouseClick(screen.buttons["print"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: technician.tests["print"].state != "waiting", timeout=15_000)
@@ -63,7 +63,7 @@ def test_print_a_test_page_and_count_it_on_the_roll(live_kiosk, technician, qtbo
 
 
 def test_read_a_card_shows_masked_fields_only(live_kiosk, technician, qtbot):
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     qtbot.mouseClick(screen.buttons["card"], Qt.MouseButton.LeftButton)
     assert technician.tests["card"].state == "waiting" and "请把身份证放在读卡区" in screen.test_text.text()
     live_kiosk.idcard.place("young")
@@ -84,7 +84,7 @@ def test_read_a_card_shows_masked_fields_only(live_kiosk, technician, qtbot):
 def test_scan_a_code_shows_its_kind(live_kiosk, technician, qtbot, label, kind):
     from devices.simulators.scanner import samples
 
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     qtbot.mouseClick(screen.buttons["scan"], Qt.MouseButton.LeftButton)
     assert technician.tests["scan"].state == "waiting"
     text = samples(domain=live_kiosk.context.settings.kiosk.center_domain)[label]
@@ -100,7 +100,7 @@ def test_scan_a_code_shows_its_kind(live_kiosk, technician, qtbot, label, kind):
 def test_a_refused_scan_fails_the_self_test(live_kiosk, technician, qtbot):
     from devices.simulators.scanner import samples
 
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     qtbot.mouseClick(screen.buttons["scan"], Qt.MouseButton.LeftButton)
     live_kiosk.scanner.scan(samples()["外部网址 foreign URL"])
     qtbot.waitUntil(lambda: technician.tests["scan"].state != "waiting", timeout=10_000)
@@ -108,8 +108,8 @@ def test_a_refused_scan_fails_the_self_test(live_kiosk, technician, qtbot):
 
 
 def test_the_screen_lists_every_section_with_live_data(live_kiosk, technician):
-    screen = live_kiosk.window.screen("technician")
-    screen.render()
+    screen = live_kiosk.window.screen_named("technician")
+    screen.refresh()
     texts = " ".join(w.text() for w in screen.findings_list.findChildren(QLabel))
     assert live_kiosk.gateway_url in texts and " 毫秒" in texts  # worded in the kiosk's language
     assert texts.count("正常") >= 8 and "打印机" in texts and "身份证阅读器" in texts
@@ -128,7 +128,7 @@ def test_the_a4_printer_in_the_diagnosis_and_its_test_page(live_kiosk, technicia
     assert finding.ok and finding.data["can_print"] is True and finding.data["state"] == "idle"
     assert "toner-low" in finding.data["conditions"]
 
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     assert screen.buttons["a4print"].isEnabled()
     jobs = len(a4.jobs)
     qtbot.mouseClick(screen.buttons["a4print"], Qt.MouseButton.LeftButton)
@@ -144,7 +144,7 @@ def test_the_a4_printer_in_the_diagnosis_and_its_test_page(live_kiosk, technicia
 
 def test_an_a4_test_page_the_printer_cannot_take_fails_with_its_reason(live_kiosk, technician, qtbot):
     live_kiosk.a4printer.open_door(True)
-    screen = live_kiosk.window.screen("technician")
+    screen = live_kiosk.window.screen_named("technician")
     qtbot.mouseClick(screen.buttons["a4print"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: technician.tests["a4print"].state != "waiting", timeout=30_000)
     test = technician.tests["a4print"]

@@ -172,7 +172,7 @@ until = 2026-12-20T00:00:00+08:00
     for page in pages:
         strip.text.setText(page)
         assert strip.text.heightForWidth(strip.text.width()) <= 230, page
-    home = live.window.screen("home")
+    home = live.window.screen_named("home")
     window_bottom = live.window.height()
     for tile in home.tiles.values():
         if tile.isVisible():
@@ -186,7 +186,7 @@ until = 2026-12-20T00:00:00+08:00
 
 def test_high_contrast_theme_restyles_the_window_and_a_later_bundle_restores_the_standard(live):
     window = live.window
-    home = window.screen("home")
+    home = window.screen_named("home")
     size = home.greeting.fontInfo().pixelSize()
     assert NORMAL.primary in window.header.styleSheet()
     apply(live, 2, {"settings.toml": 'theme = "high-contrast"\n'})
@@ -215,11 +215,11 @@ def test_payment_switched_off_is_not_offered_and_comes_back_with_a_later_bundle(
     apply(live, 2, {"settings.toml": "[features]\npayment = false\n"})
     offer = live.context.offer(fee)
     assert not offer.available and offer.reason_zh == "本机暂不提供此服务" and offer.reason_en == "Not offered at this kiosk"
-    tile = window.screen("home").tiles["payment"]
+    tile = window.screen_named("home").tiles["payment"]
     qtbot.waitUntil(lambda: "本机暂不提供此服务" in badge_texts(tile))  # new badges show on the next turn of the loop
     window.start_service(fee)
     assert window.current_name == "unavailable"
-    assert window.screen("unavailable").reason.text() == "本机暂不提供此服务"
+    assert window.screen_named("unavailable").reason.text() == "本机暂不提供此服务"
     assert live.context.offer(service(live, "queue_ticket")).available  # only the payment journey
     window.home()
 

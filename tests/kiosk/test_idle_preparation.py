@@ -17,7 +17,7 @@ def quick(monkeypatch):
 
 
 def _journeys_on_home(runtime) -> list[str]:
-    home = runtime.window.screen("home")
+    home = runtime.window.screen_named("home")
     return [name for name, tile in home.tiles.items() if tile.isVisibleTo(runtime.window)]
 
 

@@ -74,7 +74,7 @@ def test_the_kiosk_goes_out_of_service_at_the_start_and_comes_back_at_the_end(ha
     hall.planned._next.timeout.emit()
     assert context.maintenance and context.planned_maintenance.id == "system-upgrade"
     assert window.current_name == "out_of_service"
-    screen = window.screen("out_of_service")
+    screen = window.screen_named("out_of_service")
     assert screen.explain.text() == "系统升级，预计今天 20:00 恢复服务"
     window.go("queue_ticket")  # nothing but the out-of-service screen for citizens
     assert window.current_name == "out_of_service"
@@ -103,9 +103,9 @@ def test_the_technicians_own_maintenance_mode_outlasts_the_window(hall):
     put_in_force(hall)
     hall.clock.set(at(19))
     hall.planned.check()
-    assert window.screen("out_of_service").explain.text().startswith("系统升级")
+    assert window.screen_named("out_of_service").explain.text().startswith("系统升级")
     context.set_maintenance(True)  # a technician is changing the printer meanwhile
-    assert window.screen("out_of_service").explain.text() == "设备正在维护，给您带来不便，敬请谅解。"
+    assert window.screen_named("out_of_service").explain.text() == "设备正在维护，给您带来不便，敬请谅解。"
     hall.clock.set(at(20, 1))
     hall.planned.check()
     assert context.planned_maintenance is None and context.maintenance
@@ -123,7 +123,7 @@ def test_a_bundle_without_the_window_ends_it_and_english_says_when_service_resum
     context.set_language("en")
     try:
         window.go("out_of_service")
-        assert window.screen("out_of_service").explain.text() == "System upgrade: expected back at 08:00 tomorrow"
+        assert window.screen_named("out_of_service").explain.text() == "System upgrade: expected back at 08:00 tomorrow"
     finally:
         i18n.set_language("zh")
     context.set_remote_config(None)  # the admins took it out of the next bundle

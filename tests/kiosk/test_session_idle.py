@@ -37,7 +37,7 @@ class PersonalScreen(KioskScreen):
         self.who = label()
         self.layout_.addWidget(self.who)
 
-    def render(self):
+    def refresh(self):
         card = self.context.sessions.current.card
         self.who.setText(f"{card.name} {card.id_number}" if card else "")
 
@@ -60,7 +60,7 @@ def test_idle_countdown_then_wipe_leaves_nothing_personal(kiosk, qtbot, monkeypa
     window, context, idle = kiosk.window, kiosk.context, kiosk.idle
     idle.idle_timeout_s = 0.2
     idle._tick_timer.setInterval(20)
-    touch(window, window.screen("home").all_services)  # first touch
+    touch(window, window.screen_named("home").all_services)  # first touch
     assert context.sessions.active
     card = FakeCard(NAME, ID_NUMBER, bytearray(b"\x01" * 1024))
     context.sessions.current.remember_card(card)
@@ -88,7 +88,7 @@ def test_touch_during_countdown_keeps_the_session(kiosk, qtbot):
     window, context, idle = kiosk.window, kiosk.context, kiosk.idle
     idle.idle_timeout_s = 0.1
     idle._tick_timer.setInterval(200)
-    touch(window, window.screen("home").all_services)
+    touch(window, window.screen_named("home").all_services)
     with qtbot.waitSignal(idle.countdown_started, timeout=3000):
         pass
     with qtbot.waitSignal(idle.countdown_cancelled, timeout=3000):
@@ -100,7 +100,7 @@ def test_touch_during_countdown_keeps_the_session(kiosk, qtbot):
 
 def test_finish_from_overlay_ends_the_session(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
-    touch(window, window.screen("home").all_services)
+    touch(window, window.screen_named("home").all_services)
     window.show_countdown(10)
     touch(window, window.overlay.finish_button)
     assert not context.sessions.active
@@ -109,7 +109,7 @@ def test_finish_from_overlay_ends_the_session(kiosk, qtbot):
 
 def test_home_button_wipes_the_session(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
-    touch(window, window.screen("home").all_services)
+    touch(window, window.screen_named("home").all_services)
     context.sessions.current.data["x"] = 1
     touch(window, window.footer.home)
     assert not context.sessions.active
@@ -122,7 +122,7 @@ def test_back_returns_to_the_previous_screen(kiosk, qtbot):
     window.go("service", service_id="fin-non-tax-payment")
     window.back()
     assert window.current_name == "services"
-    assert window.screen("services").params["department"] == "finance"
+    assert window.screen_named("services").params["department"] == "finance"
     window.back()
     window.back()
     assert window.current_name == "home"

@@ -107,13 +107,13 @@ def test_the_technician_screen_words_findings_in_each_language(kiosk):
     mode = kiosk.context.services.technician
     mode.findings = sample_findings()
     kiosk.window.go("technician")
-    screen = kiosk.window.screen("technician")
-    screen.render()
+    screen = kiosk.window.screen_named("technician")
+    screen.refresh()
     texts = "\n".join(w.text() for w in screen.findChildren(QLabel))
     assert "打印机：状态：空闲" in texts and "09:12:03 INFO screens: screen home" in texts
     i18n.set_language("en")
     try:
-        screen.render()
+        screen.refresh()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the Chinese rows are gone
         texts = "\n".join(w.text() for w in screen.findChildren(QLabel))
         assert "Printer: state: idle" in texts and "空闲" not in texts

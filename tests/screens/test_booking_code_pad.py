@@ -14,7 +14,7 @@ def test_the_keypad_takes_twelve_digits_and_hands_them_to_the_journey(kiosk, qtb
     kiosk.context.set_elderly(elderly)
     try:
         kiosk.window.go("queue_ticket")
-        screen = kiosk.window.screen("queue_ticket")
+        screen = kiosk.window.screen_named("queue_ticket")
         journey = screen.journey
         journey.go("checkin")
         assert screen.type_code.isVisible()

@@ -67,13 +67,13 @@ def test_the_unavailable_page_at_night_and_at_ten(night_zone):
     offer = Offer(False, "网络中断，暂时无法缴费", "Payment is unavailable while the kiosk is offline",
                   "可使用手机“闽政通”App缴费，或前往财政窗口", "Pay with the Minzhengtong app, or at the finance window")
     runtime.window.go("unavailable", offer=offer)
-    screen = runtime.window.screen("unavailable")
+    screen = runtime.window.screen_named("unavailable")
     words = texts(screen)
     shot(runtime, "unavailable-0200", variant)
     assert "财政窗口" not in words and "finance window" not in words and "工作人员" not in words
     assert ("今天 08:30 开放" in words) or ("08:30 today" in words)
     runtime.context.services.clock.set(MORNING)
-    screen.render()
+    screen.refresh()
     words = texts(screen)
     assert ("财政窗口" in words) or ("finance window" in words)
 
@@ -81,7 +81,7 @@ def test_the_unavailable_page_at_night_and_at_ten(night_zone):
 def test_a_notice_for_the_finance_window_at_night(night_zone, qtbot):
     runtime, variant = night_zone
     runtime.window.go("payment", service_id="fin-non-tax-payment")
-    screen = runtime.window.screen("payment")
+    screen = runtime.window.screen_named("payment")
     screen.journey.look_up(OVERDUE)
     qtbot.waitUntil(lambda: screen.journey.state == "not_payable", timeout=3000)
     shot(runtime, "payment-not-payable-0200", variant)
@@ -92,7 +92,7 @@ def test_a_notice_for_the_finance_window_at_night(night_zone, qtbot):
 def test_a_guide_at_night_says_the_counters_are_closed(night_zone, qtbot):
     runtime, variant = night_zone
     runtime.window.go("guide")
-    screen = runtime.window.screen("guide")
+    screen = runtime.window.screen_named("guide")
     journey = screen.journey
     journey.view = GuideView(sample_guide(), age_s=None)
     journey.service = journey.env.catalogue.service("ss-card-apply")

@@ -18,7 +18,7 @@ def open_rating(kiosk, service_id="prop-transfer"):
     kiosk.context.services.outbox = outbox
     assert kiosk.context.sessions.current is not None  # a citizen is using the kiosk
     kiosk.window.go("feedback", service_id=service_id)
-    return kiosk.window.screen("feedback"), outbox
+    return kiosk.window.screen_named("feedback"), outbox
 
 
 def test_rate_with_chips_submit_thanks_then_session_ends(kiosk, qtbot):

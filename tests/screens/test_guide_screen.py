@@ -21,10 +21,10 @@ class LiveGuides(GuideLibrary):
 
 def test_home_tile_opens_guides_and_search_finds_services(kiosk, qtbot):
     kiosk.context.services.guides = LiveGuides()
-    home = kiosk.window.screen("home")
+    home = kiosk.window.screen_named("home")
     qtbot.mouseClick(home.tiles["guide"], Qt.MouseButton.LeftButton)
     assert kiosk.window.current_name == "guide"
-    screen = kiosk.window.screen("guide")
+    screen = kiosk.window.screen_named("guide")
     qtbot.mouseClick(screen.search_button, Qt.MouseButton.LeftButton)
     for letter in "JSZ":
         button = next(b for b in screen.letters.findChildren(type(screen.search_button)) if b.text() == letter)
@@ -46,8 +46,8 @@ def test_department_and_service_tiles_take_their_step_on_the_journey(kiosk, qtbo
     from screens.tile import Tile
 
     kiosk.context.services.guides = LiveGuides()
-    qtbot.mouseClick(kiosk.window.screen("home").tiles["guide"], Qt.MouseButton.LeftButton)
-    screen = kiosk.window.screen("guide")
+    qtbot.mouseClick(kiosk.window.screen_named("home").tiles["guide"], Qt.MouseButton.LeftButton)
+    screen = kiosk.window.screen_named("guide")
     second = screen.journey.departments[1]
     tiles = [t for t in screen.department_list.findChildren(Tile) if t.isVisibleTo(screen.department_list)]
     qtbot.mouseClick(tiles[1], Qt.MouseButton.LeftButton)

@@ -33,7 +33,7 @@ def shown_texts(widget) -> list[str]:
 def walk(kiosk, names):
     for name in names:
         kiosk.window.go(name)
-        screen = kiosk.window.screen(name)
+        screen = kiosk.window.screen_named(name)
         for state in screen_states(screen):
             yield name, state
 
@@ -49,7 +49,7 @@ def test_english_screens_have_no_chinese_left(kiosk, name):
 
 
 def test_language_switches_back_without_restart(kiosk):
-    home = kiosk.window.screen("home")
+    home = kiosk.window.screen_named("home")
     kiosk.context.set_language("en")
     assert home.greeting.text().startswith("Welcome")
     kiosk.context.set_language("zh")
@@ -67,7 +67,7 @@ def test_every_button_is_finger_sized(kiosk, elderly):
 
 
 def test_elderly_mode_text_is_larger_and_high_contrast(kiosk):
-    home = kiosk.window.screen("home")
+    home = kiosk.window.screen_named("home")
     normal = home.greeting.fontInfo().pixelSize()
     kiosk.context.set_elderly(True)
     assert home.greeting.fontInfo().pixelSize() >= 1.4 * normal - 1
@@ -86,7 +86,7 @@ def test_only_the_kiosk_window_exists_on_every_screen(qtbot, demo_settings):
     window.show()
     for name in registry.SCREENS:
         window.go(name)
-        for _state in screen_states(window.screen(name)):
+        for _state in screen_states(window.screen_named(name)):
             QApplication.processEvents()
             tops = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
             assert tops == [window], f"{name}: unexpected windows {tops}"

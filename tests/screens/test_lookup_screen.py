@@ -59,7 +59,7 @@ def lookup(kiosk, qtbot):
     kiosk.context.services.devices = hub
     kiosk.context.services.gateway = gateway
     kiosk.window.go("property")
-    screen = kiosk.window.screen("property")
+    screen = kiosk.window.screen_named("property")
     screen.hub, screen.gateway = hub, gateway
     return screen
 
@@ -200,7 +200,7 @@ def test_every_tour_state_has_finger_sized_buttons(kiosk, elderly):
     kiosk.context.set_elderly(elderly)
     for name in ("social_security", "property", "population"):
         kiosk.window.go(name)
-        screen = kiosk.window.screen(name)
+        screen = kiosk.window.screen_named(name)
         for state in walk(screen):
             for button in screen.findChildren(QAbstractButton):
                 if button.isVisibleTo(screen) and screen.pages.currentWidget().isAncestorOf(button):

@@ -22,7 +22,7 @@ def repolished(screen) -> dict[int, tuple[int, str, str]]:
 def test_switch_on_a_journey_screen_restyles_the_page_on_show_and_the_others_between_touches(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
     window.go("queue_ticket")
-    screen = window.screen("queue_ticket")
+    screen = window.screen_named("queue_ticket")
     shown = screen.pages.currentWidget()
     hidden = [page for page in screen.page.values() if page is not shown]
     label = next(w for w in shown.findChildren(QLabel) if w.isVisible())
@@ -50,7 +50,7 @@ def test_screens_not_on_show_come_back_polished_for_the_new_mode(kiosk, qtbot):
     context.set_elderly(True)
     qtbot.waitUntil(lambda: not window._restyle_later.isActive(), timeout=3000)
     for name in ("queue_ticket", "payment", "guide"):
-        screen = window.screen(name)
+        screen = window.screen_named(name)
         assert screen.window() is window
         assert looks(screen) == repolished(screen), name
 
@@ -58,7 +58,7 @@ def test_screens_not_on_show_come_back_polished_for_the_new_mode(kiosk, qtbot):
 def test_a_page_shown_before_its_turn_is_polished_on_the_spot(kiosk, qtbot):
     window, context = kiosk.window, kiosk.context
     window.go("queue_ticket")
-    screen = window.screen("queue_ticket")
+    screen = window.screen_named("queue_ticket")
     window._restyle_later.setInterval(60_000)  # nothing is restyled in the background during this test
     context.set_elderly(True)
     hidden = next(page for page in screen.page.values() if page is not screen.pages.currentWidget())
@@ -76,5 +76,5 @@ def test_every_screen_keeps_its_look_through_switches_back_and_forth(kiosk, qtbo
         for elderly in (True, False, True):
             context.set_elderly(elderly)
         qtbot.waitUntil(lambda: not window._restyle_later.isActive(), timeout=3000)
-        assert looks(window.screen(name)) == repolished(window.screen(name)), name
+        assert looks(window.screen_named(name)) == repolished(window.screen_named(name)), name
         context.set_elderly(False)

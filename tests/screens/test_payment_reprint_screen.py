@@ -49,7 +49,7 @@ def payment(kiosk, monkeypatch):
     services = kiosk.context.services
     services.gateway, services.devices, services.clock = gateway, printer, SettableClock(NOW)
     kiosk.window.go("payment", service_id="fin-non-tax-payment")
-    return kiosk.window.screen("payment"), gateway, printer
+    return kiosk.window.screen_named("payment"), gateway, printer
 
 
 def tap(qtbot, widget) -> None:

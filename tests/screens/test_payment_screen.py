@@ -23,7 +23,7 @@ def payment(kiosk, monkeypatch):
     services = kiosk.context.services
     services.gateway, services.devices, services.clock = gateway, printer, clock
     kiosk.window.go("payment", service_id="fin-non-tax-payment")
-    screen = kiosk.window.screen("payment")
+    screen = kiosk.window.screen_named("payment")
     return kiosk, screen, gateway, printer, clock
 
 
@@ -151,7 +151,7 @@ def test_time_up_with_the_gateway_gone_shows_the_voucher(payment, qtbot):
 def test_offline_is_said_plainly(kiosk, qtbot):
     kiosk.context.services.gateway = None
     kiosk.window.go("payment", service_id="fin-non-tax-payment")
-    screen = kiosk.window.screen("payment")
+    screen = kiosk.window.screen_named("payment")
     assert screen.journey.state == "offline" and screen.message_title.text() == "暂停缴费"
     assert "财政窗口" in screen.message_next.text()
 

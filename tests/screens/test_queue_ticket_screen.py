@@ -21,7 +21,7 @@ def queue(kiosk):
     kiosk.context.services.gateway = gateway
     kiosk.context.services.devices = devices
     kiosk.window.go("queue_ticket")
-    screen = kiosk.window.screen("queue_ticket")
+    screen = kiosk.window.screen_named("queue_ticket")
     return kiosk, screen, gateway, devices
 
 
@@ -52,7 +52,7 @@ def test_home_tile_to_printed_ticket_then_rating(queue, qtbot):
     assert len(devices.printed) == 1 and len(gateway.tickets) == 1
     tap(qtbot, screen.done)
     assert kiosk.window.current_name == "feedback"
-    assert kiosk.window.screen("feedback").journey.service.id == "ss-card-apply"
+    assert kiosk.window.screen_named("feedback").journey.service.id == "ss-card-apply"
 
 
 def test_by_department_and_back_steps(queue, qtbot):

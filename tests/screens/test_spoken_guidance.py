@@ -84,7 +84,7 @@ def test_elderly_mode_says_each_step_in_mandarin_and_beeps_when_the_card_is_read
     kiosk.window.go("property")
     assert said(speaker)[-1] == ("prompt", "place_card", "zh")
     hub.card_placed.emit(demo_card("elderly"))
-    qtbot.waitUntil(lambda: kiosk.window.screen("property").journey.state == "results", timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.window.screen_named("property").journey.state == "results", timeout=5000)
     heard = said(speaker)
     assert ("tone", "card_placed", "") in heard  # "听到提示音即可", as the card page promises
     assert heard[-1] == ("prompt", "may_take_card", "zh")  # the result itself is read with the eyes, never aloud
@@ -99,7 +99,7 @@ def test_english_elderly_mode_speaks_english_and_a_step_is_said_once(speaking):
     kiosk.context.set_language("en")
     kiosk.context.set_elderly(True)
     kiosk.window.go("payment")
-    kiosk.window.render()  # a repaint of the same step says nothing more
+    kiosk.window.refresh()  # a repaint of the same step says nothing more
     prompts = [(name, language) for kind, name, language in said(speaker) if kind == "prompt"]
     assert prompts == [("welcome", "en"), ("scan_notice", "en")]
     assert speaker.said[-1].text.startswith("Enter the 16-digit number")
@@ -159,7 +159,7 @@ def test_a_card_left_on_the_reader_fills_the_screen_and_sounds_until_it_is_taken
     touch(kiosk)
     kiosk.window.go("property")
     hub.card_placed.emit(demo_card("elderly"))
-    qtbot.waitUntil(lambda: kiosk.window.screen("property").journey.state == "results", timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.window.screen_named("property").journey.state == "results", timeout=5000)
     reminder = kiosk.window.take_card
     reminder._repeat.setInterval(150)
     monkeypatch.setattr(take_card, "PROMPT_AFTER_MS", 20)

@@ -28,7 +28,7 @@ def _mode(kiosk):
 
 
 def _type_pin(kiosk, qtbot, pin: str) -> None:
-    screen = kiosk.window.screen("technician_pin")
+    screen = kiosk.window.screen_named("technician_pin")
     for digit in pin:
         qtbot.mouseClick(screen.keypad.buttons[digit], Qt.MouseButton.LeftButton)
     assert screen.entry.text() == "•" * len(pin)  # digits never shown
@@ -51,7 +51,7 @@ def _enter(kiosk, qtbot) -> None:
 def test_five_wrong_pins_lock_entry_with_the_time_and_the_lock_persists(kiosk, qtbot):
     mode, window = _mode(kiosk), kiosk.window
     mode.request_entry()
-    screen = window.screen("technician_pin")
+    screen = window.screen_named("technician_pin")
     for left in (4, 3, 2, 1):
         _type_pin(kiosk, qtbot, "135799")
         qtbot.waitUntil(lambda: mode.pin.phase == "wrong" and mode.pin.attempts_left == left, timeout=5000)  # noqa: B023
@@ -77,7 +77,7 @@ def test_without_a_configured_pin_entry_is_refused_with_a_clear_message(kiosk, q
     kiosk.context.settings = settings.model_copy(
         update={"security": settings.security.model_copy(update={"technician_pin_hash": None})})
     _mode(kiosk).request_entry()
-    screen = kiosk.window.screen("technician_pin")
+    screen = kiosk.window.screen_named("technician_pin")
     assert "未设置技术员密码" in screen.message.text() and not screen.keypad.isVisible()
     assert _actions(kiosk) == ["entry_refused"]
 
@@ -85,7 +85,7 @@ def test_without_a_configured_pin_entry_is_refused_with_a_clear_message(kiosk, q
 def test_right_pin_opens_diagnostics_and_every_action_is_audited(kiosk, qtbot):
     _enter(kiosk, qtbot)
     mode, window = _mode(kiosk), kiosk.window
-    screen = window.screen("technician")
+    screen = window.screen_named("technician")
     texts = " ".join(w.text() for w in screen.findings_list.findChildren(QLabel))
     for section in ("设备", "纸卷", "网关", "待发队列", "缓存", "配置", "系统", "最近日志"):
         assert section in texts
@@ -119,12 +119,12 @@ def test_maintenance_shows_out_of_service_and_ends_a_running_session(kiosk, qtbo
     mode.set_maintenance(True)  # e.g. from a technician at another screen of this kiosk's mode
     assert ended == ["maintenance"] and not context.sessions.active
     assert window.current_name == "out_of_service"
-    shown = " ".join(w.text() for w in window.screen("out_of_service").findChildren(QLabel))
+    shown = " ".join(w.text() for w in window.screen_named("out_of_service").findChildren(QLabel))
     assert context.settings.kiosk.nearest_alternative_zh in shown
     window.go("home")
     assert window.current_name == "out_of_service"  # citizens cannot get past it
     _enter(kiosk, qtbot)  # the technician still can, by the corner and the PIN
-    screen = window.screen("technician")
+    screen = window.screen_named("technician")
     qtbot.mouseClick(screen.buttons["leave"], Qt.MouseButton.LeftButton)
     assert window.current_name == "out_of_service"  # leaving keeps citizens out while maintenance is on
 
@@ -139,7 +139,7 @@ def test_entering_ends_the_citizens_session_and_shows_nothing_of_it(kiosk, qtbot
     texts = " ".join(w.text() for w in kiosk.window.findChildren(QLabel) if w.isVisible())
     assert "林秀英" not in texts
     # the citizens' idle watch is held off while the technician works
-    qtbot.mouseClick(kiosk.window.screen("technician").buttons["refresh"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.window.screen_named("technician").buttons["refresh"], Qt.MouseButton.LeftButton)
     assert not kiosk.idle._idle_timer.isActive()
     assert mode.idle._idle_timer.isActive()
 
@@ -171,7 +171,7 @@ def test_restart_asks_first_then_exits_for_systemd_or_re_executes(kiosk, qtbot, 
     from kiosk.technician import mode as technician_mode
 
     _enter(kiosk, qtbot)
-    mode, screen = _mode(kiosk), kiosk.window.screen("technician")
+    mode, screen = _mode(kiosk), kiosk.window.screen_named("technician")
     exits, registered = [], []
     mode._exit_app, mode._under_systemd = exits.append, lambda: systemd
     monkeypatch.setattr(technician_mode.atexit, "register", registered.append)
