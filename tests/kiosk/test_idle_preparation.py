@@ -138,3 +138,20 @@ def test_a_rehearsed_screen_looks_as_one_shown_without_rehearsal(kiosk, qtbot, d
     plain.context.close()
     assert pictures[0] == pictures[2], "the guide looks the same, rehearsed or not"
     assert pictures[1] == pictures[3], "the queue ticket screen looks the same, rehearsed or not"
+
+
+def test_every_screen_can_be_rehearsed_and_still_shows(kiosk, qtbot) -> None:
+    from screens import registry
+
+    window = kiosk.window
+    size, ratio = window.stack.contentsRect().size(), window.devicePixelRatioF()
+    for name in registry.SCREENS:
+        if name == "home":
+            continue
+        window.screen_named(name).ready_ahead(size, ratio)
+        assert window.current_name == "home" and not window.screens[name].isVisible(), name
+    for name in ("departments", "queue_ticket", "payment", "feedback"):
+        window.show_screen(name)
+        qtbot.wait(20)
+        assert window.screens[name].isVisible() and window.screens[name].size() == size, name
+        window.home()
