@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.shell.context import KioskContext
@@ -61,6 +62,19 @@ class KioskScreen(QWidget):
 
     def refresh(self) -> None:
         """(Re)set every text from the current state and language."""
+
+    def ready_ahead(self, size: QSize, ratio: float = 1.0) -> None:
+        """Rehearse this screen's first showing at ``size`` while it is not on show (screens/rehearsal.py):
+        the screen with the page on show in each of its page stacks, then each other page."""
+        from screens.rehearsal import rehearse
+        from screens.widgets import PageStack
+
+        rehearse(self, size, ratio)
+        for stack in self.findChildren(PageStack):
+            for index in range(stack.count()):
+                page = stack.widget(index)
+                if page is not None and page is not stack.currentWidget():
+                    rehearse(page, stack.contentsRect().size(), ratio)
 
     def step_back(self) -> bool:
         """Go one step back inside this screen (e.g. a journey's previous page); False if at its start."""

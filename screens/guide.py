@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from config.catalogue import Department
 from contract.content import Guide, GuideMaterial, GuideStep
 from kiosk.hall.guide_library import GuideView
 from kiosk.journeys.guide import ServiceGuideJourney
@@ -96,8 +98,17 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
         getattr(self, f"_show_{state}")(journey)
         self.pages.setCurrentWidget(self.page[state])
 
+    def ready_ahead(self, size: QSize, ratio: float = 1.0) -> None:
+        """The department tiles built too before the rehearsal (they depend only on the language and
+        the catalogue), so that the first visit finds them laid out and painted once."""
+        self._build_departments(self.context.catalogue.departments)
+        super().ready_ahead(size, ratio)
+
     def _show_departments(self, journey: ServiceGuideJourney) -> None:
         self.search_button.setText(_("按拼音首字母查找"))
+        self._build_departments(journey.departments)
+
+    def _build_departments(self, departments: Sequence[Department]) -> None:
         # The department tiles change only with the language or the catalogue: build them once for
         # each, not on every visit (a tap reaches whichever journey is running then).
         built_for = (current_language(), id(self.context.catalogue))
@@ -105,7 +116,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
             return
         self._departments_built_for = built_for
         self.department_list.clear()
-        for department in journey.departments:
+        for department in departments:
             tile = Tile(min_height=140)
             tile.set_texts(pick(department.name_zh, department.name_en),
                            _("{count} 项服务").format(count=len(department.services)))

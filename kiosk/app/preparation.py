@@ -7,7 +7,9 @@ one small step per turn of the event loop and never while someone is using it:
 
 - once start-up has settled, the screens' modules are imported (about 1.3 MB together, nothing built);
 - once a citizen's session has ended, the screens of the home page's journeys, then the catalogue's,
-  are built one at a time. These are the screens later citizens open anyway, and a screen once built
+  are built one at a time, and each, at the next step, walked through its first showing without
+  being shown (``KioskScreen.ready_ahead``, ``screens/rehearsal.py``: polished, laid out at the
+  window's size, painted once offscreen), so that its first visit costs little more than a later one. These are the screens later citizens open anyway, and a screen once built
   is kept for the next citizen, so the memory a kiosk reaches after its first hours of service does
   not change; it is only reached sooner (2–3 MB per journey screen). The technician's and the
   out-of-service screens are left to be built when needed.
@@ -46,6 +48,7 @@ class IdlePreparation(QObject):
         self.runtime = runtime
         self.modules: list[str] = []
         self.screens: list[str] = []
+        self.rehearsals: list[str] = []  # screens built, to be walked through their first showing
         self.builds_allowed = False
         self._last_touch = time.monotonic()
         self._timer = named_timer(self, "idle-preparation", interval_ms=STEP_MS)
@@ -55,7 +58,7 @@ class IdlePreparation(QObject):
 
     @property
     def done(self) -> bool:
-        return not self.modules and (self.builds_allowed and not self.screens)
+        return not self.modules and (self.builds_allowed and not self.screens and not self.rehearsals)
 
     def start(self) -> None:
         """Begin with the imports (start-up has settled); builds wait for the first session's end."""
@@ -75,7 +78,7 @@ class IdlePreparation(QObject):
     def _session_ended(self, _reason: str) -> None:
         self.builds_allowed = True
         self._last_touch = time.monotonic()
-        if (self.modules or self.screens) and not self._timer.isActive():
+        if self._left() and not self._timer.isActive():
             self._timer.start()
 
     def quiet(self) -> bool:
@@ -90,12 +93,26 @@ class IdlePreparation(QObject):
         try:
             if self.modules:
                 importlib.import_module(self.modules.pop(0))
+            elif self.builds_allowed and self.rehearsals:
+                self._rehearse(self.rehearsals.pop(0))
             elif self.builds_allowed and self.screens:
-                self.runtime.window.screen_named(self.screens.pop(0))
+                name = self.screens.pop(0)
+                self.runtime.window.screen_named(name)
+                self.rehearsals.append(name)
         except Exception:
             log.exception("preparing a screen in idle time failed; it is built when first shown")
-        if self.modules or (self.builds_allowed and self.screens):
+        if self.modules or (self.builds_allowed and (self.screens or self.rehearsals)):
             return
         self._timer.stop()  # done, or the imports are and the builds wait for a session's end
         if self.builds_allowed:
             log.info("screens prepared", extra={"event": "screens_prepared"})
+
+    def _left(self) -> bool:
+        return bool(self.modules or self.screens or self.rehearsals)
+
+    def _rehearse(self, name: str) -> None:
+        """Screen ``name``'s first showing rehearsed at the size it is shown at, unless it is on show already."""
+        window = self.runtime.window
+        screen = window.screens.get(name)
+        if screen is not None and window.current_name != name:
+            screen.ready_ahead(window.stack.contentsRect().size(), window.devicePixelRatioF())

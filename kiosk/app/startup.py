@@ -118,6 +118,7 @@ def start_offline_store(runtime: KioskRuntime) -> None:
 def start_availability(runtime: KioskRuntime) -> None:
     """One engine decides what can be offered; re-evaluated on every relevant event and each minute."""
     from config.calendar import load_calendar
+    from kiosk.app.device_offers import device_states
     from kiosk.hall.availability import AvailabilityEngine, DeviceStates, KioskConditions, ServiceNeeds
     from kiosk.system.clock import SystemClock
 
@@ -128,10 +129,7 @@ def start_availability(runtime: KioskRuntime) -> None:
 
     def conditions() -> KioskConditions:
         hub = context.services.devices
-        devices = DeviceStates()
-        if hub is not None:
-            devices = DeviceStates(printer=hub.can_print(), idcard=_usable(hub, "idcard"),
-                                   scanner=_usable(hub, "scanner"))
+        devices = device_states(hub) if hub is not None else DeviceStates()
         content = context.services.content
         remote = context.services.remote_config  # the installed bundle, put in force by bundle_updates
         return KioskConditions(
@@ -287,6 +285,7 @@ def start_devices(runtime: KioskRuntime) -> None:
     context = runtime.context
     settings = context.settings
     from devices.speaker.speaker import VoicePolicy
+    from kiosk.app.device_offers import recheck_offers_on_device_events
     from kiosk.hardware.voice import HallVoice
 
     hub = DeviceHub(
@@ -302,9 +301,7 @@ def start_devices(runtime: KioskRuntime) -> None:
     context.services.voice.follow_bundles(context)  # a bundle's [voice]: volume and quiet hours from its next sound
     runtime.window.guidance.step_changed()  # the speaker button, now that there is a speaker
     hub.device_state_changed.connect(lambda device, state: _device_banner(runtime, device, state))
-    hub.device_state_changed.connect(lambda *_: context.availability_changed.emit())
-    hub.printer_status_changed.connect(lambda *_: context.availability_changed.emit())
-    hub.a4printer_status_changed.connect(lambda *_: context.availability_changed.emit())
+    recheck_offers_on_device_events(hub, context)
     hub.start()
     runtime.stop_hooks.append(hub.close)
 
@@ -320,12 +317,6 @@ def start_devices(runtime: KioskRuntime) -> None:
             runtime.idle.activity.connect(citizen_here)
 
     runtime.idle.activity.connect(citizen_here)
-
-
-def _usable(hub, name: str) -> bool:
-    """A device counts as usable once open and not in error (a closed one is still being opened)."""
-    device = hub.device(name)
-    return device is not None and str(device.state) in ("idle", "busy")
 
 
 _DEVICE_NAMES = {"printer": ("打印机", "printer"), "idcard": ("身份证阅读器", "ID card reader"),

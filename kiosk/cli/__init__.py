@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
+
+from kiosk.cli.pydantic_plugins import load_no_plugins
 
 # subcommand name -> module that registers it. Import happens lazily in main().
 COMMAND_MODULES: dict[str, str] = {
@@ -46,9 +47,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    # The kiosk uses no pydantic plugins: without this pydantic scans every installed package's
-    # entry points when the first settings model is made (~2–6 ms of every start).
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    load_no_plugins()  # before pydantic builds its first model (kiosk/cli/pydantic_plugins.py)
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(first if first in COMMAND_MODULES else None)
     args = parser.parse_args(argv)

@@ -71,6 +71,9 @@ def _has_display() -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kiosk.app.qt_imports import import_qt
+
+    import_qt()  # before any other module imports PySide6 (kiosk/app/qt_imports.py)
     from kiosk.shell import start_checks
     from lifecycle import systemd_notify
 
@@ -130,6 +133,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _tour(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.app.qt_imports import import_qt
+
+    import_qt()
     try:
         settings = load(args)
     except ConfigError as exc:

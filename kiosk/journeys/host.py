@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from config.catalogue import Service
-from kiosk.hall.closed_counters import for_kiosk
 from kiosk.journeys.base import Journey, JourneyEnv
 from kiosk.shell.context import KioskContext
 from kiosk.shell.worker import ImmediateCalls
@@ -70,8 +69,15 @@ class JourneyHost(QObject):
             receipt_header=header,
             receipt_footer=footer,
             ems_mailing=ems_mailing,
-            closed_counters=lambda: for_kiosk(services.availability, self.context.settings, self.context.now()),
+            closed_counters=self._closed_counters,
         )
+
+    def _closed_counters(self) -> Any:
+        """The counters closed now (kiosk/hall/closed_counters.py), imported when a journey first asks:
+        its calendar rules are not needed for the first frame."""
+        from kiosk.hall.closed_counters import for_kiosk
+
+        return for_kiosk(self.context.services.availability, self.context.settings, self.context.now())
 
     def begin(self, name: str, service: Service | None = None) -> Journey:
         """End any running journey and start ``name`` for ``service``."""
