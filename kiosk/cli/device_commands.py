@@ -118,6 +118,7 @@ def _print_fields(fields: dict[str, Any], indent: str = "  ") -> None:
 
 def _idcard_read(args: argparse.Namespace) -> int:
     from devices.errors import DeviceError
+    from devices.idcard.reader import IdCardReader
     from devices.registry import create_device
 
     config = _config_or_exit(args)
@@ -126,6 +127,7 @@ def _idcard_read(args: argparse.Namespace) -> int:
     url = config.urls["idcard"]
     try:
         reader = create_device("idcard", url, **config.device_options())
+        assert isinstance(reader, IdCardReader)  # every idcard URL the registry takes makes one
         with reader:
             if url.startswith("sim://"):
                 from devices import simulators
@@ -133,7 +135,7 @@ def _idcard_read(args: argparse.Namespace) -> int:
                 card_reader = simulators.running("idcard")
                 if card_reader is not None:
                     card_reader.place(args.sim_card)
-            card = reader.read_once(timeout=args.timeout)  # type: ignore[attr-defined]
+            card = reader.read_once(timeout=args.timeout)
     except DeviceError as exc:
         print(f"no card read: {exc.phase} error: {exc.technician}", file=sys.stderr)
         _stop_simulators()
