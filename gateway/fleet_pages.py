@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from gateway import heartbeat_history, staff_calls
 from gateway.fleet_alerts import GATEWAY_LABELS, OFFLINE_AFTER_S, TIMED_CODES, alerts_for
@@ -34,7 +34,8 @@ _SILENT = "(f.kiosk_id IS NULL OR f.received_ts < :cut)"  # offline or never hea
 _HAS_ALERT = "EXISTS (SELECT 1 FROM fleet_alerts a WHERE a.kiosk_id = ids.kiosk_id{})"
 _ALERT_COUNT = (f"((SELECT count(*) FROM fleet_alerts a WHERE a.kiosk_id = ids.kiosk_id) "
                 f"+ CASE WHEN {_SILENT} THEN 1 ELSE 0 END)")
-SORTS = {
+SortKey = Literal["kiosk", "hall", "group", "heartbeat", "app_version", "config_version", "alerts"]
+SORTS: dict[SortKey, str] = {  # the console's sort keys, in SortKey's order (the API lists them so)
     "kiosk": "ids.kiosk_id", "hall": "COALESCE(r.hall, '')", "group": f"COALESCE({_GROUP}, '')",
     "heartbeat": "COALESCE(f.received_ts, 0)", "app_version": "COALESCE(f.app_version, '')",
     "config_version": "COALESCE(f.config_version, -1)", "alerts": _ALERT_COUNT,
@@ -54,7 +55,7 @@ class KioskQuery:
     alerting: bool = False  # the alerts view: only kiosks with any alert
     version: str | None = None  # app version
     search: str | None = None  # part of the kiosk id
-    sort: str = "kiosk"
+    sort: SortKey = "kiosk"
     descending: bool = False
     page: int = 1
     per_page: int = 50

@@ -164,7 +164,7 @@ def list_kiosks(
     alerting: bool = Query(False, description="only kiosks with any alert (the alerts view)"),
     version: str | None = Query(None, min_length=1, max_length=40, description="app version"),
     q: str | None = Query(None, max_length=40, description="part of the kiosk id"),
-    sort: Literal[tuple(fleet_pages.SORTS)] = Query("kiosk"),  # type: ignore[valid-type]
+    sort: fleet_pages.SortKey = Query("kiosk"),
     order: Literal["asc", "desc"] = Query("asc"),
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=fleet_pages.MAX_PER_PAGE),
