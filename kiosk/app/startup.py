@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from config.local import KioskSettings
@@ -376,7 +377,7 @@ def start_demo_panel(runtime: KioskRuntime) -> None:
     runtime.context.services.demo_panel = panel
 
 
-def _logged(fn):
+def _logged(fn: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             fn()

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Callable
 
 # subcommand name -> module that registers it. Import happens lazily in main().
 COMMAND_MODULES: dict[str, str] = {
@@ -23,6 +24,16 @@ COMMAND_MODULES: dict[str, str] = {
     "print-test": "kiosk.cli.device_commands",
     "idcard": "kiosk.cli.device_commands",
 }
+
+
+def help_only(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """The ``run`` of a command group asked for without a subcommand: its help, and exit status 2."""
+
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return run
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli import help_only
 from kiosk.system.clock import SystemClock
 from kiosk.technician.card_fields import card_fields
 from kiosk.technician.checks import A4_SIM_URL, SIM_URLS, DeviceConfig, run_checks
@@ -285,7 +286,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="local configuration file with the device URLs")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diag = subparsers.add_parser(
         "diag", help="check the health of every configured device",
         description="Open every configured device, check it and close it again; headless. Exit 0 when all is well.",
@@ -344,4 +345,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--unmasked", action="store_true", help="show personal fields in full (technician only)"
     )
     decode.set_defaults(run=_idcard_decode)
-    idcard.set_defaults(run=lambda args: (idcard.print_help(), 2)[1])
+    idcard.set_defaults(run=help_only(idcard))

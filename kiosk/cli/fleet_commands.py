@@ -17,7 +17,7 @@ from pathlib import Path
 OK, USAGE, REFUSED = 0, 2, 3
 
 
-def register_bundle_commands(actions: argparse._SubParsersAction) -> None:
+def register_bundle_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``verify``, ``apply`` and ``pin-hash`` under ``kiosk config``."""
     verify = actions.add_parser(
         "verify", help="check a signed configuration bundle as this kiosk would",

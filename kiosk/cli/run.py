@@ -11,7 +11,7 @@ from config.errors import ConfigError
 from kiosk.system.places import DEFAULT_CONFIG, DEMO_STATE_DIR
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = subparsers.add_parser("run", help="start the kiosk", description=(
         "Start the kiosk. Without --windowed it runs in kiosk mode: frameless, full screen, no way out."))
     run.add_argument("--config", type=Path, help=f"local configuration file (default {DEFAULT_CONFIG})")

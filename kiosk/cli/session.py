@@ -20,7 +20,7 @@ from kiosk.system.places import DEFAULT_CONFIG
 DEFAULT_CAGE = "/usr/bin/cage"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     session = subparsers.add_parser("session", help="start the kiosk in cage, turned as [display] rotation says",
                                     description=(
         "Start cage (the Wayland kiosk compositor) with the kiosk as its only client. The picture is "
