@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from config.catalogue import Service
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import N_, _, pick
@@ -181,17 +180,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
     def title(self) -> str:
         return _("排队取号")
 
-    def activate(self, **params: Any) -> None:
-        # as JourneyScreen.activate, with this kiosk's availability rule handed to the journey first
-        self.params = params
-        service: Service | None = None
-        if params.get("service_id"):
-            service = self.context.catalogue.service(params["service_id"])
-        self.journey = self.host.begin(self.journey_name or self.name, service)
-        self.journey.offer = self.context.offer
-        self._unsubscribe = self.journey.subscribe(lambda journey: self.refresh())
-        self.refresh()
-        self.journey.start()
+    def prepare(self, journey: QueueTicketJourney) -> None:
+        journey.offer = self.context.offer  # this kiosk's availability rule, before the journey starts
 
     def step_back(self) -> bool:
         journey = self.journey
