@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.journeys.feedback import FeedbackJourney
 from kiosk.shell.i18n import _
-from screens.widgets import Card, Keypad, TouchButton, label
+from screens.widgets import Card, Keypad, TouchButton, label, page_column
 
 _Part: Any = object  # the FeedbackScreen this is mixed into supplies its pages and steps
 
@@ -19,10 +19,7 @@ class FollowUpPages(_Part):
     def _build_follow_up(self) -> None:
         self.follow_up_toggle = TouchButton(on_tap=self._toggle_follow_up)
         self.follow_up_toggle.setCheckable(True)
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(20)
+        page, box = page_column(20)
         consent = Card()
         self.follow_up_why = label(role="value")
         self.follow_up_keep = label(role="hint")

@@ -43,10 +43,8 @@ class LookupPhonePages(_Part):
         self.qr_image = QLabel()
         self.qr_image.setMinimumSize(480, 480)
         self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_number = label(role="value")
-        self.qr_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_note = label(role="hint")
-        self.qr_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_number = label(role="value", centered=True)
+        self.qr_note = label(role="hint", centered=True)
         self.qr_back = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
         self.qr_done = TouchButton(role="primary", on_tap=lambda: self._do("finish"))
         for widget in (self.qr_text, self.qr_image, self.qr_number, self.qr_note, self.qr_back, self.qr_done):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
 from screens.status_panel import StatusPanel
-from screens.widgets import Card, TouchButton, label
+from screens.widgets import Card, TouchButton, label, page_column
 
 E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
 SMALL_QR_SIZE = 300
@@ -29,10 +26,7 @@ class PaymentDonePage(_Part):
     """Mixed into the payment screen: builds and fills the done page."""
 
     def _build_done(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         # one panel filling the page: the mark, the amount paid, what to take, the facts, the QR code
         self.done_panel = StatusPanel()
         self.done_title, self.done_what = self.done_panel.headline, self.done_panel.what
@@ -41,10 +35,8 @@ class PaymentDonePage(_Part):
         facts.setObjectName("Facts")
         self.done_rows = label(role="fact")
         facts.body.addWidget(self.done_rows)
-        self.done_qr = label()
-        self.done_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_qr_caption = label(role="hint")
-        self.done_qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_qr = label(centered=True)
+        self.done_qr_caption = label(role="hint", centered=True)
         for widget in (facts, self.done_qr, self.done_qr_caption):
             self.done_panel.add(widget)
         self.finish_button = TouchButton(role="primary", on_tap=self._finish)

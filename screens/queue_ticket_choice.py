@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
-
 from config.catalogue import Service
 from kiosk.journeys.booking_checkin import CODE_DIGITS
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.i18n import _, current_language, pick
 from screens.pictogram_names import service_pictogram
-from screens.widgets import Keypad, Tile, TouchButton, label
+from screens.widgets import Keypad, Tile, TouchButton, label, page_column
 
 ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
 
@@ -109,13 +106,9 @@ class ServiceChoice(_Part):
         """The booking code typed from the SMS: a button on the check-in page, a page with a keypad."""
         self.type_code = TouchButton(on_tap=lambda: self._act("open_code_pad"))
         self.checkin_card.body.addWidget(self.type_code)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         self.code_hint = label(role="value")
-        self.code_entry = label(role="entry", wrap=False)
-        self.code_entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_entry = label(role="entry", wrap=False, centered=True)
         self.code_pad = Keypad(max_length=CODE_DIGITS)
         self.code_pad.changed.connect(self._code_typed)
         self.code_ok = TouchButton(role="primary", on_tap=lambda: self._act("type_code", self.code_pad.value))
