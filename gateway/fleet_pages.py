@@ -128,8 +128,8 @@ def _changed(row: Any, query: KioskQuery, now_ts: float, rollout_ts: float) -> b
 
 
 def _rollout_changed_ts(conn: Transaction) -> float:
-    found = conn.one("SELECT max(published_at) AS p, max(promoted_at) AS q FROM fleet_bundles")
-    stamps = [datetime.fromisoformat(t).timestamp() for t in (found["p"], found["q"]) if found and t]
+    found = conn.row("SELECT max(published_at) AS p, max(promoted_at) AS q FROM fleet_bundles")
+    stamps = [datetime.fromisoformat(t).timestamp() for t in (found["p"], found["q"]) if t]
     return max(stamps, default=0.0)
 
 
@@ -178,7 +178,7 @@ def facets(conn: Transaction, now_ts: float) -> dict[str, Any]:
     groups = [r[0] for r in conn.all("SELECT group_name FROM fleet_kiosks UNION SELECT group_name FROM kiosks "
                                      "WHERE group_name <> '' ORDER BY 1")]
     versions = [r[0] for r in conn.all("SELECT DISTINCT app_version FROM fleet_kiosks ORDER BY app_version")]
-    kinds = []
+    kinds: list[dict[str, Any]] = []
     offline = int(conn.execute("SELECT count(*) FROM fleet_kiosks WHERE received_ts < :cut", cut).scalar_one())
     never = int(conn.execute("SELECT count(*) FROM kiosks r WHERE NOT EXISTS "
                              "(SELECT 1 FROM fleet_kiosks f WHERE f.kiosk_id = r.kiosk_id)").scalar_one())
