@@ -78,7 +78,7 @@ def test_a_screen_that_fails_to_build_is_logged_and_left_for_its_first_visit(kio
     def broken(name: str):
         raise RuntimeError(f"cannot build {name}")
 
-    monkeypatch.setattr(window, "screen", broken)
+    monkeypatch.setattr(window, "screen_named", broken)
     with caplog.at_level(logging.ERROR, logger="kiosk"):
         prepared.step()
         prepared.step()
