@@ -162,7 +162,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
         self._do("remind")
 
     # -- rendering ---------------------------------------------------------------------------------
-    def show_state(self, journey) -> None:
+    def show_state(self, journey: LookupJourney) -> None:
         state = journey.state
         self.heading.setText(journey.title())
         self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.remote_config))

@@ -10,6 +10,8 @@ normal idle wipe applies again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
@@ -169,7 +171,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
     def title(self) -> str:
         return _("非税缴费")
 
-    def activate(self, **params) -> None:
+    def activate(self, **params: Any) -> None:
         self.keypad.set_value("")
         super().activate(**params)
         self.ticker.start()
@@ -346,7 +348,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
             journey.restart()
 
     @staticmethod
-    def _set_qr(target, payload: str, size: int = QR_SIZE) -> None:
+    def _set_qr(target: QLabel, payload: str, size: int = QR_SIZE) -> None:
         target.setPixmap(qr_pixmap(payload, size) if payload else QPixmap())
         target.setProperty("qr_payload", payload)
 

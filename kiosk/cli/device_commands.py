@@ -14,12 +14,15 @@ import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli import help_only
 from kiosk.system.clock import SystemClock
 from kiosk.technician.card_fields import card_fields
 from kiosk.technician.checks import A4_SIM_URL, SIM_URLS, DeviceConfig, run_checks
+
+if TYPE_CHECKING:
+    from devices.idcard.frames import Command
 
 
 def device_config(args: argparse.Namespace) -> DeviceConfig:
@@ -218,7 +221,7 @@ def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _read_command(data: bytes):  # noqa: ANN202
+def _read_command(data: bytes) -> Command | None:
     from devices.idcard.frames import Command
 
     if len(data) >= 4 and 4 + int.from_bytes(data[0:2], "big") + int.from_bytes(data[2:4], "big") == len(

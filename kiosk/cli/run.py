@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.errors import ConfigError
 from kiosk.system.places import DEFAULT_CONFIG, DEMO_STATE_DIR
+
+if TYPE_CHECKING:
+    from config.local import KioskSettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +56,7 @@ def _size(text: str) -> str:
     return text
 
 
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace) -> KioskSettings:
     """Settings for ``kiosk tour``: the file given, else the demo configuration."""
     from config.local import demo_settings, load_settings
 

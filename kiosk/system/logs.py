@@ -15,6 +15,7 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TextIO
 
 from kiosk.system.privacy import redact
@@ -137,7 +138,7 @@ def install_exception_logging() -> None:
     traceback inside it, redacted) and the kiosk carries on.
     """
 
-    def log_uncaught(kind, value, traceback) -> None:
+    def log_uncaught(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, traceback)
             return
