@@ -180,7 +180,7 @@ def capture_bytes(raw: bytes) -> bytes:
 def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
     """Every frame, noise and broken frame in a capture, decoded as far as it goes."""
     from devices.errors import DeviceError, FrameError
-    from devices.idcard.frames import Garbage, Response, scan_frames
+    from devices.idcard.frames import Garbage, scan_frames
     from devices.idcard.reader import decode_read_response
 
     out: list[dict[str, Any]] = []
@@ -197,8 +197,6 @@ def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
                     "detail": item.technician,
                 }
             )
-            continue
-        if not isinstance(item, Response):
             continue
         entry: dict[str, Any] = {
             "offset": item.offset, "kind": "frame", "sw": f"{item.sw1:02X} {item.sw2:02X} {item.sw3:02X}",

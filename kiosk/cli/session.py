@@ -61,4 +61,3 @@ def _session(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kiosk session: cannot start {command[0]}: {exc.strerror}", file=sys.stderr)
         return 127
-    return 0  # not reached: execv replaced this process
