@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from kiosk.journeys.feedback import FeedbackJourney
 from kiosk.shell.i18n import _
+from screens.journey_screen import JourneyScreen
 from screens.widgets import Card, Keypad, TouchButton, label, page_column
 
-_Part: Any = object  # the FeedbackScreen this is mixed into supplies its pages and steps
 
+class FollowUpPages(JourneyScreen[FeedbackJourney]):
+    """A part of the rating screen: the toggle (``follow_up_toggle``) and the phone page."""
 
-class FollowUpPages(_Part):
-    """Mixed into the rating screen: the toggle (``follow_up_toggle``) and the phone page."""
+    # the rating screen's (declared, not defined: the screen's own come first)
+    heading: QLabel
+    subheading: QLabel
+    _act: Callable[..., None]
 
     def _build_follow_up(self) -> None:
         self.follow_up_toggle = TouchButton(on_tap=self._toggle_follow_up)

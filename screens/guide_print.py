@@ -5,18 +5,15 @@ Mixed into the guide screen, which supplies ``journey``; shown only where the ki
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QWidget
 
 from kiosk.journeys.guide import ServiceGuideJourney
 from kiosk.shell.i18n import _
+from screens.journey_screen import JourneyScreen
 from screens.widgets import TouchButton, label, page_column
 
-_Part: Any = object  # the GuideScreen this is mixed into
 
-
-class GuidePrintRow(_Part):
+class GuidePrintRow(JourneyScreen[ServiceGuideJourney]):
     def _guide_page(self, sheet: QWidget) -> QWidget:
         """The guide with the print button and its status under it."""
         page, column = page_column(16)

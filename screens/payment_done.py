@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
 
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
+from screens.journey_screen import JourneyScreen
 from screens.status_panel import StatusPanel
 from screens.widgets import Card, TouchButton, label, page_column
 
@@ -19,11 +22,13 @@ def grouped(digits: str) -> str:
     return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
-_Part: Any = object  # the FeePaymentScreen this is mixed into supplies its widgets and steps
-
-
-class PaymentDonePage(_Part):
+class PaymentDonePage(JourneyScreen[FeePaymentJourney]):
     """Mixed into the payment screen: builds and fills the done page."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    page: dict[str, QWidget]
+    _finish: Callable[[], None]
+    _set_qr: Callable[..., None]
 
     def _build_done(self) -> None:
         page, column = page_column()
