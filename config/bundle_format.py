@@ -76,8 +76,11 @@ class BundleRefused(Exception):
     """A bundle was not accepted. ``reason`` is a :class:`Reason`, ``message`` says why in plain words.
 
     ``version`` is the bundle's config version when it could be read (it is only trustworthy for
-    refusals that come after the signature check).
+    refusals that come after the signature check). ``offered_version`` is the version its sender
+    said the file is (a fetch refused unread names it from the gateway's header), None when unsaid.
     """
+
+    offered_version: int | None = None
 
     def __init__(self, reason: Reason, message: str, version: int | None = None) -> None:
         self.reason = Reason(reason)

@@ -7,6 +7,7 @@ document with a number and a verification URL.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -34,6 +35,18 @@ class Contribution(Response):
     personal_fen: int = Field(ge=0)
     employer_fen: int = Field(ge=0)
     employer: str = ""
+
+
+def months_before(today: date, count: int) -> list[str]:
+    """The ``count`` months before ``today``'s, oldest first, as a contribution's ``month`` (YYYY-MM)."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(f"{year:04d}-{month:02d}")
+    return list(reversed(months))
 
 
 class SocialSecurityRecord(Response):

@@ -88,8 +88,9 @@ class DeviceStateError(DeviceOperationError):
 class FrameError(DeviceOperationError):
     """Bytes on the wire do not form a valid frame. ``offset`` is where the bad frame began, if known."""
 
-    def __init__(self, technician: str, *, offset: int | None = None, **kwargs: object) -> None:
-        super().__init__(technician, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, technician: str, *, offset: int | None = None, device: str = "",
+                 citizen_zh: str | None = None, citizen_en: str | None = None) -> None:
+        super().__init__(technician, device=device, citizen_zh=citizen_zh, citizen_en=citizen_en)
         self.offset = offset
 
 

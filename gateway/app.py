@@ -92,5 +92,5 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
 def openapi_document(app: FastAPI | None = None) -> dict[str, Any]:
     """The OpenAPI document as served (built from a throw-away in-memory app when none is given)."""
     if app is None:
-        app = create_app(GatewaySettings(db_path=":memory:"))  # type: ignore[arg-type]
+        app = create_app(GatewaySettings(db_path=":memory:"))
     return app.openapi()

@@ -16,7 +16,10 @@ from gateway import fleet_admin
 from gateway.storage import database_location
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from gateway.settings import GatewaySettings
+    from gateway.workers import ServerOptions
 
 log = logging.getLogger("gateway.server")
 
@@ -74,12 +77,12 @@ def write_openapi(path: Path) -> None:
     path.write_text(json.dumps(openapi_document(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _demo_caller(app: object, every_s: float, stop: threading.Event) -> None:
+def _demo_caller(app: FastAPI, every_s: float, stop: threading.Event) -> None:
     import random
 
     from gateway import queue_book
 
-    ctx = app.state.gateway  # type: ignore[attr-defined]
+    ctx = app.state.gateway
     while not stop.wait(every_s):
         services = queue_book.ticket_services(ctx)
         if services:
@@ -99,6 +102,15 @@ def settings_from_args(args: argparse.Namespace, public_url: str) -> GatewaySett
                            max_in_flight=max(1, args.max_in_flight),
                            shed_lag_s=max(0.0, args.shed_late_loop_ms / 1000), token_cache_s=max(0.0, args.token_cache_seconds),
                            document_key_dir=args.document_key_dir, seal_image=args.seal_image)
+
+
+def _server_options(args: argparse.Namespace, port: int) -> ServerOptions:
+    """uvicorn's options for one gateway process or several."""
+    return {"host": args.host, "port": port, "log_level": args.log_level,
+            "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
+            "access_log": False, "server_header": False,
+            "proxy_headers": False,  # --trusted-proxy alone decides whom X-Forwarded-* is believed from
+            "timeout_graceful_shutdown": 3}  # a stuck client must not hold up a restart
 
 
 def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, sock: socket.socket | None,
@@ -122,9 +134,7 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, s
     except Exception as exc:
         print(f"kiosk-gateway: cannot start: {exc}", file=sys.stderr)
         return 1
-    workers.serve(argv, public_url, args.workers, sock, host=args.host, port=port, log_level=args.log_level,
-                  ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, access_log=False,
-                  server_header=False, proxy_headers=False, timeout_graceful_shutdown=3)
+    workers.serve(argv, public_url, args.workers, sock, _server_options(args, port))
     return 0
 
 
@@ -182,11 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo_caller > 0:
         threading.Thread(target=_demo_caller, args=(app, args.demo_caller, stop), daemon=True,
                          name="demo-caller").start()
-    config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level,
-                            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
-                            access_log=False, server_header=False,
-                            proxy_headers=False,  # --trusted-proxy alone decides whom X-Forwarded-* is believed from
-                            timeout_graceful_shutdown=3)  # a stuck client must not hold up a restart
+    config = uvicorn.Config(app, **_server_options(args, port))
     server = SupervisedServer(config)  # READY=1 and watchdog keep-alives under systemd
     log.info("hall gateway on %s://%s:%d (pid %d), public URL %s", scheme, args.host, port, os.getpid(), public_url)
     try:

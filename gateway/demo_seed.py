@@ -12,6 +12,7 @@ import logging
 from datetime import date
 from typing import Any
 
+from contract.lookups import months_before
 from gateway import queue_book
 from gateway.context import GatewayContext
 from gateway.kiosks import DEMO_KIOSKS, register_kiosk
@@ -22,24 +23,12 @@ log = logging.getLogger("gateway.server")
 ALL_INSURANCES = ["pension", "medical", "unemployment", "injury", "maternity"]
 
 
-def _months_back(today: date, count: int) -> list[str]:
-    """The ``count`` months before this one, oldest first, as YYYY-MM."""
-    months = []
-    year, month = today.year, today.month
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(f"{year:04d}-{month:02d}")
-    return list(reversed(months))
-
-
 def _contributions(today: date, count: int, base_fen: int, employer: str, personal_rate: float,
                    employer_rate: float, insurances: list[str]) -> list[dict[str, Any]]:
     return [
         {"month": m, "insurances": insurances, "base_fen": base_fen, "personal_fen": round(base_fen * personal_rate),
          "employer_fen": round(base_fen * employer_rate), "employer": employer}
-        for m in _months_back(today, count)
+        for m in months_before(today, count)
     ]
 
 
@@ -65,7 +54,7 @@ def _citizens(today: date) -> list[tuple[str, str, str, Any, Any, Any]]:
           "ethnicity_zh": "汉族", "marital_status_zh": "丧偶", "marital_status_en": "widowed"}),
         ("350206199607210013", "王晓明", "resident",
          {"insured_status_zh": "正常参保缴费（职工）", "insured_status_en": "Insured and contributing (employee)",
-          "insured_since": _months_back(today, 24)[0], "employer": "厦门鹭岛软件有限公司", "months_paid": 24,
+          "insured_since": months_before(today, 24)[0], "employer": "厦门鹭岛软件有限公司", "months_paid": 24,
           "maternity_insured": True, "maternity_note_zh": "生育保险正常参保，可享受生育津贴和医疗费用报销",
           "maternity_note_en": "Covered by maternity insurance: allowance and medical costs reimbursed",
           "card_status_zh": "正常使用（第三代社保卡）", "card_status_en": "In use (third-generation card)",
@@ -80,7 +69,7 @@ def _citizens(today: date) -> list[tuple[str, str, str, Any, Any, Any]]:
           "ethnicity_zh": "汉族", "marital_status_zh": "未婚", "marital_status_en": "single"}),
         ("810000199508152024", "陈嘉欣", "J",
          {"insured_status_zh": "正常参保缴费（港澳台人员）", "insured_status_en": "Insured and contributing (HK/Macao/Taiwan resident)",
-          "insured_since": _months_back(today, 18)[0], "employer": "厦门海峡贸易有限公司", "months_paid": 18,
+          "insured_since": months_before(today, 18)[0], "employer": "厦门海峡贸易有限公司", "months_paid": 18,
           "maternity_insured": True, "maternity_note_zh": "生育保险正常参保",
           "maternity_note_en": "Covered by maternity insurance",
           "card_status_zh": "正常使用", "card_status_en": "In use", "card_number_masked": "E8100****2931",

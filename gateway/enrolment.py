@@ -13,8 +13,9 @@ import csv
 import io
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -95,7 +96,7 @@ def check_rows(rows: list[EnrolKiosk]) -> list[EnrolKiosk]:
     return rows
 
 
-def _field_problem(error: dict) -> str:
+def _field_problem(error: Mapping[str, Any]) -> str:
     field = ".".join(str(part) for part in error.get("loc", ())) or "row"
     return f"{field}: {error.get('msg', 'invalid')}"
 

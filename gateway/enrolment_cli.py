@@ -13,7 +13,7 @@ from gateway.storage import Database
 COMMANDS = ("enrol", "rotate-token", "disable", "enable")
 
 
-def add_commands(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> list[argparse.ArgumentParser]:
     enrol = commands.add_parser("enrol", help="enrol kiosks from a CSV file (kiosk_id,hall,group); prints kiosk_id,token")
     enrol.add_argument("--csv", type=Path, required=True, metavar="FILE",
                        help="UTF-8 CSV with the header kiosk_id,hall,group (at most 20,000 kiosks, 4 MiB)")

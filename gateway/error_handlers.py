@@ -7,6 +7,7 @@ number, and error bodies end up in logs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,7 +33,7 @@ def error_response(status: int, code: str, message: str, detail: Any = None,
                         headers=headers)
 
 
-def clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def clean_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"loc": [str(part) for part in e.get("loc", ())], "type": str(e.get("type", "")), "msg": str(e.get("msg", ""))}
         for e in errors

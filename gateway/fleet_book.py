@@ -131,7 +131,7 @@ def publish(conn: Transaction, data: bytes, group: str, keys: KeyRing, now: date
     if taken is not None:
         raise Problem(409, "version_taken", f"version {header.config_version} was already published with other "
                                             f"content; build the change as a higher version")
-    highest = conn.one("SELECT max(version) AS v FROM fleet_bundles")["v"] or 0
+    highest = conn.row("SELECT max(version) AS v FROM fleet_bundles")["v"] or 0
     try:
         bundle = verify(data, keys, highest, None, now)
     except BundleRefused as exc:
@@ -166,7 +166,7 @@ def promote(conn: Transaction, version: int, now: datetime) -> dict[str, Any]:
         return rollout_view(conn, row)
     if row["stage"] != "canary":
         raise Problem(409, "superseded", f"version {version} was overtaken by a newer bundle; promote that one")
-    current = conn.one("SELECT max(version) AS v FROM fleet_bundles WHERE stage = 'everyone'")["v"] or 0
+    current = conn.row("SELECT max(version) AS v FROM fleet_bundles WHERE stage = 'everyone'")["v"] or 0
     if current > version:
         raise Problem(409, "older_than_everyone", f"everyone already has version {current}")
     conn.execute("UPDATE fleet_bundles SET stage = 'superseded' WHERE stage = 'everyone'")
@@ -199,8 +199,8 @@ def version_for(conn: Transaction, group: str, installed: int) -> int | None:
 
 def rollout_view(conn: Transaction, row: Any) -> dict[str, Any]:
     version = int(row["version"])
-    applied = conn.one("SELECT count(*) AS n FROM fleet_kiosks WHERE config_version = ?", (version,))["n"]
-    refused = conn.one("SELECT count(DISTINCT kiosk_id) AS n FROM fleet_reports WHERE version = ? AND outcome IN "
+    applied = conn.row("SELECT count(*) AS n FROM fleet_kiosks WHERE config_version = ?", (version,))["n"]
+    refused = conn.row("SELECT count(DISTINCT kiosk_id) AS n FROM fleet_reports WHERE version = ? AND outcome IN "
                        "('refused', 'rolled_back')", (version,))["n"]
     return {"version": version, "digest": row["digest"], "key_id": row["key_id"], "groups": loads(row["groups"]),
             "files": loads(row["files"]), "stage": row["stage"], "published_to": row["published_to"],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from gateway import heartbeat_history, staff_calls
 from gateway.fleet_alerts import GATEWAY_LABELS, OFFLINE_AFTER_S, TIMED_CODES, alerts_for
@@ -34,7 +34,8 @@ _SILENT = "(f.kiosk_id IS NULL OR f.received_ts < :cut)"  # offline or never hea
 _HAS_ALERT = "EXISTS (SELECT 1 FROM fleet_alerts a WHERE a.kiosk_id = ids.kiosk_id{})"
 _ALERT_COUNT = (f"((SELECT count(*) FROM fleet_alerts a WHERE a.kiosk_id = ids.kiosk_id) "
                 f"+ CASE WHEN {_SILENT} THEN 1 ELSE 0 END)")
-SORTS = {
+SortKey = Literal["kiosk", "hall", "group", "heartbeat", "app_version", "config_version", "alerts"]
+SORTS: dict[SortKey, str] = {  # the console's sort keys, in SortKey's order (the API lists them so)
     "kiosk": "ids.kiosk_id", "hall": "COALESCE(r.hall, '')", "group": f"COALESCE({_GROUP}, '')",
     "heartbeat": "COALESCE(f.received_ts, 0)", "app_version": "COALESCE(f.app_version, '')",
     "config_version": "COALESCE(f.config_version, -1)", "alerts": _ALERT_COUNT,
@@ -54,7 +55,7 @@ class KioskQuery:
     alerting: bool = False  # the alerts view: only kiosks with any alert
     version: str | None = None  # app version
     search: str | None = None  # part of the kiosk id
-    sort: str = "kiosk"
+    sort: SortKey = "kiosk"
     descending: bool = False
     page: int = 1
     per_page: int = 50
@@ -127,8 +128,8 @@ def _changed(row: Any, query: KioskQuery, now_ts: float, rollout_ts: float) -> b
 
 
 def _rollout_changed_ts(conn: Transaction) -> float:
-    found = conn.one("SELECT max(published_at) AS p, max(promoted_at) AS q FROM fleet_bundles")
-    stamps = [datetime.fromisoformat(t).timestamp() for t in (found["p"], found["q"]) if found and t]
+    found = conn.row("SELECT max(published_at) AS p, max(promoted_at) AS q FROM fleet_bundles")
+    stamps = [datetime.fromisoformat(t).timestamp() for t in (found["p"], found["q"]) if t]
     return max(stamps, default=0.0)
 
 
@@ -177,7 +178,7 @@ def facets(conn: Transaction, now_ts: float) -> dict[str, Any]:
     groups = [r[0] for r in conn.all("SELECT group_name FROM fleet_kiosks UNION SELECT group_name FROM kiosks "
                                      "WHERE group_name <> '' ORDER BY 1")]
     versions = [r[0] for r in conn.all("SELECT DISTINCT app_version FROM fleet_kiosks ORDER BY app_version")]
-    kinds = []
+    kinds: list[dict[str, Any]] = []
     offline = int(conn.execute("SELECT count(*) FROM fleet_kiosks WHERE received_ts < :cut", cut).scalar_one())
     never = int(conn.execute("SELECT count(*) FROM kiosks r WHERE NOT EXISTS "
                              "(SELECT 1 FROM fleet_kiosks f WHERE f.kiosk_id = r.kiosk_id)").scalar_one())

@@ -7,6 +7,7 @@ unguessable, and they show nothing personal beyond masked names.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -68,7 +69,7 @@ def ticket_page(ticket_id: str = Path(max_length=40), ctx: GatewayContext = Depe
     return _page(f"{t['number']} 排队进度", body, refresh_s=30)
 
 
-def _order_card(o: dict) -> str:
+def _order_card(o: dict[str, Any]) -> str:
     return (f"<div class='card'><dl><dt>缴费项目 Item</dt><dd>{escape(o['item_zh'])}<br>"
             f"<span class='muted'>{escape(o['item_en'])}</span></dd>"
             f"<dt>金额 Amount</dt><dd class='big'>¥{yuan(o['amount_fen'])}</dd>"

@@ -20,7 +20,7 @@ GREEN_CHANNEL, BOOKED, ORDINARY = 2, 1, 0
 def _ahead(conn: Transaction, row: Any) -> int:
     if row["state"] != "waiting":
         return 0
-    return int(conn.one(
+    return int(conn.row(
         "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND day = ? AND state = 'waiting' "
         "AND (priority > ? OR (priority = ? AND seq < ?))",
         (row["service_id"], row["day"], row["priority"], row["priority"], row["seq"]),
@@ -37,7 +37,7 @@ def now_serving(conn: Transaction, service_id: str, day: str) -> str | None:
 
 
 def waiting_count(conn: Transaction, service_id: str, day: str) -> int:
-    return int(conn.one(
+    return int(conn.row(
         "SELECT COUNT(*) FROM tickets WHERE service_id = ? AND day = ? AND state = 'waiting'", (service_id, day)
     )[0])
 
@@ -87,7 +87,7 @@ def insert_ticket(
     kiosk_id: str | None = None, state: str = "waiting",
 ) -> Any:
     day = ctx.today()
-    seq = int(conn.one("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE service_id = ? AND day = ?",
+    seq = int(conn.row("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE service_id = ? AND day = ?",
                        (service["id"], day))[0])
     if seq > 999:
         raise Problem(409, "queue_full", "this service has issued 999 numbers today")

@@ -85,7 +85,7 @@ def _advisory_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-class Record(dict):
+class Record(dict[str, Any]):
     """One result row: by column name (``row["kiosk_id"]``), by position (``row[0]``), or as a dict."""
 
     __slots__ = ("_values",)
@@ -125,6 +125,13 @@ class Transaction:
         result = self.execute(sql, params)
         row = result.fetchone()
         return None if row is None else Record(list(result.keys()), row)
+
+    def row(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Record:
+        """The row a query always answers (an aggregate, or a row this transaction knows is there)."""
+        found = self.one(sql, params)
+        if found is None:
+            raise LookupError(f"no row where one was certain: {sql[:80]}")
+        return found
 
     def all(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Record]:
         result = self.execute(sql, params)

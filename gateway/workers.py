@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import time
+from typing import TypedDict
 
 import uvicorn
 from fastapi import FastAPI
@@ -70,12 +71,26 @@ class SupervisedWorkers(Multiprocess):
         super().terminate_all()
 
 
+class ServerOptions(TypedDict):
+    """How uvicorn serves the gateway, in one process or several (``kiosk-gateway serve``'s options)."""
+
+    host: str
+    port: int
+    log_level: str
+    ssl_certfile: str | None
+    ssl_keyfile: str | None
+    access_log: bool
+    server_header: bool
+    proxy_headers: bool
+    timeout_graceful_shutdown: int
+
+
 def serve(argv: list[str], public_url: str, workers: int, sock: socket.socket | None,
-          **config: object) -> None:
+          options: ServerOptions) -> None:
     """Run ``workers`` worker processes until stopped (SIGTERM/SIGINT)."""
     os.environ[ARGV_ENV] = json.dumps(argv)
     os.environ[PUBLIC_URL_ENV] = public_url
-    uv_config = uvicorn.Config("gateway.workers:worker_app", factory=True, workers=workers, **config)  # type: ignore[arg-type]
+    uv_config = uvicorn.Config("gateway.workers:worker_app", factory=True, workers=workers, **options)
     sockets = [sock] if sock is not None else [uv_config.bind_socket()]
     log.info("%d gateway workers on %s (parent pid %d)", workers, public_url, os.getpid())
     SupervisedWorkers(uv_config, sockets).run()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from screens.theme import palette
+from screens.theme import Palette, palette
 
 # a 7×7 pattern: three finder corners and a few modules, enough to read as "a QR code"
 _PATTERN = ("1110101", "1010011", "1110110", "0001010", "1101111", "0100101", "1011101")
@@ -53,7 +53,7 @@ class BookingScanArt(QWidget):
                              int(Qt.AlignmentFlag.AlignCenter), text)
         painter.end()
 
-    def _scan(self, painter: QPainter, p, centre: QPointF, unit: float) -> None:
+    def _scan(self, painter: QPainter, p: Palette, centre: QPointF, unit: float) -> None:
         # the kiosk's scan window: a dark panel with a glowing red window, beams rising from it
         panel = QRectF(centre.x() - 3.4 * unit, centre.y() + 1.6 * unit, 6.8 * unit, 1.9 * unit)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -79,7 +79,7 @@ class BookingScanArt(QWidget):
         self._qr(painter, QRectF(phone.center().x() - 1.3 * unit, phone.top() + 0.6 * unit, 2.6 * unit, 2.6 * unit),
                  QColor(p.text))
 
-    def _card(self, painter: QPainter, p, centre: QPointF, unit: float) -> None:
+    def _card(self, painter: QPainter, p: Palette, centre: QPointF, unit: float) -> None:
         reader = QRectF(centre.x() - 3.4 * unit, centre.y() + 1.6 * unit, 6.8 * unit, 1.9 * unit)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(p.text))

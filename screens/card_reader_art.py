@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QHideEvent, QPainter, QPainterPath, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.system.timers import named_timer
@@ -56,11 +56,11 @@ class CardReaderArt(QWidget):
         self.elderly = elderly
         self.update()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
         self.set_running(True)
 
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
         self._timer.stop()
         super().hideEvent(event)
 
@@ -76,7 +76,7 @@ class CardReaderArt(QWidget):
             return 1 - (1 - t) ** 3
         return 1.0
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         p = palette(self.elderly)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from kiosk.journeys.feedback import FeedbackJourney
@@ -61,10 +60,8 @@ class FeedbackScreen(FollowUpPages, JourneyScreen[FeedbackJourney]):
 
         thanks = QWidget()
         column = QGridLayout(thanks)
-        self.thanks_text = label(role="title")
-        self.thanks_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.thanks_hint = label(role="subtitle")
-        self.thanks_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thanks_text = label(role="title", centered=True)
+        self.thanks_hint = label(role="subtitle", centered=True)
         self.thanks_done = TouchButton(role="primary", on_tap=self._leave)
         column.addWidget(self.thanks_text, 0, 0)
         column.addWidget(self.thanks_hint, 1, 0)

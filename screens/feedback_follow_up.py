@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from kiosk.journeys.feedback import FeedbackJourney
 from kiosk.shell.i18n import _
-from screens.widgets import Card, Keypad, TouchButton, label
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, Keypad, TouchButton, label, page_column
 
-_Part: Any = object  # the FeedbackScreen this is mixed into supplies its pages and steps
 
+class FollowUpPages(JourneyScreen[FeedbackJourney]):
+    """A part of the rating screen: the toggle (``follow_up_toggle``) and the phone page."""
 
-class FollowUpPages(_Part):
-    """Mixed into the rating screen: the toggle (``follow_up_toggle``) and the phone page."""
+    # the rating screen's (declared, not defined: the screen's own come first)
+    heading: QLabel
+    subheading: QLabel
+    _act: Callable[..., None]
 
     def _build_follow_up(self) -> None:
         self.follow_up_toggle = TouchButton(on_tap=self._toggle_follow_up)
         self.follow_up_toggle.setCheckable(True)
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(20)
+        page, box = page_column(20)
         consent = Card()
         self.follow_up_why = label(role="value")
         self.follow_up_keep = label(role="hint")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from config.catalogue import Department
+from config.catalogue import Department, Service
 from contract.content import Guide, GuideMaterial, GuideStep
 from kiosk.hall.guide_library import GuideView
 from kiosk.journeys.guide import ServiceGuideJourney
@@ -22,7 +22,7 @@ from screens.journey_screen import JourneyScreen
 from screens.open_counters import counters_note
 from screens.pictogram_names import service_pictogram
 from screens.status_panel import StatusPanel
-from screens.widgets import KineticScrollArea, LetterPad, Tile, TileList, TouchButton, label
+from screens.widgets import KineticScrollArea, LetterPad, Tile, TileEntry, TileList, TouchButton, label
 
 PAGES = ("departments", "services", "search", "loading", "guide", "missing")
 
@@ -125,8 +125,9 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
                                                            department_id=department.id)))
             self.department_list.add(tile)
 
-    def _service_tiles(self, target: TileList, services, journey: ServiceGuideJourney, note: str = "") -> None:
-        def entry(service):
+    def _service_tiles(self, target: TileList, services: Iterable[Service], journey: ServiceGuideJourney,
+                       note: str = "") -> None:
+        def entry(service: Service) -> TileEntry:
             department = journey.env.catalogue.department_of(service.id)
             return (pick(service.name_zh, service.name_en), pick(department.name_zh, department.name_en), (),
                     self.journey_slot(lambda journey: journey.open_guide(service.id)),

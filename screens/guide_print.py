@@ -5,24 +5,18 @@ Mixed into the guide screen, which supplies ``journey``; shown only where the ki
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.journeys.guide import ServiceGuideJourney
 from kiosk.shell.i18n import _
-from screens.widgets import TouchButton, label
+from screens.journey_screen import JourneyScreen
+from screens.widgets import TouchButton, label, page_column
 
-_Part: Any = object  # the GuideScreen this is mixed into
 
-
-class GuidePrintRow(_Part):
+class GuidePrintRow(JourneyScreen[ServiceGuideJourney]):
     def _guide_page(self, sheet: QWidget) -> QWidget:
         """The guide with the print button and its status under it."""
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(16)
+        page, column = page_column(16)
         self.guide_print_status = label(role="value")
         self.guide_print = TouchButton(role="primary", on_tap=self._print_guide)
         column.addWidget(sheet, 1)

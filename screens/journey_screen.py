@@ -42,9 +42,13 @@ class JourneyScreen(KioskScreen, Generic[ShownJourney]):
         if params.get("service_id"):
             service = self.context.catalogue.service(params["service_id"])
         self.journey = self.host.begin(self.journey_name or self.name, service)
+        self.prepare(self.journey)
         self._unsubscribe = self.journey.subscribe(lambda journey: self.refresh())
         self.refresh()
         self.journey.start()
+
+    def prepare(self, journey: ShownJourney) -> None:
+        """What a screen gives its journey before the journey starts (nothing here)."""
 
     def deactivate(self) -> None:
         if self._unsubscribe:

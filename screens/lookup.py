@@ -36,7 +36,7 @@ from screens.open_counters import next_step as counter_step
 from screens.roomy_choices import roomy, show_pictograms
 from screens.status_panel import StatusPanel
 from screens.theme import is_high_contrast
-from screens.widgets import Card, TouchButton, discard, label, page_of
+from screens.widgets import Card, TouchButton, discard, label, page_column, page_of
 
 REMINDER_MS = 20_000  # no card after this long: a gentle reminder
 
@@ -73,10 +73,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
 
     # -- pages ---------------------------------------------------------------------------------
     def _page(self) -> QVBoxLayout:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(24)
+        page, box = page_column()
         self.pages.addWidget(page)
         return box
 
@@ -165,7 +162,7 @@ class LookupScreen(LookupResultPages, LookupMailingPages, LookupPhonePages, Look
         self._do("remind")
 
     # -- rendering ---------------------------------------------------------------------------------
-    def show_state(self, journey) -> None:
+    def show_state(self, journey: LookupJourney) -> None:
         state = journey.state
         self.heading.setText(journey.title())
         self.art.set_elderly(self.context.elderly or is_high_contrast(self.context.services.remote_config))

@@ -7,23 +7,26 @@ journey (kiosk/journeys/lookup_certificate.py) decides; this only shows its stat
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtWidgets import QProgressBar, QVBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
+from screens.journey_screen import JourneyScreen
 from screens.widgets import TouchButton, label, page_of
-
-_Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
 
 CERTIFICATE_BUSY_STATES = ("certificate_fetching", "certificate_printing")
 CERTIFICATE_MESSAGE_STATES = ("certificate_printed", "certificate_failed", "certificate_unavailable")
 Button = tuple[str, Callable[[], None], "str | None"]
 
 
-class LookupCertificatePages(_Part):
+class LookupCertificatePages(JourneyScreen[LookupJourney]):
     """Builds and fills the certificate's progress page and its choice and messages."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    _page: Callable[[], QVBoxLayout]
+    _do: Callable[[str], None]
+    choice_print: TouchButton
 
     def _add_certificate_choice(self, box: QVBoxLayout) -> None:
         """The "打印证明" button and its note, first on the choices page."""

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
+from screens.journey_screen import JourneyScreen
 from screens.open_counters import next_step as counter_step
 from screens.widgets import Card, Keypad, TouchButton, label, page_of
 
-_Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
 
-
-class LookupMailingPages(_Part):
+class LookupMailingPages(JourneyScreen[LookupJourney]):
     """Mixed into the lookup screen: builds and fills the two mailing pages."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    _page: Callable[[], QVBoxLayout]
+    _do: Callable[[str], None]
+
+    @property
+    def lookup(self) -> LookupJourney | None:  # pragma: no cover - the host screen's own comes first
+        raise NotImplementedError
 
     def _build_mail_confirm_page(self) -> None:
         box = self._page()

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.shell.i18n import _
-from screens.widgets import Card, TouchButton, label, qr_pixmap
-
-_Part: Any = object  # the LookupScreen this is mixed into supplies its pages and steps
+from screens.balanced_text import BalancedLabel
+from screens.journey_screen import JourneyScreen
+from screens.widgets import Card, TouchButton, label, page_of, qr_pixmap
 
 PHONE_STATES = ("phone_consent", "phone_linking", "phone_qr", "phone_failed")
 
 
-class LookupPhonePages(_Part):
+class LookupPhonePages(JourneyScreen[LookupJourney]):
     """Mixed into the lookup screen: the consent page and the QR page."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    _page: Callable[[], QVBoxLayout]
+    _do: Callable[[str], None]
+    _message_buttons: Callable[[list[tuple[str, Callable[[], None], str | None]]], None]
+    busy_page: QWidget
+    busy_text: BalancedLabel
+    busy_hint: BalancedLabel
+    message_page: QWidget
+    message_what: BalancedLabel
+    message_next: BalancedLabel
 
     def _build_phone_consent_page(self) -> None:
         box = self._page()
-        self.consent_page = box.parentWidget()
+        self.consent_page = page_of(box)
         self.consent_card = Card()
         self.consent_title = label(role="title")
         self.consent_what = label(role="value")
@@ -38,15 +49,13 @@ class LookupPhonePages(_Part):
 
     def _build_qr_page(self) -> None:
         box = self._page()
-        self.qr_page = box.parentWidget()
+        self.qr_page = page_of(box)
         self.qr_text = label(role="subtitle")
         self.qr_image = QLabel()
         self.qr_image.setMinimumSize(480, 480)
         self.qr_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_number = label(role="value")
-        self.qr_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_note = label(role="hint")
-        self.qr_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_number = label(role="value", centered=True)
+        self.qr_note = label(role="hint", centered=True)
         self.qr_back = TouchButton(role="nav", on_tap=lambda: self._do("show_choices"))
         self.qr_done = TouchButton(role="primary", on_tap=lambda: self._do("finish"))
         for widget in (self.qr_text, self.qr_image, self.qr_number, self.qr_note, self.qr_back, self.qr_done):

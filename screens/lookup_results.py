@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.journeys.lookup import LookupJourney
 from kiosk.journeys.lookup_pages import Section
 from kiosk.shell.i18n import _
+from screens.journey_screen import JourneyScreen
 from screens.widgets import Card, KineticScrollArea, TouchButton, label, page_of
 
 # Lines of facts that fit one page between the identity line and the buttons (see the tour).
 PAGE_LINES = 16  # facts in larger type (role fact-large) than the page's other text
 PAGE_LINES_ELDERLY = 13
 
-_Part: Any = object  # the LookupScreen this is mixed into supplies its widgets and steps
-
-
-class LookupResultPages(_Part):
+class LookupResultPages(JourneyScreen[LookupJourney]):
     """Mixed into the lookup screen: builds and fills the results page."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    _page: Callable[[], QVBoxLayout]
+    _do: Callable[[str], None]
 
     def _build_results_page(self) -> None:
         box = self._page()

@@ -22,8 +22,7 @@ class OutOfServiceScreen(KioskScreen):
     def __init__(self, context: KioskContext, nav: Navigator, parent: QWidget | None = None) -> None:
         super().__init__(context, nav, parent)
         self.layout_.addStretch(1)
-        self.heading = label(role="title")
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading = label(role="title", centered=True)
         self.card = Card()
         self.explain = label(role="value")
         self.alternative = label(role="value")

@@ -54,12 +54,9 @@ class CountdownOverlay(CardOverlay):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.question = label(role="title")
-        self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.remaining = label(role="big-number")
-        self.remaining.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.explain = label(role="subtitle")
-        self.explain.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.question = label(role="title", centered=True)
+        self.remaining = label(role="big-number", centered=True)
+        self.explain = label(role="subtitle", centered=True)
         self.continue_button = TouchButton(role="primary", on_tap=self.more_time.emit)
         self.finish_button = TouchButton(on_tap=self.finish.emit)
         for widget in (self.question, self.remaining, self.explain, self.continue_button, self.finish_button):

@@ -10,9 +10,11 @@ normal idle wipe applies again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.journeys.base import Problem
 from kiosk.journeys.payment import FeePaymentJourney
@@ -28,7 +30,7 @@ from screens.open_counters import closed_now
 from screens.payment_done import PaymentDonePage, grouped
 from screens.payment_reprint import PaymentReprintPage
 from screens.status_panel import StatusPanel
-from screens.widgets import Card, Keypad, TouchButton, label, qr_pixmap
+from screens.widgets import Card, Keypad, TouchButton, label, page_column, qr_pixmap
 
 QR_SIZE = 480  # scannable from a phone at arm's length
 KEY_MAX_HEIGHT = 170  # the keypad grows with the page up to this
@@ -82,13 +84,9 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
 
     # -- pages --------------------------------------------------------------------------------------
     def _build_enter(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(22)
+        page, column = page_column(22)
         self.enter_hint = label(role="subtitle")
-        self.entry = label(role="entry", wrap=False)
-        self.entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.entry = label(role="entry", wrap=False, centered=True)
         self.enter_problem = label(role="error")
         self.keypad = Keypad(max_length=16)
         self.keypad.changed.connect(self._typed)
@@ -102,10 +100,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.page["enter"] = page
 
     def _build_notice(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         card = Card()
         self.notice_rows = QGridLayout()
         self.notice_rows.setHorizontalSpacing(24)
@@ -118,10 +113,8 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
             self.notice_labels[key] = (name, value)
         self.notice_rows.setColumnStretch(1, 1)
         card.body.addLayout(self.notice_rows)
-        self.amount_caption = label(role="subtitle")
-        self.amount_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.amount = label(role="big-number", wrap=False)
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.amount_caption = label(role="subtitle", centered=True)
+        self.amount = label(role="big-number", wrap=False, centered=True)
         self.printer_note = label(role="error")
         self.confirm_button = TouchButton(role="primary", on_tap=self.journey_slot(lambda journey: journey.confirm()))
         self.other_notice_button = TouchButton(on_tap=self._restart)
@@ -136,23 +129,14 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.page["notice"] = page
 
     def _build_qr(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(16)
-        self.qr_amount = label(role="fact")
-        self.qr_amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pay_qr = label()
-        self.pay_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        page, column = page_column(16)
+        self.qr_amount = label(role="fact", centered=True)
+        self.pay_qr = label(centered=True)
         self.pay_qr.setMinimumSize(QR_SIZE, QR_SIZE)
-        self.qr_hint = label(role="subtitle")
-        self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown = label(role="countdown", wrap=False)
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.countdown_caption = label(role="hint")
-        self.countdown_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_trouble = label(role="error")
-        self.qr_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_hint = label(role="subtitle", centered=True)
+        self.countdown = label(role="countdown", wrap=False, centered=True)
+        self.countdown_caption = label(role="hint", centered=True)
+        self.qr_trouble = label(role="error", centered=True)
         self.cancel_button = TouchButton(role="danger", on_tap=self.journey_slot(lambda journey: journey.cancel_payment()))
         card = Card()  # the code to scan and what it pays, in one panel; the time left under it; cancel at the foot
         for widget in (self.qr_amount, self.pay_qr, self.qr_hint):
@@ -166,10 +150,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
         self.page["awaiting_payment"] = page
 
     def _build_message(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         self.message_card = StatusPanel()  # fills the page: mark, what went wrong, what to do; buttons at the foot
         self.message_title = self.message_card.headline
         self.message_what, self.message_next = self.message_card.what, self.message_card.next_step
@@ -190,7 +171,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
     def title(self) -> str:
         return _("非税缴费")
 
-    def activate(self, **params) -> None:
+    def activate(self, **params: Any) -> None:
         self.keypad.set_value("")
         super().activate(**params)
         self.ticker.start()
@@ -367,7 +348,7 @@ class FeePaymentScreen(PaymentReprintPage, PaymentDonePage, JourneyScreen[FeePay
             journey.restart()
 
     @staticmethod
-    def _set_qr(target, payload: str, size: int = QR_SIZE) -> None:
+    def _set_qr(target: QLabel, payload: str, size: int = QR_SIZE) -> None:
         target.setPixmap(qr_pixmap(payload, size) if payload else QPixmap())
         target.setProperty("qr_payload", payload)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
+from screens.journey_screen import JourneyScreen
 from screens.status_panel import StatusPanel
-from screens.widgets import Card, TouchButton, label
+from screens.widgets import Card, TouchButton, label, page_column
 
 E_RECEIPT_QR_SIZE = 420  # to photograph or scan when no paper came out
 SMALL_QR_SIZE = 300
@@ -22,17 +22,16 @@ def grouped(digits: str) -> str:
     return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
-_Part: Any = object  # the FeePaymentScreen this is mixed into supplies its widgets and steps
-
-
-class PaymentDonePage(_Part):
+class PaymentDonePage(JourneyScreen[FeePaymentJourney]):
     """Mixed into the payment screen: builds and fills the done page."""
 
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    page: dict[str, QWidget]
+    _finish: Callable[[], None]
+    _set_qr: Callable[..., None]
+
     def _build_done(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         # one panel filling the page: the mark, the amount paid, what to take, the facts, the QR code
         self.done_panel = StatusPanel()
         self.done_title, self.done_what = self.done_panel.headline, self.done_panel.what
@@ -41,10 +40,8 @@ class PaymentDonePage(_Part):
         facts.setObjectName("Facts")
         self.done_rows = label(role="fact")
         facts.body.addWidget(self.done_rows)
-        self.done_qr = label()
-        self.done_qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_qr_caption = label(role="hint")
-        self.done_qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done_qr = label(centered=True)
+        self.done_qr_caption = label(role="hint", centered=True)
         for widget in (facts, self.done_qr, self.done_qr_caption):
             self.done_panel.add(widget)
         self.finish_button = TouchButton(role="primary", on_tap=self._finish)

@@ -6,34 +6,40 @@ Mixed into :class:`screens.payment.FeePaymentScreen`; the journey's side is
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.journeys.payment import FeePaymentJourney
 from kiosk.shell.i18n import _, pick
 from screens.card_reader_art import CardReaderArt
+from screens.journey_screen import JourneyScreen
 from screens.payment_done import E_RECEIPT_QR_SIZE, SMALL_QR_SIZE
+from screens.status_panel import StatusPanel
 from screens.theme import is_high_contrast
-from screens.widgets import TouchButton, label
-
-_Part: Any = object  # the FeePaymentScreen this is mixed into supplies its widgets and steps
+from screens.widgets import TouchButton, label, page_column
 
 
-class PaymentReprintPage(_Part):
+class PaymentReprintPage(JourneyScreen[FeePaymentJourney]):
     """Builds the card page and fills it; fills the done page for a copy."""
 
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    page: dict[str, QWidget]
+    _restart: Callable[[], None]
+    _set_qr: Callable[..., None]
+    _qr_side: Callable[[int], int]
+    _finish: Callable[[], None]
+    done_panel: StatusPanel
+    done_rows: QLabel
+    done_qr: QLabel
+    done_qr_caption: QLabel
+    finish_button: TouchButton
+
     def _build_reprint(self) -> None:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(22)
-        self.reprint_title = label(role="subtitle")
-        self.reprint_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        page, column = page_column(22)
+        self.reprint_title = label(role="subtitle", centered=True)
         self.reprint_art = CardReaderArt()
-        self.reprint_hint = label(role="hint")
-        self.reprint_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reprint_hint = label(role="hint", centered=True)
         self.reprint_problem = label(role="error")
         self.reprint_back = TouchButton(on_tap=self._restart)
         for widget in (self.reprint_title, self.reprint_art, self.reprint_hint, self.reprint_problem,

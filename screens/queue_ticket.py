@@ -6,9 +6,8 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from config.catalogue import Service
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.context import KioskContext, Offer
 from kiosk.shell.i18n import N_, _, pick
@@ -19,7 +18,16 @@ from screens.heading_mark import heading_row
 from screens.journey_screen import JourneyScreen
 from screens.queue_ticket_choice import ServiceChoice
 from screens.status_panel import StatusPanel
-from screens.widgets import Card, KineticScrollArea, Tile, TileList, TouchButton, label, qr_pixmap
+from screens.widgets import (
+    Card,
+    KineticScrollArea,
+    Tile,
+    TileList,
+    TouchButton,
+    label,
+    page_column,
+    qr_pixmap,
+)
 
 REASON_TEXT: dict[str, str] = {
     "elderly": N_("老年人"),
@@ -29,14 +37,6 @@ REASON_TEXT: dict[str, str] = {
 }
 PROBLEM_STATES = ("offline", "unavailable", "card_error", "appointment_problem", "gateway_error")
 TICKET_STATES = ("issued", "issued_qr", "already_checked_in")
-
-
-def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
-    page = QWidget()
-    column = QVBoxLayout(page)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(spacing)
-    return page, column
 
 
 class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
@@ -50,7 +50,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.layout_.insertWidget(1, self.subheading)
         self.page: dict[str, QWidget] = {}
         # choose: popular services as tiles, then by department, then booking check-in
-        page, column = _column()
+        page, column = page_column()
         self.note = label(role="value")
         self.tile_host = QWidget()
         self.tile_grid = QGridLayout(self.tile_host)
@@ -71,7 +71,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.page["list"] = self.list
 
         # check-in: scan the booking's code or place the ID card
-        page, column = _column()
+        page, column = page_column()
         self.checkin_card = Card()
         self.scan_hint = label(role="value")
         self.card_hint = label(role="value")
@@ -86,7 +86,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self._build_code_pad()  # the booking code typed from the SMS (screens/queue_ticket_choice.py)
 
         # confirm: what will be asked for
-        page, column = _column()
+        page, column = page_column()
         self.confirm_card = Card()
         self.confirm_rows: list[tuple[QLabel, QLabel]] = []
         for _i in range(3):
@@ -107,7 +107,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.page["confirm"] = page
 
         # priority: the green channel, the citizen chooses
-        page, column = _column()
+        page, column = page_column()
         self.priority_text = label(role="value")
         column.addWidget(self.priority_text)
         self.reason_buttons: dict[str, TouchButton] = {}
@@ -121,7 +121,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.page["priority"] = page
 
         # no printer: said before a number is taken
-        page, column = _column()
+        page, column = page_column()
         self.no_printer_card = StatusPanel()
         self.no_printer_text = self.no_printer_card.what
         self.go_on = TouchButton(role="primary", on_tap=lambda: self._act("accept_qr_ticket"))
@@ -135,19 +135,15 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.busy, self.page["busy"] = self.busy_panel.what, self.busy_panel
 
         # the ticket
-        page, column = _column(16)
+        page, column = page_column(16)
         self.ticket_card = Card()
         self.ticket_message = label(role="value")
-        self.number = label(role="big-number", wrap=False)
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_service = label(role="value")
-        self.ticket_service.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_facts = label(role="value")
-        self.ticket_facts.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number = label(role="big-number", wrap=False, centered=True)
+        self.ticket_service = label(role="value", centered=True)
+        self.ticket_facts = label(role="value", centered=True)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_caption = label(role="hint")
-        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption = label(role="hint", centered=True)
         for widget in (self.number, self.ticket_service, self.ticket_facts, self.qr, self.qr_caption):
             self.ticket_card.body.addWidget(widget)
         self.print_again = TouchButton(on_tap=lambda: self._act("print_again"))
@@ -159,7 +155,7 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
         self.page["ticket"] = page
 
         # problems: what happened and what to do next
-        page, column = _column()
+        page, column = page_column()
         self.problem_card = StatusPanel()  # fills the page: mark, what happened, what to do; buttons at the foot
         self.problem_what, self.problem_next = self.problem_card.what, self.problem_card.next_step
         self._problem_actions = ["", ""]  # the journey methods the two buttons call in this state
@@ -181,17 +177,8 @@ class QueueTicketScreen(ServiceChoice, JourneyScreen[QueueTicketJourney]):
     def title(self) -> str:
         return _("排队取号")
 
-    def activate(self, **params: Any) -> None:
-        # as JourneyScreen.activate, with this kiosk's availability rule handed to the journey first
-        self.params = params
-        service: Service | None = None
-        if params.get("service_id"):
-            service = self.context.catalogue.service(params["service_id"])
-        self.journey = self.host.begin(self.journey_name or self.name, service)
-        self.journey.offer = self.context.offer
-        self._unsubscribe = self.journey.subscribe(lambda journey: self.refresh())
-        self.refresh()
-        self.journey.start()
+    def prepare(self, journey: QueueTicketJourney) -> None:
+        journey.offer = self.context.offer  # this kiosk's availability rule, before the journey starts
 
     def step_back(self) -> bool:
         journey = self.journey

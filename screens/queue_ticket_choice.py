@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from config.catalogue import Service
 from kiosk.journeys.booking_checkin import CODE_DIGITS
 from kiosk.journeys.queue_ticket import QueueTicketJourney
 from kiosk.shell.i18n import _, current_language, pick
+from screens.booking_scan_art import BookingScanArt
+from screens.journey_screen import JourneyScreen
 from screens.pictogram_names import service_pictogram
-from screens.widgets import Keypad, Tile, TouchButton, label
+from screens.widgets import Card, Keypad, KineticScrollArea, Tile, TileList, TouchButton, label, page_column
 
 ELDERLY_TILES = 4  # with "by department" and "booking" below: six choices at most
 
-_Part: Any = object  # the QueueTicketScreen this is mixed into supplies its widgets and steps
-
-
-class ServiceChoice(_Part):
+class ServiceChoice(JourneyScreen[QueueTicketJourney]):
     """Mixed into the queue ticket screen: the service tiles and lists, and the check-in page."""
+
+    # the host screen's (declared, not defined: the host's own, or another part's, are found first)
+    page: dict[str, QWidget]
+    _act: Callable[..., None]
+    _card_note: Callable[[QueueTicketJourney], str]
+    _tiles: builtins.list[Tile]
+    heading: QLabel
+    subheading: QLabel
+    note: QLabel
+    tile_grid: QGridLayout
+    list: TileList
+    department_list: KineticScrollArea
+    by_department: TouchButton
+    booking: TouchButton
+    checkin_card: Card
+    scan_hint: QLabel
+    card_hint: QLabel
+    scan_art: BookingScanArt
+    no_booking: TouchButton
 
     _tiles_for: tuple[bool, tuple[str, ...]] | None  # what the popular tiles were arranged for
     _departments_built_for: tuple[str, int] | None  # the language and catalogue the department tiles show
@@ -44,7 +63,7 @@ class ServiceChoice(_Part):
         self.booking.setText(_("我已预约 · 扫码或刷身份证签到"))
         self.pages.setCurrentWidget(self.page["choose"])
 
-    def _arrange_tiles(self, services: list[Service], elderly: bool) -> None:
+    def _arrange_tiles(self, services: builtins.list[Service], elderly: bool) -> None:
         # The tiles are kept and only moved: a mode switch used to build them all again.
         for tile in self._tiles:
             self.tile_grid.removeWidget(tile)
@@ -67,7 +86,7 @@ class ServiceChoice(_Part):
         if index < len(self._tile_services):
             self._act("choose_service", self._tile_services[index])
 
-    def _badges(self, service: Service) -> list[tuple[str, str]]:
+    def _badges(self, service: Service) -> builtins.list[tuple[str, str]]:  # builtins: `list` is the tile list here
         offer = self.context.offer(service)
         if not offer.available:
             return [(offer.reason() or _("暂停服务"), "badge-warn")]
@@ -84,7 +103,7 @@ class ServiceChoice(_Part):
         self.subheading.setText(pick(department.name_zh, department.name_en) if department else "")
         self.list.show_tiles(
             (pick(service.name_zh, service.name_en), pick(service.window_zh, service.window_en), self._badges(service),
-             lambda s=service.id: self._act("choose_service", s), service_pictogram(service.id, service.journey))
+             partial(self._act, "choose_service", service.id), service_pictogram(service.id, service.journey))
             for service in journey.services()
         )
         self.pages.setCurrentWidget(self.page["list"])
@@ -109,13 +128,9 @@ class ServiceChoice(_Part):
         """The booking code typed from the SMS: a button on the check-in page, a page with a keypad."""
         self.type_code = TouchButton(on_tap=lambda: self._act("open_code_pad"))
         self.checkin_card.body.addWidget(self.type_code)
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(24)
+        page, column = page_column()
         self.code_hint = label(role="value")
-        self.code_entry = label(role="entry", wrap=False)
-        self.code_entry.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_entry = label(role="entry", wrap=False, centered=True)
         self.code_pad = Keypad(max_length=CODE_DIGITS)
         self.code_pad.changed.connect(self._code_typed)
         self.code_ok = TouchButton(role="primary", on_tap=lambda: self._act("type_code", self.code_pad.value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from kiosk.hall.staff_call import Answer, Outcome, StaffCall
@@ -26,10 +26,8 @@ class StaffCallNotice(CardOverlay):
     def __init__(self, context: KioskContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.context = context
-        self.title = label(role="title")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message = label(role="subtitle")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = label(role="title", centered=True)
+        self.message = label(role="subtitle", centered=True)
         self.close_button = TouchButton(role="primary", on_tap=self.hide)
         for widget in (self.title, self.message, self.close_button):
             self.body.addWidget(widget)

@@ -34,8 +34,7 @@ class TakeCardReminder(CardOverlay):
     def __init__(self, context: KioskContext, parent: QWidget) -> None:
         super().__init__(parent, side=SIDE, padding=(48, 56))
         self.context = context
-        self.picture = label(wrap=False)
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture = label(wrap=False, centered=True)
         self.title_zh = label("请取回您的身份证", role="title")
         self.title_en = label("Please take your ID card", role="title")
         self.explain = label("身份证还在读卡器上，取走后本页自动关闭。\n"

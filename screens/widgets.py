@@ -31,7 +31,8 @@ from screens.theme import GAP, MIN_TOUCH
 from screens.tile import Tile
 
 
-def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QWidget | None = None, *,
+          centered: bool = False) -> QLabel:
     widget = QLabel(text, parent)
     if role:
         widget.setProperty("role", role)
@@ -39,7 +40,18 @@ def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QW
     widget.setTextFormat(Qt.TextFormat.PlainText)
     widget.setOpenExternalLinks(False)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    if centered:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return widget
+
+
+def page_column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
+    """A page for a page stack and the column it is laid out in: no margins, ``spacing`` between rows."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(spacing)
+    return page, column
 
 
 def discard(widget: QWidget | None) -> None:

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from devices.errors import DeviceError, DeviceOffline, DeviceOperationError, DeviceTimeout
 from devices.model import Backoff, DeviceState, StatusKind
@@ -27,6 +28,11 @@ from devices.printer.layout import Receipt
 from devices.printer.profile import PrinterProfile
 from devices.printer.status import Paper, PrinterStatus
 from devices.supervision import SupervisedDevice
+
+if TYPE_CHECKING:
+    from devices.printer.transport import FileTransport, SerialTransport, TcpTransport, UsbTransport
+
+    Transport = SerialTransport | TcpTransport | FileTransport | UsbTransport
 
 log = logging.getLogger("devices.printer")
 
@@ -87,7 +93,7 @@ class ReceiptPrinter(SupervisedDevice):
 
     def __init__(
         self,
-        transport,  # noqa: ANN001  (any of devices.printer.transport)
+        transport: Transport,
         *,
         profile: PrinterProfile,
         name: str = "printer",

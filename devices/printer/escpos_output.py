@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 from devices.printer.escpos_library import dummy_printer_class
 from devices.printer.layout import Cut, Feed, PrintLine, QrCode, Receipt, lay_out
@@ -33,7 +34,7 @@ class PrintJob:
     length_mm: float = 0.0
 
 
-def _dummy(profile: PrinterProfile):  # noqa: ANN202  (escpos is imported lazily)
+def _dummy(profile: PrinterProfile) -> Any:  # python-escpos's Dummy printer (imported lazily, untyped)
     printer = dummy_printer_class()()
     data = copy.deepcopy(printer.profile.profile_data)
     data.setdefault("media", {}).setdefault("width", {})["pixels"] = profile.dots_per_line

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import time
+from typing import Any
 
 from devices.errors import DeviceInitialisationError, DeviceOffline, DeviceTimeout
 from devices.serial_link import PortName, SerialLink
@@ -158,7 +159,7 @@ class UsbTransport:
 
     def __init__(self, vendor: int, product: int) -> None:
         self._ids = (vendor, product)
-        self._printer = None
+        self._printer: Any = None  # python-escpos's Usb printer while open (untyped)
         self.description = f"usb {vendor:04x}:{product:04x}"
 
     @property

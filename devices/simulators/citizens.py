@@ -46,13 +46,13 @@ class DemoCitizen:
 
 def _resident(
     key: str, label: str, name: str, gender: str, born: str, address: str, number: str,
-    authority: str, valid_from: str, valid_to: str, **extra: object,
+    authority: str, valid_from: str, valid_to: str, *, fingerprint_size: int = 1024, appended_address: str = "",
 ) -> DemoCitizen:  # fmt: skip
     fields = (
         (0, 30, name), (30, 2, gender), (32, 4, "01"), (36, 16, born), (52, 70, address),
         (122, 36, number), (158, 30, authority), (188, 16, valid_from), (204, 16, valid_to),
     )  # fmt: skip
-    return DemoCitizen(key, label, fields, **extra)  # type: ignore[arg-type]
+    return DemoCitizen(key, label, fields, fingerprint_size=fingerprint_size, appended_address=appended_address)
 
 
 CITIZENS: dict[str, DemoCitizen] = {

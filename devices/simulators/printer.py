@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -88,10 +89,10 @@ class PrinterSimulator(PtySimulator):
         self._current = PrintedReceipt()
         self.bytes_received = 0
         self._parser = EscPosParser(self._printed, self._answer)
-        self._listeners: list = []
+        self._listeners: list[Callable[[PrintedReceipt], object]] = []
 
     # --- control -------------------------------------------------------------------------------
-    def add_listener(self, callback) -> None:  # noqa: ANN001
+    def add_listener(self, callback: Callable[[PrintedReceipt], object]) -> None:
         """``callback(receipt)`` after every cut (the demo panel refreshes its picture)."""
         self._listeners.append(callback)
 

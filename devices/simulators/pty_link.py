@@ -11,6 +11,7 @@ import os
 import select
 import tty
 from collections.abc import Callable
+from typing import Self
 
 from devices.simulators.link import SimulatorLink
 from devices.simulators.tcp_link import TcpLink
@@ -76,7 +77,7 @@ class PtySimulator:
 
     link: PtyLink | TcpLink  # the same face: a pty, or a TCP port as a network printer has
 
-    def start(self):  # noqa: ANN201 (returns the simulator itself, for chaining)
+    def start(self) -> Self:  # the simulator itself, for chaining
         self.link.start()
         return self
 

@@ -57,8 +57,8 @@ class TcpLink(SimulatorLink):
                 for key, _ in selector.select(0.05):
                     if key.data == "accept":
                         self._accept(listener, selector)
-                    else:
-                        self._read(key.fileobj, selector)  # type: ignore[arg-type]
+                    elif isinstance(key.fileobj, socket.socket):  # a client, registered by _accept
+                        self._read(key.fileobj, selector)
 
     def _accept(self, listener: socket.socket, selector: selectors.BaseSelector) -> None:
         try:

@@ -15,6 +15,7 @@ import logging
 import secrets
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
@@ -43,7 +44,7 @@ _HEADERS = {
 router = APIRouter(include_in_schema=False)
 
 
-def _cookie_options(request: Request) -> dict:
+def _cookie_options(request: Request) -> dict[str, Any]:
     return {"httponly": True, "samesite": "strict", "secure": through_tls(request), "path": "/"}
 
 

@@ -65,7 +65,7 @@ def issue_certificate(ctx: GatewayContext, kind: DocumentKind, body: LookupReque
             status = 404 if answer["status"] == "no_record" else 409
             raise Problem(status, answer["status"], answer["message_en"],
                           detail={"message_zh": answer["message_zh"], "message_en": answer["message_en"]})
-        name = conn.one("SELECT name FROM citizens WHERE id_number = ?", (body.id_number,))["name"]
+        name = conn.row("SELECT name FROM citizens WHERE id_number = ?", (body.id_number,))["name"]
     code = register_module.new_code()
     number = answer["document"]["number"]
     certificate = Certificate(

@@ -82,7 +82,7 @@ def demo_seal(size: int = 600) -> bytes:
         angle = -arc / 2 + arc * (i + 0.5) / len(text)
         tile = Image.new("RGBA", (glyph_px * 2, glyph_px * 2), (0, 0, 0, 0))
         ImageDraw.Draw(tile).text((glyph_px, glyph_px), char, font=font(glyph_px), fill=RED, anchor="mm")
-        tile = tile.rotate(-math.degrees(angle), resample=Image.BICUBIC)
+        tile = tile.rotate(-math.degrees(angle), resample=Image.Resampling.BICUBIC)
         x = c + radius * math.sin(angle) - glyph_px
         y = c - radius * math.cos(angle) - glyph_px
         img.alpha_composite(tile, (round(x), round(y)))

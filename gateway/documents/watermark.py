@@ -33,7 +33,7 @@ def watermark_png(width: int = 1240, height: int = 1754) -> bytes:
         while x < side:
             draw.text((x, y), WORDS, font=font, fill=(179, 38, 30, 26))
             x += int(draw.textlength(WORDS, font=font)) + 140
-    turned = canvas.rotate(32, resample=Image.BICUBIC)
+    turned = canvas.rotate(32, resample=Image.Resampling.BICUBIC)
     left, top = (side - width) // 2, (side - height) // 2
     out = io.BytesIO()
     page = turned.crop((left, top, left + width, top + height))

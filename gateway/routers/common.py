@@ -24,16 +24,18 @@ from gateway.storage import Transaction
 Work = Callable[[Transaction], tuple[int, dict[str, Any]]]
 Replay = Callable[[Transaction, dict[str, Any]], dict[str, Any]]
 
+Responses = dict[int | str, dict[str, Any]]  # a route's answers besides its own, for the OpenAPI document
+
 _E = {"model": ErrorBody}
-AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+AUTH_ERRORS: Responses = {
     400: {**_E, "description": "the request cannot be read (e.g. a body that is not UTF-8)"},
     401: {**_E, "description": "missing or wrong kiosk credentials"},
     413: {**_E, "description": "request body too large"},
     422: {**_E, "description": "the request does not match the contract"},
     429: {**_E, "description": "this kiosk is over its rate limit; see Retry-After"},
 }
-NOT_FOUND = {404: {**_E, "description": "no such thing"}}
-CONFLICT = {409: {**_E, "description": "refused: the state does not allow it"}}
+NOT_FOUND: Responses = {404: {**_E, "description": "no such thing"}}
+CONFLICT: Responses = {409: {**_E, "description": "refused: the state does not allow it"}}
 
 
 async def optional_key(
@@ -111,4 +113,4 @@ def versioned(request: Request, document: dict[str, Any]) -> Response:
     return JSONResponse(document, headers={"ETag": etag, "Cache-Control": "no-cache"})
 
 
-NOT_MODIFIED = {304: {"description": "not modified: the If-None-Match version is current"}}
+NOT_MODIFIED: Responses = {304: {"description": "not modified: the If-None-Match version is current"}}

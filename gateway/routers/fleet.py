@@ -27,7 +27,7 @@ from gateway.context import GatewayContext, get_context
 from gateway.forwarded import client_source
 from gateway.kiosks import KioskIdentity
 from gateway.problems import Problem
-from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND
+from gateway.routers.common import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
 
 log = logging.getLogger("fleet")
 
@@ -43,7 +43,7 @@ _session = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="Cons
                         description="the fleet console's session cookie (HttpOnly, SameSite=Strict)")
 _csrf = APIKeyHeader(name=CSRF_HEADER, auto_error=False, scheme_name="ConsoleCsrf",
                      description="the console session's CSRF token, required with the cookie on changes")
-_FORBIDDEN = {403: {"model": ErrorBody, "description": "console request without its CSRF token"}}
+_FORBIDDEN: Responses = {403: {"model": ErrorBody, "description": "console request without its CSRF token"}}
 
 
 def require_admin(
@@ -118,9 +118,9 @@ def publish_bundle(
     data = fleet_book.document_bytes(body.bundle)
     keys = fleet_admin.trusted_keys(ctx.db)
     with ctx.db.transaction() as conn:
-        before = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"]
+        before = conn.row("SELECT count(*) AS n FROM fleet_bundles")["n"]
         view = fleet_book.publish(conn, data, body.group, keys, ctx.settings.now())
-        created = conn.one("SELECT count(*) AS n FROM fleet_bundles")["n"] > before
+        created = conn.row("SELECT count(*) AS n FROM fleet_bundles")["n"] > before
     log.info("publish by %s: version %d to %s (%s)", admin, view["version"], body.group,
              "new" if created else "already there")
     return JSONResponse(view, status_code=201 if created else 200)
@@ -139,7 +139,7 @@ def promote_bundle(
 
 
 @router.get("/rollouts", response_model=list[RolloutView], summary="Published bundles and their roll-out stage, newest first")
-def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict]:
+def list_bundles(admin: str = Depends(require_admin), ctx: GatewayContext = Depends(get_context)) -> list[dict[str, Any]]:
     with ctx.db.read() as conn:  # a snapshot: never the write lock
         return fleet_book.rollouts(conn)
 
@@ -164,7 +164,7 @@ def list_kiosks(
     alerting: bool = Query(False, description="only kiosks with any alert (the alerts view)"),
     version: str | None = Query(None, min_length=1, max_length=40, description="app version"),
     q: str | None = Query(None, max_length=40, description="part of the kiosk id"),
-    sort: Literal[tuple(fleet_pages.SORTS)] = Query("kiosk"),  # type: ignore[valid-type]
+    sort: fleet_pages.SortKey = Query("kiosk"),
     order: Literal["asc", "desc"] = Query("asc"),
     page: int = Query(1, ge=1, le=100_000),
     per_page: int = Query(50, ge=1, le=fleet_pages.MAX_PER_PAGE),

@@ -68,7 +68,7 @@ def lookup_answer(ctx: GatewayContext, conn: Transaction, body: LookupRequest, k
         }
     row = conn.one(f"SELECT name, {kind} AS record FROM citizens WHERE id_number = ?", (body.id_number,))
     record = loads(row["record"]) if row is not None else None
-    if not record:
+    if row is None or not record:
         zh, en = _NO_RECORD[kind]
         return {"status": "no_record", "message_zh": zh, "message_en": en}
     holder = mask_name(row["name"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
@@ -47,10 +49,10 @@ def find_appointment(
 def issue_ticket(body: TicketRequest, post: IdempotentPost = Depends(idempotent)) -> JSONResponse:
     ctx = post.ctx
 
-    def work(conn: Transaction) -> tuple[int, dict]:
+    def work(conn: Transaction) -> tuple[int, dict[str, Any]]:
         return 201, queue_book.issue(ctx, conn, body.model_dump(), post.kiosk_id)
 
-    def again(conn: Transaction, kept: dict) -> dict:  # the stored ticket, with today's progress rather than back then's
+    def again(conn: Transaction, kept: dict[str, Any]) -> dict[str, Any]:  # the stored ticket, with today's progress rather than back then's
         row = conn.one("SELECT * FROM tickets WHERE ticket_id = ?", (kept["ticket_id"],))
         return queue_book.ticket_view(ctx, conn, row)
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from config.local import KioskSettings
 from kiosk.shell.context import OFFERED, Offer
 from kiosk.system.timers import named_timer
 
 if TYPE_CHECKING:
+    from config.catalogue import Service
     from kiosk.app.runtime import KioskRuntime, StartHook
+    from kiosk.gateway_client.client import GatewayClient
+    from kiosk.shell.context import KioskContext
+    from offline_cache.alerts import TechnicianAlert
 
 log = logging.getLogger("kiosk")
 
@@ -98,7 +103,7 @@ def start_offline_store(runtime: KioskRuntime) -> None:
     gui = context.services.gui
     assert gui is not None, "the kiosk's GUI thread hand-off starts before its store"
 
-    def alert(item) -> None:
+    def alert(item: TechnicianAlert) -> None:
         # Technicians see alerts in the log, the heartbeat and the diagnostics screen; when storage is
         # full, citizens see the services that must store something offered as unavailable.
         log.warning("technician alert %s: %s", item.code, item.message, extra={"event": "technician_alert"})
@@ -141,7 +146,7 @@ def start_availability(runtime: KioskRuntime) -> None:
             switched_off=remote.effective_features().switched_off() if remote is not None else frozenset(),
         )
 
-    def rule(service) -> Offer:
+    def rule(service: Service) -> Offer:
         try:
             verdict = engine.evaluate(ServiceNeeds.for_service(service), conditions(), clock.now())
         except ValueError:
@@ -164,14 +169,14 @@ def start_availability(runtime: KioskRuntime) -> None:
     timer.start()
 
 
-def _storage_full(context, full: bool) -> None:
+def _storage_full(context: KioskContext, full: bool) -> None:
     if context.services.storage_full != full:
         context.services.storage_full = full
         log.warning("storage %s", "full: services that store requests are paused" if full else "has room again")
         context.availability_changed.emit()
 
 
-def _storage_has_room(context) -> bool:
+def _storage_has_room(context: KioskContext) -> bool:
     import shutil
 
     outbox = context.services.outbox
@@ -234,7 +239,7 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     _start_content_refresh(runtime, client)
     outbox = context.services.outbox
     if outbox is not None:
-        def send(kind: str, key: str, payload) -> object:
+        def send(kind: str, key: str, payload: Mapping[str, Any]) -> object:
             # Outbox kinds are identifiers (payment_reconciliation); the HTTP contract spells them with
             # hyphens (payment-reconciliation).
             return client.post_outbox_entry(kind.replace("_", "-"), key, payload)
@@ -248,7 +253,7 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
 CONTENT_REFRESH_MS = 15 * 60_000
 
 
-def _start_content_refresh(runtime: KioskRuntime, client) -> None:
+def _start_content_refresh(runtime: KioskRuntime, client: GatewayClient) -> None:
     """Copy the gateway's guides into the offline cache now and every 15 minutes (ETag: cheap when unchanged)."""
     from kiosk.hall.guide_library import GuideLibrary
 
@@ -367,7 +372,7 @@ def start_demo_panel(runtime: KioskRuntime) -> None:
     runtime.context.services.demo_panel = panel
 
 
-def _logged(fn):
+def _logged(fn: Callable[[], object]) -> Callable[[], None]:
     def run() -> None:
         try:
             fn()

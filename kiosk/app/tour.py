@@ -45,7 +45,8 @@ def walk(screen: Any) -> Iterator[str]:
         "queue_ticket": walk_queue_ticket, "payment": walk_payment, "technician": walk_technician}
     if isinstance(screen, LookupScreen):
         return walk_lookup(screen)
-    return walks.get(screen.name, lambda s: s.tour())(screen)
+    walk = walks.get(screen.name)
+    return walk(screen) if walk is not None else screen.tour()
 
 
 def _settle(app: QApplication) -> None:

@@ -68,7 +68,7 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
         yield "results-page2"
     journey.show_choices()
     yield "choices"
-    yield from _certificate(journey, env)
+    yield from _certificate(journey, calls, devices)
     devices.printable = False
     journey.show_choices()
     yield "choices-no-printer"
@@ -130,16 +130,16 @@ def walk_lookup(screen: LookupScreen) -> Iterator[str]:
     screen.art.frozen = False
     screen.clear_personal()
 
-def _certificate(journey: LookupJourney, env) -> Iterator[str]:
+def _certificate(journey: LookupJourney, calls: SampleCalls, devices: SampleDevices) -> Iterator[str]:
     """The certificate on A4: issued, printed page by page, taken; then a printer stopping and one not ready."""
     from devices.a4printer.driver import A4PrintInterrupted
 
-    env.calls.hold = True
+    calls.hold = True
     journey.print_certificate()
     yield "certificate_fetching"
-    env.calls.release()
+    calls.release()
     yield "certificate_printing"
-    progress, done = env.devices.a4_pending.pop()
+    progress, done = devices.a4_pending.pop()
     progress(1, 2)
     yield "certificate_printing-page2"
     progress(2, 2)
@@ -147,16 +147,16 @@ def _certificate(journey: LookupJourney, env) -> Iterator[str]:
     yield "certificate_printed"
     journey.show_choices()
     journey.print_certificate()
-    progress, done = env.devices.a4_pending.pop()
+    progress, done = devices.a4_pending.pop()
     progress(1, 2)
     done(PrintOutcome.failed(A4PrintInterrupted("paper out", 1)))
     yield "certificate_failed"
-    env.devices.a4_printable = False
+    devices.a4_printable = False
     journey.show_choices()
     yield "choices-no-a4"
     journey.print_certificate()
     yield "certificate_unavailable"
-    env.devices.a4_printable = True
+    devices.a4_printable = True
     journey.show_choices()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Callable
 
 from kiosk.cli.pydantic_plugins import load_no_plugins
 
@@ -24,6 +25,16 @@ COMMAND_MODULES: dict[str, str] = {
     "print-test": "kiosk.cli.device_commands",
     "idcard": "kiosk.cli.device_commands",
 }
+
+
+def help_only(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """The ``run`` of a command group asked for without a subcommand: its help, and exit status 2."""
+
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    return run
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from config.errors import ConfigError
+from kiosk.cli import help_only
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     config = subparsers.add_parser("config", help="check or change configuration",
                                    description="Check the local configuration file, or verify/apply a signed bundle.")
     actions = config.add_subparsers(dest="config_command", metavar="ACTION")
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(run=_check)
     from kiosk.cli.fleet_commands import register_bundle_commands
     register_bundle_commands(actions)
-    config.set_defaults(run=lambda args: (config.print_help(), 2)[1])
+    config.set_defaults(run=help_only(config))
 
 
 def _check(args: argparse.Namespace) -> int:

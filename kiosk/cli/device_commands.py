@@ -14,11 +14,15 @@ import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kiosk.cli import help_only
 from kiosk.system.clock import SystemClock
 from kiosk.technician.card_fields import card_fields
 from kiosk.technician.checks import A4_SIM_URL, SIM_URLS, DeviceConfig, run_checks
+
+if TYPE_CHECKING:
+    from devices.idcard.frames import Command
 
 
 def device_config(args: argparse.Namespace) -> DeviceConfig:
@@ -118,6 +122,7 @@ def _print_fields(fields: dict[str, Any], indent: str = "  ") -> None:
 
 def _idcard_read(args: argparse.Namespace) -> int:
     from devices.errors import DeviceError
+    from devices.idcard.reader import IdCardReader
     from devices.registry import create_device
 
     config = _config_or_exit(args)
@@ -126,6 +131,7 @@ def _idcard_read(args: argparse.Namespace) -> int:
     url = config.urls["idcard"]
     try:
         reader = create_device("idcard", url, **config.device_options())
+        assert isinstance(reader, IdCardReader)  # every idcard URL the registry takes makes one
         with reader:
             if url.startswith("sim://"):
                 from devices import simulators
@@ -133,7 +139,7 @@ def _idcard_read(args: argparse.Namespace) -> int:
                 card_reader = simulators.running("idcard")
                 if card_reader is not None:
                     card_reader.place(args.sim_card)
-            card = reader.read_once(timeout=args.timeout)  # type: ignore[attr-defined]
+            card = reader.read_once(timeout=args.timeout)
     except DeviceError as exc:
         print(f"no card read: {exc.phase} error: {exc.technician}", file=sys.stderr)
         _stop_simulators()
@@ -174,7 +180,7 @@ def capture_bytes(raw: bytes) -> bytes:
 def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
     """Every frame, noise and broken frame in a capture, decoded as far as it goes."""
     from devices.errors import DeviceError, FrameError
-    from devices.idcard.frames import Garbage, Response, scan_frames
+    from devices.idcard.frames import Garbage, scan_frames
     from devices.idcard.reader import decode_read_response
 
     out: list[dict[str, Any]] = []
@@ -191,8 +197,6 @@ def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
                     "detail": item.technician,
                 }
             )
-            continue
-        if not isinstance(item, Response):
             continue
         entry: dict[str, Any] = {
             "offset": item.offset, "kind": "frame", "sw": f"{item.sw1:02X} {item.sw2:02X} {item.sw3:02X}",
@@ -215,7 +219,7 @@ def describe_capture(data: bytes, *, unmasked: bool) -> list[dict[str, Any]]:
     return out
 
 
-def _read_command(data: bytes):  # noqa: ANN202
+def _read_command(data: bytes) -> Command | None:
     from devices.idcard.frames import Command
 
     if len(data) >= 4 and 4 + int.from_bytes(data[0:2], "big") + int.from_bytes(data[2:4], "big") == len(
@@ -283,7 +287,7 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="local configuration file with the device URLs")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diag = subparsers.add_parser(
         "diag", help="check the health of every configured device",
         description="Open every configured device, check it and close it again; headless. Exit 0 when all is well.",
@@ -342,4 +346,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--unmasked", action="store_true", help="show personal fields in full (technician only)"
     )
     decode.set_defaults(run=_idcard_decode)
-    idcard.set_defaults(run=lambda args: (idcard.print_help(), 2)[1])
+    idcard.set_defaults(run=help_only(idcard))

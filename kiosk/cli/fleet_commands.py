@@ -13,11 +13,17 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.bundle import BundleRefused
+    from config.local import KioskSettings
+    from kiosk.fleet.config_updates import BundleStore
 
 OK, USAGE, REFUSED = 0, 2, 3
 
 
-def register_bundle_commands(actions: argparse._SubParsersAction) -> None:
+def register_bundle_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``verify``, ``apply`` and ``pin-hash`` under ``kiosk config``."""
     verify = actions.add_parser(
         "verify", help="check a signed configuration bundle as this kiosk would",
@@ -54,7 +60,7 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
                         help=f"local configuration file (default {DEFAULT_CONFIG})")
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace) -> tuple[KioskSettings, BundleStore, bytes] | int:
     """Settings, bundle store and bundle bytes, or an exit code after saying what is wrong."""
     from config.bundle import BundleRefused, read_bundle_file
     from config.errors import ConfigError
@@ -81,7 +87,7 @@ def _open(args: argparse.Namespace):
     return settings, store, data
 
 
-def _refused(exc, store) -> int:
+def _refused(exc: BundleRefused, store: BundleStore) -> int:
     print(f"REFUSED ({exc.reason}): {exc.message}", file=sys.stderr)
     version = store.installed_version
     print(f"the configuration in force is unchanged ({f'version {version}' if version else 'the shipped defaults'})",
@@ -89,7 +95,7 @@ def _refused(exc, store) -> int:
     return REFUSED
 
 
-def _rotate(store, data: bytes, *, apply: bool) -> int:
+def _rotate(store: BundleStore, data: bytes, *, apply: bool) -> int:
     """A signed key rotation given to ``verify`` or ``apply`` (see config/rotation.py)."""
     from config.bundle import BundleRefused, Reason
     from config.rotation import verify as verify_rotation

@@ -6,12 +6,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.errors import ConfigError
 from kiosk.system.places import DEFAULT_CONFIG, DEMO_STATE_DIR
 
+if TYPE_CHECKING:
+    from config.local import KioskSettings
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = subparsers.add_parser("run", help="start the kiosk", description=(
         "Start the kiosk. Without --windowed it runs in kiosk mode: frameless, full screen, no way out."))
     run.add_argument("--config", type=Path, help=f"local configuration file (default {DEFAULT_CONFIG})")
@@ -52,7 +56,7 @@ def _size(text: str) -> str:
     return text
 
 
-def load(args: argparse.Namespace):
+def load(args: argparse.Namespace) -> KioskSettings:
     """Settings for ``kiosk tour``: the file given, else the demo configuration."""
     from config.local import demo_settings, load_settings
 

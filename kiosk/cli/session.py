@@ -20,7 +20,7 @@ from kiosk.system.places import DEFAULT_CONFIG
 DEFAULT_CAGE = "/usr/bin/cage"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     session = subparsers.add_parser("session", help="start the kiosk in cage, turned as [display] rotation says",
                                     description=(
         "Start cage (the Wayland kiosk compositor) with the kiosk as its only client. The picture is "
@@ -61,4 +61,3 @@ def _session(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kiosk session: cannot start {command[0]}: {exc.strerror}", file=sys.stderr)
         return 127
-    return 0  # not reached: execv replaced this process

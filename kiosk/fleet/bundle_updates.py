@@ -75,7 +75,7 @@ def fetch_bundle(client: Any, group: str, installed: int, max_size: int | None =
                                     max_bytes=limit)
     except AnswerTooLarge as exc:
         refused = BundleRefused(Reason.OVERSIZED, f"the gateway's answer: {exc}")
-        refused.offered_version = _version_header(exc.headers.get("X-Bundle-Version"))  # type: ignore[attr-defined]
+        refused.offered_version = _version_header(exc.headers.get("X-Bundle-Version"))
         raise refused from None
     except TransportError as exc:
         raise BundleFetchFailed(f"gateway unreachable: {type(exc).__name__}") from None
@@ -197,7 +197,7 @@ class BundleUpdates(QObject):
             data = self._fetch(self.store.group, floor)
         except BundleRefused as refused:  # refused before it could be read, e.g. far too large
             self.store.note_refusal(refused, f"{refused.reason} above {floor}: {refused.message}".encode(),
-                                    getattr(refused, "offered_version", None))
+                                    refused.offered_version)
             self._tell({"version": refused.version, "outcome": "refused", "reason": str(refused.reason),
                         "message": refused.message[:500]})
             return False

@@ -29,7 +29,7 @@ class GatewayToken:
         with self._lock:
             if self.path is None or self._token:
                 return self._token
-            problem = self._read()
+            problem = self._read(self.path)
             if problem:
                 if problem != self.problem:
                     log.error("no gateway token: %s; the kiosk stays offline and tries the file again on each probe",
@@ -42,11 +42,11 @@ class GatewayToken:
             self.problem = ""
             return self._token
 
-    def _read(self) -> str:
+    def _read(self, path: Path) -> str:
         try:
-            self._token = self.path.read_text(encoding="utf-8").strip()  # type: ignore[union-attr]
+            self._token = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            return f"token file {self.path}: {exc.strerror or exc}"
+            return f"token file {path}: {exc.strerror or exc}"
         except UnicodeDecodeError:
-            return f"token file {self.path} is not UTF-8 text"
-        return "" if self._token else f"token file {self.path} is empty"
+            return f"token file {path} is not UTF-8 text"
+        return "" if self._token else f"token file {path} is empty"

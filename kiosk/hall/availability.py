@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from config.calendar import HallCalendar
 from kiosk.hall.calendar import HoursMode, Wording, Zone, hall_status, is_offered
@@ -22,7 +22,7 @@ from kiosk.hall.calendar import HoursMode, Wording, Zone, hall_status, is_offere
 Capability = Literal["gateway", "payment", "identity", "idcard", "scanner", "printer", "outbox"]
 """What a service may need. ``identity`` is met by the ID card reader or, failing that, the QR scanner."""
 
-CAPABILITIES: frozenset[str] = frozenset(Capability.__args__)  # type: ignore[attr-defined]
+CAPABILITIES: frozenset[str] = frozenset(get_args(Capability))
 
 # What each journey of the catalogue needs (hard) and prefers (works without, with an alternative),
 # and which cached content it can run on while offline.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ class GuideView:
 class GuideLibrary:
     """Looks guides up by service id; ``refresh()`` copies the gateway's whole collection into the cache."""
 
-    def __init__(self, content_cache: Any = None, gateway: Any = None, now=time.time) -> None:
+    def __init__(self, content_cache: Any = None, gateway: Any = None, now: Callable[[], float] = time.time) -> None:
         self.cache = content_cache
         self.gateway = gateway
         self._now = now

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from devices.model import Device
+from kiosk.hardware.device_kinds import document_printer
 from kiosk.hardware.print_outcome import PrintOutcome, run_print_job
 
 log = logging.getLogger("devices")
@@ -44,9 +45,9 @@ class A4Jobs:
 
     def can_print_a4(self) -> bool:
         """True when a fresh cached status says a certificate may start (no I/O here)."""
-        printer = self.device("a4printer")
+        printer = document_printer(self.device("a4printer"))
         try:
-            return bool(printer is not None and printer.can_print())  # type: ignore[attr-defined]
+            return bool(printer is not None and printer.can_print())
         except Exception:  # a driver's bug must not take the citizen's screen with it
             log.exception("a4printer: can_print failed")
             return False
@@ -72,19 +73,19 @@ class A4Jobs:
         def job() -> PrintOutcome:
             from devices.a4printer.driver import A4PrinterNotReady
 
-            printer = self.device("a4printer")
+            printer = document_printer(self.device("a4printer"))
             if printer is None:
                 return PrintOutcome.failed(A4PrinterNotReady("offline"))
-            return run_print_job(lambda: printer.print_document(  # type: ignore[attr-defined]
+            return run_print_job(lambda: printer.print_document(
                 document, pages=pages, name=name, on_progress=progress), "a4printer")
 
         self._on_worker(self._a4_pool, job, callback or (lambda _outcome: None))
 
     def refresh_a4printer(self) -> None:
         """Ask the A4 printer for its status now, on its worker (after the demo panel changed it)."""
-        printer = self.device("a4printer")
+        printer = document_printer(self.device("a4printer"))
         if printer is not None and not self._closed:
             try:
-                self._a4_pool.submit(printer.refresh)  # type: ignore[attr-defined]
+                self._a4_pool.submit(printer.refresh)
             except RuntimeError:
                 pass

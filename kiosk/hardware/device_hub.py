@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from devices.errors import DeviceError
 from devices.model import Backoff, Device, HealthLevel, HealthReport, StatusEvent, StatusKind
 from kiosk.hardware.a4_jobs import A4Jobs
+from kiosk.hardware.device_kinds import card_reader, receipt_printer
 from kiosk.hardware.print_outcome import PrintOutcome, run_print_job
 
 log = logging.getLogger("devices")
@@ -142,8 +143,9 @@ class DeviceHub(A4Jobs, QObject):
                     return
                 self._devices[name] = device
             log.info("%s opened (%s)", name, url.split("?", 1)[0])
-            if name == "idcard" and self._armed:
-                device.arm()  # type: ignore[attr-defined]
+            reader = card_reader(device) if name == "idcard" else None
+            if reader is not None and self._armed:
+                reader.arm()
             self._event.emit((name, StatusEvent(name, StatusKind.ONLINE)))
             return
 
@@ -171,19 +173,19 @@ class DeviceHub(A4Jobs, QObject):
 
     def can_print(self) -> bool:
         """True when a fresh cached printer status says a job may start (no I/O here)."""
-        printer = self.device("printer")
-        return bool(printer is not None and printer.can_print())  # type: ignore[attr-defined]
+        printer = receipt_printer(self.device("printer"))
+        return bool(printer is not None and printer.can_print())
 
     def print_receipt(self, receipt: Any, callback: Callable[[PrintOutcome], None] | None = None) -> None:
         """Print on the printer's worker thread; ``callback`` and ``print_finished`` get the outcome on the GUI thread."""
 
         def job() -> PrintOutcome:
-            printer = self.device("printer")
+            printer = receipt_printer(self.device("printer"))
             if printer is None:
                 from devices.printer.driver import PrinterNotReady
 
                 return PrintOutcome.failed(PrinterNotReady("offline"))
-            return run_print_job(lambda: printer.print_receipt(receipt), "printer")  # type: ignore[attr-defined]
+            return run_print_job(lambda: printer.print_receipt(receipt), "printer")
 
         def finished(outcome: PrintOutcome) -> None:
             self.print_finished.emit(outcome)
@@ -221,15 +223,15 @@ class DeviceHub(A4Jobs, QObject):
     def arm_card_reader(self) -> None:
         """Read the next card placed on the reader."""
         self._armed = True
-        reader = self.device("idcard")
+        reader = card_reader(self.device("idcard"))
         if reader is not None:
-            reader.arm()  # type: ignore[attr-defined]
+            reader.arm()
 
     def disarm_card_reader(self) -> None:
         self._armed = False
-        reader = self.device("idcard")
+        reader = card_reader(self.device("idcard"))
         if reader is not None:
-            reader.disarm()  # type: ignore[attr-defined]
+            reader.disarm()
 
     def feed_key(self, char: str, at: float | None = None) -> str:
         """For a keyboard-wedge scanner: one key press (``at``: monotonic seconds); returns what is typing.
@@ -252,10 +254,10 @@ class DeviceHub(A4Jobs, QObject):
 
     def refresh_printer(self) -> None:
         """Ask the printer for its status now, on the printer's worker thread."""
-        printer = self.device("printer")
+        printer = receipt_printer(self.device("printer"))
         if printer is not None and not self._closed:
             try:
-                self._print_pool.submit(printer.refresh)  # type: ignore[attr-defined]
+                self._print_pool.submit(printer.refresh)
             except RuntimeError:
                 pass
 

@@ -36,10 +36,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from config.catalogue import Service
 from contract.lookups import LookupAnswer
 from devices.idcard.card import CardRefused, CardType
 from kiosk.hardware.print_outcome import PrintOutcome
-from kiosk.journeys.base import Journey, Problem
+from kiosk.journeys.base import Journey, JourneyEnv, Problem
 from kiosk.journeys.lookup_certificate import LookupCertificate
 from kiosk.journeys.lookup_mailing import LookupMailing, Mailing
 from kiosk.journeys.lookup_pages import Page, Section, bilingual_label, paginate
@@ -75,7 +76,7 @@ class LookupJourney(LookupCertificate, LookupMailing, LookupPhone, Journey):
     default_service_id = ""
     source = ""
 
-    def __init__(self, env, service=None) -> None:
+    def __init__(self, env: JourneyEnv, service: Service | None = None) -> None:
         super().__init__(env, service)
         self.card: Any = None
         self.answer: Any = None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract.lookups import months_before
 from devices.idcard.card import CardType, IdCard
 from kiosk.gateway_client.documents import Certificate
 from kiosk.hardware.print_outcome import PrintOutcome
@@ -40,16 +41,6 @@ def sample_card(key: str = "elderly") -> IdCard:
     return cards[key]
 
 
-def _months_back(today: dt.date, count: int) -> list[str]:
-    months, year, month = [], today.year, today.month
-    for _ in range(count):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        months.append(f"{year:04d}-{month:02d}")
-    return list(reversed(months))
-
-
 def _social_security(id_number: str, today: dt.date) -> dict[str, Any] | None:
     if id_number == "350203194803120021":
         return {"insured_status_zh": "退休，按月领取基本养老金", "insured_status_en": "Retired, receiving a monthly pension",
@@ -59,7 +50,7 @@ def _social_security(id_number: str, today: dt.date) -> dict[str, Any] | None:
                 "card_status_zh": "正常使用（第三代社保卡）", "card_status_en": "In use (third-generation card)",
                 "card_number_masked": "E3502****1127", "pension_monthly_fen": 356_000, "contributions": []}
     if id_number == "350206199607210013":
-        months = _months_back(today, 24)
+        months = months_before(today, 24)
         return {"insured_status_zh": "正常参保缴费（职工）", "insured_status_en": "Insured and contributing (employee)",
                 "insured_since": months[0], "employer": "厦门鹭岛软件有限公司", "months_paid": 24,
                 "maternity_insured": True, "maternity_note_zh": "生育保险正常参保，可享受生育津贴和医疗费用报销",

@@ -1,6 +1,6 @@
 """A paid notice's receipt printed again (补打) for a citizen who lost it: the notice, then the payer's card.
 
-Mixed into :class:`~kiosk.journeys.payment.FeePaymentJourney`. A notice looked up and found paid
+A base of :class:`~kiosk.journeys.payment.FeePaymentJourney`. A notice looked up and found paid
 (``already_paid``) offers it; the card reader is armed only for this step and the card's number is
 sent once, never kept. The gateway gives the receipt to the payer's card alone: another card, an
 unknown notice or one paid at a counter all come back as the same "not found", so nothing about a
@@ -21,7 +21,7 @@ from typing import Any
 from contract.identity import IdNumberError, is_valid_id_number, normalise_id_number
 from contract.payments import Order, ReceiptCopy, yuan
 from devices.printer.layout import Receipt, payment_receipt
-from kiosk.journeys.base import Problem, error_code
+from kiosk.journeys.base import Journey, Problem, error_code
 from kiosk.journeys.payment_paper import OFFLINE, moment
 
 log = logging.getLogger("kiosk.journeys")
@@ -47,19 +47,15 @@ NOT_AN_ID = Problem(
 )
 
 
-class ReceiptReprint:
-    """Mixed into the payment journey, whose ``env``, ``number``, ``order``, steps (``go``,
-    ``fail``, ``call``) and printer (``_printer_ready``, ``_print``) it uses."""
+class ReceiptReprint(Journey):
+    """The reprint steps of the payment journey: a :class:`Journey` (its steps ``go``, ``fail``,
+    ``call`` and ``cancel``, which these extend) that uses the payment journey's ``number``,
+    ``order``, reachability and printer (``_printer_ready``, ``_print``)."""
 
-    env: Any
     number: str
     order: Order | None
-    state: str
-    finished: bool
     reprint_payer = ""
     reprinted_at: Any = None
-    fail: Callable[..., None]
-    call: Callable[..., None]
     _printer_ready: Callable[[], bool]
     _print: Callable[[Receipt, Callable[[bool], None]], None]
     _reachable: Callable[[], bool]
@@ -101,12 +97,12 @@ class ReceiptReprint:
     def go(self, state: str, problem: Problem | None = None) -> None:
         if self.state == "reprint_card" and state != "reprint_card":
             self._reader("disarm_card_reader")  # the reader is armed for this one step only
-        super().go(state, problem)  # type: ignore[misc]
+        super().go(state, problem)
 
     def cancel(self) -> None:
         if self.state == "reprint_card":
             self._reader("disarm_card_reader")
-        super().cancel()  # type: ignore[misc]
+        super().cancel()
         self.reprint_payer = ""
 
     # -- the answer ---------------------------------------------------------------------------------

@@ -10,16 +10,16 @@ import datetime as dt
 import logging
 from typing import Any
 
+from contract.queue import Ticket
 from kiosk.hardware.print_outcome import PrintOutcome
-from kiosk.journeys.base import Problem
+from kiosk.journeys.base import Journey, Problem
 
 log = logging.getLogger("kiosk.journeys")
 
-_Part: Any = object  # the QueueTicketJourney this is mixed into supplies its widgets and steps
+class TicketPaper(Journey):
+    """A part of the queue ticket journey: the ticket on paper."""
 
-
-class TicketPaper(_Part):
-    """Mixed into the queue ticket journey: the ticket on paper."""
+    ticket: Ticket | None  # the journey's (declared here, set by the journey)
 
     def can_print(self) -> bool:
         devices = self.env.devices
@@ -59,8 +59,11 @@ class TicketPaper(_Part):
                     "print_failed")
                 self.go("issued_qr")
 
+        devices = self.env.devices
         try:
-            self.env.devices.print_receipt(receipt, printed)
+            if devices is None:  # can_print() found one a moment ago
+                raise RuntimeError("no printer")
+            devices.print_receipt(receipt, printed)
         except Exception as exc:  # the hub refused the job at once
             printed(PrintOutcome.failed(exc))
 

@@ -60,7 +60,7 @@ class Lockdown(QObject):
         kind = event.type()
         if kind == QEvent.Type.ContextMenu:
             return self._block()
-        if kind in _KEY_EVENTS and is_escape_key(event):  # type: ignore[arg-type]
+        if kind in _KEY_EVENTS and isinstance(event, QKeyEvent) and is_escape_key(event):
             if kind == QEvent.Type.KeyPress:
                 log.info("blocked a key that would leave the kiosk", extra={"event": "lockdown_key"})
             return self._block()

@@ -17,6 +17,8 @@ import logging
 import signal
 import socket
 from collections.abc import Callable
+from types import FrameType
+from typing import Any, TypeAlias
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
@@ -27,6 +29,8 @@ from lifecycle import systemd_notify
 log = logging.getLogger("kiosk")
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# What signal.signal() takes and gives back: a Python handler, SIG_DFL / SIG_IGN, or None (one set from C).
+SignalHandler: TypeAlias = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 
 class GracefulStop(QObject):
@@ -52,7 +56,7 @@ class GracefulStop(QObject):
         self._reader: socket.socket | None = None
         self._writer: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, SignalHandler] = {}
         self._previous_fd = -1
         sessions.on_ended(self._session_ended)
 
@@ -75,7 +79,7 @@ class GracefulStop(QObject):
             self._notifier.setEnabled(False)
             self._notifier = None
         for signum, handler in self._previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
+            signal.signal(signum, handler)
         self._previous.clear()
         if self._writer is not None:
             signal.set_wakeup_fd(self._previous_fd)
@@ -123,5 +127,5 @@ class GracefulStop(QObject):
         self._quit()
 
 
-def _noted(_signum: int, _frame: object) -> None:
+def _noted(_signum: int, _frame: FrameType | None) -> None:
     """The Python-level handler: nothing to do, the wakeup socket carries the signal to the loop."""

@@ -57,7 +57,7 @@ class BackgroundCalls(QObject):
         future = self._pool.submit(fn)
         future.add_done_callback(lambda f: self._finished.emit((f, on_done, on_error)))
 
-    def _deliver(self, item: tuple[Future, Done, Failed | None]) -> None:
+    def _deliver(self, item: tuple[Future[Any], Done, Failed | None]) -> None:
         future, on_done, on_error = item
         self.pending -= 1
         if self._closed:

@@ -15,6 +15,8 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
+from typing import TextIO
 
 from kiosk.system.privacy import redact
 
@@ -84,12 +86,20 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class KioskLogFile(logging.handlers.RotatingFileHandler):
+    """The kiosk's own log file (``kiosk.jsonl``): a handler :func:`setup_logging` made and may replace."""
+
+
+class KioskConsole(logging.StreamHandler[TextIO]):
+    """The kiosk's own lines on stderr (the journal): a handler :func:`setup_logging` made and may replace."""
+
+
 def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_000_000,
                   backups: int = 5, console: bool = True) -> Path | None:
     """Configure the root logger once. Returns the log file path (None when only the console)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
+        if isinstance(handler, (KioskLogFile, KioskConsole)):
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
@@ -101,7 +111,7 @@ def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_
     if log_dir is not None:
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
-            handlers.append(logging.handlers.RotatingFileHandler(
+            handlers.append(KioskLogFile(
                 log_dir / "kiosk.jsonl", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"))
             log_file = log_dir / "kiosk.jsonl"
         except OSError as exc:
@@ -109,9 +119,8 @@ def setup_logging(log_dir: Path | None, level: str = "INFO", max_bytes: int = 5_
             unwritable = f"{exc.strerror or exc} ({exc.filename or log_dir})"
             console = True
     if console:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        handlers.append(KioskConsole(sys.stderr))
     for handler in handlers:
-        handler._kiosk = True  # type: ignore[attr-defined]
         handler.addFilter(redaction)
         handler.setFormatter(formatter)
         root.addHandler(handler)
@@ -129,7 +138,7 @@ def install_exception_logging() -> None:
     traceback inside it, redacted) and the kiosk carries on.
     """
 
-    def log_uncaught(kind, value, traceback) -> None:
+    def log_uncaught(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, traceback)
             return
@@ -167,7 +176,6 @@ def recent_lines(log_file: Path, count: int = 50) -> list[str]:
 def current_log_file() -> Path | None:
     """The file the kiosk's own log handler writes, if logging goes to a file."""
     for handler in logging.getLogger().handlers:
-        name = getattr(handler, "baseFilename", None)
-        if name and getattr(handler, "_kiosk", False):
-            return Path(name)
+        if isinstance(handler, KioskLogFile):
+            return Path(handler.baseFilename)
     return None

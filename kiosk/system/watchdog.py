@@ -84,7 +84,7 @@ class EventLoopWatchdog(QObject):
         start timeout restarts the kiosk — which is what should happen.
         """
         if isinstance(window, QWidget):
-            handle = window.windowHandle()
+            handle: QWindow | None = window.windowHandle()  # None until shown, whatever the stubs say
             if handle is None:
                 # The platform window exists only once the widget is shown; its Show event is
                 # sent before the window is exposed, so nothing is missed by waiting for it.

@@ -86,7 +86,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 # -- the audit log ----------------------------------------------------------------------------------
 
-Detail = Mapping[str, str | int | float | bool | None] | str
+Detail = Mapping[str, str | int | float | bool | list[str] | None] | str  # a list: key ids, never free text
 
 
 @dataclass(frozen=True)

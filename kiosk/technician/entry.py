@@ -12,14 +12,15 @@ screens/main_window.py; the screens stay free of this logic): it makes the :clas
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from kiosk.system.timers import named_timer
 
 if TYPE_CHECKING:
+    from kiosk.shell.context import KioskContext
     from kiosk.technician.mode import TechnicianMode
 
 HOT_ZONE_PX = 120
@@ -79,16 +80,29 @@ class CornerLongPress(QObject):
         return False  # never swallow a citizen's touch
 
 
-def install(window: QWidget) -> TechnicianMode:
-    """Technician mode for this window (a ``KioskWindow``): the controller and the hidden corner."""
+class TechnicianWindow(Protocol):
+    """What :func:`install` needs of the kiosk's window (``screens.main_window.KioskWindow``)."""
+
+    @property
+    def context(self) -> KioskContext: ...
+
+    @property
+    def header(self) -> QWidget: ...  # the hidden corner is its top-left; it owns technician mode, as the window owns it
+
+    @property
+    def first_frame(self) -> SignalInstance: ...  # emitted once the first frame is on the screen
+
+
+def install(window: TechnicianWindow) -> TechnicianMode:
+    """Technician mode for this window: the controller and the hidden corner."""
     from kiosk.technician.mode import TechnicianMode
 
-    context = window.context  # type: ignore[attr-defined]
-    mode = TechnicianMode(context, window, parent=window)
+    context = window.context
+    mode = TechnicianMode(context, window, parent=window.header)
     context.services.technician = mode
-    corner = CornerLongPress(window.header)  # type: ignore[attr-defined]
+    corner = CornerLongPress(window.header)
     corner.held.connect(mode.request_entry)
     mode.corner = corner
     # the device hub is made by a start-up hook at the first frame: look for it once those hooks ran
-    window.first_frame.connect(lambda: QTimer.singleShot(0, mode.attach_devices))  # type: ignore[attr-defined]
+    window.first_frame.connect(lambda: QTimer.singleShot(0, mode.attach_devices))
     return mode

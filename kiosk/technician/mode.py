@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.shell.i18n import N_
@@ -74,8 +74,6 @@ def _reexec() -> None:
 
 class TechnicianMode(SelfTests, QObject):
     """The technician's side of the kiosk (``context.services.technician``)."""
-
-    changed = Signal()
 
     def __init__(self, context: Any, nav: Any, *, citizen_idle: IdleWatch | None = None,
                  parent: QObject | None = None, clock: Any = None,

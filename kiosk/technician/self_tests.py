@@ -8,15 +8,16 @@ device hub and the ``changed`` signal come from it. A card or scan test waits fo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.system.privacy import redact
 
 if TYPE_CHECKING:
     from kiosk.hardware.print_outcome import PrintOutcome
-
-_ModePart: Any = object  # technician mode, which this is mixed into, supplies its state and signals
 
 log = logging.getLogger("fleet")
 
@@ -35,8 +36,22 @@ class SelfTest:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-class SelfTests(_ModePart):
-    """The self-test steps of technician mode."""
+class SelfTests(QObject):
+    """The self-test steps of technician mode: a base of :class:`kiosk.technician.mode.TechnicianMode`."""
+
+    changed = Signal()  # technician mode's: anything it shows changed
+
+    # technician mode's (declared, not defined: the mode's own are found first)
+    context: Any  # kiosk.shell.context.KioskContext
+    tests: dict[str, SelfTest]
+    _hub_links: list[tuple[Any, Any]]
+    _test_timer: QTimer
+    _hub: Callable[[], Any]
+    record: Callable[..., None]
+
+    @property
+    def clock(self) -> Any:  # pragma: no cover - technician mode's own comes first
+        raise NotImplementedError
 
     def print_test_page(self) -> None:
         """Print the test page; the outcome (lines, length, or the printer's error) becomes the test's detail."""

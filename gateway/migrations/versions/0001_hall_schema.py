@@ -8,6 +8,8 @@ Revision ID: 0001
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +22,7 @@ TEXT, INT, SEQ = sa.Text, sa.Integer, sa.BigInteger().with_variant(sa.Integer, "
 TIME = sa.Double  # seconds since the epoch: a double everywhere (PostgreSQL's REAL would round to minutes)
 
 
-def _col(name: str, kind, nullable: bool = True, **kw) -> sa.Column:
+def _col(name: str, kind: Any, nullable: bool = True, **kw: Any) -> sa.Column[Any]:
     return sa.Column(name, kind, nullable=nullable, **kw)
 
 

@@ -42,7 +42,8 @@ def upgrade() -> None:
         sa.Column("beats", sa.Integer, nullable=False))
     op.create_index("fleet_uptime_by_age", "fleet_uptime", ["hour_ts"])
     old = op.get_bind().execute(sa.text("SELECT kiosk_id, received_at, heartbeat FROM fleet_heartbeats")).fetchall()
-    rows, counts = [], {}
+    rows: list[dict[str, object]] = []
+    counts: dict[tuple[str, int], int] = {}
     for kiosk_id, received_at, heartbeat in old:
         received = _ts(received_at)
         if received is None:
