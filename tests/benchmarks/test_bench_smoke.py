@@ -19,7 +19,7 @@ CASES = {
     "bench_startup.py": (["--runs", "1", "--skip-pss"], 3),
     "bench_responsiveness.py": (["--repeats", "1", "--settle", "0"], 3),
     "bench_printing.py": (["--tickets", "1"], 1),
-    "bench_card.py": (["--cards", "1", "--skip-comparison"], 2),
+    "bench_card.py": (["--cards", "2", "--skip-comparison"], 2),  # two: the second visit starts after the first
     "bench_endurance.py": (["--sessions", "7", "--samples", "2"], 6),
     "bench_fleet.py": (["--kiosks", "300", "--duration", "2", "--ramp", "20", "--ramp-step-s", "1",
                         "--overload-s", "1"], 16),
