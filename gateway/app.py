@@ -23,6 +23,7 @@ from gateway.documents import router as documents_router
 from gateway.documents import verify_pages
 from gateway.documents.checking import MAX_PDF_BYTES
 from gateway.hot_path import install as install_hot_path
+from gateway.kiosks import token_version
 from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import SharedRateLimiter, limiters
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue, result_links
@@ -62,7 +63,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     db = Database(settings.db_path)
     limiter, failed_logins = limiters(db, settings.rate_per_s, settings.rate_burst, settings.auth_failures_per_min)
     ctx = GatewayContext(settings=settings, db=db, limiter=limiter, failed_logins=failed_logins,
-                         tokens=TokenCache(settings.token_cache_s))
+                         tokens=TokenCache(settings.token_cache_s, version=lambda: token_version(db)))
     if db.postgres:  # several workers: receipt copies count against one limit too
         ctx.reprints = SharedRateLimiter(db, "reprint", ctx.reprints.per_second, ctx.reprints.burst)
     app.state.gateway = ctx
