@@ -14,8 +14,9 @@ Every access is a short transaction:
 - ``with db.read() as conn:`` only reads: a snapshot, never the write lock (SQLite's WAL readers,
   PostgreSQL's MVCC), so the fleet console can page through 10,000 kiosks while heartbeats land.
 
-Statements are plain SQL in the subset both engines speak, with ``?`` placeholders; each is
-turned once into a SQLAlchemy ``text()`` construct with named parameters and cached.
+Statements are plain SQL in the subset both engines speak, with ``?`` placeholders, run on the
+driver's cursor of the transaction's connection (:mod:`gateway.driver_sql`: no SQLAlchemy
+execution context per statement; psycopg prepares the frequent ones on the server).
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
+
+from gateway.driver_sql import DriverCursor
 
 log = logging.getLogger("gateway.server")
 
@@ -62,24 +64,6 @@ def _postgres_url(location: str) -> str:
     return location
 
 
-@lru_cache(maxsize=4096)
-def _statement(sql: str) -> tuple[TextClause, int]:
-    """``sql`` with each ``?`` outside quotes replaced by ``:p0``, ``:p1`` …, as a text() construct."""
-    out: list[str] = []
-    count, quote = 0, ""
-    for char in sql:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "?":
-            out.append(f":p{count}")
-            count += 1
-            continue
-        out.append(char)
-    return text("".join(out)), count
-
-
 def _advisory_key(name: str) -> int:
     """A stable signed 64-bit key for PostgreSQL's advisory locks (the same in every process)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
@@ -106,15 +90,16 @@ class Transaction:
     def __init__(self, conn: Connection, postgres: bool) -> None:
         self._conn = conn
         self.postgres = postgres
+        self._driver = DriverCursor(conn, postgres)
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        """Run one statement; the result has ``rowcount`` (and rows, for a SELECT)."""
+        """Run one statement; the result has ``rowcount`` (and rows, for a SELECT).
+
+        ``?`` statements go straight to the driver's cursor (:mod:`gateway.driver_sql`); ``:name`` ones through SQLAlchemy.
+        """
         if isinstance(params, Mapping):
             return self._conn.execute(text(sql), dict(params))
-        statement, count = _statement(sql)
-        if count != len(params):
-            raise ValueError(f"{count} placeholders, {len(params)} parameters: {sql[:80]}")
-        return self._conn.execute(statement, {f"p{i}": value for i, value in enumerate(params)})
+        return self._driver.execute(sql, params)
 
     def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement with ``:name`` parameters, for each of ``rows`` (sent as a batch)."""
