@@ -10,17 +10,22 @@ few executions, so the hot statements are parsed and planned once per connection
 errors are raised as SQLAlchemy's (:class:`sqlalchemy.exc.DBAPIError` and its kinds, with
 ``.orig``), exactly as before, so the error handlers see no difference.
 
-Statements with named parameters (``:name``), batches and SQLAlchemy expressions keep going through
-SQLAlchemy.
+Named parameters (``:name``) and batches go the same way (sqlite3 reads ``:name`` itself; psycopg
+gets ``%(name)s``). :func:`transaction` begins, commits or rolls back on the pooled connection
+itself, without SQLAlchemy's ``Connection`` and transaction objects and their events: the pool
+(sizes, recycling, reset on return) is still SQLAlchemy's, and a connection the server dropped is
+invalidated so the pool opens a new one. Alembic's migrations still get a SQLAlchemy connection
+(:meth:`gateway.storage.Database.core_transaction`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 
 
@@ -43,6 +48,33 @@ def placeholders(sql: str, postgres: bool) -> tuple[str, int]:
             continue
         out.append(char)
     return "".join(out), count
+
+
+@lru_cache(maxsize=1024)
+def named(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s`` (``::type`` casts, quoted text and ``%`` kept as they mean)."""
+    out: list[str] = []
+    quote, i = "", 0
+    while i < len(sql):
+        char = sql[i]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == ":" and sql[i + 1:i + 2] == ":":
+            out.append("::")
+            i += 2
+            continue
+        elif char == ":" and (sql[i + 1:i + 2].isalpha() or sql[i + 1:i + 2] == "_"):
+            end = i + 1
+            while end < len(sql) and (sql[end].isalnum() or sql[end] == "_"):
+                end += 1
+            out.append(f"%({sql[i + 1:end]})s")
+            i = end
+            continue
+        out.append("%%" if char == "%" else char)
+        i += 1
+    return "".join(out)
 
 
 class Result:
@@ -81,27 +113,75 @@ class Result:
 
 
 class DriverCursor:
-    """Runs ``?`` statements on the raw DBAPI connection under ``conn`` (opened on first use)."""
+    """Runs statements on one raw DBAPI connection (inside whatever transaction it is in)."""
 
-    __slots__ = ("_conn", "_postgres", "_raw")
+    __slots__ = ("_dialect", "_postgres", "raw")
 
-    def __init__(self, conn: Connection, postgres: bool) -> None:
-        self._conn = conn
+    def __init__(self, raw: Any, postgres: bool, dialect: Dialect) -> None:
+        self.raw = raw
         self._postgres = postgres
-        self._raw: Any = None
+        self._dialect = dialect
 
-    def execute(self, sql: str, params: Sequence[Any]) -> Result:
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> Result:
+        if isinstance(params, Mapping):
+            statement, values = (named(sql) if self._postgres else sql), dict(params)
+            return self._run(statement, values)
         statement, count = placeholders(sql, self._postgres)
         if count != len(params):
             raise ValueError(f"{count} placeholders, {len(params)} parameters: {sql[:80]}")
-        if self._raw is None:
-            self._raw = self._conn.connection.dbapi_connection
-        dialect = self._conn.dialect
-        dbapi = dialect.loaded_dbapi
-        cursor = self._raw.cursor()
+        return self._run(statement, tuple(params))
+
+    def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        statement = named(sql) if self._postgres else sql
+        cursor = self.raw.cursor()
         try:
-            cursor.execute(statement, tuple(params))
-        except dbapi.Error as exc:
+            cursor.executemany(statement, rows)
+        except self._dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped(statement, rows, exc) from exc
+        finally:
             cursor.close()
-            raise DBAPIError.instance(statement, tuple(params), exc, dbapi.Error, dialect=dialect) from exc
+
+    def _run(self, statement: str, values: Any) -> Result:
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(statement, values)
+        except self._dialect.loaded_dbapi.Error as exc:
+            cursor.close()
+            raise self._wrapped(statement, values, exc) from exc
         return Result(cursor)
+
+    def _wrapped(self, statement: str, values: Any, exc: Exception) -> Exception:
+        """The driver's error as SQLAlchemy would have raised it (IntegrityError, DataError …, with ``.orig``)."""
+        return DBAPIError.instance(statement, values, exc, self._dialect.loaded_dbapi.Error, dialect=self._dialect)
+
+    def end(self, commit: bool) -> None:
+        """COMMIT or ROLLBACK the connection's transaction."""
+        try:
+            if self._postgres:
+                (self.raw.commit if commit else self.raw.rollback)()
+            else:
+                self.raw.execute("COMMIT" if commit else "ROLLBACK")
+        except self._dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped("COMMIT" if commit else "ROLLBACK", (), exc) from exc
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine, postgres: bool, begin: str | None, commit: bool = True) -> Iterator[DriverCursor]:
+    """One transaction on a pooled connection: ``begin`` (SQLite: ``BEGIN IMMEDIATE`` or ``BEGIN``; psycopg begins by
+    itself), then COMMIT when the block ends (ROLLBACK when ``commit`` is false or the block raised)."""
+    pooled = engine.raw_connection()
+    cursor = DriverCursor(pooled.dbapi_connection, postgres, engine.dialect)
+    try:
+        if begin is not None:
+            cursor.execute(begin, ())
+        yield cursor
+    except BaseException:
+        with contextlib.suppress(Exception):  # the block's own error is the one to see
+            cursor.end(commit=False)
+        if getattr(cursor.raw, "closed", False) or getattr(cursor.raw, "broken", False):
+            pooled.invalidate()  # the server dropped it: the pool opens a new one
+        raise
+    else:
+        cursor.end(commit)
+    finally:
+        pooled.close()  # back to the pool

@@ -26,14 +26,15 @@ import json
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
 
+from gateway import driver_sql
 from gateway.driver_sql import DriverCursor
 
 log = logging.getLogger("gateway.server")
@@ -87,24 +88,22 @@ class Record(dict):
 class Transaction:
     """A connection inside a transaction: ``execute``/``one``/``all`` with ``?`` parameters."""
 
-    def __init__(self, conn: Connection, postgres: bool) -> None:
+    def __init__(self, driver: DriverCursor, postgres: bool, conn: Connection | None = None) -> None:
+        self._driver = driver
         self._conn = conn
         self.postgres = postgres
-        self._driver = DriverCursor(conn, postgres)
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        """Run one statement; the result has ``rowcount`` (and rows, for a SELECT).
+        """Run one statement (``?`` or ``:name`` parameters); the result has ``rowcount`` (and rows, for a SELECT).
 
-        ``?`` statements go straight to the driver's cursor (:mod:`gateway.driver_sql`); ``:name`` ones through SQLAlchemy.
+        Statements go straight to the driver's cursor (:mod:`gateway.driver_sql`).
         """
-        if isinstance(params, Mapping):
-            return self._conn.execute(text(sql), dict(params))
         return self._driver.execute(sql, params)
 
     def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement with ``:name`` parameters, for each of ``rows`` (sent as a batch)."""
         if rows:
-            self._conn.execute(text(sql), rows)
+            self._driver.execute_many(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Record | None:
         result = self.execute(sql, params)
@@ -118,13 +117,15 @@ class Transaction:
 
     @property
     def connection(self) -> Connection:
-        """The SQLAlchemy connection (for Alembic and SQLAlchemy Core expressions)."""
+        """The SQLAlchemy connection (for Alembic): only in :meth:`Database.core_transaction`."""
+        if self._conn is None:
+            raise RuntimeError("a SQLAlchemy connection is only in Database.core_transaction()")
         return self._conn
 
     def lock(self, name: str) -> None:
         """Hold the named lock until this transaction ends (PostgreSQL; SQLite's writes are exclusive anyway)."""
         if self.postgres:
-            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _advisory_key(name)})
+            self._driver.execute("SELECT pg_advisory_xact_lock(?)", (_advisory_key(name),))
 
     def next_value(self, name: str) -> int:
         """Increment and return a named counter (document numbers, ids)."""
@@ -168,25 +169,35 @@ class Database:
     def transaction(self, lock: str | None = "hall") -> Iterator[Transaction]:
         """Exclusive where it matters: commits when the block ends, rolls back if it raises."""
         if self.postgres:
-            with self.engine.begin() as conn:
-                tx = Transaction(conn, True)
+            with driver_sql.transaction(self.engine, True, None) as driver:
+                tx = Transaction(driver, True)
                 if lock is not None:
                     tx.lock(lock)
                 yield tx
             return
-        with self._lock, self.engine.begin() as conn:
-            yield Transaction(conn, False)
+        with self._lock, driver_sql.transaction(self.engine, False, "BEGIN IMMEDIATE") as driver:
+            yield Transaction(driver, False)
+
+    @contextmanager
+    def core_transaction(self, lock: str | None = "hall") -> Iterator[Transaction]:
+        """:meth:`transaction` on a SQLAlchemy connection (``tx.connection``), for Alembic's migrations."""
+        with (self._lock if not self.postgres else nullcontext()), self.engine.begin() as conn:
+            tx = Transaction(DriverCursor(conn.connection.dbapi_connection, self.postgres, conn.dialect),
+                             self.postgres, conn)
+            if lock is not None:
+                tx.lock(lock)
+            yield tx
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
         """A consistent snapshot for reading, without the write lock (changes are rolled back)."""
         if self._reader is self.engine and not self.postgres:  # :memory: has one connection
-            with self._lock, self.engine.begin() as conn:
-                yield Transaction(conn, False)
+            with self.transaction() as tx:
+                yield tx
             return
-        with self._reader.connect() as conn, conn.begin() as outer:
-            yield Transaction(conn, self.postgres)
-            outer.rollback()
+        begin = None if self.postgres else "BEGIN"
+        with driver_sql.transaction(self._reader, self.postgres, begin, commit=False) as driver:
+            yield Transaction(driver, self.postgres)
 
     def ping(self) -> bool:
         with self.read() as conn:
