@@ -125,7 +125,7 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], public_url: str, s
         return 1
     workers.serve(argv, public_url, args.workers, sock, host=args.host, port=port, log_level=args.log_level,
                   ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, access_log=False,
-                  server_header=False, proxy_headers=False, timeout_graceful_shutdown=3)
+                  server_header=False, proxy_headers=False, timeout_graceful_shutdown=3, loop="asyncio")
     return 0
 
 
@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level,
                             ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
                             access_log=False, server_header=False,
+                            loop="asyncio",  # never uvloop, even if installed: the load shedding is measured on asyncio's
                             proxy_headers=False,  # --trusted-proxy alone decides whom X-Forwarded-* is believed from
                             timeout_graceful_shutdown=3)  # a stuck client must not hold up a restart
     server = SupervisedServer(config)  # READY=1 and watchdog keep-alives under systemd
