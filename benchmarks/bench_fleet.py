@@ -4,6 +4,8 @@ For each: the kiosks are enrolled (``kiosk-gateway admin enrol``), the gateway s
 or a province runs it, and open-loop simulated kiosks (``fleet_load.py``: 60 s heartbeat, 300 s
 bundle poll, a new connection per request, latency from the scheduled send time) run
 
+0. a warm-up at ``--warm-rate`` requests/s until every kiosk was heard from once (what a gateway
+   running for a minute has seen), so the figures below are the steady state;
 1. steady, at ``--kiosks`` kiosks: p50/p95/p99, errors, gateway CPU ms per request, RSS;
 2. the same with a fleet console tab open (the first page of the kiosk list, 50 kiosks, every 3 s);
 3. a ramp of request rates: the saturation point is the highest rate still within p99 ≤ 50 ms
@@ -145,7 +147,10 @@ def bench(gateway: Gateway, args: argparse.Namespace) -> None:
     fleet = Fleet("127.0.0.1", gateway.port, gateway.kiosks)
     beats, polls = args.kiosks / args.heartbeat_s, args.kiosks / args.poll_s
     name = f"fleet {gateway.label}"
-    asyncio.run(fleet.open_loop(beats, polls, min(3.0, args.duration)))  # warm-up: connections, caches
+    # warm-up: every kiosk heard from once (as after a gateway's first minute), so the figures are the steady state
+    warm_s = max(3.0, args.kiosks / args.warm_rate) if args.warm_rate > 0 else 0.0
+    if warm_s:
+        asyncio.run(fleet.open_loop(args.warm_rate * 5 / 6, args.warm_rate / 6, warm_s))
     rss_before, cpu_before = gateway.rss_mb(), gateway.cpu_s()
     steady = asyncio.run(fleet.open_loop(beats, polls, args.duration))
     cpu_ms = (gateway.cpu_s() - cpu_before) * 1000 / max(1, len(steady.of("heartbeat", "poll")))
@@ -204,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heartbeat-s", type=float, default=60.0)
     parser.add_argument("--poll-s", type=float, default=300.0)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of each steady phase")
+    parser.add_argument("--warm-rate", type=float, default=150.0,
+                        help="requests/s of the warm-up before the figures, which lasts until every kiosk was heard "
+                             "from (at least 3 s; 0: none)")
     parser.add_argument("--ramp", default="100,150,200,300,400,600,800", help="request rates of the ramp, per second")
     parser.add_argument("--ramp-step-s", type=float, default=15.0)
     parser.add_argument("--overload-s", type=float, default=30.0)

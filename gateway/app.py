@@ -22,6 +22,8 @@ from gateway.context import GatewayContext
 from gateway.documents import router as documents_router
 from gateway.documents import verify_pages
 from gateway.documents.checking import MAX_PDF_BYTES
+from gateway.hot_path import install as install_hot_path
+from gateway.kiosks import token_version
 from gateway.load_shedding import LoadShedding
 from gateway.ratelimit import SharedRateLimiter, limiters
 from gateway.routers import citizen, content, fleet, health, lookups, outbox, payments, queue, result_links
@@ -61,7 +63,7 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
     db = Database(settings.db_path)
     limiter, failed_logins = limiters(db, settings.rate_per_s, settings.rate_burst, settings.auth_failures_per_min)
     ctx = GatewayContext(settings=settings, db=db, limiter=limiter, failed_logins=failed_logins,
-                         tokens=TokenCache(settings.token_cache_s))
+                         tokens=TokenCache(settings.token_cache_s, version=lambda: token_version(db)))
     if db.postgres:  # several workers: receipt copies count against one limit too
         ctx.reprints = SharedRateLimiter(db, "reprint", ctx.reprints.per_second, ctx.reprints.burst)
     app.state.gateway = ctx
@@ -79,6 +81,8 @@ def create_app(settings: GatewaySettings, extra_routers: list[APIRouter] | None 
                        larger={f"{API_PREFIX}/fleet/bundles": settings.max_publish_bytes,
                                f"{API_PREFIX}/fleet/enrolments": settings.max_enrolment_bytes,
                                "/verify": MAX_PDF_BYTES + 64 * 1024})  # an uploaded certificate and its form
+    # heartbeats and bundle polls answered before FastAPI's routing (everything else passes through)
+    install_hot_path(app, ctx, settings.max_body_bytes)
     # outermost: a request refused for load costs nothing further
     app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight, retry_after_s=settings.shed_retry_after_s,
                        max_lag_s=settings.shed_lag_s, exempt=(f"{API_PREFIX}/health",))

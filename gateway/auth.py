@@ -39,11 +39,7 @@ async def require_kiosk(
     if not kiosk_id or credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(401, "unauthenticated", f"send {KIOSK_ID_HEADER} and Authorization: Bearer <token>",
                       headers=_CHALLENGE)
-    identity = ctx.tokens.get(kiosk_id, credentials.credentials)
-    if identity is None:  # not checked within the last seconds: one indexed read, here on the event loop
-        identity = verify_kiosk(ctx.db, kiosk_id, credentials.credentials)
-        if identity is not None:
-            ctx.tokens.put(kiosk_id, credentials.credentials, identity)
+    identity = known_kiosk(ctx, kiosk_id, credentials.credentials)
     if identity is None:
         shown = kiosk_id[:40] if _KIOSK_ID.fullmatch(kiosk_id[:40]) else "(not a kiosk id)"
         log.warning("refused credentials for kiosk id %r", shown)  # the log filter masks ID-number-like ids
@@ -53,8 +49,26 @@ async def require_kiosk(
                           {"retry_after_s": wait}, headers={"Retry-After": str(wait)})
         raise Problem(401, "bad_credentials", "unknown kiosk, wrong token or kiosk disabled",
                       headers=_CHALLENGE)
+    over = over_rate(ctx, identity)
+    if over is not None:
+        raise over
+    return identity
+
+
+def known_kiosk(ctx: GatewayContext, kiosk_id: str, token: str) -> KioskIdentity | None:
+    """The kiosk if ``token`` is its good token: remembered (:mod:`gateway.token_cache`), else one indexed read."""
+    identity = ctx.tokens.get(kiosk_id, token)
+    if identity is None:  # not checked since the last token change: one indexed read, here on the event loop
+        identity = verify_kiosk(ctx.db, kiosk_id, token)
+        if identity is not None:
+            ctx.tokens.put(kiosk_id, token, identity)
+    return identity
+
+
+def over_rate(ctx: GatewayContext, identity: KioskIdentity) -> Problem | None:
+    """Takes one request from the kiosk's rate; the 429 to answer when it is used up."""
     wait = ctx.limiter.take(identity.kiosk_id)
     if wait:
-        raise Problem(429, "rate_limited", f"too many requests from this kiosk; retry in {wait} s",
-                      {"retry_after_s": wait}, headers={"Retry-After": str(wait)})
-    return identity
+        return Problem(429, "rate_limited", f"too many requests from this kiosk; retry in {wait} s",
+                       {"retry_after_s": wait}, headers={"Retry-After": str(wait)})
+    return None

@@ -51,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--shed-late-loop-ms", type=float, default=SHED_LAG_S * 1000, metavar="MS",
                         help="also refuse with 503 while the event loop runs this late with requests queueing "
                              f"(default {SHED_LAG_S * 1000:g}; 0: off)")
-    parser.add_argument("--token-cache-seconds", type=float, default=5.0, metavar="S",
-                        help="how long a kiosk's good token is remembered (default 5; 0: check every request)")
+    parser.add_argument("--token-cache-seconds", type=float, default=1.0, metavar="S",
+                        help="a kiosk's good token is remembered until tokens change, checked this often: a rotated "
+                             "token or disabled kiosk is refused within it (default 1; 0: check every request)")
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                         help="a reverse proxy (its address as the gateway sees it) whose X-Forwarded-Proto and "
                              "X-Forwarded-For are believed; repeatable")
@@ -109,6 +110,7 @@ def _server_options(args: argparse.Namespace, port: int) -> ServerOptions:
     return {"host": args.host, "port": port, "log_level": args.log_level,
             "ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile,
             "access_log": False, "server_header": False,
+            "loop": "asyncio",  # never uvloop, even if installed: the load shedding is measured on asyncio's
             "proxy_headers": False,  # --trusted-proxy alone decides whom X-Forwarded-* is believed from
             "timeout_graceful_shutdown": 3}  # a stuck client must not hold up a restart
 

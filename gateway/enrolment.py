@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from contract.enrolment import MAX_ENROLMENT, EnrolKiosk
-from gateway.kiosks import token_hash
+from gateway.kiosks import token_hash, tokens_changed
 from gateway.storage import Database
 
 COLUMNS = ("kiosk_id", "hall", "group")
@@ -142,6 +142,8 @@ def rotate(db: Database, kiosk_id: str, now_iso: str) -> str | None:
     with db.transaction() as conn:
         done = conn.execute("UPDATE kiosks SET token_salt = ?, token_hash = ?, token_set_at = ? WHERE kiosk_id = ?",
                             (salt, token_hash(salt, token), now_iso, kiosk_id)).rowcount
+        if done:
+            tokens_changed(conn)  # every worker's token cache forgets within its second
     return token if done else None
 
 
@@ -149,8 +151,11 @@ def set_enabled(db: Database, kiosk_id: str, enabled: bool) -> bool:
     """Enable or disable a kiosk; False when there is no such kiosk."""
     with db.transaction() as conn:
         # changed_ts: the console's next refresh sends this kiosk's row again
-        return conn.execute("UPDATE kiosks SET enabled = ?, changed_ts = ? WHERE kiosk_id = ?",
-                            (int(enabled), time.time(), kiosk_id)).rowcount > 0
+        found = conn.execute("UPDATE kiosks SET enabled = ?, changed_ts = ? WHERE kiosk_id = ?",
+                             (int(enabled), time.time(), kiosk_id)).rowcount > 0
+        if found:
+            tokens_changed(conn)
+        return found
 
 
 def as_csv(tokens: list[tuple[str, str]]) -> str:

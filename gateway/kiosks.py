@@ -12,7 +12,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from gateway.storage import Database
+from gateway.storage import Database, Transaction
+
+TOKENS_COUNTER = "kiosk_tokens"
+"""The row of ``counters`` every change of a kiosk's token or access moves; token caches follow it."""
 
 DEMO_KIOSKS: tuple[tuple[str, str, str], ...] = (
     ("XM-HALL-001", "demo-hall-001-secret", "hall"),
@@ -40,11 +43,13 @@ def register_kiosk(db: Database, kiosk_id: str, token: str, zone: str = "hall", 
             "token_salt = excluded.token_salt, token_hash = excluded.token_hash, zone = excluded.zone",
             (kiosk_id, salt, token_hash(salt, token), zone, created_at),
         )
+        tokens_changed(conn)
 
 
 def set_enabled(db: Database, kiosk_id: str, enabled: bool) -> None:
     with db.transaction() as conn:
         conn.execute("UPDATE kiosks SET enabled = ? WHERE kiosk_id = ?", (int(enabled), kiosk_id))
+        tokens_changed(conn)
 
 
 def verify_kiosk(db: Database, kiosk_id: str, token: str) -> KioskIdentity | None:
@@ -61,3 +66,15 @@ def verify_kiosk(db: Database, kiosk_id: str, token: str) -> KioskIdentity | Non
     if not row["enabled"]:
         return None
     return KioskIdentity(kiosk_id=row["kiosk_id"], zone=row["zone"])
+
+
+def tokens_changed(conn: Transaction) -> None:
+    """Inside the transaction that changes a kiosk's token or access: every worker's cache forgets."""
+    conn.next_value(TOKENS_COUNTER)
+
+
+def token_version(db: Database) -> int:
+    """The change counter as it is now (0 before any change)."""
+    with db.read() as conn:
+        row = conn.one("SELECT value FROM counters WHERE name = ?", (TOKENS_COUNTER,))
+    return 0 if row is None else int(row[0])

@@ -112,7 +112,7 @@ def current(conn: Connection) -> str | None:
 def upgrade(db: Database) -> None:
     """Take ``db`` to the newest revision (a new database gets every table); raises RuntimeError when newer."""
     newest = head()
-    with db.transaction(lock="schema") as tx:
+    with db.core_transaction(lock="schema") as tx:
         conn = tx.connection
         found = current(conn)
         if found == newest:

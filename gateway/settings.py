@@ -36,8 +36,9 @@ class GatewaySettings:
     max_publish_bytes: int = 2 * DEFAULT_MAX_SIZE
     # enrolling a province's kiosks at once: 20,000 rows of JSON
     max_enrolment_bytes: int = 4 * 1024 * 1024
-    # a kiosk's good token is remembered this long per process (0: check the database every time)
-    token_cache_s: float = 5.0
+    # a kiosk's good token is remembered per process until the database's count of token changes moves, read at
+    # most this often (seconds; 0: check the database every time)
+    token_cache_s: float = 1.0
     # requests served at once per process; beyond, 503 with Retry-After (shed_retry_after_s)
     max_in_flight: int = 64
     shed_retry_after_s: int = 2

@@ -14,8 +14,9 @@ Every access is a short transaction:
 - ``with db.read() as conn:`` only reads: a snapshot, never the write lock (SQLite's WAL readers,
   PostgreSQL's MVCC), so the fleet console can page through 10,000 kiosks while heartbeats land.
 
-Statements are plain SQL in the subset both engines speak, with ``?`` placeholders; each is
-turned once into a SQLAlchemy ``text()`` construct with named parameters and cached.
+Statements are plain SQL in the subset both engines speak, with ``?`` placeholders, run on the
+driver's cursor of the transaction's connection (:mod:`gateway.driver_sql`: no SQLAlchemy
+execution context per statement; psycopg prepares the frequent ones on the server).
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ import json
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from functools import lru_cache
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import StaticPool
+
+from gateway import driver_sql
+from gateway.driver_sql import DriverCursor
 
 log = logging.getLogger("gateway.server")
 
@@ -62,24 +65,6 @@ def _postgres_url(location: str) -> str:
     return location
 
 
-@lru_cache(maxsize=4096)
-def _statement(sql: str) -> tuple[TextClause, int]:
-    """``sql`` with each ``?`` outside quotes replaced by ``:p0``, ``:p1`` …, as a text() construct."""
-    out: list[str] = []
-    count, quote = 0, ""
-    for char in sql:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "?":
-            out.append(f":p{count}")
-            count += 1
-            continue
-        out.append(char)
-    return text("".join(out)), count
-
-
 def _advisory_key(name: str) -> int:
     """A stable signed 64-bit key for PostgreSQL's advisory locks (the same in every process)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
@@ -103,23 +88,22 @@ class Record(dict[str, Any]):
 class Transaction:
     """A connection inside a transaction: ``execute``/``one``/``all`` with ``?`` parameters."""
 
-    def __init__(self, conn: Connection, postgres: bool) -> None:
+    def __init__(self, driver: DriverCursor, postgres: bool, conn: Connection | None = None) -> None:
+        self._driver = driver
         self._conn = conn
         self.postgres = postgres
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        """Run one statement; the result has ``rowcount`` (and rows, for a SELECT)."""
-        if isinstance(params, Mapping):
-            return self._conn.execute(text(sql), dict(params))
-        statement, count = _statement(sql)
-        if count != len(params):
-            raise ValueError(f"{count} placeholders, {len(params)} parameters: {sql[:80]}")
-        return self._conn.execute(statement, {f"p{i}": value for i, value in enumerate(params)})
+        """Run one statement (``?`` or ``:name`` parameters); the result has ``rowcount`` (and rows, for a SELECT).
+
+        Statements go straight to the driver's cursor (:mod:`gateway.driver_sql`).
+        """
+        return self._driver.execute(sql, params)
 
     def execute_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement with ``:name`` parameters, for each of ``rows`` (sent as a batch)."""
         if rows:
-            self._conn.execute(text(sql), rows)
+            self._driver.execute_many(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Record | None:
         result = self.execute(sql, params)
@@ -140,13 +124,15 @@ class Transaction:
 
     @property
     def connection(self) -> Connection:
-        """The SQLAlchemy connection (for Alembic and SQLAlchemy Core expressions)."""
+        """The SQLAlchemy connection (for Alembic): only in :meth:`Database.core_transaction`."""
+        if self._conn is None:
+            raise RuntimeError("a SQLAlchemy connection is only in Database.core_transaction()")
         return self._conn
 
     def lock(self, name: str) -> None:
         """Hold the named lock until this transaction ends (PostgreSQL; SQLite's writes are exclusive anyway)."""
         if self.postgres:
-            self._conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _advisory_key(name)})
+            self._driver.execute("SELECT pg_advisory_xact_lock(?)", (_advisory_key(name),))
 
     def next_value(self, name: str) -> int:
         """Increment and return a named counter (document numbers, ids)."""
@@ -190,25 +176,35 @@ class Database:
     def transaction(self, lock: str | None = "hall") -> Iterator[Transaction]:
         """Exclusive where it matters: commits when the block ends, rolls back if it raises."""
         if self.postgres:
-            with self.engine.begin() as conn:
-                tx = Transaction(conn, True)
+            with driver_sql.transaction(self.engine, True, None) as driver:
+                tx = Transaction(driver, True)
                 if lock is not None:
                     tx.lock(lock)
                 yield tx
             return
-        with self._lock, self.engine.begin() as conn:
-            yield Transaction(conn, False)
+        with self._lock, driver_sql.transaction(self.engine, False, "BEGIN IMMEDIATE") as driver:
+            yield Transaction(driver, False)
+
+    @contextmanager
+    def core_transaction(self, lock: str | None = "hall") -> Iterator[Transaction]:
+        """:meth:`transaction` on a SQLAlchemy connection (``tx.connection``), for Alembic's migrations."""
+        with (self._lock if not self.postgres else nullcontext()), self.engine.begin() as conn:
+            tx = Transaction(DriverCursor(conn.connection.dbapi_connection, self.postgres, conn.dialect),
+                             self.postgres, conn)
+            if lock is not None:
+                tx.lock(lock)
+            yield tx
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
         """A consistent snapshot for reading, without the write lock (changes are rolled back)."""
         if self._reader is self.engine and not self.postgres:  # :memory: has one connection
-            with self._lock, self.engine.begin() as conn:
-                yield Transaction(conn, False)
+            with self.transaction() as tx:
+                yield tx
             return
-        with self._reader.connect() as conn, conn.begin() as outer:
-            yield Transaction(conn, self.postgres)
-            outer.rollback()
+        begin = None if self.postgres else "BEGIN"
+        with driver_sql.transaction(self._reader, self.postgres, begin, commit=False) as driver:
+            yield Transaction(driver, self.postgres)
 
     def ping(self) -> bool:
         with self.read() as conn:

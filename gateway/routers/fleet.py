@@ -85,6 +85,11 @@ async def fetch_bundle(
     kiosk: KioskIdentity = Depends(require_kiosk),
     ctx: GatewayContext = Depends(get_context),
 ) -> Response:
+    return bundle_answer(ctx, kiosk, group, installed)
+
+
+def bundle_answer(ctx: GatewayContext, kiosk: KioskIdentity, group: str, installed: int) -> Response:
+    """The answer to a kiosk's bundle poll (validated and authenticated): 204 or the bundle's file."""
     with ctx.db.read() as conn:  # short, and never the write lock: answered on the event loop
         found = fleet_book.bundle_for(conn, group, installed)
     if found is None:

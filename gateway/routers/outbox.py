@@ -71,9 +71,16 @@ async def deliver(
     body: OutboxEntry,
     post: IdempotentPost = Depends(idempotent_required),
 ) -> JSONResponse:
-    ctx, kiosk, key = post.ctx, post.kiosk, post.key
     is_heartbeat = kind == "telemetry" and body.payload.get("kind") == "heartbeat"
     entry = _validated("heartbeat" if is_heartbeat else kind, body.payload)
+    return answer(post, kind, body, entry)
+
+
+def answer(post: IdempotentPost, kind: str, body: OutboxEntry, entry: Any) -> JSONResponse:
+    """The reply to an outbox entry whose payload ``entry`` is valid (the hot path answers heartbeats with it too)."""
+    ctx, kiosk, key = post.ctx, post.kiosk, post.key
+    is_heartbeat = isinstance(entry, Heartbeat)
+
     def work(conn: Transaction) -> tuple[int, dict[str, Any]]:
         if kind == "feedback":
             return 201, citizen_book.record_feedback(ctx, conn, entry, kiosk.kiosk_id)

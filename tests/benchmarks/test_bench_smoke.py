@@ -21,7 +21,7 @@ CASES = {
     "bench_printing.py": (["--tickets", "1"], 1),
     "bench_card.py": (["--cards", "2", "--skip-comparison"], 2),  # two: the second visit starts after the first
     "bench_endurance.py": (["--sessions", "7", "--samples", "2"], 6),
-    "bench_fleet.py": (["--kiosks", "300", "--duration", "2", "--ramp", "20", "--ramp-step-s", "1",
+    "bench_fleet.py": (["--kiosks", "300", "--duration", "2", "--warm-rate", "100", "--ramp", "20", "--ramp-step-s", "1",
                         "--overload-s", "1"], 16),
     "bench_documents.py": (["--repeats", "1"], 2),
     "bench_offline_store.py": (["--entries", "300", "--lookups", "100", "--appends", "20", "--replays", "20"], 0),

@@ -74,3 +74,62 @@ def test_two_workers_share_the_port_and_the_database(new_database, tmp_path):
                 gateway.kill()
             gateway.stdout.close()
     assert gateway.returncode == 0
+
+
+def _start_workers(location: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gateway", "--workers", "2", "--db", location, "--port", str(port),
+                             "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _workers_of(supervisor: psutil.Process, wanted: int, within_s: float = 60) -> list[psutil.Process]:
+    deadline = time.monotonic() + within_s
+    while True:
+        workers = [w for w in supervisor.children() if "spawn_main" in " ".join(w.cmdline())]
+        if len(workers) >= wanted or time.monotonic() > deadline:
+            return workers
+        time.sleep(0.05)
+
+
+def _gone(processes: list[psutil.Process], within_s: float) -> bool:
+    _, alive = psutil.wait_procs(processes, timeout=within_s)
+    return not alive
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+def test_the_supervisor_takes_its_workers_with_it(new_database):
+    location = new_database("supervisor")
+    # stopped while its workers are still starting: it stops at once, workers and all
+    starting = _start_workers(location, _free_port())
+    try:
+        workers = _workers_of(psutil.Process(starting.pid), 1)
+        starting.send_signal(signal.SIGTERM)
+        assert starting.wait(timeout=15) == 0
+        assert _gone(workers, 15)
+    finally:
+        if starting.poll() is None:
+            starting.kill()
+    # killed outright once serving: its workers notice and stop on their own
+    port = _free_port()
+    serving = _start_workers(location, port)
+    try:
+        supervisor = psutil.Process(serving.pid)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert serving.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        workers = _workers_of(supervisor, 2)
+        assert len(workers) == 2
+        serving.kill()
+        serving.wait(timeout=10)
+        assert _gone(workers, 15), "workers outlived their supervisor"
+    finally:
+        if serving.poll() is None:
+            serving.kill()
+        for worker in psutil.Process().children(recursive=True):  # nothing of ours left behind, whatever happened
+            if "spawn_main" in " ".join(worker.cmdline()):
+                worker.kill()
