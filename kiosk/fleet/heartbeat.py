@@ -19,12 +19,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from config.local import KioskSettings
 from contract.fleet import Heartbeat
 from kiosk.system.clock import Clock, SystemClock
+from kiosk.system.installed_version import kiosk_version
 from kiosk.system.privacy import redact
 from kiosk.system.startup_clock import process_age_s
 
@@ -34,19 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fleet")
 
-DISTRIBUTION = "xm-hall-kiosk"
 DEFAULT_INTERVAL_S = 60.0
 KEPT_ERRORS = 5
 DEVICE_NAMES = ("idcard", "printer", "scanner", "a4printer")
 _STATISTICS_KEPT = 12
-
-
-def app_version() -> str:
-    """The installed version of the kiosk software ("unknown" when run from a bare source tree)."""
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 class RecentErrors(logging.Handler):
@@ -94,7 +85,7 @@ class HeartbeatSource:
             kiosk_id=self.settings.kiosk.id,
             group=self.settings.kiosk.group,
             sent_at=self.clock.now().isoformat(timespec="seconds"),
-            app_version=app_version(),
+            app_version=kiosk_version(),
             config=self._config(),
             devices=devices,
             paper=paper,

@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from config.local import KioskSettings
 from kiosk.hardware.paper_roll import PaperEstimate, PaperRoll
 from kiosk.system.clock import HALL_ZONE
+from kiosk.system.installed_version import kiosk_version
 from kiosk.system.privacy import redact
 from kiosk.technician.checks import Finding
 from kiosk.technician.finding_words import hall_time
@@ -246,19 +246,12 @@ def cache_finding(content: Any, store: Any = None) -> list[Finding]:
 # --- configuration -------------------------------------------------------------------------------------
 
 
-def application_version() -> str:
-    try:
-        return metadata.version("xm-hall-kiosk")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def configuration_finding(settings: KioskSettings, clock: Any = None) -> list[Finding]:
     """Kiosk id and group, application version, installed configuration bundle, audit chain."""
     from kiosk.technician.access import verify_audit
 
     data: dict[str, Any] = {"kiosk_id": settings.kiosk.id, "group": settings.kiosk.group,
-                            "application_version": application_version(), "bundle": None}
+                            "application_version": kiosk_version(), "bundle": None}
     ok = True
     bundle_text = "bundles: not available"
     if Path(settings.state_dir).is_dir():

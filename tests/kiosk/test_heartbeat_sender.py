@@ -13,8 +13,9 @@ from config.local import demo_settings
 from contract.fleet import Heartbeat
 from devices.errors import DeviceOperationError
 from devices.model import Statistics
-from kiosk.fleet.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors, app_version
+from kiosk.fleet.heartbeat import HeartbeatSender, HeartbeatSource, RecentErrors
 from kiosk.shell.services import KioskServices
+from kiosk.system.installed_version import kiosk_version
 from offline_cache.outbox import Outbox
 from offline_cache.store import open_store
 
@@ -60,7 +61,7 @@ def test_a_heartbeat_carries_versions_devices_paper_outbox_and_redacted_errors(t
     source = HeartbeatSource(settings, KioskServices(devices=hub, outbox=outbox), errors=errors, uptime=lambda: 42.9)
     beat = source.build()
     assert isinstance(beat, Heartbeat) and beat.kiosk_id == "XM-HALL-001" and beat.group == settings.kiosk.group
-    assert beat.app_version == app_version() != "" and beat.uptime_s == 42
+    assert beat.app_version == kiosk_version() != "" and beat.uptime_s == 42
     assert beat.devices["idcard"].state == "error" and ID_NUMBER not in beat.devices["idcard"].last_error
     assert "3502" in beat.devices["idcard"].last_error  # masked, still recognisable for a technician
     assert beat.devices["scanner"].state == "offline"  # configured but not open
