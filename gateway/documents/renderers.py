@@ -62,16 +62,30 @@ def render_and_sign_elsewhere(certificate: Certificate, key: DocumentKey, reason
 
 
 def _elsewhere(work: Callable[..., tuple[bytes, int]], *args: Any) -> tuple[bytes, int]:
+    """``work(*args)`` in a renderer process. A pool found broken (a renderer killed while idle, by
+    the kernel's OOM killer or an operator) is replaced and the job tried once more in a fresh one."""
+    for attempt in (1, 2):
+        pool = _the_pool()
+        try:
+            return pool.submit(work, *args).result(timeout=RENDER_TIMEOUT_S)
+        except (BrokenProcessPool, TimeoutError) as exc:
+            _drop(pool)
+            if isinstance(exc, TimeoutError) or attempt == 2:
+                raise RendererFailed(f"the certificate renderer failed: {type(exc).__name__}") from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _the_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"))
-        pool = _pool
-    try:
-        return pool.submit(work, *args).result(timeout=RENDER_TIMEOUT_S)
-    except (BrokenProcessPool, TimeoutError) as exc:
-        with _lock:
-            if _pool is pool:
-                _pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise RendererFailed(f"the certificate renderer failed: {type(exc).__name__}") from exc
+        return _pool
+
+
+def _drop(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)

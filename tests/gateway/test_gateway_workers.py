@@ -111,6 +111,7 @@ def test_the_supervisor_takes_its_workers_with_it(new_database):
     # killed outright once serving: its workers notice and stop on their own
     port = _free_port()
     serving = _start_workers(location, port)
+    workers = []
     try:
         supervisor = psutil.Process(serving.pid)
         deadline = time.monotonic() + 60
@@ -130,6 +131,6 @@ def test_the_supervisor_takes_its_workers_with_it(new_database):
     finally:
         if serving.poll() is None:
             serving.kill()
-        for worker in psutil.Process().children(recursive=True):  # nothing of ours left behind, whatever happened
-            if "spawn_main" in " ".join(worker.cmdline()):
+        for worker in workers:  # nothing of this test's left behind, whatever happened (only its own: the
+            if worker.is_running():  # session's document renderers are spawned processes too)
                 worker.kill()
