@@ -23,14 +23,15 @@ def parent_gone(parent_pid: int) -> bool:
     return os.getppid() != parent_pid
 
 
-def watch(parent_pid: int, poll_s: float = POLL_S) -> threading.Thread:
+def watch(parent_pid: int, poll_s: float = POLL_S,
+          parent: str = "the kiosk that started this gateway") -> threading.Thread:
     """Stop this process with SIGTERM when ``parent_pid`` ends (checked every ``poll_s`` seconds)."""
 
     def run() -> None:
         stop = threading.Event()
         while not stop.wait(poll_s):
             if parent_gone(parent_pid):
-                log.warning("the kiosk that started this gateway (pid %d) has ended: stopping", parent_pid)
+                log.warning("%s (pid %d) has ended: stopping", parent, parent_pid)
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
 

@@ -54,7 +54,7 @@ def worker_app() -> FastAPI:
     if supervisor:  # a supervisor killed or crashed takes this worker with it (SIGTERM to itself)
         if parent_watch.parent_gone(supervisor):
             raise SystemExit(f"kiosk-gateway worker: its supervisor (pid {supervisor}) has already ended")
-        parent_watch.watch(supervisor)
+        parent_watch.watch(supervisor, parent="the supervisor of this gateway worker")
     return create_app(settings_from_args(args, os.environ[PUBLIC_URL_ENV]))
 
 

@@ -11,6 +11,7 @@ for its file without holding the lock.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -79,8 +80,16 @@ def _the_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(max_workers=RENDERERS, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_end_with, initargs=(os.getpid(),))
         return _pool
+
+
+def _end_with(gateway_pid: int) -> None:
+    """In a renderer: end when the gateway process that started it is gone (killed, not stopped)."""
+    from gateway import parent_watch
+
+    parent_watch.watch(gateway_pid, parent="the gateway process that started this renderer")
 
 
 def _drop(pool: ProcessPoolExecutor) -> None:
