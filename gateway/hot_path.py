@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -89,12 +90,18 @@ class HotPath:
         except _Fall:
             await self.app(scope, _replay(body, receive), send)
             return
+        await self._answer(scope, receive, send, kiosk, lambda: outbox.answer(
+            IdempotentPost(self.ctx, kiosk, key), "telemetry", entry, heartbeat))
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, kiosk: KioskIdentity,
+                      work: Callable[[], Response]) -> None:
+        """A request taken by the fast path: the kiosk's rate limit, then ``work``; errors as the app's."""
         self.taken += 1
         try:
             over = over_rate(self.ctx, kiosk)
             if over is not None:
                 raise over
-            response: Response = outbox.answer(IdempotentPost(self.ctx, kiosk, key), "telemetry", entry, heartbeat)
+            response = work()
         except Exception as exc:  # noqa: BLE001 - answered as the app's error handlers would
             response = _error(scope, exc)
         await response(scope, receive, send)
@@ -142,15 +149,7 @@ class HotPath:
         except _Fall:
             await self.app(scope, receive, send)
             return
-        self.taken += 1
-        try:
-            over = over_rate(self.ctx, kiosk)
-            if over is not None:
-                raise over
-            response = fleet.bundle_answer(self.ctx, kiosk, group, installed)
-        except Exception as exc:  # noqa: BLE001 - answered as the app's error handlers would
-            response = _error(scope, exc)
-        await response(scope, receive, send)
+        await self._answer(scope, receive, send, kiosk, lambda: fleet.bundle_answer(self.ctx, kiosk, group, installed))
 
 
 def _headers(scope: Scope) -> dict[str, str]:
