@@ -16,13 +16,17 @@ from screens.widgets import Tile, TouchButton, label
 
 
 def service_badges(context: KioskContext, services: list[Service]) -> list[tuple[str, str]]:
-    """Badges for a tile standing for ``services``: around the clock, ID card, not offered now."""
+    """Badges for a tile standing for ``services``: around the clock, ID card; or only why it is not offered now.
+
+    A tile not offered now says why and nothing else: how the service is used (24 hours, ID card) does
+    not matter while it is paused, and the reason with those two would not fit a home tile's width.
+    """
     badges: list[tuple[str, str]] = []
     if not services:
         return badges
     offers = [context.offer(s) for s in services]
     if not any(o.available for o in offers):
-        badges.append((offers[0].reason() or _("暂停服务"), "badge-warn"))
+        return [(offers[0].reason() or _("暂停服务"), "badge-warn")]
     if all(s.hours == "24h" for s in services):
         badges.append((_("24小时"), "badge-alt"))
     if all(s.id_card_required for s in services):

@@ -4,7 +4,7 @@ One place decides, from the journeys the kiosk's configuration switches off, the
 payment channel are reachable, the devices' states, whether the outbox can take entries and how old
 the cached content is. The home screen calls :meth:`AvailabilityEngine.evaluate_all` on every
 relevant event and once a minute, and shows the reasons as given ("Closed until 08:30 Monday",
-"Printing unavailable — send to your phone", "Payment unavailable while offline").
+"Printing unavailable — send to your phone", "Payment paused: offline").
 
 Inputs are plain dataclasses, so the engine runs and is tested without Qt, devices or network.
 """
@@ -114,16 +114,16 @@ _PAY_BY_PHONE = Wording(zh="可用手机扫描缴款通知书上的二维码缴�
 
 _BLOCKED: dict[str, tuple[Wording, Wording]] = {
     "not_offered": (Wording(zh="本机暂不提供此服务", en="Not offered at this kiosk"), _OTHER_KIOSK),
-    "offline": (Wording(zh="网络中断，暂停服务", en="Unavailable while the kiosk is offline"), _TRY_LATER),
-    "payment_offline": (Wording(zh="网络中断，暂停缴费", en="Payment unavailable while offline"), _PAY_BY_PHONE),
-    "payment_down": (Wording(zh="缴费系统暂停服务", en="Payment is temporarily unavailable"), _PAY_BY_PHONE),
-    "identity": (Wording(zh="身份证阅读器和扫码器故障，无法核验身份", en="Identity check unavailable: card reader and scanner out of order"), _OTHER_KIOSK),
+    "offline": (Wording(zh="网络中断，暂停服务", en="Paused: kiosk offline"), _TRY_LATER),
+    "payment_offline": (Wording(zh="网络中断，暂停缴费", en="Payment paused: offline"), _PAY_BY_PHONE),
+    "payment_down": (Wording(zh="缴费系统暂停服务", en="Payment system paused"), _PAY_BY_PHONE),
+    "identity": (Wording(zh="身份证阅读器和扫码器故障", en="ID reader & scanner down"), _OTHER_KIOSK),
     "idcard": (Wording(zh="身份证阅读器故障", en="ID card reader out of order"), _OTHER_KIOSK),
     "scanner": (Wording(zh="扫码器故障", en="Scanner out of order"), _OTHER_KIOSK),
     "printer": (Wording(zh="打印机故障", en="Printer out of order"), _OTHER_KIOSK),
-    "outbox": (Wording(zh="本机暂时无法保存办理请求", en="This kiosk cannot store requests right now"), _OTHER_KIOSK),
+    "outbox": (Wording(zh="本机暂时无法保存办理请求", en="Cannot store requests now"), _OTHER_KIOSK),
     "content_missing": (Wording(zh="离线状态下暂无此项信息", en="Not available while offline"), _TRY_LATER),
-    "content_too_old": (Wording(zh="离线时间过长，信息可能已过时", en="Offline too long: the information may be out of date"), _TRY_LATER),
+    "content_too_old": (Wording(zh="离线时间过长，信息可能已过时", en="Information may be outdated"), _TRY_LATER),
 }
 _PRINT_TO_PHONE = Wording(zh="打印暂不可用，可发送到手机", en="Printing unavailable — send to your phone")
 _SCAN_INSTEAD = Wording(zh="身份证阅读器故障，请扫描电子证照二维码", en="ID card reader out of order — scan your e-ID QR code instead")

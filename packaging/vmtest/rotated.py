@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 from PIL import Image
-from walk import ENGLISH, Checks, busy, changed, fills_the_screen, kiosk_active, touch
+from walk import ENGLISH, Checks, busy, changed, fills_the_screen, kiosk_active, kiosk_online, touch
 
 # rotation = 90 is a panel mounted a quarter turn clockwise: cage (``-r``) draws the picture a
 # quarter turn counter-clockwise on it, so the design's top edge is the panel's left edge. The
@@ -54,6 +54,7 @@ def check_the_turned_kiosk(machine, checks: Checks, *, wait_for) -> None:  # noq
     """The kiosk booted on the 1920×1080 display with rotation = 90, against the portrait walk's screens."""
     out = checks.out
     wait_for("kiosk.service active on the turned panel", lambda: kiosk_active(machine), 420, every=2)
+    wait_for("the turned kiosk's gateway online", lambda: kiosk_online(machine), 180, every=2)
     time.sleep(2)
     picture = machine.screenshot(out / "rotated-home-panel.png")
     upright = picture.rotate(-90, expand=True)  # turned back a quarter clockwise

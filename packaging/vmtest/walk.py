@@ -106,6 +106,12 @@ def kiosk_active(machine, restarts: int | None = None) -> dict[str, str] | None:
     return state
 
 
+def kiosk_online(machine) -> dict[str, str] | None:  # noqa: ANN001
+    """kiosk.service's state once it is active and has reached its gateway (the status line says so)."""
+    state = kiosk_active(machine)
+    return state if state is not None and "gateway online" in state.get("StatusText", "") else None
+
+
 def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> None:  # noqa: ANN001
     out = checks.out
 
@@ -118,6 +124,9 @@ def walk_the_kiosk(machine, checks: Checks, *, idcard, printer, wait_for) -> Non
     checks.check("kiosk.service reached active with READY=1", state["SubState"] == "running", str(state))
     checks.check("systemctl status shows what the kiosk is doing", state["StatusText"].startswith("ready"),
                  repr(state["StatusText"]))
+    # the screenshots are compared with the turned panel's: both show the kiosk with its gateway
+    # reached (before that, home carries the offline banner and badges)
+    wait_for("the kiosk's gateway online", lambda: kiosk_online(machine), 180, every=2)
     time.sleep(2)  # READY=1 follows the first frame: the page is whole by now
     home_zh = machine.screenshot(out / "home-zh.png")
     checks.check("home screen painted on the DRM display (Chinese), the whole screen",

@@ -60,7 +60,7 @@ def test_printing_unavailable_offers_the_phone() -> None:
 def test_payment_unavailable_while_offline() -> None:
     offline = KioskConditions(zone="24h", gateway_online=False)
     verdict = ENGINE.evaluate(PAYMENT, offline, SATURDAY_NIGHT)
-    assert not verdict.available and verdict.reason.en == "Payment unavailable while offline"
+    assert not verdict.available and verdict.reason.en == "Payment paused: offline"
     assert "QR code" in verdict.alternative.en
     assert ENGINE.evaluate(LOOKUP, offline, SATURDAY_NIGHT).code == "offline"
     channel_down = KioskConditions(zone="24h", gateway_online=True, payment_online=False)
