@@ -40,11 +40,19 @@ def clean_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def _problem(_: Request, exc: Problem) -> JSONResponse:
+def error_answer(exc: Exception, method: str, path: str) -> JSONResponse:
+    """The answer for an exception a request's work raised (the routes' and the hot path's alike)."""
+    if isinstance(exc, Problem):
         return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
+    # SQLite stores 64-bit integers, PostgreSQL says "integer out of range" (22003): a schema-valid
+    # but huge number is the client's mistake, not ours; other data errors are ours.
+    if isinstance(exc, OverflowError) or (isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) == "22003"):
+        return error_response(422, "number_out_of_range", "a number in the request is too large to store")
+    log.error("unexpected error on %s %s", method, path, exc_info=exc)
+    return error_response(500, "internal_error", "the gateway failed unexpectedly; see its log")
 
+
+def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = clean_errors(list(exc.errors()))
@@ -58,19 +66,9 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(OverflowError)
-    async def _too_big(_: Request, exc: OverflowError) -> JSONResponse:
-        # SQLite stores 64-bit integers: a schema-valid but huge number is the client's mistake, not ours.
-        return error_response(422, "number_out_of_range", "a number in the request is too large to store")
+    for kind in (Problem, OverflowError, DataError, Exception):
+        app.add_exception_handler(kind, _answer)
 
-    @app.exception_handler(DataError)
-    async def _out_of_range(request: Request, exc: DataError) -> JSONResponse:
-        # PostgreSQL's way of saying the same (integer out of range); other data errors are ours.
-        if getattr(exc.orig, "sqlstate", None) == "22003":
-            return error_response(422, "number_out_of_range", "a number in the request is too large to store")
-        return await _bug(request, exc)
 
-    @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "the gateway failed unexpectedly; see its log")
+async def _answer(request: Request, exc: Exception) -> JSONResponse:
+    return error_answer(exc, request.method, request.url.path)

@@ -22,13 +22,11 @@ FastAPI routes stay declared: the OpenAPI document does not change.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,18 +36,16 @@ from contract.fleet import Heartbeat
 from contract.outbox import OutboxEntry
 from gateway.auth import known_kiosk, over_rate
 from gateway.context import GatewayContext
-from gateway.error_handlers import error_response
+from gateway.error_handlers import error_answer
+from gateway.idempotency import KEY_PATTERN
 from gateway.kiosks import KioskIdentity
-from gateway.problems import Problem
 from gateway.routers import fleet, outbox
 from gateway.routers.common import IdempotentPost
-
-log = logging.getLogger("gateway.server")
 
 HEARTBEAT_PATH = f"{API_PREFIX}/outbox/telemetry"
 BUNDLE_PATH = f"{API_PREFIX}/fleet/bundle"
 
-_KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")  # gateway.idempotency.KEY_PATTERN
+_KEY = re.compile(KEY_PATTERN)
 _GROUP = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")  # the route's pattern for ``group``
 _INSTALLED = re.compile(r"[0-9]{1,16}")
 _WANTED = {b"content-length": "length", b"content-type": "type", b"x-kiosk-id": "kiosk",
@@ -103,7 +99,7 @@ class HotPath:
                 raise over
             response = work()
         except Exception as exc:  # noqa: BLE001 - answered as the app's error handlers would
-            response = _error(scope, exc)
+            response = error_answer(exc, scope["method"], scope["path"])
         await response(scope, receive, send)
 
     async def _body(self, headers: dict[str, str], receive: Receive) -> bytes:
@@ -213,17 +209,6 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return again if body else receive
-
-
-def _error(scope: Scope, exc: Exception) -> Response:
-    """What :func:`gateway.error_handlers.install`'s handlers answer for ``exc``."""
-    if isinstance(exc, Problem):
-        return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
-    if isinstance(exc, OverflowError) or (
-            isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) == "22003"):
-        return error_response(422, "number_out_of_range", "a number in the request is too large to store")
-    log.error("unexpected error on %s %s", scope["method"], scope["path"], exc_info=exc)
-    return error_response(500, "internal_error", "the gateway failed unexpectedly; see its log")
 
 
 def install(app: Any, ctx: GatewayContext, max_bytes: int) -> None:
