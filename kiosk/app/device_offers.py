@@ -9,26 +9,30 @@ going busy and idle again around each ticket.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.hall.availability import DeviceStates
+
+if TYPE_CHECKING:
+    from kiosk.hardware.device_hub import DeviceHub
+    from kiosk.shell.context import KioskContext
 
 # The devices the offer rule reads (device_states): another device's events change no verdict.
 AVAILABILITY_DEVICES = frozenset({"printer", "idcard", "scanner"})
 
 
-def device_states(hub: Any) -> DeviceStates:
+def device_states(hub: DeviceHub) -> DeviceStates:
     """What the availability engine weighs of the devices, from the hub's cached states (no I/O)."""
     return DeviceStates(printer=hub.can_print(), idcard=usable(hub, "idcard"), scanner=usable(hub, "scanner"))
 
 
-def usable(hub: Any, name: str) -> bool:
+def usable(hub: DeviceHub, name: str) -> bool:
     """A device counts as usable once open and not in error (a closed one is still being opened)."""
     device = hub.device(name)
     return device is not None and str(device.state) in ("idle", "busy")
 
 
-def recheck_offers_on_device_events(hub: Any, context: Any) -> None:
+def recheck_offers_on_device_events(hub: DeviceHub, context: KioskContext) -> None:
     """``context.availability_changed`` when an event of ``hub`` changed what the offer rule reads."""
     last: list[DeviceStates | None] = [None]  # None: the first event always asks again
 

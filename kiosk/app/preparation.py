@@ -9,9 +9,10 @@ one small step per turn of the event loop and never while someone is using it:
 - once a citizen's session has ended, the screens of the home page's journeys, then the catalogue's,
   are built one at a time, and each, at the next step, walked through its first showing without
   being shown (``KioskScreen.ready_ahead``, ``screens/rehearsal.py``: polished, laid out at the
-  window's size, painted once offscreen), so that its first visit costs little more than a later one. These are the screens later citizens open anyway, and a screen once built
-  is kept for the next citizen, so the memory a kiosk reaches after its first hours of service does
-  not change; it is only reached sooner (2–3 MB per journey screen). The technician's and the
+  window's size, painted once offscreen), so that its first visit costs little more than a later
+  one. These are the screens later citizens open anyway, and a screen once built is kept for the
+  next citizen, so the memory a kiosk reaches after its first hours of service does not change;
+  it is only reached sooner (2–3 MB per journey screen). The technician's and the
   out-of-service screens are left to be built when needed.
 
 A step runs only on the home screen, with no session, ``QUIET_MS`` after the last touch; a touch
@@ -101,7 +102,7 @@ class IdlePreparation(QObject):
                 self.rehearsals.append(name)
         except Exception:
             log.exception("preparing a screen in idle time failed; it is built when first shown")
-        if self.modules or (self.builds_allowed and (self.screens or self.rehearsals)):
+        if self.modules or (self.builds_allowed and self._left()):
             return
         self._timer.stop()  # done, or the imports are and the builds wait for a session's end
         if self.builds_allowed:
