@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.shell.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
+from screens.interface_font import FAMILY as INTERFACE_FAMILY
 
-FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+# Kiosk Sans SC is the part of Noto Sans CJK SC the kiosk draws (screens/interface_font.py); the
+# full collection after it draws any character the subset lacks, in the same design.
+FONT_FAMILY = f'"{INTERFACE_FAMILY}", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
 SCREEN_WIDTH = DESIGN_WIDTH
 SCREEN_HEIGHT = DESIGN_HEIGHT
 GAP = 24

@@ -55,3 +55,4 @@ fi
 # The translation catalogues (.po → kiosk/locale/<lang>/LC_MESSAGES/kiosk.mo, not committed):
 # compiled again whenever a .po file is newer than its catalogue.
 .venv/bin/python scripts/compile_translations.py >&2
+.venv/bin/python scripts/build_interface_font.py >&2

@@ -11,15 +11,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """The checkout's compiled translation catalogues follow its .po files, so a translation just
-    added shows in the tests without running scripts/bootstrap.sh again (a no-op when current)."""
+    """The checkout's compiled translation catalogues and its interface font follow the kiosk's
+    texts, so a text just added shows in the tests without running scripts/bootstrap.sh again
+    (no-ops when current)."""
     import importlib.util
 
-    script = Path(__file__).resolve().parents[1] / "scripts" / "compile_translations.py"
-    spec = importlib.util.spec_from_file_location("compile_translations", script)
-    compiler = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compiler)
-    compiler.compile_catalogues()
+    def script(name: str):
+        path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    script("compile_translations").compile_catalogues()
+    font = script("build_interface_font")
+    try:
+        font.build()
+    except font.FontBuildError:
+        pass  # tests/screens/test_interface_font.py says what is missing
 
 
 @pytest.fixture

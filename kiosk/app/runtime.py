@@ -168,6 +168,9 @@ def _wire_session(runtime: KioskRuntime) -> None:
 def make_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or ["kiosk"])
+    from screens.interface_font import register_interface_font
+
+    register_interface_font()  # once per process, before any widget picks its font
     app.setApplicationName("kiosk")
     app.setQuitOnLastWindowClosed(True)
     return app

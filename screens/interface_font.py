@@ -1,0 +1,58 @@
+"""The kiosk's interface font, Kiosk Sans SC: registered with Qt before the first window is made.
+
+It is the part of Noto Sans CJK SC the kiosk's screens draw (GB 2312 and the kiosk's own texts),
+built by ``scripts/build_interface_font.py`` into ``screens/fonts`` when the kiosk is built or
+installed. The style sheet names it first and Noto Sans CJK SC after it (``screens/theme.py``): the
+same glyphs, so nothing looks different, but the kiosk process maps ~2.5 MB of one small font per
+weight instead of ~10 MB scattered over Debian's two 19 MB collections. A character the subset
+lacks is drawn from Noto Sans CJK SC. Without the built fonts (a checkout where fontTools was
+missing) the kiosk draws everything from Noto Sans CJK, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+FAMILY = "Kiosk Sans SC"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+WEIGHTS = ("Regular", "Bold")
+
+log = logging.getLogger("kiosk")
+_registered: dict[Path, bool] = {}
+
+
+def register_interface_font(font_dir: Path = FONT_DIR) -> bool:
+    """Add the interface font's weights to the application's fonts (once); whether every weight is there.
+
+    It also becomes the application's default font (at Qt's default size), for what no style sheet
+    reaches (the demo's control panel, a message box): otherwise Qt's default face draws the Latin
+    and pulls the full Noto collection in for every Chinese character.
+    """
+    if font_dir not in _registered:
+        _registered[font_dir] = _register(font_dir)
+        if _registered[font_dir]:
+            from PySide6.QtGui import QGuiApplication
+
+            font = QGuiApplication.font()
+            font.setFamilies([FAMILY, "Noto Sans CJK SC"])
+            QGuiApplication.setFont(font)
+    return _registered[font_dir]
+
+
+def _register(font_dir: Path) -> bool:
+    from PySide6.QtGui import QFontDatabase
+
+    added = 0
+    for weight in WEIGHTS:
+        path = font_dir / f"KioskSansSC-{weight}.otf"
+        if not path.is_file():
+            continue
+        if QFontDatabase.addApplicationFont(str(path)) < 0:
+            log.warning("the interface font %s could not be loaded; its text is drawn from Noto Sans CJK", path.name)
+            continue
+        added += 1
+    if added < len(WEIGHTS):
+        log.info("interface font not complete in %s (%d of %d weights); text is drawn from Noto Sans CJK",
+                 font_dir, added, len(WEIGHTS))
+    return added == len(WEIGHTS)
