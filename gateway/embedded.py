@@ -1,12 +1,15 @@
 """Start the reference gateway beside the kiosk as a child process (the demo, and tests).
 
-Only the standard library is imported here: the kiosk process must never load FastAPI. The
+Only the standard library is imported here: the kiosk process must never load FastAPI. Its health
+check uses http.client, which the kiosk's gateway client loads anyway (urllib.request would add
+~1.7 MB to the kiosk process for one GET). The
 listening socket is bound by the parent and handed to the child, so the URL is known before the
 child starts and a port of 0 can never race with another program.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
@@ -14,8 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 log = logging.getLogger("gateway.server")
@@ -97,12 +98,16 @@ class EmbeddedGateway:
             assert self._process is not None
             if self._process.poll() is not None:
                 raise GatewayStartError(f"gateway exited with {self._process.returncode}: {self._stderr_tail()}")
+            connection = http.client.HTTPConnection(self.host, self._port, timeout=1.0)
             try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1.0) as answer:
-                    if json.load(answer).get("status") == "ok":
-                        return
-            except (OSError, ValueError):
+                connection.request("GET", "/api/v1/health")
+                answer = connection.getresponse()
+                if answer.status == 200 and json.loads(answer.read()).get("status") == "ok":
+                    return
+            except (OSError, ValueError, http.client.HTTPException):
                 pass  # not listening yet (the socket accepts, but uvicorn has not started serving)
+            finally:
+                connection.close()
             if time.monotonic() > deadline:
                 raise GatewayStartError(f"gateway did not answer within {timeout:.0f} s: {self._stderr_tail()}")
             time.sleep(delay)
