@@ -14,6 +14,9 @@ select one (``from __feature__ import snake_case``) still gets it: that import r
 selection before the hook asks about the module, and the hook asks only about modules it has not
 recorded.
 
+The few sources the hook read while PySide6 itself was loading (enum, inspect, the command line's
+modules: ~200 KB of text) are dropped from ``linecache`` again; a traceback reads them back.
+
 Where PySide6's internals are not as expected (another PySide6 version), nothing is changed.
 """
 
@@ -39,4 +42,7 @@ def import_qt() -> bool:
     if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
         return False
     feature._mod_uses_pyside = _default_features
+    import linecache
+
+    linecache.clearcache()
     return True

@@ -36,11 +36,12 @@ def out_of_order_hooks() -> list[StartHook]:
     return [start_gui_bridge, start_watchdog]
 
 
-def hooks(settings: KioskSettings, demo: bool) -> list[StartHook]:
+def hooks(settings: KioskSettings, demo: bool, demo_panel: bool = True) -> list[StartHook]:
+    """The start-up steps after the first frame; the demo's control panel with ``demo`` unless ``demo_panel`` is off."""
     steps: list[StartHook] = [start_gui_bridge, start_offline_store, start_availability, start_gateway,
                               start_devices, start_watchdog, start_planned_maintenance, start_bundle_updates,
                               start_heartbeat, start_tidy_when_settled, start_idle_preparation]
-    if demo:
+    if demo and demo_panel:
         steps.append(start_demo_panel)
     return steps
 

@@ -24,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--demo-zone", choices=["hall", "24h", "auto"], default="hall",
                      help="with --demo: the hall's kiosk, the 24-hour zone's, or auto (the 24-hour zone's "
                           "while the hall is closed)")
+    run.add_argument("--no-demo-panel", dest="demo_panel", action="store_false",
+                     help="with --demo: no control panel window beside the kiosk (a demo on a hall's own touch "
+                          "screen, where a second window would sit over the kiosk; the demo's devices stay simulated)")
     run.add_argument("--windowed", action="store_true", help="a window instead of kiosk mode (development)")
     run.add_argument("--size", type=_size, metavar="WxH",
                      help="the panel's size in pixels (default: [display] size, else the display's own, "
@@ -130,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
                                          extra={"event": "out_of_order"})
         hooks = startup.out_of_order_hooks()
     else:
-        hooks = startup.hooks(settings, demo=args.demo)
+        hooks = startup.hooks(settings, demo=args.demo, demo_panel=args.demo_panel)
     return app.run(settings, kiosk_mode=not args.windowed, start_hooks=hooks, demo=args.demo, out_of_order=broken,
                    panel=found, fit=fit)
 
