@@ -50,3 +50,19 @@ def test_tour_renders_png_files(qapp, demo_settings, tmp_path: Path):
 
     image = QImage(str(tmp_path / "tour" / "home--default--en.png"))
     assert (image.width(), image.height()) == (1080, 1920)
+
+
+def test_the_demo_panel_can_be_left_out(demo_settings):
+    import argparse
+
+    from kiosk.app import startup
+    from kiosk.cli.run import register
+
+    assert startup.start_demo_panel in startup.hooks(demo_settings, demo=True)
+    without = startup.hooks(demo_settings, demo=True, demo_panel=False)
+    assert startup.start_demo_panel not in without and startup.start_devices in without
+    assert startup.start_demo_panel not in startup.hooks(demo_settings, demo=False)
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    assert parser.parse_args(["run", "--demo", "--no-demo-panel"]).demo_panel is False
+    assert parser.parse_args(["run", "--demo"]).demo_panel is True
