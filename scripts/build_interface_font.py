@@ -174,21 +174,28 @@ def build(out_dir: Path = OUT_DIR, force: bool = False, root: Path = ROOT) -> li
         current = False
     if current and not force:
         return targets
-    cached = cache_dir(wanted)
-    if force or not all(font_path(cached, weight).exists() for weight in WEIGHTS):
-        cached.mkdir(parents=True, exist_ok=True)
-        with ProcessPoolExecutor(max_workers=len(WEIGHTS)) as pool:  # ~10 s a weight, one core each
-            list(pool.map(build_weight, WEIGHTS, [characters] * len(WEIGHTS),
-                          [font_path(cached, weight) for weight in WEIGHTS]))
-        builds = sorted(cached.parent.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
-        for old in builds[KEEP_CACHED:]:
-            shutil.rmtree(old, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for weight, target in zip(WEIGHTS, targets, strict=True):
-        shutil.copyfile(font_path(cached, weight), target)
+    cached = cache_dir(wanted)
+    try:
+        if force or not all(font_path(cached, weight).exists() for weight in WEIGHTS):
+            cached.mkdir(parents=True, exist_ok=True)
+            _build_weights(characters, cached)
+            builds = sorted(cached.parent.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+            for old in builds[KEEP_CACHED:]:
+                shutil.rmtree(old, ignore_errors=True)
+        for weight, target in zip(WEIGHTS, targets, strict=True):
+            shutil.copyfile(font_path(cached, weight), target)
+    except OSError:  # no usable cache (a read-only home, a full disk there): built where they go
+        _build_weights(characters, out_dir)
     (out_dir / "LICENSE").write_text(licence_text(), encoding="utf-8")
     stamp.write_text(json.dumps(wanted, indent=1) + "\n")
     return targets
+
+
+def _build_weights(characters: list[int], out_dir: Path) -> None:
+    with ProcessPoolExecutor(max_workers=len(WEIGHTS)) as pool:  # ~10 s a weight, one core each
+        list(pool.map(build_weight, WEIGHTS, [characters] * len(WEIGHTS),
+                      [font_path(out_dir, weight) for weight in WEIGHTS]))
 
 
 def cache_dir(wanted: dict[str, object]) -> Path:

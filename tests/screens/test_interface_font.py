@@ -103,3 +103,16 @@ def test_the_builder_without_fonttools_or_noto_says_why(tmp_path: Path, monkeypa
     assert builder.main(["--out", str(tmp_path / "out")]) == 0
     assert "interface font not built" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_builder_without_a_usable_cache_builds_where_the_fonts_go(tmp_path: Path, monkeypatch) -> None:
+    builder = _builder()
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    out = tmp_path / "fonts"
+    fonts = builder.build(out)
+    assert [font.name for font in fonts] == ["KioskSansSC-Regular.otf", "KioskSansSC-Bold.otf"]
+    assert all(font.stat().st_size > 1_000_000 for font in fonts)
+    assert (out / "LICENSE").exists() and (out / builder.STAMP).exists()
+    assert builder.build(out) == fonts  # up to date: left alone
