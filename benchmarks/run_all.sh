@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every benchmark in turn, each printing its FIGURE lines (value | baseline | ratio | target | PASS/MISS);
-# the whole output goes to benchmarks/last-run.txt and the figures table to benchmarks/RESULTS.md.
+# the whole output goes to benchmarks/last-run.txt and the figures table to benchmarks/RESULTS.md;
+# each benchmark's stderr goes to benchmarks/last-errors.txt, and one that exits non-zero is named (FAILED).
 #   benchmarks/run_all.sh            full run (the endurance run alone takes about 10 minutes)
 #   SESSIONS=2000 benchmarks/run_all.sh   a shorter endurance run (growth slope projected to 10,000)
 #   Where Xvfb is installed (KIOSK_WITH_X11=1 bash scripts/bootstrap.sh) responsiveness also runs on the xcb
@@ -11,10 +12,19 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 OUT=benchmarks/last-run.txt
+ERRORS=benchmarks/last-errors.txt  # each benchmark's stderr, so one that fails says why
 : > "$OUT"
+: > "$ERRORS"
+STATUS=$(mktemp)
+trap 'rm -f "$STATUS"' EXIT
 run() {
     echo "== $*" | tee -a "$OUT"
-    "$PY" "$@" 2>/dev/null | tee -a "$OUT"
+    echo "== $*" >> "$ERRORS"
+    { status=0; "$PY" "$@" 2>>"$ERRORS" || status=$?; echo "$status" > "$STATUS"; } | tee -a "$OUT"
+    code=$(cat "$STATUS")
+    if [ "$code" != 0 ]; then
+        echo "FAILED: $1 exited with $code (its stderr: $ERRORS)" | tee -a "$OUT"
+    fi
 }
 run benchmarks/bench_startup.py --runs "${RUNS:-15}"
 run benchmarks/bench_responsiveness.py --repeats "${REPEATS:-30}"
@@ -47,3 +57,4 @@ fi
 echo "table written to benchmarks/RESULTS.md"
 echo "goals: $(grep -c '^FIGURE .*| PASS$' "$OUT") PASS, $(grep -c '^FIGURE .*| MISS$' "$OUT") MISS (load average now: $(cut -d' ' -f1 /proc/loadavg))"
 grep '^FIGURE .*| MISS$' "$OUT" | sed 's/^FIGURE /MISS: /' || true
+grep '^FAILED: ' "$OUT" || true
