@@ -40,14 +40,17 @@ def balanced_width(font: QFont, width: int, text: str, height: int) -> int:
 
 
 class BalancedLabel(QLabel):
-    """A centred, wrapped label whose lines are of even length: the spare width goes to equal side margins."""
+    """A wrapped label whose lines are of even length. Centred, the spare width goes to equal side
+    margins; left-aligned (``centred=False``: a page's lead under its title), to the right margin."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, centred: bool = True) -> None:
         super().__init__(parent)
+        self._centred = centred
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        if centred:
+            self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         super().setText(text)
@@ -66,6 +69,8 @@ class BalancedLabel(QLabel):
         if width <= 0:
             return
         height = text_height(self.font(), width, self.text())
-        side = (width - balanced_width(self.font(), width, self.text(), height)) // 2
-        if self.contentsMargins().left() != side:
-            self.setContentsMargins(side, 0, side, 0)
+        spare = width - balanced_width(self.font(), width, self.text(), height)
+        left, right = (spare // 2, spare // 2) if self._centred else (0, spare)
+        margins = self.contentsMargins()
+        if (margins.left(), margins.right()) != (left, right):
+            self.setContentsMargins(left, 0, right, 0)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from screens.balanced_text import BalancedLabel
 from screens.scroll_rail import ScrollRail
 from screens.theme import GAP, MIN_TOUCH
 from screens.tile import Tile
@@ -33,7 +34,13 @@ from screens.tile import Tile
 
 def label(text: str = "", role: str | None = None, wrap: bool = True, parent: QWidget | None = None, *,
           centered: bool = False) -> QLabel:
-    widget = QLabel(text, parent)
+    """A plain-text label; a page's lead (role "subtitle") wraps in lines of even length (no character
+    left alone on its last line: screens/balanced_text.py)."""
+    if wrap and role == "subtitle":
+        widget: QLabel = BalancedLabel(parent, centred=centered)
+        widget.setText(text)
+    else:
+        widget = QLabel(text, parent)
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
