@@ -44,3 +44,20 @@ def test_a_balanced_label_gives_its_spare_width_to_equal_margins(qtbot):
     assert margins.left() == margins.right() > width // 5
     widget.setText("请取走您的凭条")  # fits on one line: no margins
     assert widget.contentsMargins().left() == 0
+
+
+def test_a_pages_lead_is_balanced_to_the_left(qtbot):
+    from screens.widgets import label
+
+    lead = label(HELP, role="subtitle")
+    qtbot.addWidget(lead)
+    assert isinstance(lead, BalancedLabel)
+    font = lead.font()
+    font.setPixelSize(32)
+    lead.setFont(font)
+    width = QFontMetrics(font).horizontalAdvance(HELP) - 10
+    lead.resize(width, 200)
+    lead.setText(HELP)
+    margins = lead.contentsMargins()
+    assert margins.left() == 0 and margins.right() > width // 3  # left-aligned: the spare width on the right
+    assert not isinstance(label(HELP), BalancedLabel)  # other texts wrap as Qt wraps them
