@@ -60,4 +60,6 @@ def test_a_pages_lead_is_balanced_to_the_left(qtbot):
     lead.setText(HELP)
     margins = lead.contentsMargins()
     assert margins.left() == 0 and margins.right() > width // 3  # left-aligned: the spare width on the right
-    assert not isinstance(label(HELP), BalancedLabel)  # other texts wrap as Qt wraps them
+    plain = label(HELP)
+    qtbot.addWidget(plain)
+    assert not isinstance(plain, BalancedLabel)  # other texts wrap as Qt wraps them
