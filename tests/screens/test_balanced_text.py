@@ -31,15 +31,21 @@ def test_one_line_is_left_as_it_is(qtbot):
     assert balanced_width(font, 2000, "请取走您的凭条", text_height(font, 2000, "请取走您的凭条")) == 2000
 
 
-def test_a_balanced_label_gives_its_spare_width_to_equal_margins(qtbot):
-    widget = BalancedLabel()
-    qtbot.addWidget(widget)
+def _one_character_too_narrow(widget: BalancedLabel) -> int:
+    """``widget`` showing HELP at 32 px, a little narrower than its one line: its width."""
     font = widget.font()
     font.setPixelSize(32)
     widget.setFont(font)
     width = QFontMetrics(font).horizontalAdvance(HELP) - 10
     widget.resize(width, 200)
     widget.setText(HELP)
+    return width
+
+
+def test_a_balanced_label_gives_its_spare_width_to_equal_margins(qtbot):
+    widget = BalancedLabel()
+    qtbot.addWidget(widget)
+    width = _one_character_too_narrow(widget)
     margins = widget.contentsMargins()
     assert margins.left() == margins.right() > width // 5
     widget.setText("请取走您的凭条")  # fits on one line: no margins
@@ -52,12 +58,7 @@ def test_a_pages_lead_is_balanced_to_the_left(qtbot):
     lead = label(HELP, role="subtitle")
     qtbot.addWidget(lead)
     assert isinstance(lead, BalancedLabel)
-    font = lead.font()
-    font.setPixelSize(32)
-    lead.setFont(font)
-    width = QFontMetrics(font).horizontalAdvance(HELP) - 10
-    lead.resize(width, 200)
-    lead.setText(HELP)
+    width = _one_character_too_narrow(lead)
     margins = lead.contentsMargins()
     assert margins.left() == 0 and margins.right() > width // 3  # left-aligned: the spare width on the right
     plain = label(HELP)
