@@ -43,16 +43,20 @@ def register_interface_font(font_dir: Path = FONT_DIR) -> bool:
 def _register(font_dir: Path) -> bool:
     from PySide6.QtGui import QFontDatabase
 
-    added = 0
+    added: list[int] = []
     for weight in WEIGHTS:
         path = font_dir / f"KioskSansSC-{weight}.otf"
         if not path.is_file():
             continue
-        if QFontDatabase.addApplicationFont(str(path)) < 0:
-            log.warning("the interface font %s could not be loaded; its text is drawn from Noto Sans CJK", path.name)
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("the interface font %s could not be loaded; text is drawn from Noto Sans CJK", path.name)
             continue
-        added += 1
-    if added < len(WEIGHTS):
+        added.append(font_id)
+    if len(added) < len(WEIGHTS):
+        for font_id in added:  # one weight alone would be drawn faked bold instead of Noto's own bold
+            QFontDatabase.removeApplicationFont(font_id)
         log.info("interface font not complete in %s (%d of %d weights); text is drawn from Noto Sans CJK",
-                 font_dir, added, len(WEIGHTS))
-    return added == len(WEIGHTS)
+                 font_dir, len(added), len(WEIGHTS))
+        return False
+    return True

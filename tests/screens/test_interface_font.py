@@ -116,3 +116,15 @@ def test_the_builder_without_a_usable_cache_builds_where_the_fonts_go(tmp_path: 
     assert all(font.stat().st_size > 1_000_000 for font in fonts)
     assert (out / "LICENSE").exists() and (out / builder.STAMP).exists()
     assert builder.build(out) == fonts  # up to date: left alone
+
+
+def test_a_damaged_weight_leaves_the_whole_font_out(qapp, tmp_path: Path, caplog) -> None:
+    from screens.interface_font import _register
+
+    (tmp_path / "KioskSansSC-Regular.otf").write_bytes((FONT_DIR / "KioskSansSC-Regular.otf").read_bytes())
+    (tmp_path / "KioskSansSC-Bold.otf").write_bytes(b"OTTO" + b"\0" * 200)  # a truncated file
+    before = set(QFontDatabase.families())
+    caplog.set_level("INFO", logger="kiosk")
+    assert _register(tmp_path) is False
+    assert "could not be loaded" in caplog.text and "1 of 2 weights" in caplog.text
+    assert set(QFontDatabase.families()) == before
