@@ -5,6 +5,7 @@ are compiled (.po → .mo, scripts/compile_translations.py) and the interface fo
 the kiosk draws its text from Noto Sans CJK)."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -16,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 def _script(name):
     spec = importlib.util.spec_from_file_location(name, HERE / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # by its name, as the font builder's worker processes find it
     spec.loader.exec_module(module)
     return module
 

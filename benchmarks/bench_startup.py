@@ -12,10 +12,11 @@ settled (the kiosk logs ``startup_settled`` a few seconds after its first frame,
 up): the kiosk as a hall runs it — every start-up step, the devices (on the simulators, which stay
 in the process) and the gateway client to the reference gateway (its own process, as the hall's
 gateway is) — target <= 100 MB; and the same with the demo's control panel, a second window only
-the demo has (``--no-demo-panel`` leaves it out), printed beside it. PSS shares each library page among the processes that map it, so the same kiosk reads
-lower while other Qt programs run; its USS (the pages no other process maps: what stopping the
-kiosk would give back), its RSS (every page counted whole) and its anonymous memory (its own heap
-and stacks, whatever else runs) are printed beside it.
+the demo has (``--no-demo-panel`` leaves it out), printed beside it. PSS shares each library page
+among the processes that map it, so the same kiosk reads lower while other Qt programs run; its
+USS (the pages no other process maps: what stopping the kiosk would give back), its RSS (every
+page counted whole) and its anonymous memory (its own heap and stacks, whatever else runs) are
+printed beside it.
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 15]
 """

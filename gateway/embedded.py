@@ -2,9 +2,9 @@
 
 Only the standard library is imported here: the kiosk process must never load FastAPI. Its health
 check uses http.client, which the kiosk's gateway client loads anyway (urllib.request would add
-~1.7 MB to the kiosk process for one GET). The
-listening socket is bound by the parent and handed to the child, so the URL is known before the
-child starts and a port of 0 can never race with another program.
+~1.7 MB to the kiosk process for one GET). The listening socket is bound by the parent and handed
+to the child, so the URL is known before the child starts and a port of 0 can never race with
+another program.
 """
 
 from __future__ import annotations

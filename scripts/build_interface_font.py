@@ -193,16 +193,11 @@ def build(out_dir: Path = OUT_DIR, force: bool = False, root: Path = ROOT) -> li
 
 
 def _build_weights(characters: list[int], out_dir: Path) -> None:
-    targets = [font_path(out_dir, weight) for weight in WEIGHTS]
-    module = sys.modules.get(build_weight.__module__)
-    if module is None or getattr(module, "build_weight", None) is not build_weight:
-        # loaded from its file (setup.py, a test): a worker process could not find this function by
-        # its name, so one weight after the other
-        for weight, target in zip(WEIGHTS, targets, strict=True):
-            build_weight(weight, characters, target)
-        return
+    # The workers find build_weight by this module's name: a caller that loads this file by its
+    # path (setup.py, the tests) registers it in sys.modules first.
     with ProcessPoolExecutor(max_workers=len(WEIGHTS)) as pool:  # ~10 s a weight, one core each
-        list(pool.map(build_weight, WEIGHTS, [characters] * len(WEIGHTS), targets))
+        list(pool.map(build_weight, WEIGHTS, [characters] * len(WEIGHTS),
+                      [font_path(out_dir, weight) for weight in WEIGHTS]))
 
 
 def cache_dir(wanted: dict[str, object]) -> Path:

@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ by its path, registered by its name (the font builder's workers find it so)."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The checkout's compiled translation catalogues and its interface font follow the kiosk's
     texts, so a text just added shows in the tests without running scripts/bootstrap.sh again
     (no-ops when current)."""
-    import importlib.util
-
-    def script(name: str):
-        path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    script("compile_translations").compile_catalogues()
-    font = script("build_interface_font")
+    load_script("compile_translations").compile_catalogues()
+    font = load_script("build_interface_font")
     try:
         font.build()
     except font.FontBuildError:
         pass  # tests/screens/test_interface_font.py says what is missing
+
+
+@pytest.fixture
+def interface_font_builder() -> ModuleType:
+    """scripts/build_interface_font.py, loaded afresh (a test may change its module's settings)."""
+    return load_script("build_interface_font")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Noto Sans CJK SC, in both weights, Chinese and Latin; a character it lacks must 
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from screens.interface_font import FAMILY, FONT_DIR, register_interface_font
 ROOT = Path(__file__).resolve().parents[2]
 NOTO = "Noto Sans CJK SC"
 SAMPLE = "社保查询 缴费凭证 取号 12:05 ¥128.00 · Service guide — 身份证阅读器"
-
-
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_interface_font", ROOT / "scripts" / "build_interface_font.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +49,9 @@ def test_text_looks_the_same_as_in_noto(font_registered, px: int, bold: bool) ->
     assert ours != _draw([NOTO], "", px, bold), "nothing was drawn"
 
 
-def test_a_character_the_subset_lacks_is_drawn_from_noto(font_registered) -> None:
+def test_a_character_the_subset_lacks_is_drawn_from_noto(font_registered, interface_font_builder) -> None:
     rare = "\u4dae"  # 䶮, CJK Extension A: in names, not in GB 2312
-    assert ord(rare) not in _builder().interface_characters(ROOT)
+    assert ord(rare) not in interface_font_builder.interface_characters(ROOT)
     drawn = _draw([FAMILY, NOTO], f"龚{rare}", 40, False)
     assert drawn == _draw([NOTO], f"龚{rare}", 40, False)
     assert drawn != _draw([NOTO], "龚", 40, False), "the rare character was not drawn"
@@ -70,10 +62,10 @@ def test_the_application_font_is_the_interface_font(font_registered) -> None:
     assert FAMILY in QFontDatabase.families()
 
 
-def test_the_font_holds_every_character_of_the_kiosks_texts(font_registered) -> None:
+def test_the_font_holds_every_character_of_the_kiosks_texts(font_registered, interface_font_builder) -> None:
     from fontTools.ttLib import TTFont
 
-    builder = _builder()
+    builder = interface_font_builder
     wanted = set(builder.text_characters(ROOT)) | builder.gb2312_characters()
     for weight in builder.WEIGHTS:
         with TTFont(FONT_DIR / f"KioskSansSC-{weight}.otf", lazy=True) as ours:
@@ -95,8 +87,9 @@ def test_without_the_fonts_the_kiosk_says_so_and_uses_noto(tmp_path: Path, caplo
     assert "drawn from Noto Sans CJK" in caplog.text
 
 
-def test_the_builder_without_fonttools_or_noto_says_why(tmp_path: Path, monkeypatch, capsys) -> None:
-    builder = _builder()
+def test_the_builder_without_fonttools_or_noto_says_why(interface_font_builder, tmp_path: Path, monkeypatch,
+                                                         capsys) -> None:
+    builder = interface_font_builder
     monkeypatch.setattr(builder, "SOURCE_DIR", tmp_path / "no-noto")
     with pytest.raises(builder.FontBuildError, match="fonts-noto-cjk"):
         builder.build(tmp_path / "out")
@@ -105,8 +98,9 @@ def test_the_builder_without_fonttools_or_noto_says_why(tmp_path: Path, monkeypa
     assert not (tmp_path / "out").exists()
 
 
-def test_the_builder_without_a_usable_cache_builds_where_the_fonts_go(tmp_path: Path, monkeypatch) -> None:
-    builder = _builder()
+def test_the_builder_without_a_usable_cache_builds_where_the_fonts_go(interface_font_builder, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    builder = interface_font_builder
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache directory would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
