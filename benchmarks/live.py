@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,10 +186,9 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
         embedded = EmbeddedGateway(state / "gateway.db").start()
     settings = demo_settings(state / "kiosk")
     if embedded is not None:
-        settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
-            update={"url": embedded.url, "embedded": False})})
+        settings = replace(settings, gateway=replace(settings.gateway, url=embedded.url, embedded=False))
     if idcard_url:
-        settings = settings.model_copy(update={"devices": settings.devices.model_copy(update={"idcard": idcard_url})})
+        settings = replace(settings, devices=replace(settings.devices, idcard=idcard_url))
     hooks = [startup.start_gui_bridge, startup.start_offline_store, startup.start_availability]
     if devices:
         hooks.append(startup.start_devices)

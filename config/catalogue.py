@@ -7,13 +7,13 @@ it. Everything the home screen and the availability engine need to know about a 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from config.errors import ConfigError, from_validation_error
+from config.errors import ConfigError, from_section_error
+from config.sections import Section, SectionError, section, setting
 
 DEFAULT_CATALOGUE = Path(__file__).parent / "defaults" / "catalogue.toml"
 
@@ -26,44 +26,40 @@ JOURNEY_TILES: tuple[Journey, ...] = (
 )
 
 
-class Service(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
-    name_zh: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
+@section
+class Service(Section):
+    id: str = setting(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
+    name_zh: str = setting(min_length=1)
+    name_en: str = setting(min_length=1)
     department: str = ""
     journey: Journey
-    hours: Literal["hall", "24h"] = Field(description="offered in hall hours only, or around the clock")
+    hours: Literal["hall", "24h"] = setting(description="offered in hall hours only, or around the clock")
     id_card_required: bool = False
     window_zh: str = ""
     window_en: str = ""
-    queue_prefix: str | None = Field(None, pattern=r"^[A-Z]$")
-    initials: str = Field("", pattern=r"^[A-Z]*$", description="pinyin initials for the letter-pad search")
-    popular: bool = Field(False, description="shown among the big tiles of the queue journey")
+    queue_prefix: str | None = setting(None, pattern=r"^[A-Z]$")
+    initials: str = setting("", pattern=r"^[A-Z]*$", description="pinyin initials for the letter-pad search")
+    popular: bool = setting(False, description="shown among the big tiles of the queue journey")
 
     @property
     def takes_tickets(self) -> bool:
         return self.queue_prefix is not None
 
 
-class Department(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@section
+class Department(Section):
+    id: str = setting(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
+    name_zh: str = setting(min_length=1)
+    name_en: str = setting(min_length=1)
+    services: list[Service] = setting(min_length=1)
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
-    name_zh: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-    services: list[Service] = Field(min_length=1)
 
+@section
+class Catalogue(Section):
+    version: str = setting(min_length=1)
+    departments: list[Department] = setting(min_length=1)
 
-class Catalogue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: str = Field(min_length=1)
-    departments: list[Department] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Catalogue:
+    def check(self) -> None:
         seen: set[str] = set()
         prefixes: dict[str, str] = {}
         for department in self.departments:
@@ -77,12 +73,11 @@ class Catalogue(BaseModel):
                         raise ValueError(
                             f"queue prefix {service.queue_prefix!r} used by both {other!r} and {service.id!r}"
                         )
-        return self
 
     @cached_property
     def _all_services(self) -> tuple[Service, ...]:
         # worked out once: the catalogue is frozen, and screens ask for it on every render
-        return tuple(s.model_copy(update={"department": d.id}) for d in self.departments for s in d.services)
+        return tuple(replace(s, department=d.id) for d in self.departments for s in d.services)
 
     def services(self) -> list[Service]:
         """Every service, each knowing its department id."""
@@ -113,9 +108,9 @@ def parse_catalogue(text: str, source: str | Path = "<text>") -> Catalogue:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from None
     try:
-        return Catalogue.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(source, exc) from None
+        return Catalogue.from_table(data)
+    except SectionError as exc:
+        raise from_section_error(source, exc) from None
 
 
 def load_catalogue(path: str | Path) -> Catalogue:

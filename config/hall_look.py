@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from config.sections import Section, section, setting
 
 EMBLEM_SUFFIXES = (".png", ".svg")
 
@@ -30,19 +30,14 @@ def check_emblem_path(path: str) -> str:
     return path
 
 
-class HallLook(BaseModel):
+@section
+class HallLook(Section):
     """A bundle's ``[hall]``: a key left out keeps the local file's value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name_zh: str | None = Field(None, min_length=1, max_length=40, description="the hall's name in Chinese")
-    name_en: str | None = Field(None, min_length=1, max_length=80, description="the hall's name in English")
-    emblem: str | None = Field(None, max_length=300, description="absolute path of a PNG or SVG emblem; empty: the kiosk's own")
-
-    @field_validator("emblem")
-    @classmethod
-    def _emblem(cls, path: str | None) -> str | None:
-        return None if path is None else check_emblem_path(path)
+    name_zh: str | None = setting(None, min_length=1, max_length=40, description="the hall's name in Chinese")
+    name_en: str | None = setting(None, min_length=1, max_length=80, description="the hall's name in English")
+    emblem: str | None = setting(None, max_length=300, check=check_emblem_path,
+                                 description="absolute path of a PNG or SVG emblem; empty: the kiosk's own")
 
     def over(self, name_zh: str, name_en: str, emblem: str) -> tuple[str, str, str]:
         """(name in Chinese, name in English, emblem path) with this section's keys laid over the local ones."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
@@ -32,6 +33,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationError,
     field_validator,
     model_validator,
@@ -39,9 +41,10 @@ from pydantic import (
 
 from config.calendar import CalendarError, HallCalendar, load_calendar, parse_calendar
 from config.catalogue import Catalogue, load_default_catalogue
-from config.errors import ConfigError, from_validation_error
+from config.errors import ConfigError, from_section_error, from_validation_error
 from config.hall_look import HallLook
 from config.local import SessionSettings, VoiceSettings
+from config.sections import Section, SectionError
 
 Theme = Literal["standard", "high-contrast"]
 """standard: the hall's blue look; high-contrast: the elderly-mode palette at normal type size."""
@@ -57,18 +60,33 @@ class _Part(BaseModel):
 def _local_bound(name: str) -> Any:
     # The bounds are those of the local file's [session] section, so a bundle can never set a
     # timeout that a technician could not have set by hand.
-    info = SessionSettings.model_fields[name]
-    return Annotated[int | None, Field(None, description=info.description), *info.metadata]
+    limits = SessionSettings.limits(name)
+    return Annotated[int | None, Field(None, description=limits.description, ge=limits.ge, le=limits.le)]
+
+
+def _kiosk_section(kind: type[Section]) -> Any:
+    # A section of the kiosk's own (config/sections.py) as a part of a bundle: it checks itself, and
+    # config.errors lists its problems each under its key.
+    def made(value: object) -> Section:
+        return value if isinstance(value, kind) else kind.from_table(value)
+
+    return Annotated[kind, PlainValidator(made)]
 
 
 if TYPE_CHECKING:  # what the bounds are is read from the local file's fields when the module loads
     IdleSeconds: TypeAlias = int | None
     CountdownSeconds: TypeAlias = int | None
     PaymentSeconds: TypeAlias = int | None
+    CatalogueSection: TypeAlias = Catalogue
+    HallSection: TypeAlias = HallLook
+    VoiceSection: TypeAlias = VoiceSettings
 else:
     IdleSeconds = _local_bound("idle_timeout_s")
     CountdownSeconds = _local_bound("countdown_s")
     PaymentSeconds = _local_bound("payment_timeout_s")
+    CatalogueSection = _kiosk_section(Catalogue)
+    HallSection = _kiosk_section(HallLook)
+    VoiceSection = _kiosk_section(VoiceSettings)
 
 
 class Timeouts(_Part):
@@ -80,7 +98,7 @@ class Timeouts(_Part):
 
     def over(self, local: SessionSettings) -> SessionSettings:
         """The local session settings with this bundle's timeouts laid over them."""
-        return local.model_copy(update=self.model_dump(exclude_none=True))
+        return replace(local, **self.model_dump(exclude_none=True))
 
 
 def print_width(line: str) -> int:
@@ -144,8 +162,8 @@ class Settings(_Part):
     timeouts: Timeouts | None = None
     receipts: ReceiptTemplate | None = None
     features: Features | None = None
-    voice: VoiceSettings | None = None
-    hall: HallLook | None = None
+    voice: VoiceSection | None = None
+    hall: HallSection | None = None
 
 
 class _Window(_Part):
@@ -220,7 +238,7 @@ class MaintenanceWindows(_Part):
 class RemoteConfig(_Part):
     """Everything a bundle can set. ``None`` means the part is not in the bundle: use the default."""
 
-    catalogue: Catalogue | None = None
+    catalogue: CatalogueSection | None = None
     calendar: HallCalendar | None = None
     announcements: tuple[Announcement, ...] | None = None
     theme: Theme | None = None
@@ -228,8 +246,8 @@ class RemoteConfig(_Part):
     receipts: ReceiptTemplate | None = None
     features: Features | None = None
     maintenance: tuple[MaintenanceWindow, ...] | None = None
-    voice: VoiceSettings | None = None  # the whole [voice] section, in place of the local file's
-    hall: HallLook | None = None  # the hall's name and emblem in the header, over the local file's
+    voice: VoiceSection | None = None  # the whole [voice] section, in place of the local file's
+    hall: HallSection | None = None  # the hall's name and emblem in the header, over the local file's
 
     def parts(self) -> list[str]:
         """Names of the parts this configuration carries."""
@@ -315,7 +333,7 @@ def parse_bundle_files(files: Mapping[str, str], source: str = "bundle") -> Remo
 def _parse_file(name: str, data: dict[str, Any]) -> dict[str, Any]:
     try:
         if name == "catalogue.toml":
-            return {"catalogue": Catalogue.model_validate(data)}
+            return {"catalogue": Catalogue.from_table(data)}
         if name == "calendar.toml":
             try:
                 return {"calendar": parse_calendar(data)}
@@ -329,3 +347,5 @@ def _parse_file(name: str, data: dict[str, Any]) -> dict[str, Any]:
         return {key: value for key, value in settings if value is not None}
     except ValidationError as exc:
         raise from_validation_error(name, exc) from None
+    except SectionError as exc:
+        raise from_section_error(name, exc) from None

@@ -8,6 +8,7 @@ built-in list) instead of failing.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 log = logging.getLogger("gateway.server")
@@ -43,8 +44,7 @@ def load_catalogue_document() -> dict[str, Any]:
     try:
         from config.catalogue import load_default_catalogue
 
-        catalogue = load_default_catalogue()
-        data = catalogue.model_dump(mode="json")
+        data = asdict(load_default_catalogue())
     except Exception as exc:  # a broken or missing catalogue must not stop the hall's gateway
         log.warning("service catalogue from configuration unavailable (%s); using the built-in list", exc)
         data = _FALLBACK

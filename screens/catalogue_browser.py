@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -80,7 +81,7 @@ class ServicesScreen(_ListScreen):
         )
         self.heading.setText(pick(department.name_zh, department.name_en))
         self.hint.setText(_("请选择要办理的业务"))
-        services = [service.model_copy(update={"department": department.id}) for service in department.services]
+        services = [replace(service, department=department.id) for service in department.services]
         self.list.show_tiles(
             (pick(s.name_zh, s.name_en), pick(s.window_zh, s.window_en), service_tile_badges(self.context, s),
              partial(self.nav.start_service, s), service_pictogram(s.id, s.journey))

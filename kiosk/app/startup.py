@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from config.local import KioskSettings
@@ -230,9 +231,9 @@ def attach_client(runtime: KioskRuntime, url: str) -> None:
     settings = context.settings
     gui = context.services.gui
     assert gui is not None, "the kiosk's GUI thread hand-off starts before its gateway client"
-    gateway_settings = settings.gateway.model_copy(update={"url": url})
+    gateway_settings = replace(settings.gateway, url=url)
     client = GatewayClient.from_settings(
-        settings.model_copy(update={"gateway": gateway_settings}),
+        replace(settings, gateway=gateway_settings),
         on_online_changed=lambda online: gui.post(lambda: context.set_online(online)),
     )
     context.services.gateway = client

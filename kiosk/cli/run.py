@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,7 @@ def load(args: argparse.Namespace) -> KioskSettings:
     else:
         settings = load_settings(args.config)
     if getattr(args, "state_dir", None):
-        settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
+        settings = replace(settings, state_dir=args.state_dir.resolve())
     return settings
 
 
@@ -98,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
         configured, broken = start_checks.read_configuration(args.config or DEFAULT_CONFIG)
         settings = configured or start_checks.unconfigured_settings()
     if args.state_dir:
-        settings = settings.model_copy(update={"state_dir": args.state_dir.resolve()})
+        settings = replace(settings, state_dir=args.state_dir.resolve())
     if not _has_display():
         if broken is not None:
             print(f"kiosk: {broken.detail}", file=sys.stderr)

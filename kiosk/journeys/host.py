@@ -8,6 +8,7 @@ journeys that need a card, and cancels the journey when the citizen leaves or th
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -50,7 +51,7 @@ class JourneyHost(QObject):
         remote = services.remote_config  # put in force by kiosk.fleet.bundle_updates
         if remote is not None:
             # A part the bundle leaves out is the kiosk's default: the local [session], no extra lines.
-            settings = settings.model_copy(update={"session": remote.session_settings(settings.session)})
+            settings = replace(settings, session=remote.session_settings(settings.session))
             receipts = remote.effective_receipts()
             header, footer = receipts.header(), receipts.footer()
             ems_mailing = remote.effective_features().ems_mailing

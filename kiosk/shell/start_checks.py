@@ -12,6 +12,7 @@ published technician PIN, and is started only by ``kiosk run --demo``.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from config.errors import ConfigError
@@ -55,7 +56,7 @@ def unconfigured_settings(state_dir: Path | None = None) -> KioskSettings:
     ``out_of_order_hooks``), so ``state_dir`` is never written to.
     """
     settings = KioskSettings(kiosk=KioskIdentity(id=UNCONFIGURED_ID))
-    return settings.model_copy(update={"state_dir": state_dir}) if state_dir is not None else settings
+    return replace(settings, state_dir=state_dir) if state_dir is not None else settings
 
 
 def writable_directory(path: Path) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from config.errors import ConfigError
@@ -40,7 +42,7 @@ def test_start_hooks_use_the_section(kiosk, monkeypatch):
     monkeypatch.setattr(heartbeat, "start_heartbeat", lambda runtime, interval_s: seen.update(heartbeat=interval_s))
     monkeypatch.setattr(bundle_updates, "start_bundle_updates", lambda runtime, poll_s: seen.update(poll=poll_s))
     fleet = FleetSettings(heartbeat_s=45, bundle_poll_s=120)
-    kiosk.context.settings = kiosk.context.settings.model_copy(update={"fleet": fleet})
+    kiosk.context.settings = replace(kiosk.context.settings, fleet=fleet)
     startup.start_heartbeat(kiosk)
     startup.start_bundle_updates(kiosk)
     assert seen == {"heartbeat": 45, "poll": 120}

@@ -58,7 +58,7 @@ def test_the_demo_and_packaged_files_show_the_section(tmp_path):
     assert demo.voice.quiet_periods() == ((dt.time(21), dt.time(7)),) and demo.devices.speaker == "sim://speaker"
     packaged = tomllib.loads(PACKAGED.read_text(encoding="utf-8"))
     assert packaged["devices"]["speaker"] == "alsa://default"
-    assert VoiceSettings.model_validate(packaged["voice"]).quiet_periods() == ((dt.time(21), dt.time(7)),)
+    assert VoiceSettings.from_table(packaged["voice"]).quiet_periods() == ((dt.time(21), dt.time(7)),)
 
 
 def test_the_speaker_takes_its_policy_from_the_section():

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,7 @@ def live_kiosk(qtbot, tmp_path: Path, reference_gateway):
     from kiosk.system.clock import HALL_ZONE, SettableClock
 
     settings = demo_settings(tmp_path / "state")
-    settings = settings.model_copy(update={"gateway": settings.gateway.model_copy(
-        update={"url": reference_gateway.url, "embedded": False})})
+    settings = replace(settings, gateway=replace(settings.gateway, url=reference_gateway.url, embedded=False))
     def hall_open(runtime) -> None:
         # Journeys are offered by the hall calendar: stand on an ordinary Wednesday morning so the
         # tests mean the same at lunchtime, at night and on holidays.

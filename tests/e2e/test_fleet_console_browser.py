@@ -9,6 +9,7 @@ its next heartbeat reports the new version), promotes it to everyone and opens t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -55,11 +56,9 @@ def fleet_kiosk(qtbot, tmp_path, fleet_gateway):
 
     gateway, _, public = fleet_gateway
     settings = demo_settings(tmp_path / "state")
-    settings = settings.model_copy(update={
-        "gateway": settings.gateway.model_copy(update={"url": gateway.url, "embedded": False}),
-        "security": settings.security.model_copy(update={"trusted_keys": [public]}),
-        "kiosk": settings.kiosk.model_copy(update={"group": "canary"}),
-    })
+    settings = replace(settings, gateway=replace(settings.gateway, url=gateway.url, embedded=False),
+                       security=replace(settings.security, trusted_keys=[public]),
+                       kiosk=replace(settings.kiosk, group="canary"))
     hooks = [startup.start_gui_bridge, startup.start_offline_store, startup.start_availability]
     runtime = build_runtime(settings, kiosk_mode=False, start_hooks=hooks)
     qtbot.addWidget(runtime.window)

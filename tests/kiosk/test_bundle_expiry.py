@@ -4,6 +4,7 @@ the last good bundle (if still valid) or its shipped defaults, says so in the lo
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,7 +38,7 @@ def signed(version: int, idle: int, days: float) -> bytes:
 @pytest.fixture
 def settings(tmp_path: Path):
     base = demo_settings(tmp_path / "state")
-    return base.model_copy(update={"security": base.security.model_copy(update={"trusted_keys": TRUSTED})})
+    return replace(base, security=replace(base.security, trusted_keys=TRUSTED))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -166,6 +167,6 @@ def test_a_heartbeat_carries_the_a4_printer_and_its_warnings(tmp_path, outbox):
 
 def test_a_kiosk_without_an_a4_printer_reports_none(tmp_path, outbox):
     settings = demo_settings(tmp_path / "state")
-    settings = settings.model_copy(update={"devices": settings.devices.model_copy(update={"a4printer": ""})})
+    settings = replace(settings, devices=replace(settings.devices, a4printer=""))
     beat = HeartbeatSource(settings, KioskServices(devices=FakeHub(), outbox=outbox)).build()
     assert "a4printer" not in beat.devices

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_each_built_screen_is_walked_through_its_first_showing_without_being_sho
 def test_a_rehearsed_screen_looks_as_one_shown_without_rehearsal(kiosk, qtbot, demo_settings) -> None:
     from kiosk.app.runtime import build_runtime
 
-    plain = build_runtime(demo_settings.model_copy(update={"state_dir": demo_settings.state_dir.parent / "plain"}),
+    plain = build_runtime(replace(demo_settings, state_dir=demo_settings.state_dir.parent / "plain"),
                           kiosk_mode=False, start_hooks=[])
     qtbot.addWidget(plain.window)
     plain.window.show()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,7 @@ def test_the_speaker_button_hides_where_a_page_has_nothing_to_say_or_the_voice_i
     assert not kiosk.window.footer.listen.isVisible()
     kiosk.window.go("payment")
     assert kiosk.window.footer.listen.isVisible()
-    kiosk.context.services.voice = HallVoice(kiosk.context.settings.voice.model_copy(update={"enabled": False}),
+    kiosk.context.services.voice = HallVoice(replace(kiosk.context.settings.voice, enabled=False),
                                              lambda: None)
     kiosk.window.go("departments")
     assert not kiosk.window.footer.listen.isVisible()
@@ -212,13 +213,13 @@ def test_the_card_tone_can_be_switched_off_and_automatic_speech_follows_the_sett
     settings = _voice_settings()
     assert HallVoice(settings, lambda: None).speaks_by_itself(True)
     assert not HallVoice(settings, lambda: None).speaks_by_itself(False)
-    always = HallVoice(settings.model_copy(update={"automatic": "always"}), lambda: None)
-    never = HallVoice(settings.model_copy(update={"automatic": "never"}), lambda: None)
+    always = HallVoice(replace(settings, automatic="always"), lambda: None)
+    never = HallVoice(replace(settings, automatic="never"), lambda: None)
     assert always.speaks_by_itself(False) and not never.speaks_by_itself(True)
     speaker = SimulatedSpeaker()
     speaker.start()
     try:
-        quiet_card = HallVoice(settings.model_copy(update={"card_tone": False}), lambda: speaker)
+        quiet_card = HallVoice(replace(settings, card_tone=False), lambda: speaker)
         assert not quiet_card.card_read()
         assert not HallVoice(settings, lambda: None).say("place_card", "zh")  # no speaker: silent, no error
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,8 @@ def demo_settings(tmp_path: Path):
     from config.local import demo_settings as make
 
     settings = make(tmp_path / "state")
-    security = settings.security.model_copy(update={"technician_pin_hash": hash_pin(PIN, n=2**4)})
-    return settings.model_copy(update={"security": security})
+    security = replace(settings.security, technician_pin_hash=hash_pin(PIN, n=2**4))
+    return replace(settings, security=security)
 
 
 def _mode(kiosk):
@@ -74,8 +75,7 @@ def test_five_wrong_pins_lock_entry_with_the_time_and_the_lock_persists(kiosk, q
 
 def test_without_a_configured_pin_entry_is_refused_with_a_clear_message(kiosk, qtbot):
     settings = kiosk.context.settings
-    kiosk.context.settings = settings.model_copy(
-        update={"security": settings.security.model_copy(update={"technician_pin_hash": None})})
+    kiosk.context.settings = replace(settings, security=replace(settings.security, technician_pin_hash=None))
     _mode(kiosk).request_entry()
     screen = kiosk.window.screen_named("technician_pin")
     assert "未设置技术员密码" in screen.message.text() and not screen.keypad.isVisible()
