@@ -66,6 +66,7 @@ def _render(file: Path, colour: str, size: int, ratio: float) -> QPixmap:
     return pixmap
 
 
+@lru_cache(maxsize=1024)  # tiles ask on every paint: the file name and the colour are worked out once
 def pictogram_pixmap(name: str, colour: str, size: int, ratio: float = 1.0) -> QPixmap:
     """The pictogram ``name`` in ``colour``, ``size`` logical pixels square (``ratio``: device pixel ratio)."""
     low, high = SIZE_LIMITS

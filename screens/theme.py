@@ -10,6 +10,7 @@ pairs all reach a contrast ratio of at least 7:1 (WCAG AAA). The configuration b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from kiosk.shell.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
 from screens.interface_font import FAMILY as INTERFACE_FAMILY
@@ -146,6 +147,7 @@ _GROUPS = {"screen": {"all", "screen"}, "overlay": {"all", "screen", "overlay"},
            "footer": {"all", "footer"}, "banner": {"all", "banner"}, "announcements": {"all", "announcements"}}
 
 
+@cache  # a mode switch asks for three sheets; each is the same text every time
 def style_sheet(elderly: bool, high_contrast: bool = False, part: str | None = None) -> str:
     """The kiosk's style sheet: type sizes follow ``elderly``; colours and borders follow either.
 
