@@ -170,8 +170,11 @@ class LiveKiosk:
 
 @contextmanager
 def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
-               idcard_url: str | None = None) -> Iterator[LiveKiosk]:
-    """The kiosk as the demo runs it, minus the watchdog and demo panel; torn down on exit."""
+               idcard_url: str | None = None, gateway_args: tuple[str, ...] = ()) -> Iterator[LiveKiosk]:
+    """The kiosk as the demo runs it, minus the watchdog and demo panel; torn down on exit.
+
+    ``gateway_args``: more options for the reference gateway's command line (``python -m gateway``).
+    """
     from config.local import demo_settings
     from devices import simulators
     from kiosk.app import startup
@@ -183,7 +186,7 @@ def live_kiosk(state: Path, *, devices: bool = True, gateway: bool = True,
     if gateway:
         from gateway.embedded import EmbeddedGateway
 
-        embedded = EmbeddedGateway(state / "gateway.db").start()
+        embedded = EmbeddedGateway(state / "gateway.db", extra_args=gateway_args).start()
     settings = demo_settings(state / "kiosk")
     if embedded is not None:
         settings = replace(settings, gateway=replace(settings.gateway, url=embedded.url, embedded=False))
