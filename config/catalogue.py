@@ -83,6 +83,10 @@ class Catalogue(Section):
         """Every service, each knowing its department id."""
         return list(self._all_services)
 
+    def services_of(self, department_id: str) -> list[Service]:
+        """The services of one department, each knowing its department id."""
+        return [s for s in self._all_services if s.department == department_id]
+
     def service(self, service_id: str) -> Service:
         for service in self.services():
             if service.id == service_id:

@@ -30,9 +30,12 @@ A4PRINTER_SCHEMES = ("ipp", "cups", "sim")  # an IPP printer, a CUPS queue, the 
 SIZE_LIMITS = (320, 8192)  # pixels, each side of a panel
 
 
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0] if "://" in url else ""
+
+
 def _device_url(url: str) -> str:
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme not in DEVICE_SCHEMES:
+    if _scheme(url) not in DEVICE_SCHEMES:
         expected = ", ".join(f"{s}://…" for s in DEVICE_SCHEMES)
         raise ValueError(f"expected a device URL starting with one of {expected}")
     return url
@@ -40,8 +43,7 @@ def _device_url(url: str) -> str:
 
 def _a4printer_url(url: str) -> str:
     url = url.strip()
-    scheme = url.split("://", 1)[0] if "://" in url else ""
-    if url and scheme not in A4PRINTER_SCHEMES:
+    if url and _scheme(url) not in A4PRINTER_SCHEMES:
         expected = ", ".join(f"{s}://…" for s in A4PRINTER_SCHEMES)
         raise ValueError(f"expected an A4 printer URL starting with one of {expected}, or \"\" for none")
     return url

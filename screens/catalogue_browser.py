@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -81,7 +80,7 @@ class ServicesScreen(_ListScreen):
         )
         self.heading.setText(pick(department.name_zh, department.name_en))
         self.hint.setText(_("请选择要办理的业务"))
-        services = [replace(service, department=department.id) for service in department.services]
+        services = self.context.catalogue.services_of(department.id)
         self.list.show_tiles(
             (pick(s.name_zh, s.name_en), pick(s.window_zh, s.window_en), service_tile_badges(self.context, s),
              partial(self.nav.start_service, s), service_pictogram(s.id, s.journey))

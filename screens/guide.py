@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from functools import partial
 
 from PySide6.QtCore import QSize
@@ -139,7 +138,7 @@ class GuideScreen(GuidePrintRow, JourneyScreen[ServiceGuideJourney]):
     def _show_services(self, journey: ServiceGuideJourney) -> None:
         department = journey.department or journey.departments[0]
         self.heading.setText(_("办事指南") + " · " + pick(department.name_zh, department.name_en))
-        services = [replace(s, department=department.id) for s in department.services]
+        services = self.context.catalogue.services_of(department.id)
         self._service_tiles(self.service_list, services, journey)
 
     def _show_search(self, journey: ServiceGuideJourney) -> None:
