@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import sys
@@ -34,6 +35,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         font.build()
     except font.FontBuildError:
         pass  # tests/screens/test_interface_font.py says what is missing
+
+
+@pytest.fixture(autouse=True)
+def _garbage_unfrozen():
+    """A kiosk freezes what survives its tidy-up between citizens (kiosk/hall/between_citizens.py);
+    the next test's garbage collections see everything again."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
