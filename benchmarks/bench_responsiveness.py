@@ -18,8 +18,10 @@ kiosk's very first citizen).
 
 Baselines, in the same run: a touch on a plain QPushButton in the same window that changes one
 label's text, to the end of the paint pass it causes; and the physical floor, one full repaint of
-the kiosk window (``repaint()`` of the whole window on the home screen, synchronous). Every
-navigation is reported against the floor. Targets: p95 <= 16 ms and <= 3x one full repaint for
+the kiosk window (``repaint()`` of the whole window on the home screen, synchronous), after the
+same ``--settle`` of quiet as each touch, so both start from the same state. Every navigation is
+reported against the floor; the count against a back-to-back repaint (every cache hot) is printed
+beside it. Targets: p95 <= 16 ms and <= 3x one full repaint for
 every navigation; every first visit <= 50 ms.
 
 ``--xvfb`` runs the same under Xvfb on the xcb platform (benchmarks/xvfb.py) instead of offscreen.
@@ -67,8 +69,8 @@ def measure(clock: PaintClock, touch: Callable[[], float], settle: float,
     return (end - start) * 1000
 
 
-def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
-    """A bare button in the kiosk window whose click sets one label's text."""
+def baseline(window: QWidget, clock: PaintClock, repeats: int, settle: float) -> list[float]:
+    """A bare button in the kiosk window whose click sets one label's text, ``settle`` s apart."""
     probe = QWidget(window)
     button, text = QPushButton("probe", probe), QLabel("0", probe)
     text.move(0, 120)
@@ -83,17 +85,22 @@ def baseline(window: QWidget, clock: PaintClock, repeats: int) -> list[float]:
 
     button.clicked.connect(clicked)
     spin(0.05)
-    samples = [measure(clock, lambda: tap(button), 0.002) for _ in range(repeats)]
+    samples = [measure(clock, lambda: tap(button), settle) for _ in range(repeats)]
     probe.deleteLater()
     spin(0.05)
     return samples
 
 
-def full_repaint(window: QWidget, repeats: int) -> list[float]:
-    """One synchronous repaint of the whole kiosk window, ms: what any change on the glass costs at most."""
+def full_repaint(window: QWidget, repeats: int, settle: float) -> list[float]:
+    """One synchronous repaint of the whole kiosk window after ``settle`` s of quiet, ms.
+
+    What any change on the glass costs at most. With the navigations' ``--settle`` it starts from
+    the same state as a touch does (the event loop idle for a while, caches gone cold); back to back
+    (a few ms apart) every cache is hot, which no touch after a pause to read ever sees.
+    """
     samples = []
     for _ in range(repeats):
-        spin(0.002)
+        spin(settle)
         start = time.perf_counter()
         window.repaint()
         samples.append((time.perf_counter() - start) * 1000)
@@ -134,8 +141,9 @@ def main() -> None:
         window = kiosk.window
         clock = PaintClock(window)
         spin(0.3)
-        floor = full_repaint(window, max(args.repeats, 10))
-        base = baseline(window, clock, args.repeats)
+        hot_floor = full_repaint(window, max(args.repeats, 10), 0.002)
+        floor = full_repaint(window, max(args.repeats, 10), args.settle)
+        base = baseline(window, clock, args.repeats, args.settle)
         if not args.unprepared:
             prepare(kiosk, args.settle)
         home = window.screen_named("home")
@@ -206,8 +214,9 @@ def main() -> None:
          f"on the device simulators and the reference gateway; {xvfb.platform()}; "
          f"{'screens built at first visit' if args.unprepared else 'screens prepared in idle time first'}; "
          f"load average {os.getloadavg()[0]:.2f}")
-    note(f"floor: one full repaint of the kiosk window p50 {median(floor):.2f} / p95 {floor_p95:.2f} ms; "
-         f"one label changed p50 {median(base):.2f} ms")
+    note(f"floor: one full repaint of the kiosk window after {args.settle:g} s of quiet, as a touch comes, "
+         f"p50 {median(floor):.2f} / p95 {floor_p95:.2f} ms (back to back, caches hot: p50 {median(hot_floor):.2f} / "
+         f"p95 {percentile(hot_floor, 0.95):.2f} ms); one label changed p50 {median(base):.2f} ms")
     worst_name, worst = "", 0.0
     over: list[str] = []
     for name, samples in navigations.items():
@@ -224,6 +233,10 @@ def main() -> None:
            target=f"<= {TARGET_MS:.0f} ms", passed=worst <= TARGET_MS)
     figure("touch -> next screen painted, worst p95 against one full repaint", worst, "ms", baseline=floor_p95,
            target=f"<= {FLOOR_RATIO:.0f}x", passed=worst <= FLOOR_RATIO * floor_p95)
+    hot_p95 = percentile(hot_floor, 0.95)
+    over_hot = [name for name, samples in navigations.items() if percentile(samples, 0.95) > FLOOR_RATIO * hot_p95]
+    note(f"against a back-to-back repaint (p95 {hot_p95:.2f} ms): {len(over_hot)} of {len(navigations)} over "
+         f"{FLOOR_RATIO:.0f}x ({', '.join(over_hot) or 'none'})")
     figure("navigations with p95 over 16 ms or 3x a full repaint", len(over), "of " + str(len(navigations)),
            target="0", passed=not over)
     cold_name = max(cold, key=cold.get)
