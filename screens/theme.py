@@ -12,12 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from PySide6.QtGui import QFont
+
 from kiosk.shell.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
 from screens.interface_font import FAMILY as INTERFACE_FAMILY
 
 # Kiosk Sans SC is the part of Noto Sans CJK SC the kiosk draws (screens/interface_font.py); the
-# full collection after it draws any character the subset lacks, in the same design.
-FONT_FAMILY = f'"{INTERFACE_FAMILY}", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+# full collection after it draws any character the subset lacks, in the same design. They are the
+# application's default font (``interface_font``, set by the window), which every widget inherits:
+# named in the style sheet, on ``*``, they made Qt set a font and a palette on every widget at each
+# polish, and a mode switch polishes every widget on show (~5% of its time).
+FONT_FAMILIES = (INTERFACE_FAMILY, "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                 "sans-serif")
 SCREEN_WIDTH = DESIGN_WIDTH
 SCREEN_HEIGHT = DESIGN_HEIGHT
 GAP = 24
@@ -104,6 +110,13 @@ def tile_look(name: str) -> TileLook:
     )
 
 
+def interface_font(base: QFont) -> QFont:
+    """``base`` (the application's font) in the kiosk's font families; sizes and weights stay the style sheet's."""
+    font = QFont(base)
+    font.setFamilies(list(FONT_FAMILIES))
+    return font
+
+
 def font_scale(elderly: bool) -> float:
     return 1.4 if elderly else 1.0
 
@@ -162,8 +175,7 @@ def _rules(elderly: bool, high_contrast: bool) -> list[tuple[str, str]]:
     p = palette(elderly, high_contrast)
     border = 3 if p is ELDERLY else 2
     return [
-        ("all", f"* {{ font-family: {FONT_FAMILY}; color: {p.text}; }}\n"),
-        ("all", f"QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; background: transparent; }}\n"),
+        ("all", f"QLabel {{ font-size: {px(30, elderly)}px; font-weight: 400; color: {p.text}; background: transparent; }}\n"),
         ("screen", f"""QLabel[role="title"] {{ font-size: {px(48, elderly)}px; font-weight: 700; }}
 QLabel[role="heading-mark"] {{ font-size: {px(48, elderly)}px; color: {p.primary}; }}
 QLabel[role="subtitle"] {{ font-size: {px(32, elderly)}px; color: {p.muted}; }}

@@ -8,7 +8,7 @@ import weakref
 from PySide6.QtGui import QPixmap, QPixmapCache
 
 from kiosk.hall import between_citizens
-from kiosk.hall.between_citizens import tidy_after_each_session, tidy_up
+from kiosk.hall.between_citizens import collect_garbage, tidy_after_each_session, tidy_up
 from kiosk.shell.session import SessionKeeper
 
 
@@ -32,6 +32,7 @@ class _Node:
 
 def test_tidy_up_collects_the_garbage_and_freezes_what_survives(qapp, monkeypatch) -> None:
     monkeypatch.setattr(between_citizens, "_malloc_trim", lambda: None)
+    monkeypatch.setattr(between_citizens, "collect_garbage", collect_garbage)  # the real one (see conftest)
     kept = _Node()
     dropped = weakref.ref(_Node())
     tidy_up()
