@@ -2,11 +2,12 @@
 
 It is the part of Noto Sans CJK SC the kiosk's screens draw (GB 2312 and the kiosk's own texts),
 built by ``scripts/build_interface_font.py`` into ``screens/fonts`` when the kiosk is built or
-installed. The style sheet names it first and Noto Sans CJK SC after it (``screens/theme.py``): the
-same glyphs, so nothing looks different, but the kiosk process maps ~2.5 MB of one small font per
-weight instead of ~10 MB scattered over Debian's two 19 MB collections. A character the subset
-lacks is drawn from Noto Sans CJK SC. Without the built fonts (a checkout where fontTools was
-missing) the kiosk draws everything from Noto Sans CJK, as before.
+installed. The application's font names it first and Noto Sans CJK SC after it (here, and with
+more fallbacks by the kiosk's window: ``screens/theme.py``): the same glyphs, so nothing looks
+different, but the kiosk process maps ~2.5 MB of one small font per weight instead of ~10 MB
+scattered over Debian's two 19 MB collections. A character the subset lacks is drawn from Noto
+Sans CJK SC. Without the built fonts (a checkout where fontTools was missing) the kiosk draws
+everything from Noto Sans CJK, as before.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ _registered: dict[Path, bool] = {}
 def register_interface_font(font_dir: Path = FONT_DIR) -> bool:
     """Add the interface font's weights to the application's fonts (once); whether every weight is there.
 
-    It also becomes the application's default font (at Qt's default size), for what no style sheet
-    reaches (the demo's control panel, a message box): otherwise Qt's default face draws the Latin
+    It also becomes the application's default font (at Qt's default size), for what is shown before
+    the kiosk's window or beside it (the demo's control panel, a message box): otherwise Qt's default face draws the Latin
     and pulls the full Noto collection in for every Chinese character.
     """
     if font_dir not in _registered:
