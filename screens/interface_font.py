@@ -27,8 +27,8 @@ def register_interface_font(font_dir: Path = FONT_DIR) -> bool:
     """Add the interface font's weights to the application's fonts (once); whether every weight is there.
 
     It also becomes the application's default font (at Qt's default size), for what is shown before
-    the kiosk's window or beside it (the demo's control panel, a message box): otherwise Qt's default face draws the Latin
-    and pulls the full Noto collection in for every Chinese character.
+    the kiosk's window or beside it (the demo's control panel, a message box): otherwise Qt's
+    default face draws the Latin and pulls the full Noto collection in for every Chinese character.
     """
     if font_dir not in _registered:
         _registered[font_dir] = _register(font_dir)

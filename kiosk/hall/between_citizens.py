@@ -10,14 +10,15 @@ it gives back what a session left behind, so memory stays flat over thousands of
   tracks (about 73,000 in a running kiosk: 22 ms on a kiosk board), and the interpreter starts
   one by itself whenever enough allocations have piled up, touch or no touch. Collected here, with
   what survives frozen (``gc.freeze``), a collection that comes during a touch walks only the
-  objects made since (0.03 ms). Frozen objects that become garbage later are still found: each
+  objects made since (0.3 ms). Frozen objects that become garbage later are still found: each
   tidy-up unfreezes, collects everything, and freezes again.
 - glibc's free lists. Memory freed by the session's widgets, HTTP calls and SQLite writes stays
   in the allocator's arenas; ``malloc_trim(0)`` returns the free pages to the system.
 
 Together they take a few tens of milliseconds and run only after the home screen has been
-painted. The same tidy-up runs once when start-up has settled (devices open, gateway attached, first refreshes
-done): start-up frees much of what it parsed and built, and nothing else would give it back.
+painted. The same tidy-up runs once when start-up has settled (devices open, gateway attached,
+first refreshes done): start-up frees much of what it parsed and built, and nothing else would
+give it back.
 """
 
 from __future__ import annotations
