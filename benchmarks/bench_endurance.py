@@ -95,12 +95,18 @@ def anonymous_mb() -> float:
 
 
 def sample() -> dict[str, float]:
+    # The kiosk freezes what survives each tidy-up (kiosk/hall/between_citizens.py); gc neither
+    # collects nor lists frozen objects, so they are unfrozen for the count and frozen again after.
+    frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
     gc.collect()
     app = QApplication.instance()
     qobjects = 1 + len(app.findChildren(QObject))
     for widget in app.topLevelWidgets():
         qobjects += 1 + len(widget.findChildren(QObject))
     wrappers = sum(1 for o in gc.get_objects() if isinstance(o, Shiboken.Object))
+    if frozen:
+        gc.freeze()
     me = psutil.Process()
     memory = me.memory_full_info()
     used, free = heap()
