@@ -2,11 +2,12 @@
 
 It is the part of Noto Sans CJK SC the kiosk's screens draw (GB 2312 and the kiosk's own texts),
 built by ``scripts/build_interface_font.py`` into ``screens/fonts`` when the kiosk is built or
-installed. The application's font names it first and Noto Sans CJK SC after it (here, and with
-more fallbacks by the kiosk's window: ``screens/theme.py``): the same glyphs, so nothing looks
-different, but the kiosk process maps ~2.5 MB of one small font per weight instead of ~10 MB
-scattered over Debian's two 19 MB collections. A character the subset lacks is drawn from Noto
-Sans CJK SC. Without the built fonts (a checkout where fontTools was missing) the kiosk draws
+installed. The application's font names it first and Noto Sans CJK SC after it (``FAMILIES``),
+and every widget inherits them; the style sheet gives only sizes and weights (named there, on
+``*``, the families made Qt set a font and a palette on every widget it polished, and a mode
+switch polishes every widget on show). The same glyphs, so nothing looks different, but the kiosk
+process maps ~2.5 MB of one small font per weight instead of ~10 MB scattered over Debian's two
+19 MB collections. A character the subset lacks is drawn from Noto Sans CJK SC. Without the built fonts (a checkout where fontTools was missing) the kiosk draws
 everything from Noto Sans CJK, as before.
 """
 
@@ -16,6 +17,8 @@ import logging
 from pathlib import Path
 
 FAMILY = "Kiosk Sans SC"
+# the full collection after it draws any character the subset lacks, in the same design
+FAMILIES = (FAMILY, "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "sans-serif")
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 WEIGHTS = ("Regular", "Bold")
 
@@ -33,12 +36,17 @@ def register_interface_font(font_dir: Path = FONT_DIR) -> bool:
     if font_dir not in _registered:
         _registered[font_dir] = _register(font_dir)
         if _registered[font_dir]:
-            from PySide6.QtGui import QGuiApplication
-
-            font = QGuiApplication.font()
-            font.setFamilies([FAMILY, "Noto Sans CJK SC"])
-            QGuiApplication.setFont(font)
+            use_interface_families()
     return _registered[font_dir]
+
+
+def use_interface_families() -> None:
+    """The application's font (at its size) in ``FAMILIES``: the font of every widget that names none."""
+    from PySide6.QtGui import QGuiApplication
+
+    font = QGuiApplication.font()
+    font.setFamilies(list(FAMILIES))
+    QGuiApplication.setFont(font)
 
 
 def _register(font_dir: Path) -> bool:

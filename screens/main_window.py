@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from config.catalogue import Service
 from kiosk.shell.context import KioskContext
@@ -25,7 +25,7 @@ from screens.chrome import Banner, Footer, Header
 from screens.overlay import CountdownOverlay
 from screens.pictogram import pictogram_icon
 from screens.spoken_guidance import SpokenGuidance
-from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, interface_font, is_high_contrast, palette, style_sheet
+from screens.theme import SCREEN_HEIGHT, SCREEN_WIDTH, is_high_contrast, palette, style_sheet
 from screens.widgets import PageStack
 
 if TYPE_CHECKING:
@@ -53,9 +53,6 @@ class KioskWindow(QWidget):
         self.closing_allowed = not kiosk_mode
         self._first_frame_sent = False
         self.setObjectName("KioskWindow")
-        # the kiosk's font families for every widget that does not name its own (the style sheet
-        # gives sizes and weights): the application's default, which style-sheet polishing falls back to
-        QApplication.setFont(interface_font(QApplication.font()))
         self.setWindowTitle("Kiosk")
         if kiosk_mode:
             self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)

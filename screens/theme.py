@@ -12,18 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtGui import QFont
-
 from kiosk.shell.panel import DESIGN_HEIGHT, DESIGN_WIDTH, MIN_TOUCH
-from screens.interface_font import FAMILY as INTERFACE_FAMILY
 
-# Kiosk Sans SC is the part of Noto Sans CJK SC the kiosk draws (screens/interface_font.py); the
-# full collection after it draws any character the subset lacks, in the same design. They are the
-# application's default font (``interface_font``, set by the window), which every widget inherits:
-# named in the style sheet, on ``*``, they made Qt set a font and a palette on every widget at each
-# polish, and a mode switch polishes every widget on show (~5% of its time).
-FONT_FAMILIES = (INTERFACE_FAMILY, "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-                 "sans-serif")
 SCREEN_WIDTH = DESIGN_WIDTH
 SCREEN_HEIGHT = DESIGN_HEIGHT
 GAP = 24
@@ -108,13 +98,6 @@ def tile_look(name: str) -> TileLook:
         surface=p.surface, border=p.border, pressed=p.pressed, title=p.primary, subtitle=p.muted,
         badge=(p.primary, p.on_primary), badge_alt=(p.ok, p.on_ok), badge_warn=(p.accent, p.on_accent),
     )
-
-
-def interface_font(base: QFont) -> QFont:
-    """``base`` (the application's font) in the kiosk's font families; sizes and weights stay the style sheet's."""
-    font = QFont(base)
-    font.setFamilies(list(FONT_FAMILIES))
-    return font
 
 
 def font_scale(elderly: bool) -> float:

@@ -120,11 +120,13 @@ def build_runtime(settings: KioskSettings, *, kiosk_mode: bool, catalogue: Catal
     ``demo`` marks every screen as the demo (a badge in the header). ``window_size`` is the window's
     logical size outside kiosk mode (default: the design's 1080×1920).
     """
+    from screens.interface_font import use_interface_families
     from screens.main_window import KioskWindow
 
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("build_runtime needs a QApplication")
+    use_interface_families()  # before the window: its widgets take their font families from the application
     context = KioskContext(settings, catalogue or load_default_catalogue(), parent=app)
     context.demo = demo
     calls = BackgroundCalls(parent=app)
