@@ -107,7 +107,14 @@ def kiosk_active(machine, restarts: int | None = None) -> dict[str, str] | None:
 
 
 def kiosk_online(machine) -> dict[str, str] | None:  # noqa: ANN001
-    """kiosk.service's state once it is active and has reached its gateway (the status line says so)."""
+    """kiosk.service's state once it is active and reports its gateway online, the gateway's service up.
+
+    At boot the kiosk can start before its gateway answers (kiosk-gateway.service takes seconds to
+    be ready), and its status line says online until its first calls have failed: only once the
+    gateway is up does "gateway online" mean the kiosk will stay so.
+    """
+    if machine.ssh("systemctl is-active kiosk-gateway.service || true").stdout.strip() != "active":
+        return None
     state = kiosk_active(machine)
     return state if state is not None and "gateway online" in state.get("StatusText", "") else None
 
